@@ -1,0 +1,54 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "payroll-engine",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "payroll", targets: ["payroll"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // C libraries: a module map and a shim header each, nothing else.
+        .systemLibrary(name: "CLibCSV", path: "Sources/CLibCSV",
+                       providers: [.apt(["libcsv-dev"])]),
+        .systemLibrary(name: "CXlsxWriter", path: "Sources/CXlsxWriter",
+                       providers: [.apt(["libxlsxwriter-dev"])]),
+
+        // Values only; depends on nothing.
+        .target(name: "PayrollCore"),
+        // The only importer of CLibCSV.
+        .target(name: "CSVReader", dependencies: ["CLibCSV"]),
+        // The only importer of CXlsxWriter.
+        .target(name: "XLSX", dependencies: ["CXlsxWriter"]),
+        // Rule packs: dated parameters read from YAML.
+        .target(name: "PayrollRules", dependencies: [
+            "PayrollCore", .product(name: "Yams", package: "Yams"),
+        ]),
+        // Pipeline definition, intake, staged validation, executor (the only Dispatch user).
+        .target(name: "Pipeline", dependencies: [
+            "PayrollCore", "PayrollRules", "CSVReader",
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        // Files written by a run: reports, manifest, atomic run folder.
+        .target(name: "Outputs", dependencies: [
+            "PayrollCore", "Pipeline", "XLSX",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .executableTarget(name: "payroll", dependencies: [
+            "PayrollCore", "PayrollRules", "Pipeline", "Outputs", "CSVReader",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "PayrollCoreTests", dependencies: ["PayrollCore"]),
+        .testTarget(name: "CSVReaderTests", dependencies: ["CSVReader"]),
+        .testTarget(name: "PipelineTests", dependencies: [
+            "PayrollCore", "PayrollRules", "Pipeline", "Outputs", "XLSX",
+        ]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,287 @@
+import CLibCSV
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The text encoding a CSV file turned out to have.
+public enum TextEncoding: String, Sendable {
+    case utf8 = "UTF-8"
+    case utf8BOM = "UTF-8 (BOM)"
+    case gb18030 = "GB18030"
+}
+
+/// A problem in the file's bytes that stops reading it (after the records
+/// before it were delivered).
+public enum CSVFault: Equatable, Sendable {
+    /// A quote opened and never closed before the end of the file.
+    case unterminatedQuote(line: Int)
+    /// A quote inside an unquoted field, or text right after a closing quote.
+    case malformedQuote(line: Int)
+    /// Bytes that are neither valid UTF-8 nor valid GB18030.
+    case invalidEncoding(byteOffset: Int, line: Int)
+}
+
+/// Operational failures (the file system, the C library). Data problems are `CSVFault`s.
+public enum CSVReadError: Error, Sendable, CustomStringConvertible {
+    case cannotOpen(path: String, errno: Int32)
+    case readFailed(path: String, errno: Int32)
+    case libcsv(code: Int32, message: String)
+
+    public var description: String {
+        switch self {
+        case let .cannotOpen(p, e): return "cannot open \(p): \(String(cString: strerror(e)))"
+        case let .readFailed(p, e): return "cannot read \(p): \(String(cString: strerror(e)))"
+        case let .libcsv(c, m): return "libcsv error \(c): \(m)"
+        }
+    }
+}
+
+/// One record, valid only while the callback that receives it runs.
+/// Fields are UTF-8 whatever the file's encoding.
+public struct CSVRecord {
+    /// Physical line (1-based) on which the record starts.
+    public let line: Int
+    /// Index of this record among the file's non-blank records (0 = header).
+    public let index: Int
+    @usableFromInline let bytes: [UInt8]
+    @usableFromInline let ends: [Int]
+    /// Indexes of fields that were longer than the reader's limit (delivered empty).
+    public let oversizedFields: [Int]
+
+    public var count: Int { ends.count }
+
+    @inlinable
+    public subscript(i: Int) -> ArraySlice<UInt8> {
+        let start = i == 0 ? 0 : ends[i - 1]
+        return bytes[start..<ends[i]]
+    }
+
+    public func string(_ i: Int) -> String { String(decoding: self[i], as: UTF8.self) }
+}
+
+/// What a finished read found.
+public struct CSVReadSummary: Sendable {
+    public var encoding: TextEncoding
+    /// Non-blank records delivered, header included.
+    public var records: Int
+    public var bytes: Int
+    public var fault: CSVFault?
+}
+
+/// Streams a CSV file through libcsv in fixed-size chunks: memory use does
+/// not depend on the file's length, only on its longest record.
+public final class CSVFileReader {
+    public let path: String
+    public let maxFieldBytes: Int
+    public let chunkSize: Int
+
+    public init(path: String, maxFieldBytes: Int = 1 << 20, chunkSize: Int = 1 << 20) {
+        self.path = path
+        self.maxFieldBytes = maxFieldBytes
+        self.chunkSize = chunkSize
+    }
+
+    /// Calls `body` for every non-blank record, header first. Blank lines and
+    /// lines whose fields are all empty (what Excel leaves below a table) are skipped.
+    public func read(_ body: (CSVRecord) -> Void) throws -> CSVReadSummary {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw CSVReadError.cannotOpen(path: path, errno: errno) }
+        defer { close(fd) }
+        return try withoutActuallyEscaping(body) { escapable in
+            let state = ParseState(maxFieldBytes: maxFieldBytes, deliver: escapable)
+            return try state.run(fd: fd, path: path, chunkSize: chunkSize)
+        }
+    }
+}
+
+/// Parses a file with libcsv and callbacks that do nothing: the floor that
+/// any reader built on libcsv is measured against. Returns bytes parsed.
+public func libcsvBaselineParse(path: String, chunkSize: Int = 1 << 20) throws -> Int {
+    let fd = open(path, O_RDONLY)
+    guard fd >= 0 else { throw CSVReadError.cannotOpen(path: path, errno: errno) }
+    defer { close(fd) }
+    var parser = csv_parser()
+    guard csv_init(&parser, UInt8(CSV_STRICT | CSV_REPALL_NL | CSV_STRICT_FINI)) == 0 else {
+        throw CSVReadError.libcsv(code: -1, message: "csv_init failed")
+    }
+    defer { csv_free(&parser) }
+    let buf = UnsafeMutableRawPointer.allocate(byteCount: chunkSize, alignment: 16)
+    defer { buf.deallocate() }
+    var total = 0
+    while true {
+        let n = Glibc.read(fd, buf, chunkSize)
+        if n < 0 { throw CSVReadError.readFailed(path: path, errno: errno) }
+        if n == 0 { break }
+        total += n
+        if csv_parse(&parser, buf, n, nil, nil, nil) != n { break }
+    }
+    csv_fini(&parser, nil, nil, nil)
+    return total
+}
+
+// MARK: - The parse state behind the C callbacks
+
+private final class ParseState {
+    let maxFieldBytes: Int
+    let deliver: (CSVRecord) -> Void
+
+    var bytes: [UInt8] = []
+    var ends: [Int] = []
+    var oversized: [Int] = []
+    var recordLine = 1
+    var line = 1               // physical line the parser is on
+    var recordIndex = 0
+    var encoding: TextEncoding = .utf8
+    var sawNonASCII = false    // a valid non-ASCII UTF-8 field was delivered
+    var encodingFailed = false
+    let transcoder = GB18030Transcoder()
+    var scratch: [UInt8] = []
+
+    init(maxFieldBytes: Int, deliver: @escaping (CSVRecord) -> Void) {
+        self.maxFieldBytes = maxFieldBytes
+        self.deliver = deliver
+        bytes.reserveCapacity(4096)
+        ends.reserveCapacity(32)
+    }
+
+    func run(fd: Int32, path: String, chunkSize: Int) throws -> CSVReadSummary {
+        var parser = csv_parser()
+        guard csv_init(&parser, UInt8(CSV_STRICT | CSV_REPALL_NL | CSV_STRICT_FINI)) == 0 else {
+            throw CSVReadError.libcsv(code: -1, message: "csv_init failed")
+        }
+        defer { csv_free(&parser) }
+        let buf = UnsafeMutableRawPointer.allocate(byteCount: chunkSize, alignment: 16)
+        defer { buf.deallocate() }
+        let me = Unmanaged.passUnretained(self).toOpaque()
+        var total = 0
+        var first = true
+        var fault: CSVFault?
+        while true {
+            let n = Glibc.read(fd, buf, chunkSize)
+            if n < 0 { throw CSVReadError.readFailed(path: path, errno: errno) }
+            if n == 0 { break }
+            var start = buf
+            var len = n
+            if first {
+                first = false
+                let p = buf.assumingMemoryBound(to: UInt8.self)
+                if n >= 3, p[0] == 0xEF, p[1] == 0xBB, p[2] == 0xBF {
+                    encoding = .utf8BOM; start += 3; len -= 3
+                } else if n >= 4, p[0] == 0x84, p[1] == 0x31, p[2] == 0x95, p[3] == 0x33 {
+                    encoding = .gb18030; start += 4; len -= 4
+                }
+            }
+            total += n
+            let used = csv_parse(&parser, start, len, fieldCallback, recordCallback, me)
+            if encodingFailed { break }
+            if used != len {
+                let code = csv_error(&parser)
+                if code == CSV_EPARSE {
+                    fault = .malformedQuote(line: line)
+                    break
+                }
+                throw CSVReadError.libcsv(code: Int32(code), message: String(cString: csv_strerror(code)))
+            }
+        }
+        if encodingFailed {
+            let offset = firstInvalidOffset(fd: fd, encoding: encoding, chunkSize: chunkSize)
+            fault = .invalidEncoding(byteOffset: offset, line: recordLine)
+        } else if fault == nil {
+            if csv_fini(&parser, fieldCallback, recordCallback, me) != 0 {
+                fault = .unterminatedQuote(line: recordLine)
+            }
+        }
+        return CSVReadSummary(encoding: encoding, records: recordIndex, bytes: total, fault: fault)
+    }
+
+    @inline(__always)
+    func field(_ data: UnsafeMutableRawPointer?, _ len: Int) {
+        if ends.isEmpty { recordLine = line }
+        guard len > 0, let data else { ends.append(bytes.count); return }
+        let raw = UnsafeRawBufferPointer(start: data, count: len)
+        var high = false
+        var newlines = 0
+        for b in raw {
+            if b >= 0x80 { high = true } else if b == 0x0A { newlines += 1 }
+        }
+        line += newlines
+        if len > maxFieldBytes {
+            oversized.append(ends.count)
+            ends.append(bytes.count)
+            return
+        }
+        if high && !encodingFailed {
+            switch encoding {
+            case .utf8, .utf8BOM:
+                if isValidUTF8(raw) {
+                    sawNonASCII = true
+                    bytes.append(contentsOf: raw)
+                } else if encoding == .utf8 && !sawNonASCII, transcoder.convert(raw, into: &scratch) {
+                    // Every earlier field was ASCII, which reads the same in both encodings.
+                    encoding = .gb18030
+                    bytes.append(contentsOf: scratch)
+                } else {
+                    encodingFailed = true
+                }
+            case .gb18030:
+                if transcoder.convert(raw, into: &scratch) { bytes.append(contentsOf: scratch) } else { encodingFailed = true }
+            }
+        } else {
+            bytes.append(contentsOf: raw)
+        }
+        ends.append(bytes.count)
+    }
+
+    @inline(__always)
+    func endRecord(_ terminator: Int32) {
+        if terminator == 0x0A { line += 1 }
+        if encodingFailed { return }
+        if ends.isEmpty { return }   // a blank line
+        if bytes.isEmpty && oversized.isEmpty {
+            ends.removeAll(keepingCapacity: true)
+            return
+        }
+        let rec = CSVRecord(line: recordLine, index: recordIndex, bytes: bytes, ends: ends, oversizedFields: oversized)
+        recordIndex += 1
+        deliver(rec)
+        bytes.removeAll(keepingCapacity: true)
+        ends.removeAll(keepingCapacity: true)
+        if !oversized.isEmpty { oversized.removeAll() }
+    }
+
+    /// The exact byte offset of the first byte that makes the file invalid in
+    /// the encoding it was read as (only computed on the error path).
+    func firstInvalidOffset(fd: Int32, encoding: TextEncoding, chunkSize: Int) -> Int {
+        guard lseek(fd, 0, SEEK_SET) == 0 else { return -1 }
+        var all: [UInt8] = []
+        let buf = UnsafeMutableRawPointer.allocate(byteCount: chunkSize, alignment: 16)
+        defer { buf.deallocate() }
+        // Scan in windows; a sequence never spans more than 4 bytes, so carry the tail.
+        var base = 0
+        while true {
+            let n = Glibc.read(fd, buf, chunkSize)
+            if n <= 0 { break }
+            all.append(contentsOf: UnsafeRawBufferPointer(start: buf, count: n))
+            let safeEnd = all.count - 4
+            if safeEnd > 0 {
+                let (bad, consumed) = encoding == .gb18030
+                    ? firstInvalidGB18030(all, limit: safeEnd) : firstInvalidUTF8(all, limit: safeEnd)
+                if let bad { return base + bad }
+                all.removeFirst(consumed)
+                base += consumed
+            }
+        }
+        let (bad, _) = encoding == .gb18030 ? firstInvalidGB18030(all, limit: all.count) : firstInvalidUTF8(all, limit: all.count)
+        return bad.map { base + $0 } ?? base + all.count
+    }
+}
+
+private let fieldCallback: @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeMutableRawPointer?) -> Void = { data, len, ctx in
+    Unmanaged<ParseState>.fromOpaque(ctx!).takeUnretainedValue().field(data, len)
+}
+
+private let recordCallback: @convention(c) (Int32, UnsafeMutableRawPointer?) -> Void = { c, ctx in
+    Unmanaged<ParseState>.fromOpaque(ctx!).takeUnretainedValue().endRecord(c)
+}

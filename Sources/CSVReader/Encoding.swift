@@ -1,0 +1,111 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Strict UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF).
+func isValidUTF8(_ b: UnsafeRawBufferPointer) -> Bool {
+    utf8SequenceEnd(b, from: 0, limit: b.count) == nil
+}
+
+/// Returns the offset of the first invalid sequence starting before `limit`, or nil.
+private func utf8SequenceEnd<B: RandomAccessCollection>(_ b: B, from: Int, limit: Int) -> Int?
+where B.Element == UInt8, B.Index == Int {
+    var i = b.startIndex + from
+    let end = b.endIndex
+    let stop = b.startIndex + limit
+    while i < stop {
+        let c = b[i]
+        if c < 0x80 { i += 1; continue }
+        var need = 0
+        var lo: UInt8 = 0x80, hi: UInt8 = 0xBF
+        switch c {
+        case 0xC2...0xDF: need = 1
+        case 0xE0: need = 2; lo = 0xA0
+        case 0xE1...0xEC, 0xEE...0xEF: need = 2
+        case 0xED: need = 2; hi = 0x9F
+        case 0xF0: need = 3; lo = 0x90
+        case 0xF1...0xF3: need = 3
+        case 0xF4: need = 3; hi = 0x8F
+        default: return i - b.startIndex
+        }
+        if i + need >= end { return i - b.startIndex }
+        for k in 1...need {
+            let t = b[i + k]
+            if k == 1 { if t < lo || t > hi { return i - b.startIndex } }
+            else if t < 0x80 || t > 0xBF { return i - b.startIndex }
+        }
+        i += need + 1
+    }
+    return nil
+}
+
+/// (offset of the first invalid UTF-8 sequence or nil, bytes safely consumed).
+func firstInvalidUTF8(_ b: [UInt8], limit: Int) -> (Int?, Int) {
+    var i = 0
+    while i < limit {
+        if b[i] < 0x80 { i += 1; continue }
+        let len: Int
+        switch b[i] {
+        case 0xC2...0xDF: len = 2
+        case 0xE0...0xEF: len = 3
+        case 0xF0...0xF4: len = 4
+        default: return (i, i)
+        }
+        if i + len > b.count { return (i, i) }
+        if utf8SequenceEnd(b, from: i, limit: i + 1) != nil { return (i, i) }
+        i += len
+    }
+    return (nil, i)
+}
+
+/// (offset of the first invalid GB18030 sequence or nil, bytes safely consumed).
+func firstInvalidGB18030(_ b: [UInt8], limit: Int) -> (Int?, Int) {
+    var i = 0
+    while i < limit {
+        let c = b[i]
+        if c < 0x80 { i += 1; continue }
+        guard c >= 0x81 && c <= 0xFE, i + 1 < b.count else { return (i, i) }
+        let t = b[i + 1]
+        if (t >= 0x40 && t <= 0x7E) || (t >= 0x80 && t <= 0xFE) { i += 2; continue }
+        if t >= 0x30 && t <= 0x39, i + 3 < b.count,
+           b[i + 2] >= 0x81 && b[i + 2] <= 0xFE, b[i + 3] >= 0x30 && b[i + 3] <= 0x39 {
+            i += 4; continue
+        }
+        return (i, i)
+    }
+    return (nil, i)
+}
+
+/// GB18030 → UTF-8 through the C library's iconv; one per reader.
+final class GB18030Transcoder {
+    private var cd: iconv_t?
+
+    init() {
+        let h = iconv_open("UTF-8", "GB18030")
+        cd = (h == iconv_t(bitPattern: -1)) ? nil : h
+    }
+
+    deinit { if let cd { iconv_close(cd) } }
+
+    /// Converts one field; false when the bytes are not valid GB18030.
+    func convert(_ input: UnsafeRawBufferPointer, into out: inout [UInt8]) -> Bool {
+        guard let cd, input.count > 0 else { out.removeAll(keepingCapacity: true); return input.count == 0 }
+        iconv(cd, nil, nil, nil, nil) // reset shift state
+        let capacity = input.count * 2 + 8
+        out = [UInt8](repeating: 0, count: capacity)
+        var inLeft = input.count
+        var outLeft = capacity
+        var ok = true
+        out.withUnsafeMutableBufferPointer { ob in
+            var inPtr: UnsafeMutablePointer<CChar>? = UnsafeMutablePointer(mutating: input.baseAddress!.assumingMemoryBound(to: CChar.self))
+            var outPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(ob.baseAddress!).assumingMemoryBound(to: CChar.self)
+            let r = iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft)
+            if r == -1 || inLeft != 0 { ok = false }
+        }
+        if !ok { return false }
+        out.removeLast(outLeft)
+        return true
+    }
+}

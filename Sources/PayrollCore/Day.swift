@@ -1,0 +1,114 @@
+/// A calendar date (proleptic Gregorian) with no time zone: what a payroll date is.
+public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public let year: Int
+    public let month: Int
+    public let day: Int
+
+    public init?(year: Int, month: Int, day: Int) {
+        guard year >= 1900, year <= 2200, month >= 1, month <= 12,
+              day >= 1, day <= Day.daysIn(year: year, month: month) else { return nil }
+        self.year = year; self.month = month; self.day = day
+    }
+
+    public static func isLeap(_ y: Int) -> Bool { (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 }
+    public static func daysIn(year: Int, month: Int) -> Int {
+        switch month {
+        case 2: return isLeap(year) ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    public static func < (a: Day, b: Day) -> Bool {
+        (a.year, a.month, a.day) < (b.year, b.month, b.day)
+    }
+
+    /// Monday = 1 … Sunday = 7 (ISO 8601).
+    public var isoWeekday: Int {
+        // Zeller-style computation on the proleptic Gregorian calendar.
+        var y = year, m = month
+        if m < 3 { m += 12; y -= 1 }
+        let k = y % 100, j = y / 100
+        let h = (day + (13 * (m + 1)) / 5 + k + k / 4 + j / 4 + 5 * j) % 7 // 0 = Saturday
+        return ((h + 5) % 7) + 1
+    }
+
+    public var description: String {
+        let m = month < 10 ? "0\(month)" : "\(month)"
+        let d = day < 10 ? "0\(day)" : "\(day)"
+        return "\(year)-\(m)-\(d)"
+    }
+
+    /// Parses `YYYY-MM-DD` and Excel's Chinese default `YYYY/M/D`.
+    public static func parse(_ bytes: ArraySlice<UInt8>) -> Day? {
+        var p0 = 0, p1 = 0, p2 = 0
+        var l0 = 0, l1 = 0, l2 = 0
+        var idx = 0
+        var sep: UInt8 = 0
+        var i = bytes.startIndex
+        let end = bytes.endIndex
+        while i < end, bytes[i] == 0x20 { i += 1 }
+        var e = end
+        while e > i, bytes[e - 1] == 0x20 { e -= 1 }
+        while i < e {
+            let c = bytes[i]
+            if c >= 0x30 && c <= 0x39 {
+                let d = Int(c - 0x30)
+                switch idx {
+                case 0: p0 = p0 * 10 + d; l0 += 1
+                case 1: p1 = p1 * 10 + d; l1 += 1
+                default: p2 = p2 * 10 + d; l2 += 1
+                }
+            } else if (c == UInt8(ascii: "-") || c == UInt8(ascii: "/")) && idx < 2 {
+                if sep == 0 { sep = c } else if sep != c { return nil }
+                idx += 1
+            } else {
+                return nil
+            }
+            i += 1
+        }
+        guard idx == 2, l0 == 4 else { return nil }
+        if sep == UInt8(ascii: "-") {
+            guard l1 == 2, l2 == 2 else { return nil }
+        } else {
+            guard (1...2).contains(l1), (1...2).contains(l2) else { return nil }
+        }
+        return Day(year: p0, month: p1, day: p2)
+    }
+
+    public static func parse(_ text: String) -> Day? { parse(Array(text.utf8)[...]) }
+}
+
+/// A pay period: one calendar month.
+public struct Period: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public let year: Int
+    public let month: Int
+
+    public init?(year: Int, month: Int) {
+        guard year >= 1900, year <= 2200, (1...12).contains(month) else { return nil }
+        self.year = year; self.month = month
+    }
+
+    /// `YYYY-MM`.
+    public init?(_ text: String) {
+        let b = Array(text.utf8)
+        guard b.count == 7, b[4] == UInt8(ascii: "-"),
+              let y = Int(String(decoding: b[0..<4], as: UTF8.self)),
+              let m = Int(String(decoding: b[5..<7], as: UTF8.self)),
+              b[0..<4].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+              b[5..<7].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+        self.init(year: y, month: m)
+    }
+
+    public var firstDay: Day { Day(year: year, month: month, day: 1)! }
+    public var lastDay: Day { Day(year: year, month: month, day: Day.daysIn(year: year, month: month))! }
+    public var dayCount: Int { Day.daysIn(year: year, month: month) }
+    public func contains(_ d: Day) -> Bool { d.year == year && d.month == month }
+
+    public var previous: Period { month == 1 ? Period(year: year - 1, month: 12)! : Period(year: year, month: month - 1)! }
+    public var next: Period { month == 12 ? Period(year: year + 1, month: 1)! : Period(year: year, month: month + 1)! }
+
+    public static func < (a: Period, b: Period) -> Bool { (a.year, a.month) < (b.year, b.month) }
+
+    public var description: String { "\(year)-\(month < 10 ? "0" : "")\(month)" }
+}

@@ -1,0 +1,47 @@
+public enum Severity: String, Sendable, Comparable {
+    case error, warning
+    public static func < (a: Severity, b: Severity) -> Bool { a == .error && b == .warning }
+}
+
+public enum Locale2: String, Sendable, CaseIterable {
+    case zh, en
+}
+
+/// The validation stage that found a problem.
+public enum ValidationStage: Int, Sendable, Comparable {
+    case files = 1, rows = 2, crossFile = 3, business = 4
+    public static func < (a: ValidationStage, b: ValidationStage) -> Bool { a.rawValue < b.rawValue }
+}
+
+/// One data problem, with where it is and what was expected. Messages never
+/// carry a salary, ID number or bank account.
+public struct Diagnostic: Hashable, Sendable {
+    public var code: String
+    public var severity: Severity
+    public var stage: ValidationStage
+    public var file: String
+    /// Physical line (1-based, header = 1) on which the record starts; nil for a whole file.
+    public var line: Int?
+    public var column: String?
+    public var employeeID: String?
+    public var messageEN: String
+    public var messageZH: String
+
+    public init(code: String, severity: Severity, stage: ValidationStage, file: String, line: Int?,
+                column: String?, employeeID: String?, en: String, zh: String) {
+        self.code = code; self.severity = severity; self.stage = stage; self.file = file
+        self.line = line; self.column = column; self.employeeID = employeeID
+        self.messageEN = en; self.messageZH = zh
+    }
+
+    public func message(_ locale: Locale2) -> String { locale == .zh ? messageZH : messageEN }
+
+    /// Report order: file, line, column, code.
+    public static func reportOrder(_ a: Diagnostic, _ b: Diagnostic) -> Bool {
+        if a.file != b.file { return a.file < b.file }
+        if (a.line ?? 0) != (b.line ?? 0) { return (a.line ?? 0) < (b.line ?? 0) }
+        if (a.column ?? "") != (b.column ?? "") { return (a.column ?? "") < (b.column ?? "") }
+        if a.code != b.code { return a.code < b.code }
+        return (a.employeeID ?? "") < (b.employeeID ?? "")
+    }
+}
