@@ -1,0 +1,76 @@
+import Crypto
+import Foundation
+import PayrollCore
+
+/// One file the manifest lists.
+public struct ManifestEntry: Sendable {
+    public var kind: String
+    public var path: String
+    public var sha256: String
+    public var bytes: Int
+    public var extra: [String: String]
+    public var counts: [String: Int]
+
+    public init(kind: String, path: String, sha256: String, bytes: Int, extra: [String: String] = [:], counts: [String: Int] = [:]) {
+        self.kind = kind; self.path = path; self.sha256 = sha256; self.bytes = bytes; self.extra = extra; self.counts = counts
+    }
+
+    var json: [String: Any] {
+        var d: [String: Any] = ["kind": kind, "path": path, "sha256": sha256, "bytes": bytes]
+        for (k, v) in extra { d[k] = v }
+        for (k, v) in counts { d[k] = v }
+        return d
+    }
+}
+
+public enum FileHash {
+    /// SHA-256 of a file, read in 1 MiB chunks; also its size.
+    public static func sha256(path: String) throws -> (hex: String, bytes: Int) {
+        guard let h = FileHandle(forReadingAtPath: path) else { throw OutputError("cannot open \(path) to hash it") }
+        defer { try? h.close() }
+        var hasher = SHA256()
+        var total = 0
+        while true {
+            let chunk: Data
+            do { chunk = try h.read(upToCount: 1 << 20) ?? Data() } catch {
+                throw OutputError("cannot read \(path): \(error.localizedDescription)")
+            }
+            if chunk.isEmpty { break }
+            total += chunk.count
+            hasher.update(data: chunk)
+        }
+        return (hasher.finalize().map { String(format: "%02x", $0) }.joined(), total)
+    }
+}
+
+/// `manifest.json`: what went in and what came out, with SHA-256 for each,
+/// so that anyone can re-run the period and verify it. Deterministic: no
+/// clock time, keys sorted.
+public struct Manifest {
+    public var pipeline: String
+    public var period: Period
+    public var inputs: [ManifestEntry] = []
+    public var outputs: [ManifestEntry] = []
+    public var summary: [String: Int] = [:]
+
+    public init(pipeline: String, period: Period) {
+        self.pipeline = pipeline
+        self.period = period
+    }
+
+    public static let engineVersion = "0.1.0"
+
+    public func data() throws -> Data {
+        let obj: [String: Any] = [
+            "engine": ["name": "payroll", "version": Manifest.engineVersion],
+            "pipeline": pipeline,
+            "period": period.description,
+            "inputs": inputs.map(\.json),
+            "outputs": outputs.map(\.json),
+            "summary": summary,
+        ]
+        var d = try JSONSerialization.data(withJSONObject: obj, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        d.append(0x0A)
+        return d
+    }
+}

@@ -1,0 +1,152 @@
+import Foundation
+import PayrollCore
+import Yams
+
+/// A configuration file problem: which file, where, which key, what was expected.
+public struct ConfigError: Error, CustomStringConvertible, Sendable {
+    public var file: String
+    public var line: Int?
+    public var column: Int?
+    public var key: String?
+    public var message: String
+
+    public init(file: String, line: Int?, column: Int?, key: String?, message: String) {
+        self.file = file; self.line = line; self.column = column; self.key = key; self.message = message
+    }
+
+    public var description: String {
+        var s = file
+        if let line { s += ":\(line)" }
+        if let column { s += ":\(column)" }
+        s += ": "
+        if let key { s += "\(key): " }
+        return s + message
+    }
+}
+
+/// A YAML node read strictly: unknown keys and wrong types are errors that
+/// name the key, file and line.
+public struct YNode {
+    public let node: Node
+    public let file: String
+    public let keyPath: String
+
+    public static func load(path: String, displayName: String? = nil) throws -> YNode {
+        let name = displayName ?? path
+        let text: String
+        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+            throw ConfigError(file: name, line: nil, column: nil, key: nil, message: "cannot read the file (\(error.localizedDescription))")
+        }
+        return try parse(text: text, file: name)
+    }
+
+    public static func parse(text: String, file: String) throws -> YNode {
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                throw ConfigError(file: file, line: 1, column: 1, key: nil, message: "the file is empty")
+            }
+            return YNode(node: node, file: file, keyPath: "")
+        } catch let e as ConfigError {
+            throw e
+        } catch let e as YamlError {
+            var line: Int?, col: Int?
+            var msg = "\(e)"
+            switch e {
+            case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _):
+                line = mark.line; col = mark.column
+                msg = "not valid YAML: \(problem)" + (context.map { " (\($0.text))" } ?? "")
+            case let .composer(context, problem, mark, _):
+                line = mark.line; col = mark.column
+                msg = "not valid YAML: \(problem)" + (context.map { " (\($0.text))" } ?? "")
+            default: break
+            }
+            throw ConfigError(file: file, line: line, column: col, key: nil, message: msg)
+        }
+    }
+
+    public var line: Int? { node.mark?.line }
+    public var column: Int? { node.mark?.column }
+
+    public func error(_ message: String) -> ConfigError {
+        ConfigError(file: file, line: line, column: column, key: keyPath.isEmpty ? nil : keyPath, message: message)
+    }
+
+    func child(_ n: Node, key: String) -> YNode {
+        YNode(node: n, file: file, keyPath: keyPath.isEmpty ? key : "\(keyPath).\(key)")
+    }
+
+    /// The mapping's entries in file order; a key outside `allowed` or a
+    /// missing `required` key is an error.
+    public func mapping(allowed: Set<String>, required: Set<String> = []) throws -> [(key: String, value: YNode)] {
+        guard case let .mapping(m) = node else { throw error("expected a mapping (key: value lines)") }
+        var out: [(String, YNode)] = []
+        var seen = Set<String>()
+        for (k, v) in m {
+            guard let ks = k.string else { throw error("a key must be text") }
+            let c = child(v, key: ks)
+            if !allowed.isEmpty && !allowed.contains(ks) {
+                throw ConfigError(file: file, line: k.mark?.line, column: k.mark?.column, key: c.keyPath,
+                                  message: "unknown key; expected one of: \(allowed.sorted().joined(separator: ", "))")
+            }
+            if !seen.insert(ks).inserted {
+                throw ConfigError(file: file, line: k.mark?.line, column: k.mark?.column, key: c.keyPath, message: "duplicate key")
+            }
+            out.append((ks, c))
+        }
+        for r in required.sorted() where !seen.contains(r) {
+            throw ConfigError(file: file, line: line, column: column, key: keyPath.isEmpty ? r : "\(keyPath).\(r)", message: "required key is missing")
+        }
+        return out
+    }
+
+    /// Mapping with free-form keys (names chosen by the user).
+    public func entries() throws -> [(key: String, value: YNode)] { try mapping(allowed: []) }
+
+    public func sequence() throws -> [YNode] {
+        guard case let .sequence(s) = node else { throw error("expected a list") }
+        return s.enumerated().map { i, n in YNode(node: n, file: file, keyPath: "\(keyPath)[\(i)]") }
+    }
+
+    public func string() throws -> String {
+        guard case let .scalar(s) = node else { throw error("expected text") }
+        return s.string
+    }
+
+    public func fixed() throws -> Fixed {
+        guard case let .scalar(s) = node, let v = Fixed.parse(s.string) else {
+            throw error("expected a decimal number (at most 6 places, no exponent)")
+        }
+        return v
+    }
+
+    public func money() throws -> Money {
+        guard case let .scalar(s) = node, let v = Money.parse(s.string) else {
+            throw error("expected an amount in yuan with at most 2 decimals")
+        }
+        return v
+    }
+
+    public func day() throws -> Day {
+        guard case let .scalar(s) = node, let v = Day.parse(s.string) else { throw error("expected a date YYYY-MM-DD") }
+        return v
+    }
+
+    public func int() throws -> Int {
+        guard case let .scalar(s) = node, let v = Int(s.string) else { throw error("expected a whole number") }
+        return v
+    }
+
+    public func bool() throws -> Bool {
+        guard case let .scalar(s) = node else { throw error("expected true or false") }
+        switch s.string.lowercased() {
+        case "true", "yes": return true
+        case "false", "no": return false
+        default: throw error("expected true or false")
+        }
+    }
+
+    public func stringList() throws -> [String] {
+        if case .scalar = node { return [try string()] }
+        return try sequence().map { try $0.string() }
+    }
+}

@@ -1,0 +1,193 @@
+import Foundation
+import PayrollCore
+
+/// The input files of one period (../shared/CONTRACT.md).
+public enum InputKind: String, CaseIterable, Sendable {
+    case employees, attendance, scores, adjustments
+
+    public var defaultFileName: String { "\(rawValue).csv" }
+    public var isOptional: Bool { self == .adjustments }
+    public var columns: [ColumnSpec] {
+        switch self {
+        case .employees: return EmployeeColumn.allCases.map(\.spec)
+        case .attendance: return AttendanceColumn.allCases.map(\.spec)
+        case .scores: return ScoreColumn.allCases.map(\.spec)
+        case .adjustments: return AdjustmentColumn.allCases.map(\.spec)
+        }
+    }
+}
+
+public struct ColumnSpec: Sendable {
+    public let name: String
+    public let aliases: [String]
+    public let required: Bool
+}
+
+/// Header text compared the CONTRACT way: case, surrounding spaces and a BOM ignored.
+func normalizeHeader(_ s: String) -> String {
+    var t = s
+    while t.hasPrefix("\u{FEFF}") { t.removeFirst() }
+    return t.trimmingCharacters(in: .whitespaces).lowercased()
+}
+
+
+protocol ContractColumn: CaseIterable, RawRepresentable where RawValue == String {
+    var zh: String { get }
+    var more: [String] { get }
+    var required: Bool { get }
+}
+extension ContractColumn {
+    var spec: ColumnSpec { ColumnSpec(name: rawValue, aliases: [zh] + more, required: required) }
+    var more: [String] { [] }
+}
+
+public enum EmployeeColumn: String, CaseIterable, ContractColumn {
+    case employeeID = "employee_id", name, idNumber = "id_number", department, deptType = "dept_type",
+         position, costCenter = "cost_center", city, hireDate = "hire_date", leaveDate = "leave_date",
+         contractEnd = "contract_end", baseSalary = "base_salary", positionSalary = "position_salary",
+         allowance, bonusBase = "bonus_base", siBase = "si_base", hfBase = "hf_base", hfRate = "hf_rate",
+         specialDeduction = "special_deduction", bankCode = "bank_code", bankAccount = "bank_account"
+    var zh: String {
+        switch self {
+        case .employeeID: return "工号"
+        case .name: return "姓名"
+        case .idNumber: return "身份证号"
+        case .department: return "部门"
+        case .deptType: return "部门类型"
+        case .position: return "岗位"
+        case .costCenter: return "成本中心"
+        case .city: return "参保城市"
+        case .hireDate: return "入职日期"
+        case .leaveDate: return "离职日期"
+        case .contractEnd: return "合同到期日"
+        case .baseSalary: return "基本工资"
+        case .positionSalary: return "岗位工资"
+        case .allowance: return "津贴补贴"
+        case .bonusBase: return "绩效奖金基数"
+        case .siBase: return "社保缴费基数"
+        case .hfBase: return "公积金缴费基数"
+        case .hfRate: return "公积金比例"
+        case .specialDeduction: return "专项附加扣除"
+        case .bankCode: return "开户行"
+        case .bankAccount: return "银行账号"
+        }
+    }
+    var more: [String] {
+        switch self {
+        case .employeeID: return ["员工编号", "employee id"]
+        case .idNumber: return ["身份证号码", "证件号码"]
+        case .bankAccount: return ["银行卡号"]
+        default: return []
+        }
+    }
+    var required: Bool {
+        switch self {
+        case .leaveDate, .contractEnd, .allowance, .bonusBase, .hfBase, .specialDeduction: return false
+        default: return true
+        }
+    }
+}
+
+public enum AttendanceColumn: String, CaseIterable, ContractColumn {
+    case employeeID = "employee_id", date, status, overtimeHours = "overtime_hours", overtimeKind = "overtime_kind"
+    var zh: String {
+        switch self {
+        case .employeeID: return "工号"
+        case .date: return "日期"
+        case .status: return "出勤状态"
+        case .overtimeHours: return "加班小时"
+        case .overtimeKind: return "加班类型"
+        }
+    }
+    var required: Bool { self == .employeeID || self == .date || self == .status }
+}
+
+public enum ScoreColumn: String, CaseIterable, ContractColumn {
+    case employeeID = "employee_id", method, item, perspective, raterGroup = "rater_group", raterID = "rater_id",
+         weight, target, actual, direction, rating
+    var zh: String {
+        switch self {
+        case .employeeID: return "工号"
+        case .method: return "考核方式"
+        case .item: return "指标"
+        case .perspective: return "维度"
+        case .raterGroup: return "评价人类别"
+        case .raterID: return "评价人"
+        case .weight: return "权重"
+        case .target: return "目标值"
+        case .actual: return "实际值"
+        case .direction: return "方向"
+        case .rating: return "评分"
+        }
+    }
+    // Columns needed by only some methods may be absent when no row needs them;
+    // a row that needs a missing column is reported on that row.
+    var required: Bool { self == .employeeID || self == .method || self == .item }
+}
+
+public enum AdjustmentColumn: String, CaseIterable, ContractColumn {
+    case employeeID = "employee_id", code, amount, note
+    var zh: String {
+        switch self {
+        case .employeeID: return "工号"
+        case .code: return "项目"
+        case .amount: return "金额"
+        case .note: return "备注"
+        }
+    }
+    var required: Bool { self != .note }
+}
+
+// MARK: - Enumerations
+
+public enum DeptType: String, Sendable, CaseIterable {
+    case frontline, backoffice
+    static let aliases: [String: DeptType] = ["frontline": .frontline, "backoffice": .backoffice, "前线": .frontline, "后援": .backoffice]
+}
+
+public enum AttendanceStatus: Int, Sendable, CaseIterable {
+    case present, absent, personalLeave, sickLeave, annualLeave, compLeave, businessTrip
+    public var code: String {
+        ["present", "absent", "personal_leave", "sick_leave", "annual_leave", "comp_leave", "business_trip"][rawValue]
+    }
+    static let aliases: [String: AttendanceStatus] = [
+        "present": .present, "出勤": .present, "absent": .absent, "旷工": .absent,
+        "personal_leave": .personalLeave, "事假": .personalLeave, "sick_leave": .sickLeave, "病假": .sickLeave,
+        "annual_leave": .annualLeave, "年假": .annualLeave, "comp_leave": .compLeave, "调休": .compLeave,
+        "business_trip": .businessTrip, "出差": .businessTrip,
+    ]
+}
+
+public enum OvertimeKind: Int, Sendable, CaseIterable {
+    case workday, restday, holiday
+    public var code: String { ["workday", "restday", "holiday"][rawValue] }
+    static let aliases: [String: OvertimeKind] = [
+        "workday": .workday, "工作日": .workday, "restday": .restday, "休息日": .restday,
+        "holiday": .holiday, "法定节假日": .holiday,
+    ]
+}
+
+public enum ScoreMethod: Int, Sendable, CaseIterable {
+    case kpi, mbo, feedback360, bsc
+    public var code: String { ["kpi", "mbo", "360", "bsc"][rawValue] }
+    static let aliases: [String: ScoreMethod] = ["kpi": .kpi, "mbo": .mbo, "360": .feedback360, "bsc": .bsc]
+}
+
+public enum Perspective: Int, Sendable, CaseIterable {
+    case financial, customer, process, learning
+    public var code: String { ["financial", "customer", "process", "learning"][rawValue] }
+    static let aliases: [String: Perspective] = ["financial": .financial, "customer": .customer, "process": .process, "learning": .learning,
+                                                 "财务": .financial, "客户": .customer, "内部流程": .process, "学习与成长": .learning]
+}
+
+public enum RaterGroup: Int, Sendable, CaseIterable {
+    case selfRating, manager, peer, subordinate
+    public var code: String { ["self", "manager", "peer", "subordinate"][rawValue] }
+    static let aliases: [String: RaterGroup] = ["self": .selfRating, "manager": .manager, "peer": .peer, "subordinate": .subordinate,
+                                                "自评": .selfRating, "上级": .manager, "同事": .peer, "下属": .subordinate]
+}
+
+public enum Direction: Int, Sendable {
+    case higher, lower
+    static let aliases: [String: Direction] = ["higher": .higher, "lower": .lower, "越高越好": .higher, "越低越好": .lower]
+}

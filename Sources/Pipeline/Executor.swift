@@ -1,0 +1,45 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+/// The one place that runs work in parallel. Work is split into shards that
+/// are processed by at most `threads` workers with
+/// `DispatchQueue.concurrentPerform`; results are merged in shard order, so
+/// the outcome never depends on the number of threads.
+public struct Executor: Sendable {
+    public let threads: Int
+
+    /// `threads` ≤ 0 means one worker per active processor.
+    public init(threads: Int) {
+        self.threads = threads > 0 ? threads : max(1, ProcessInfo.processInfo.activeProcessorCount)
+    }
+
+    /// Splits 0..<count into contiguous shards, runs `body` on each, and
+    /// concatenates the results in shard order.
+    public func map<T: Sendable>(count: Int, minShard: Int = 1024, _ body: @escaping @Sendable (Range<Int>) -> [T]) -> [T] {
+        if count == 0 { return [] }
+        let shardCount = max(1, min(threads * 4, (count + minShard - 1) / minShard))
+        let size = (count + shardCount - 1) / shardCount
+        let ranges = (0..<shardCount).map { s in (s * size)..<min(count, (s + 1) * size) }.filter { !$0.isEmpty }
+        let parts = runAll(ranges.map { r in { body(r) } })
+        return parts.flatMap { $0 }
+    }
+
+    /// Runs independent tasks, at most `threads` at a time; results in task order.
+    public func runAll<T: Sendable>(_ tasks: [@Sendable () -> T]) -> [T] {
+        if tasks.isEmpty { return [] }
+        if threads == 1 || tasks.count == 1 { return tasks.map { $0() } }
+        let slots = Mutex<[T?]>(Array(repeating: nil, count: tasks.count))
+        let workers = min(threads, tasks.count)
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            var i = w
+            while i < tasks.count {
+                let r = tasks[i]()
+                slots.withLock { $0[i] = r }
+                i += workers
+            }
+        }
+        return slots.withLock { $0.map { $0! } }
+    }
+}
+

@@ -1,0 +1,466 @@
+import CSVReader
+import Foundation
+import PayrollCore
+import PayrollRules
+
+/// Which methods each department type is appraised by.
+public struct PerformanceSchemes: Sendable {
+    public var methods: [DeptType: Set<ScoreMethod>]
+    public static let standard = PerformanceSchemes(methods: [.frontline: [.kpi], .backoffice: [.mbo, .feedback360, .bsc]])
+    public func uses(_ t: DeptType, _ m: ScoreMethod) -> Bool { methods[t]?.contains(m) ?? false }
+}
+
+/// Everything intake needs to know besides the files.
+public struct IntakeOptions: Sendable {
+    public var period: Period
+    public var inputDirectory: String
+    public var fileNames: [InputKind: String]
+    public var rulePack: RulePack
+    public var schemes: PerformanceSchemes
+    public var threads: Int
+    public init(period: Period, inputDirectory: String, fileNames: [InputKind: String] = [:], rulePack: RulePack,
+                schemes: PerformanceSchemes = .standard, threads: Int = 0) {
+        self.period = period; self.inputDirectory = inputDirectory; self.fileNames = fileNames
+        self.rulePack = rulePack; self.schemes = schemes; self.threads = threads
+    }
+    public func fileName(_ k: InputKind) -> String { fileNames[k] ?? k.defaultFileName }
+    public func path(_ k: InputKind) -> String { (inputDirectory as NSString).appendingPathComponent(fileName(k)) }
+}
+
+/// Progress of a long read: (file name, records so far).
+public typealias ProgressReport = @Sendable (String, Int) -> Void
+
+/// Loads and validates a period's CONTRACT files in four stages, collecting
+/// every problem of the batch before it stops.
+public enum Intake {
+    public static func load(_ o: IntakeOptions, progress: ProgressReport? = nil) throws -> Batch {
+        let executor = Executor(threads: o.threads)
+        var inputs: [InputFile] = []
+        var diags: [Diagnostic] = []
+
+        // Stage 1 + 2 for employees: every other file refers to it.
+        let emp = try readEmployees(o, progress: progress)
+        diags += emp.diagnostics
+        if let f = emp.file { inputs.append(f) }
+        let employees = emp.employees
+        var index: [String: Int32] = [:]
+        index.reserveCapacity(employees.count)
+        for (i, e) in employees.enumerated() { index[e.id] = Int32(i) }
+        let lookup = index
+        // When employees.csv could not be read to its end, "unknown employee"
+        // elsewhere would only be noise: those checks wait for a readable file.
+        let employeesComplete = emp.file != nil && !emp.diagnostics.contains { $0.stage == .files && $0.severity == .error }
+
+        // The other files are independent of each other: read them in parallel.
+        let tasks: [@Sendable () throws -> FileResult] = [
+            { try readAttendance(o, employees: employees, index: lookup, checkReferences: employeesComplete, progress: progress) },
+            { try readScores(o, employees: employees, index: lookup, checkReferences: employeesComplete, progress: progress) },
+            { try readAdjustments(o, index: lookup, checkReferences: employeesComplete, progress: progress) },
+        ]
+        let results = try executor.runAll(tasks.map { t in { Result { try t() } } }).map { try $0.get() }
+        var attendance = Array(repeating: AttendanceSummary(), count: employees.count)
+        var attendanceRead = false
+        var scores: [ScoreRow] = []
+        var adjustments: [Adjustment] = []
+        var scoreMethods: [UInt8] = Array(repeating: 0, count: employees.count)
+        var scoresRead = false
+        for r in results {
+            diags += r.diagnostics
+            if let f = r.file { inputs.append(f) }
+            if let a = r.attendance { attendance = a; attendanceRead = true }
+            if let s = r.scores { scores = s; scoresRead = true }
+            if let m = r.scoreMethods { scoreMethods = m }
+            if let a = r.adjustments { adjustments = a }
+        }
+
+        // Stages 3 and 4 per employee, sharded.
+        let att = attendance, methods = scoreMethods
+        let haveAttendance = attendanceRead, haveScores = scoresRead
+        let period = o.period, schemes = o.schemes
+        let employeesFile = o.fileName(.employees)
+        let perEmployee: [Diagnostic] = executor.map(count: employees.count) { range in
+            var sink = DiagnosticSink(file: employeesFile)
+            for i in range {
+                checkEmployee(employees[i], attendance: haveAttendance ? att[i] : nil,
+                              methods: haveScores ? methods[i] : nil, period: period, schemes: schemes, sink: &sink)
+            }
+            return sink.finish()
+        }
+        diags += perEmployee
+        diags.sort(by: Diagnostic.reportOrder)
+        scores.sort { $0.employee < $1.employee || ($0.employee == $1.employee && $0.line < $1.line) }
+        return Batch(period: o.period, employees: employees, attendance: attendance, scores: scores,
+                     adjustments: adjustments, inputs: inputs, diagnostics: diags)
+    }
+
+    struct FileResult: Sendable {
+        var diagnostics: [Diagnostic] = []
+        var file: InputFile?
+        var attendance: [AttendanceSummary]?
+        var scores: [ScoreRow]?
+        var scoreMethods: [UInt8]?
+        var adjustments: [Adjustment]?
+    }
+
+    /// Opens a file and runs stage 1; calls `row` for each data record whose
+    /// header resolved. Returns nil for `file` when the file is absent.
+    static func scan(_ o: IntakeOptions, _ kind: InputKind, progress: ProgressReport?,
+                     row: (TableScan, CSVRecord) -> Void) throws -> (TableScan, InputFile?) {
+        let name = o.fileName(kind)
+        let scan = TableScan(kind: kind, fileName: name)
+        let path = o.path(kind)
+        guard FileManager.default.fileExists(atPath: path) else {
+            if !kind.isOptional {
+                scan.sink.add(.fileMissing, line: nil, column: nil, employee: nil,
+                              en: "required file \(name) is not in the input folder", zh: "输入目录中缺少必需文件 \(name)")
+            }
+            return (scan, nil)
+        }
+        var headerOK = false
+        let reader = CSVFileReader(path: path)
+        let summary = try reader.read { rec in
+            if rec.index == 0 {
+                headerOK = scan.resolveHeader(rec)
+                return
+            }
+            if rec.index % 1_000_000 == 0 { progress?(name, rec.index) }
+            if headerOK { row(scan, rec) }
+        }
+        switch summary.fault {
+        case .none: break
+        case let .unterminatedQuote(line):
+            scan.sink.add(.unterminatedQuote, line: line, column: nil, employee: nil,
+                          en: "a quoted field opened on this line is never closed; the file ends inside it",
+                          zh: "此行开始的引号字段未闭合，文件在引号内结束")
+        case let .malformedQuote(line):
+            scan.sink.add(.malformedQuote, line: line, column: nil, employee: nil,
+                          en: "malformed quoting: a quote inside an unquoted field or text after a closing quote; reading of this file stopped here",
+                          zh: "引号格式错误：未加引号的字段中含引号，或闭合引号后还有文本；此文件在此停止读取")
+        case let .invalidEncoding(offset, line):
+            scan.sink.add(.encoding, line: line, column: nil, employee: nil,
+                          en: "the file is neither valid UTF-8 nor valid GB18030: invalid byte sequence at byte offset \(offset); reading of this file stopped here",
+                          zh: "文件既不是有效的 UTF-8 也不是有效的 GB18030：字节偏移 \(offset) 处有无效字节序列；此文件在此停止读取")
+        }
+        if summary.records == 0 && summary.fault == nil {
+            scan.sink.add(.emptyFile, line: nil, column: nil, employee: nil,
+                          en: "the file is empty: expected a header row and data rows", zh: "文件为空：应有表头行和数据行")
+        } else if summary.records == 1 && summary.fault == nil && headerOK {
+            if kind == .employees || kind == .attendance {
+                scan.sink.add(.noRows, line: 1, column: nil, employee: nil,
+                              en: "the file has a header but no data rows", zh: "文件只有表头，没有数据行")
+            } else {
+                scan.sink.add(.noRowsOptional, line: 1, column: nil, employee: nil,
+                              en: "the file has a header but no data rows", zh: "文件只有表头，没有数据行")
+            }
+        }
+        let file = InputFile(kind: kind.rawValue, path: path, encoding: summary.encoding.rawValue,
+                             records: max(0, summary.records - 1), bytes: summary.bytes)
+        return (scan, file)
+    }
+
+    // MARK: employees.csv
+
+    struct EmployeesResult {
+        var employees: [Employee]
+        var diagnostics: [Diagnostic]
+        var file: InputFile?
+    }
+
+    static func readEmployees(_ o: IntakeOptions, progress: ProgressReport?) throws -> EmployeesResult {
+        var list: [Employee] = []
+        var seen: [String: Int] = [:]
+        var cols: [EmployeeColumn: Col]?
+        let firstDay = o.period.firstDay
+        let (scan, file) = try scan(o, .employees, progress: progress) { t, rec in
+            if cols == nil { cols = Dictionary(uniqueKeysWithValues: EmployeeColumn.allCases.map { ($0, t.col($0.rawValue)) }) }
+            let c = cols!
+            guard t.begin(rec) else { return }
+            guard let id = t.text(c[.employeeID]!, required: true) else { return }
+            t.employee = id
+            if let first = seen[id] {
+                t.error(.duplicateEmployee, c[.employeeID]!, en: "employee_id is already used on line \(first); employee IDs must be unique",
+                        zh: "工号已在第 \(first) 行使用；工号必须唯一")
+                return
+            }
+            seen[id] = t.line
+            let name = t.text(c[.name]!, required: true)
+            let idNumber = t.text(c[.idNumber]!, required: true)
+            if let idNumber, let p = ResidentID.validate(Array(idNumber.utf8)) {
+                let why: (String, String)
+                switch p {
+                case .wrongLength(let n): why = ("it has \(n) characters, expected 18", "长度为 \(n) 位，应为 18 位")
+                case .badCharacter: why = ("it must be 17 digits and a digit or X", "应为 17 位数字加 1 位数字或 X")
+                case .badBirthDate: why = ("its birth date part is not a real date", "其中的出生日期不是有效日期")
+                case .checkDigitMismatch: why = ("its check character does not match (ISO 7064 MOD 11-2)", "校验码不符（ISO 7064 MOD 11-2）")
+                }
+                t.error(.idNumber, c[.idNumber]!, en: "invalid resident ID number: \(why.0)", zh: "身份证号无效：\(why.1)")
+            }
+            let department = t.text(c[.department]!, required: true)
+            let deptType = t.enumeration(c[.deptType]!, Matchers.deptType, required: true)
+            let position = t.text(c[.position]!, required: true)
+            let costCenter = t.text(c[.costCenter]!, required: true)
+            let city = t.text(c[.city]!, required: true)?.lowercased()
+            var cityParams: CityParameters?
+            if let city {
+                cityParams = o.rulePack.city(city, on: firstDay)
+                if cityParams == nil {
+                    let known = o.rulePack.cities[city] != nil
+                    t.error(.unknownCity, c[.city]!,
+                            en: known ? "the rule pack has no parameters for city \(city) on \(firstDay)"
+                                : "unknown city \"\(city)\"; the rule pack knows \(o.rulePack.cities.keys.sorted().joined(separator: ", "))",
+                            zh: known ? "规则包中没有城市 \(city) 在 \(firstDay) 适用的参数"
+                                : "未知城市“\(city)”；规则包支持：\(o.rulePack.cities.keys.sorted().joined(separator: ", "))")
+                }
+            }
+            let hire = t.date(c[.hireDate]!, required: true)
+            let leave = t.date(c[.leaveDate]!, required: false)
+            let contractEnd = t.date(c[.contractEnd]!, required: false)
+            let base = t.money(c[.baseSalary]!, required: true, allowNegative: true)
+            let positionSalary = t.money(c[.positionSalary]!, required: true, allowNegative: true)
+            let allowance = t.money(c[.allowance]!, required: false, allowNegative: false)
+            let bonusBase = t.money(c[.bonusBase]!, required: false, allowNegative: false)
+            let siBase = t.money(c[.siBase]!, required: true, allowNegative: false)
+            let hfBase = t.money(c[.hfBase]!, required: false, allowNegative: false)
+            let hfRate = t.decimal(c[.hfRate]!, required: true, what: "a housing-fund rate as a fraction (e.g. 0.07)")
+            if let hfRate, let cp = cityParams {
+                let hf = cp.housingFund
+                if hfRate < hf.minRate || hfRate > hf.maxRate {
+                    t.error(.hfRateRange, c[.hfRate]!,
+                            en: "housing-fund rate \(hfRate) is outside \(city!)'s range \(hf.minRate)–\(hf.maxRate)",
+                            zh: "公积金比例 \(hfRate) 超出\(city!)允许范围 \(hf.minRate)–\(hf.maxRate)")
+                }
+            }
+            let special = t.money(c[.specialDeduction]!, required: false, allowNegative: false)
+            let bankCode = t.text(c[.bankCode]!, required: true)
+            let account = t.text(c[.bankAccount]!, required: true)
+            if let account {
+                let digits = account.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
+                if !digits || account.utf8.count < 6 || account.utf8.count > 34 {
+                    let looksNumeric = account.contains("E+") || account.contains("e+") || account.contains(".")
+                    t.error(.bankAccount, c[.bankAccount]!,
+                            en: "a bank account must be 6 to 34 digits kept as text" + (looksNumeric ? "; this one looks like a number Excel reformatted (e.g. 6.22E+18)" : ""),
+                            zh: "银行账号应为 6 至 34 位数字（以文本保存）" + (looksNumeric ? "；该值像是被 Excel 转成了数字（如 6.22E+18）" : ""))
+                }
+            }
+            list.append(Employee(
+                id: id, name: name ?? "", idNumber: idNumber ?? "", department: department ?? "",
+                deptType: deptType ?? .frontline, position: position ?? "", costCenter: costCenter ?? "",
+                city: city ?? "", hireDate: hire ?? firstDay, leaveDate: leave, contractEnd: contractEnd,
+                baseSalary: base ?? .zero, positionSalary: positionSalary ?? .zero, allowance: allowance,
+                bonusBase: bonusBase, siBase: siBase ?? .zero, hfBase: hfBase, hfRate: hfRate ?? .zero,
+                specialDeduction: special, bankCode: bankCode ?? "", bankAccount: account ?? "",
+                line: t.line, rowValid: t.rowErrors == 0 && hire != nil && deptType != nil))
+        }
+        list.sort { Array($0.id.utf8).lexicographicallyPrecedes(Array($1.id.utf8)) }
+        return EmployeesResult(employees: list, diagnostics: scan.sink.finish(), file: file)
+    }
+
+    static func unknownEmployee(_ t: TableScan, _ c: Col, _ id: String, employeesFile: String) {
+        t.error(.unknownEmployee, c, en: "employee_id is not in \(employeesFile)", zh: "工号不在 \(employeesFile) 中")
+    }
+
+    // MARK: attendance.csv
+
+    static func readAttendance(_ o: IntakeOptions, employees: [Employee], index: [String: Int32],
+                               checkReferences: Bool, progress: ProgressReport?) throws -> FileResult {
+        var summaries = Array(repeating: AttendanceSummary(), count: employees.count)
+        var cEmp = Col(pos: -1, name: ""), cDate = cEmp, cStatus = cEmp, cHours = cEmp, cKind = cEmp
+        var resolved = false
+        let period = o.period
+        let empFile = o.fileName(.employees)
+        let maxHours = Fixed(24)
+        let (scan, file) = try scan(o, .attendance, progress: progress) { t, rec in
+            if !resolved {
+                resolved = true
+                cEmp = t.col("employee_id"); cDate = t.col("date"); cStatus = t.col("status")
+                cHours = t.col("overtime_hours"); cKind = t.col("overtime_kind")
+            }
+            guard t.begin(rec) else { return }
+            guard let idBytes = t.raw(cEmp) else { t.missing(cEmp); return }
+            let id = String(decoding: idBytes, as: UTF8.self)
+            t.employee = id
+            let ei = index[id]
+            if ei == nil && checkReferences { unknownEmployee(t, cEmp, id, employeesFile: empFile) }
+            let date = t.date(cDate, required: true)
+            if let date, !period.contains(date) {
+                t.error(.outsidePeriod, cDate, en: "date \(date) is outside the period \(period)", zh: "日期 \(date) 不在期间 \(period) 内")
+            }
+            let status = t.enumeration(cStatus, Matchers.status, required: true)
+            let hours = t.decimal(cHours, required: false, min: .zero, max: maxHours, what: "overtime hours between 0 and 24")
+            var kind: OvertimeKind?
+            if let hours, hours > .zero {
+                kind = t.enumeration(cKind, Matchers.overtime, required: false)
+                if kind == nil && t.raw(cKind) == nil {
+                    t.error(.overtimeKind, cKind, en: "overtime hours are given, so overtime_kind (workday, restday or holiday) is required",
+                            zh: "填写了加班小时，必须填写加班类型（工作日、休息日或法定节假日）")
+                }
+            } else if t.raw(cKind) != nil {
+                _ = t.enumeration(cKind, Matchers.overtime, required: false)
+            }
+            guard let ei, let date, period.contains(date), let status else { return }
+            let bit = UInt32(1) << UInt32(date.day - 1)
+            if summaries[Int(ei)].dayMask & bit != 0 {
+                t.error(.duplicateDay, cDate, en: "a second row for this employee on \(date); one row per employee and date",
+                        zh: "该员工在 \(date) 有重复记录；每位员工每天只能有一行")
+                return
+            }
+            summaries[Int(ei)].dayMask |= bit
+            summaries[Int(ei)].days[status.rawValue] += 1
+            summaries[Int(ei)].rows += 1
+            if let hours, let kind {
+                switch kind {
+                case .workday: summaries[Int(ei)].overtimeWorkday += hours
+                case .restday: summaries[Int(ei)].overtimeRestday += hours
+                case .holiday: summaries[Int(ei)].overtimeHoliday += hours
+                }
+            }
+        }
+        let usable = file != nil && !scan.sink.items.contains { $0.stage == .files && $0.severity == .error }
+        return FileResult(diagnostics: scan.sink.finish(), file: file, attendance: usable ? summaries : nil)
+    }
+
+    // MARK: scores.csv
+
+    static func readScores(_ o: IntakeOptions, employees: [Employee], index: [String: Int32],
+                           checkReferences: Bool, progress: ProgressReport?) throws -> FileResult {
+        var rows: [ScoreRow] = []
+        let m = ScoreMethod.allCases.count
+        var weightSum = Array(repeating: Fixed.zero, count: employees.count * m)
+        var firstLine = Array(repeating: Int32(0), count: employees.count * m)
+        var methods = Array(repeating: UInt8(0), count: employees.count)
+        var cols: [ScoreColumn: Col] = [:]
+        let empFile = o.fileName(.employees)
+        let hundred = Fixed(100)
+        let (scan, file) = try scan(o, .scores, progress: progress) { t, rec in
+            if cols.isEmpty { cols = Dictionary(uniqueKeysWithValues: ScoreColumn.allCases.map { ($0, t.col($0.rawValue)) }) }
+            guard t.begin(rec) else { return }
+            guard let id = t.text(cols[.employeeID]!, required: true) else { return }
+            t.employee = id
+            let ei = index[id]
+            if ei == nil && checkReferences { unknownEmployee(t, cols[.employeeID]!, id, employeesFile: empFile) }
+            guard let method = t.enumeration(cols[.method]!, Matchers.method, required: true) else { return }
+            let item = t.text(cols[.item]!, required: true)
+            var perspective: Perspective?, group: RaterGroup?, rater: String?
+            var weight: Fixed?, target: Fixed?, actual: Fixed?, rating: Fixed?
+            let direction = t.enumeration(cols[.direction]!, Matchers.direction, required: false) ?? .higher
+            switch method {
+            case .kpi, .bsc:
+                if method == .bsc { perspective = t.enumeration(cols[.perspective]!, Matchers.perspective, required: true) }
+                weight = t.decimal(cols[.weight]!, required: true, min: .zero, max: .one, what: "a weight between 0 and 1")
+                target = t.decimal(cols[.target]!, required: true, what: "a target value")
+                actual = t.decimal(cols[.actual]!, required: true, what: "an actual value")
+                if target == .zero {
+                    t.error(.targetZero, cols[.target]!, en: "target is 0, so the item score cannot be computed; give a non-zero target",
+                            zh: "目标值为 0，无法计算得分；请填写非零目标值")
+                }
+                if let a = actual, a < .zero {
+                    t.error(.outOfRange, cols[.actual]!, en: "actual value must not be negative", zh: "实际值不能为负数")
+                }
+            case .mbo:
+                weight = t.decimal(cols[.weight]!, required: true, min: .zero, max: .one, what: "a weight between 0 and 1")
+                rating = t.decimal(cols[.rating]!, required: true, min: .zero, max: hundred, what: "a rating between 0 and 100")
+            case .feedback360:
+                group = t.enumeration(cols[.raterGroup]!, Matchers.raterGroup, required: true)
+                rater = t.text(cols[.raterID]!, required: true)
+                rating = t.decimal(cols[.rating]!, required: true, min: .zero, max: hundred, what: "a rating between 0 and 100")
+            }
+            guard let ei else { return }
+            let e = employees[Int(ei)]
+            guard o.schemes.uses(e.deptType, method) else { return }  // ignored by the scheme
+            methods[Int(ei)] |= 1 << UInt8(method.rawValue)
+            let slot = Int(ei) * m + method.rawValue
+            if firstLine[slot] == 0 { firstLine[slot] = Int32(t.line) }
+            if let weight { weightSum[slot] += weight }
+            guard t.rowErrors == 0, let item else { return }
+            rows.append(ScoreRow(employee: ei, method: method, item: item, perspective: perspective, raterGroup: group,
+                                 raterID: rater ?? "", weight: weight, target: target, actual: actual,
+                                 direction: direction, rating: rating, line: Int32(t.line)))
+        }
+        // Stage 3: weights of one employee and method sum to exactly 1.
+        for ei in 0..<employees.count {
+            for method in [ScoreMethod.kpi, .mbo, .bsc] {
+                let slot = ei * m + method.rawValue
+                guard firstLine[slot] != 0, weightSum[slot] != .one else { continue }
+                scan.sink.add(.weightSum, line: Int(firstLine[slot]), column: "weight", employee: employees[ei].id,
+                              en: "the \(method.code) weights of this employee sum to \(weightSum[slot]), not 1",
+                              zh: "该员工 \(method.code) 权重合计为 \(weightSum[slot])，应为 1")
+            }
+        }
+        let usable = file != nil && !scan.sink.items.contains { $0.stage == .files && $0.severity == .error }
+        return FileResult(diagnostics: scan.sink.finish(), file: file, scores: usable ? rows : nil, scoreMethods: usable ? methods : nil)
+    }
+
+    // MARK: adjustments.csv
+
+    static func readAdjustments(_ o: IntakeOptions, index: [String: Int32], checkReferences: Bool, progress: ProgressReport?) throws -> FileResult {
+        var list: [Adjustment] = []
+        var cols: [AdjustmentColumn: Col] = [:]
+        let codes = Set(o.rulePack.adjustmentCodes)
+        let empFile = o.fileName(.employees)
+        let (scan, file) = try scan(o, .adjustments, progress: progress) { t, rec in
+            if cols.isEmpty { cols = Dictionary(uniqueKeysWithValues: AdjustmentColumn.allCases.map { ($0, t.col($0.rawValue)) }) }
+            guard t.begin(rec) else { return }
+            guard let id = t.text(cols[.employeeID]!, required: true) else { return }
+            t.employee = id
+            let ei = index[id]
+            if ei == nil && checkReferences { unknownEmployee(t, cols[.employeeID]!, id, employeesFile: empFile) }
+            let code = t.text(cols[.code]!, required: true)?.lowercased()
+            if let code, !codes.contains(code) {
+                t.error(.unknownAdjustment, cols[.code]!,
+                        en: "unknown adjustment code \"\(code.prefix(30))\"; the salary structure has \(o.rulePack.adjustmentCodes.joined(separator: ", "))",
+                        zh: "未知调整项目“\(code.prefix(30))”；工资结构中的项目为 \(o.rulePack.adjustmentCodes.joined(separator: ", "))")
+            }
+            let amount = t.money(cols[.amount]!, required: true, allowNegative: true)
+            if code == "annual_bonus", let amount, amount.isNegative {
+                t.error(.negativeBonus, cols[.amount]!, en: "an annual bonus must not be negative", zh: "全年一次性奖金不能为负数")
+            }
+            let note = t.text(cols[.note]!, required: false) ?? ""
+            guard let ei, let code, let amount, t.rowErrors == 0 else { return }
+            list.append(Adjustment(employee: ei, code: code, amount: amount, note: note, line: t.line))
+        }
+        list.sort { $0.employee < $1.employee || ($0.employee == $1.employee && $0.line < $1.line) }
+        return FileResult(diagnostics: scan.sink.finish(), file: file, adjustments: list)
+    }
+
+    // MARK: stage 3 and 4 per employee
+
+    static func checkEmployee(_ e: Employee, attendance: AttendanceSummary?, methods: UInt8?, period: Period,
+                              schemes: PerformanceSchemes, sink: inout DiagnosticSink) {
+        func add(_ code: Code, _ column: String?, _ en: String, _ zh: String) {
+            sink.add(code, line: e.line, column: column, employee: e.id, en: en, zh: zh)
+        }
+        if e.hireDate > period.lastDay {
+            add(.hiredAfterPeriod, "hire_date", "hire date \(e.hireDate) is after the period \(period) ends; the employee cannot be paid for it",
+                "入职日期 \(e.hireDate) 晚于期间 \(period) 结束，不能在本期发薪")
+        }
+        if let l = e.leaveDate {
+            if l < e.hireDate {
+                add(.leaveBeforeHire, "leave_date", "leave date \(l) is before hire date \(e.hireDate)", "离职日期 \(l) 早于入职日期 \(e.hireDate)")
+            } else if l < period.firstDay {
+                add(.leftBeforePeriod, "leave_date", "the employee left on \(l), before the period \(period); only attendance in the period is paid",
+                    "员工已于 \(l) 离职（早于期间 \(period)）；仅按本期出勤发薪")
+            }
+        }
+        if e.baseSalary.isNegative {
+            add(.negativeSalary, "base_salary", "base salary is negative", "基本工资为负数")
+        }
+        if e.positionSalary.isNegative {
+            add(.negativeSalary, "position_salary", "position salary is negative", "岗位工资为负数")
+        }
+        if let c = e.contractEnd, c < period.firstDay {
+            add(.contractEnded, "contract_end", "the contract ended on \(c), before the period; renew it or record the leave date",
+                "劳动合同已于 \(c) 到期（早于本期）；请续签或填写离职日期")
+        }
+        if let a = attendance, a.rows == 0, e.hireDate <= period.lastDay, (e.leaveDate ?? period.lastDay) >= period.firstDay {
+            add(.noAttendance, nil, "the employee has no attendance rows in this period", "该员工本期没有考勤记录")
+        }
+        if let m = methods, e.rowValid {
+            let used = ScoreMethod.allCases.filter { schemes.uses(e.deptType, $0) }
+            if !used.contains(where: { m & (1 << UInt8($0.rawValue)) != 0 }) {
+                let names = used.map(\.code).joined(separator: ", ")
+                add(.noScores, nil, "no performance scores for this \(e.deptType.rawValue) employee (expected \(names))",
+                    "该\(e.deptType == .frontline ? "前线" : "后援")员工没有绩效评分（应有 \(names)）")
+            }
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import PayrollCore
+import PayrollRules
+
+/// The kinds of output a pipeline can write; `--only` picks among them.
+public enum OutputKind: String, CaseIterable, Sendable {
+    case validation, register, payslips, bank, reports
+}
+
+public enum ReportLocale: String, Sendable {
+    case zh, en, both
+
+    public func text(_ d: Diagnostic) -> String {
+        switch self {
+        case .zh: return d.messageZH
+        case .en: return d.messageEN
+        case .both: return "\(d.messageZH) / \(d.messageEN)"
+        }
+    }
+}
+
+/// `pipelines/<name>.yaml`, read strictly. Relative paths in the file are
+/// relative to the file's own folder.
+public struct PipelineDefinition: Sendable {
+    public var path: String
+    public var name: String
+    public var period: Period?
+    public var locale: ReportLocale
+    public var inputDirectory: String?
+    public var fileNames: [InputKind: String]
+    public var rulePackDirectory: String
+    public var outputRoot: String?
+    public var outputs: [OutputKind]
+    public var threads: Int
+
+    public static let keys: Set<String> = ["name", "description", "period", "locale", "input", "files", "rule_pack",
+                                           "output_root", "outputs", "threads"]
+
+    public static func load(path: String) throws -> PipelineDefinition {
+        let root = try YNode.load(path: path)
+        let base = (path as NSString).deletingLastPathComponent
+        func resolve(_ p: String) -> String {
+            p.hasPrefix("/") ? p : ((base.isEmpty ? "." : base) as NSString).appendingPathComponent(p)
+        }
+        var def = PipelineDefinition(path: path, name: "", period: nil, locale: .zh, inputDirectory: nil, fileNames: [:],
+                                     rulePackDirectory: "", outputRoot: nil, outputs: OutputKind.allCases, threads: 0)
+        for (k, v) in try root.mapping(allowed: keys, required: ["name", "rule_pack"]) {
+            switch k {
+            case "name": def.name = try v.string()
+            case "description": _ = try v.string()
+            case "period":
+                guard let p = Period(try v.string()) else { throw v.error("expected a period YYYY-MM") }
+                def.period = p
+            case "locale":
+                guard let l = ReportLocale(rawValue: try v.string()) else { throw v.error("expected zh, en or both") }
+                def.locale = l
+            case "input": def.inputDirectory = resolve(try v.string())
+            case "files":
+                for (fk, fv) in try v.mapping(allowed: Set(InputKind.allCases.map(\.rawValue))) {
+                    def.fileNames[InputKind(rawValue: fk)!] = try fv.string()
+                }
+            case "rule_pack": def.rulePackDirectory = resolve(try v.string())
+            case "output_root": def.outputRoot = resolve(try v.string())
+            case "outputs":
+                def.outputs = try v.sequence().map { n in
+                    guard let o = OutputKind(rawValue: try n.string()) else {
+                        throw n.error("unknown output kind; expected one of \(OutputKind.allCases.map(\.rawValue).joined(separator: ", "))")
+                    }
+                    return o
+                }
+            case "threads":
+                let t = try v.int()
+                if t < 0 { throw v.error("threads must be 0 (one per core) or more") }
+                def.threads = t
+            default: break
+            }
+        }
+        return def
+    }
+}

@@ -1,0 +1,226 @@
+import CSVReader
+import PayrollCore
+
+/// A column of the file being read: its position in the header (-1 when absent).
+struct Col {
+    let pos: Int
+    let name: String
+}
+
+/// Reads one CONTRACT file: resolves the header by name and alias, then hands
+/// each data record to the caller with typed accessors that report every bad
+/// cell (file, line, column, what was expected) without echoing sensitive values.
+final class TableScan {
+    let kind: InputKind
+    var sink: DiagnosticSink
+    private(set) var positions: [String: Int] = [:]
+    private(set) var headerCount = 0
+    var record: CSVRecord?
+    var line = 0
+    var rowErrors = 0
+    var employee: String?
+
+    init(kind: InputKind, fileName: String) {
+        self.kind = kind
+        self.sink = DiagnosticSink(file: fileName)
+    }
+
+    func col(_ name: String) -> Col { Col(pos: positions[name] ?? -1, name: name) }
+
+    /// Stage 1 on the header record. Returns false when rows cannot be read.
+    func resolveHeader(_ rec: CSVRecord) -> Bool {
+        var lookup: [String: String] = [:]
+        for c in kind.columns {
+            lookup[c.name] = c.name
+            for a in c.aliases { lookup[normalizeHeader(a)] = c.name }
+        }
+        headerCount = rec.count
+        var ok = true
+        for i in 0..<rec.count {
+            let text = rec.string(i)
+            let key = normalizeHeader(text)
+            guard let canonical = lookup[key] else {
+                let shown = String(text.prefix(40))
+                sink.add(.unknownColumn, line: rec.line, column: shown.isEmpty ? "#\(i + 1)" : shown, employee: nil,
+                         en: "column \"\(shown)\" is not part of the \(kind.rawValue) contract and is ignored",
+                         zh: "列“\(shown)”不在\(kind.rawValue)约定中，已忽略")
+                continue
+            }
+            if positions[canonical] != nil {
+                sink.add(.duplicateColumn, line: rec.line, column: canonical, employee: nil,
+                         en: "column \(canonical) appears twice in the header (columns \(positions[canonical]! + 1) and \(i + 1))",
+                         zh: "表头中列 \(canonical) 出现两次（第 \(positions[canonical]! + 1) 列和第 \(i + 1) 列）")
+                ok = false
+                continue
+            }
+            positions[canonical] = i
+        }
+        for c in kind.columns where c.required && positions[c.name] == nil {
+            sink.add(.missingColumn, line: rec.line, column: c.name, employee: nil,
+                     en: "required column \(c.name) (\(c.aliases[0])) is missing from the header",
+                     zh: "表头缺少必填列 \(c.name)（\(c.aliases[0])）")
+            ok = false
+        }
+        return ok
+    }
+
+    /// Starts a data record; false (after reporting) when it cannot be read.
+    func begin(_ rec: CSVRecord) -> Bool {
+        record = rec
+        line = rec.line
+        rowErrors = 0
+        employee = nil
+        for i in rec.oversizedFields {
+            sink.add(.fieldTooLong, line: line, column: headerName(i), employee: nil,
+                     en: "the value is longer than the 1 MiB a field may hold", zh: "字段值超过 1 MiB 上限")
+            rowErrors += 1
+        }
+        if rec.count != headerCount {
+            sink.add(.fieldCount, line: line, column: nil, employee: nil,
+                     en: "expected \(headerCount) fields as in the header, found \(rec.count); the row is skipped",
+                     zh: "应有 \(headerCount) 个字段（与表头一致），实际 \(rec.count) 个；已跳过此行")
+            return false
+        }
+        return rowErrors == 0
+    }
+
+    func headerName(_ i: Int) -> String {
+        positions.first(where: { $0.value == i })?.key ?? "#\(i + 1)"
+    }
+
+    func error(_ code: Code, _ c: Col, en: String, zh: String) {
+        rowErrors += code.severity == .error ? 1 : 0
+        sink.add(code, line: line, column: c.name, employee: employee, en: en, zh: zh)
+    }
+
+    // MARK: cells
+
+    /// The trimmed cell, or nil when the column is absent or the cell empty.
+    @inline(__always)
+    func raw(_ c: Col) -> ArraySlice<UInt8>? {
+        guard c.pos >= 0, let rec = record, c.pos < rec.count else { return nil }
+        var s = rec[c.pos]
+        while let f = s.first, f == 0x20 || f == 0x09 { s = s.dropFirst() }
+        while let l = s.last, l == 0x20 || l == 0x09 { s = s.dropLast() }
+        return s.isEmpty ? nil : s
+    }
+
+    func missing(_ c: Col) {
+        if c.pos < 0 {
+            error(.required, c, en: "this row needs column \(c.name), which the file does not have",
+                  zh: "此行需要列 \(c.name)，但文件中没有该列")
+        } else {
+            error(.required, c, en: "required value is empty", zh: "必填值为空")
+        }
+    }
+
+    func text(_ c: Col, required: Bool) -> String? {
+        guard let r = raw(c) else {
+            if required { missing(c) }
+            return nil
+        }
+        return String(decoding: r, as: UTF8.self)
+    }
+
+    func money(_ c: Col, required: Bool, allowNegative: Bool) -> Money? {
+        guard let r = raw(c) else {
+            if required { missing(c) }
+            return nil
+        }
+        switch Money.parse(r, allowNegative: allowNegative) {
+        case .success(let m): return m
+        case .failure(let e):
+            let (en, zh): (String, String)
+            switch e {
+            case .empty: (en, zh) = ("an empty value", "空值")
+            case .notANumber: (en, zh) = ("text that is not a plain number (no currency signs or exponents)", "非纯数字的文本（不可含货币符号或科学计数法）")
+            case .tooManyDecimals: (en, zh) = ("more than 2 decimal places", "超过 2 位小数")
+            case .badGrouping: (en, zh) = ("thousands separators in the wrong places", "千位分隔符位置错误")
+            case .negativeNotAllowed: (en, zh) = ("a negative amount, which this column does not allow", "负数金额（此列不允许）")
+            case .tooLarge: (en, zh) = ("a number too large to be an amount", "数值过大")
+            }
+            error(.badMoney, c, en: "expected an amount in yuan with at most 2 decimals (e.g. 12345.67); found \(en)",
+                  zh: "应为以元为单位、最多 2 位小数的金额（如 12345.67）；实际为\(zh)")
+            return nil
+        }
+    }
+
+    func decimal(_ c: Col, required: Bool, min: Fixed? = nil, max: Fixed? = nil, what: String = "a decimal number") -> Fixed? {
+        guard let r = raw(c) else {
+            if required { missing(c) }
+            return nil
+        }
+        switch Fixed.parse(r) {
+        case .success(let v):
+            if let min, v < min {
+                error(.outOfRange, c, en: "\(what) must be at least \(min); found \(v)", zh: "取值不得小于 \(min)；实际为 \(v)")
+                return nil
+            }
+            if let max, v > max {
+                error(.outOfRange, c, en: "\(what) must be at most \(max); found \(v)", zh: "取值不得大于 \(max)；实际为 \(v)")
+                return nil
+            }
+            return v
+        case .failure(let e):
+            let why = e == .tooManyDecimals ? "more than 6 decimal places" : "text that is not a plain decimal number"
+            let whyZH = e == .tooManyDecimals ? "超过 6 位小数" : "不是普通小数的文本"
+            error(.badDecimal, c, en: "expected \(what); found \(why)", zh: "应为小数；实际为\(whyZH)")
+            return nil
+        }
+    }
+
+    func date(_ c: Col, required: Bool) -> Day? {
+        guard let r = raw(c) else {
+            if required { missing(c) }
+            return nil
+        }
+        if let d = Day.parse(r) { return d }
+        let shown = r.count <= 24 ? "\"\(String(decoding: r, as: UTF8.self))\"" : "a long text"
+        error(.badDate, c, en: "expected a date YYYY-MM-DD (or YYYY/M/D); found \(shown)",
+              zh: "应为日期 YYYY-MM-DD（或 YYYY/M/D）；实际为 \(shown)")
+        return nil
+    }
+
+    func enumeration<E: Sendable>(_ c: Col, _ matcher: EnumMatcher<E>, required: Bool) -> E? {
+        guard let r = raw(c) else {
+            if required { missing(c) }
+            return nil
+        }
+        if let v = matcher.match(r) { return v }
+        let text = String(decoding: r, as: UTF8.self)
+        let shown = text.count <= 30 ? "\"\(text)\"" : "a long text"
+        error(.badEnum, c, en: "expected one of \(matcher.choices); found \(shown)",
+              zh: "应为以下之一：\(matcher.choices)；实际为 \(shown)")
+        return nil
+    }
+}
+
+/// Matches enumeration cells: exact canonical bytes first (the fast path for
+/// large files), then case-insensitive names and Chinese aliases.
+struct EnumMatcher<E: Sendable>: Sendable {
+    let exact: [([UInt8], E)]
+    let table: [String: E]
+    let choices: String
+
+    init(_ table: [String: E], canonical: [String]) {
+        self.table = Dictionary(uniqueKeysWithValues: table.map { ($0.key.lowercased(), $0.value) })
+        self.exact = canonical.compactMap { k in table[k].map { (Array(k.utf8), $0) } }
+        self.choices = canonical.joined(separator: ", ")
+    }
+
+    @inline(__always)
+    func match(_ r: ArraySlice<UInt8>) -> E? {
+        for (k, v) in exact where k.count == r.count && k.elementsEqual(r) { return v }
+        return table[String(decoding: r, as: UTF8.self).lowercased()]
+    }
+}
+
+enum Matchers {
+    static let deptType = EnumMatcher(DeptType.aliases, canonical: ["frontline", "backoffice"])
+    static let status = EnumMatcher(AttendanceStatus.aliases, canonical: AttendanceStatus.allCases.map(\.code))
+    static let overtime = EnumMatcher(OvertimeKind.aliases, canonical: OvertimeKind.allCases.map(\.code))
+    static let method = EnumMatcher(ScoreMethod.aliases, canonical: ScoreMethod.allCases.map(\.code))
+    static let perspective = EnumMatcher(Perspective.aliases, canonical: Perspective.allCases.map(\.code))
+    static let raterGroup = EnumMatcher(RaterGroup.aliases, canonical: RaterGroup.allCases.map(\.code))
+    static let direction = EnumMatcher(Direction.aliases, canonical: ["higher", "lower"])
+}

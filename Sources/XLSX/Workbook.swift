@@ -1,0 +1,134 @@
+import CXlsxWriter
+import PayrollCore
+
+/// A libxlsxwriter failure, translated from its C error code in one place.
+public struct XLSXError: Error, CustomStringConvertible, Sendable {
+    public let code: Int32
+    public let operation: String
+    public let detail: String
+    public var description: String { "xlsx \(operation) failed: \(detail) (lxw_error \(code))" }
+
+    static func check(_ err: lxw_error, _ operation: String) throws {
+        guard err != LXW_NO_ERROR else { return }
+        throw XLSXError(code: Int32(err.rawValue), operation: operation, detail: String(cString: lxw_strerror(err)))
+    }
+}
+
+/// Cell formats a workbook can use; each is created once per workbook.
+public enum CellStyle: Hashable, Sendable {
+    case header, text, money, decimal2, integer, totalLabel, totalMoney, date
+}
+
+/// One .xlsx file being written. Owns the C handle and frees it on close or deinit.
+public final class Workbook {
+    private var handle: UnsafeMutablePointer<lxw_workbook>?
+    private var formats: [CellStyle: UnsafeMutablePointer<lxw_format>] = [:]
+    public let path: String
+
+    /// - constantMemory: rows are flushed as they are written (rows must then go in order).
+    /// - created: the document's creation time (for reproducible files), as y/m/d.
+    public init(path: String, constantMemory: Bool = false, created: Day? = nil) throws {
+        self.path = path
+        var opts = lxw_workbook_options()
+        opts.constant_memory = constantMemory ? 1 : 0
+        opts.use_zip64 = 1
+        guard let h = workbook_new_opt(path, &opts) else {
+            throw XLSXError(code: -1, operation: "create \(path)", detail: "workbook_new_opt returned NULL")
+        }
+        handle = h
+        var props = lxw_doc_properties()
+        if let created {
+            var t = tm()
+            t.tm_year = Int32(created.year - 1900); t.tm_mon = Int32(created.month - 1); t.tm_mday = Int32(created.day)
+            props.created = timegm(&t)
+        } else {
+            props.created = 0
+        }
+        try XLSXError.check(workbook_set_properties(h, &props), "set properties")
+        for style in [CellStyle.header, .text, .money, .decimal2, .integer, .totalLabel, .totalMoney, .date] {
+            let f = workbook_add_format(h)!
+            switch style {
+            case .header:
+                format_set_bold(f); format_set_bg_color(f, 0xDDEBF7); format_set_border(f, UInt8(LXW_BORDER_THIN.rawValue))
+                format_set_text_wrap(f)
+            case .text: format_set_num_format(f, "@")
+            case .money: format_set_num_format(f, "#,##0.00")
+            case .decimal2: format_set_num_format(f, "0.00")
+            case .integer: format_set_num_format(f, "0")
+            case .totalLabel: format_set_bold(f); format_set_top(f, UInt8(LXW_BORDER_DOUBLE.rawValue))
+            case .totalMoney: format_set_bold(f); format_set_num_format(f, "#,##0.00"); format_set_top(f, UInt8(LXW_BORDER_DOUBLE.rawValue))
+            case .date: format_set_num_format(f, "yyyy-mm-dd")
+            }
+            formats[style] = f
+        }
+    }
+
+    deinit {
+        if let h = handle { workbook_close(h) }
+    }
+
+    public func addSheet(_ name: String) throws -> Sheet {
+        guard let h = handle else { throw XLSXError(code: -1, operation: "add sheet", detail: "workbook already closed") }
+        var err = lxw_error(rawValue: 0)
+        err = workbook_validate_sheet_name(h, name)
+        try XLSXError.check(err, "add sheet \(name)")
+        guard let s = workbook_add_worksheet(h, name) else {
+            throw XLSXError(code: -1, operation: "add sheet \(name)", detail: "workbook_add_worksheet returned NULL")
+        }
+        return Sheet(handle: s, workbook: self)
+    }
+
+    func format(_ s: CellStyle?) -> UnsafeMutablePointer<lxw_format>? { s.flatMap { formats[$0] } }
+
+    /// Writes the file. After this the workbook cannot be used.
+    public func close() throws {
+        guard let h = handle else { return }
+        handle = nil
+        try XLSXError.check(workbook_close(h), "write \(path)")
+    }
+}
+
+/// A worksheet; valid while its workbook is open.
+public final class Sheet {
+    private let handle: UnsafeMutablePointer<lxw_worksheet>
+    private let workbook: Workbook
+
+    init(handle: UnsafeMutablePointer<lxw_worksheet>, workbook: Workbook) {
+        self.handle = handle
+        self.workbook = workbook
+    }
+
+    /// Text is always written as a string, never as a formula, whatever it starts with.
+    public func write(_ row: Int, _ col: Int, text: String, style: CellStyle? = nil) throws {
+        try XLSXError.check(worksheet_write_string(handle, lxw_row_t(row), lxw_col_t(col), text, workbook.format(style)), "write cell")
+    }
+
+    /// Money is written as a number in yuan (the cell shows two decimals).
+    public func write(_ row: Int, _ col: Int, money: Money, style: CellStyle = .money) throws {
+        try XLSXError.check(worksheet_write_number(handle, lxw_row_t(row), lxw_col_t(col), xlsxNumber(fen: money.fen), workbook.format(style)), "write cell")
+    }
+
+    public func write(_ row: Int, _ col: Int, decimal: Fixed, style: CellStyle = .decimal2) throws {
+        try XLSXError.check(worksheet_write_number(handle, lxw_row_t(row), lxw_col_t(col), xlsxNumber(units: decimal.units), workbook.format(style)), "write cell")
+    }
+
+    public func write(_ row: Int, _ col: Int, integer: Int, style: CellStyle = .integer) throws {
+        try XLSXError.check(worksheet_write_number(handle, lxw_row_t(row), lxw_col_t(col), xlsxNumber(integer: integer), workbook.format(style)), "write cell")
+    }
+
+    public func freezeHeader(rows: Int = 1) { worksheet_freeze_panes(handle, lxw_row_t(rows), 0) }
+
+    public func autofilter(lastRow: Int, lastCol: Int) throws {
+        try XLSXError.check(worksheet_autofilter(handle, 0, 0, lxw_row_t(lastRow), lxw_col_t(lastCol)), "autofilter")
+    }
+
+    public func columnWidth(_ col: Int, _ width: Int) {
+        worksheet_set_column(handle, lxw_col_t(col), lxw_col_t(col), Double(width), nil)
+    }
+}
+
+// The .xlsx format stores every number as an IEEE double; this is the one
+// place where an exact amount becomes one, for display in a spreadsheet only.
+private func xlsxNumber(fen: Int64) -> Double { Double(fen) / 100 }
+private func xlsxNumber(units: Int64) -> Double { Double(units) / 1_000_000 }
+private func xlsxNumber(integer: Int) -> Double { Double(integer) }

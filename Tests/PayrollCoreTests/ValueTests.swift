@@ -1,0 +1,107 @@
+import XCTest
+@testable import PayrollCore
+
+final class MoneyTests: XCTestCase {
+    func testParsesExactYuanToFen() {
+        // CONTRACT.md: decimal yuan, at most 2 places; "8000.5" is valid.
+        XCTAssertEqual(Money.parse("12345.67"), Money(fen: 1_234_567))
+        XCTAssertEqual(Money.parse("8000.5"), Money(fen: 800_050))
+        XCTAssertEqual(Money.parse("8000"), Money(fen: 800_000))
+        XCTAssertEqual(Money.parse("-200.00"), Money(fen: -20_000))
+        XCTAssertEqual(Money.parse("12,345.67"), Money(fen: 1_234_567))
+        XCTAssertEqual(Money.parse("1,234,567"), Money(fen: 123_456_700))
+        XCTAssertEqual(Money.parse("  42.10 "), Money(fen: 4_210))
+    }
+
+    func testRejectsWhatMustNotBeGuessed() {
+        func err(_ s: String, neg: Bool = true) -> MoneyParseError? {
+            if case .failure(let e) = Money.parse(Array(s.utf8)[...], allowNegative: neg) { return e }
+            return nil
+        }
+        XCTAssertEqual(err("¥8000"), .notANumber)
+        XCTAssertEqual(err("1.2e4"), .notANumber)
+        XCTAssertEqual(err("1.234"), .tooManyDecimals)
+        XCTAssertEqual(err("12,34.00"), .badGrouping)
+        XCTAssertEqual(err("1234,567"), .badGrouping)
+        XCTAssertEqual(err(""), .empty)
+        XCTAssertEqual(err("12."), .notANumber)
+        XCTAssertEqual(err("-5", neg: false), .negativeNotAllowed)
+    }
+
+    func testDescriptionHasTwoDecimals() {
+        XCTAssertEqual(Money(fen: 5).description, "0.05")
+        XCTAssertEqual(Money(fen: -1_234_501).description, "-12345.01")
+        XCTAssertEqual(Money(yuan: 7).description, "7.00")
+    }
+}
+
+final class FixedTests: XCTestCase {
+    func testHalfUpRoundingOfAnExactHalfCent() {
+        // cn-payroll-rules.md s.4: 36,921 × 0.5% = 184.605 exactly; half-up gives 184.61.
+        let base = Fixed(36921), rate = Fixed.parse("0.005")!
+        XCTAssertEqual((base * rate).description, "184.605")
+        XCTAssertEqual((base * rate).money(mode: .halfUp), Money(fen: 18_461))
+        XCTAssertEqual((base * rate).money(mode: .halfEven), Money(fen: 18_460))
+        XCTAssertEqual((base * rate).money(mode: .down), Money(fen: 18_460))
+    }
+
+    func testNegativeHalfRoundsAwayFromZero() {
+        // STANDARD.md "Precisely": half-up on a negative value rounds away from zero.
+        XCTAssertEqual(Fixed.parse("-2.345")!.rounded(places: 2).description, "-2.35")
+        XCTAssertEqual(Fixed.parse("-2.344")!.rounded(places: 2).description, "-2.34")
+    }
+
+    func testDivisionAndYuanRounding() {
+        // 10000 / 21.75 = 459.770114942… → 459.770115 at six places; 459.77 yuan.
+        let daily = Fixed(10000).divided(by: Fixed.parse("21.75")!)
+        XCTAssertEqual(daily.description, "459.770115")
+        XCTAssertEqual(daily.money(), Money(fen: 45_977))
+        // Shanghai HF: 37,302 × 7% = 2611.14 → whole yuan 2611 (cn-payroll-rules s.4: 2 × 2611 = 5222).
+        XCTAssertEqual((Fixed(37302) * Fixed.parse("0.07")!).rounded(places: 0).description, "2611")
+    }
+
+    func testParseLimits() {
+        XCTAssertEqual(Fixed.parse("0.25"), Fixed(units: 250_000))
+        XCTAssertEqual(Fixed.parse(".5"), Fixed(units: 500_000))
+        XCTAssertNil(Fixed.parse("1e3"))
+        XCTAssertNil(Fixed.parse("0.1234567"))
+        XCTAssertEqual(Fixed.parse("1.2000000"), Fixed(units: 1_200_000))
+        XCTAssertEqual(Fixed.parse("0.07")!.formatted(places: 2), "0.07")
+    }
+}
+
+final class DayTests: XCTestCase {
+    func testBothContractDateForms() {
+        XCTAssertEqual(Day.parse("2026-01-14"), Day(year: 2026, month: 1, day: 14))
+        XCTAssertEqual(Day.parse("2026/1/4"), Day(year: 2026, month: 1, day: 4))
+        XCTAssertNil(Day.parse("2026-1-4"))       // the dashed form has two-digit month and day
+        XCTAssertNil(Day.parse("2026/01-04"))
+        XCTAssertNil(Day.parse("2025-02-29"))     // not a leap year
+        XCTAssertNotNil(Day.parse("2024-02-29"))
+        XCTAssertNil(Day.parse("46023"))          // an Excel serial number is not a date here
+    }
+
+    func testWeekdayAndPeriod() {
+        XCTAssertEqual(Day(year: 2026, month: 1, day: 1)!.isoWeekday, 4)   // 1 Jan 2026 was a Thursday
+        let p = Period("2026-02")!
+        XCTAssertEqual(p.lastDay, Day(year: 2026, month: 2, day: 28))
+        XCTAssertEqual(Period("2026-01")!.previous.description, "2025-12")
+        XCTAssertNil(Period("2026-13"))
+        XCTAssertNil(Period("2026-1"))
+    }
+}
+
+final class ResidentIDTests: XCTestCase {
+    func testCheckCharacter() {
+        // GB 11643-1999's own example: 11010519491231002X.
+        XCTAssertNil(ResidentID.validate(Array("11010519491231002X".utf8)))
+        // By hand for 44052419800101001?: Σ digit×weight = 4·7+4·9+0·10+5·5+2·8+4·4+1·2+9·1+8·6+0·3
+        // +0·7+1·9+0·10+1·5+0·8+0·4+1·2 = 28+36+0+25+16+16+2+9+48+0+0+9+0+5+0+0+2 = 196;
+        // 196 mod 11 = 9 → "10X98765432"[9] = "3".
+        XCTAssertNil(ResidentID.validate(Array("440524198001010013".utf8)))
+        XCTAssertEqual(ResidentID.validate(Array("440524198001010014".utf8)), .checkDigitMismatch)
+        XCTAssertEqual(ResidentID.validate(Array("4405241980010100".utf8)), .wrongLength(16))
+        XCTAssertEqual(ResidentID.validate(Array("440524198013010013".utf8)), .badBirthDate)
+        XCTAssertEqual(ResidentID.validate(Array("4405241980010100A3".utf8)), .badCharacter)
+    }
+}
