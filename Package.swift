@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "payroll-engine",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "payroll", targets: ["payroll"]),
     ],
@@ -29,25 +29,28 @@ let package = Package(
         .target(name: "PayrollRules", dependencies: [
             "PayrollCore", .product(name: "Yams", package: "Yams"),
         ]),
+        // Pure performance rollups: KPI, MBO, 360, BSC, grades, ranks.
+        .target(name: "Performance", dependencies: ["PayrollCore"]),
         // Pipeline definition, intake, staged validation, executor (the only Dispatch user).
         .target(name: "Pipeline", dependencies: [
-            "PayrollCore", "PayrollRules", "CSVReader",
+            "PayrollCore", "PayrollRules", "Performance", "CSVReader",
             .product(name: "Yams", package: "Yams"),
         ]),
         // Files written by a run: reports, manifest, atomic run folder.
         .target(name: "Outputs", dependencies: [
-            "PayrollCore", "Pipeline", "XLSX",
+            "PayrollCore", "PayrollRules", "Performance", "Pipeline", "XLSX",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .executableTarget(name: "payroll", dependencies: [
-            "PayrollCore", "PayrollRules", "Pipeline", "Outputs", "CSVReader",
+            "PayrollCore", "PayrollRules", "Performance", "Pipeline", "Outputs", "CSVReader",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "PayrollCoreTests", dependencies: ["PayrollCore"]),
         .testTarget(name: "CSVReaderTests", dependencies: ["CSVReader"]),
+        .testTarget(name: "PayrollRulesTests", dependencies: ["PayrollCore", "PayrollRules", "Performance"]),
         .testTarget(name: "PipelineTests", dependencies: [
-            "PayrollCore", "PayrollRules", "Pipeline", "Outputs", "XLSX",
+            "PayrollCore", "PayrollRules", "Performance", "Pipeline", "Outputs", "XLSX",
         ]),
     ],
     swiftLanguageModes: [.v6]

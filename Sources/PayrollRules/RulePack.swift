@@ -40,6 +40,41 @@ public struct CityParameters: Sendable {
     public var housingFund: HousingFundParameters
 }
 
+/// What an adjustment code feeds.
+public enum AdjustmentTarget: String, Sendable {
+    /// Added to gross on the `adjustments` line.
+    case gross
+    /// Paid as the annual one-time bonus, taxed separately, outside gross.
+    case annualBonus = "annual_bonus"
+}
+
+public struct AdjustmentCodeSpec: Sendable {
+    public var code: String
+    public var labelZH: String
+    public var labelEN: String
+    public var into: AdjustmentTarget
+}
+
+/// One line of the salary structure, as written in the pack.
+public struct ComponentSpec: Sendable {
+    public var code: String
+    public var labelZH: String
+    public var labelEN: String
+    /// Part of gross (earnings positive, deductions negative) or information only.
+    public var inGross: Bool
+    public var formula: String
+    public var file: String
+    public var line: Int
+    public var column: Int
+}
+
+public struct TaxSettings: Sendable {
+    public var basicDeduction: String = "basic_deduction_monthly"
+    public var withholdingTable: String = "iit_withholding"
+    public var annualBonusTable: String = "iit_annual_bonus"
+    public var rounding: RoundingMode = .halfUp
+}
+
 /// A rule pack: dated parameters read from a folder of YAML files.
 public struct RulePack: Sendable {
     public var directory: String
@@ -47,7 +82,13 @@ public struct RulePack: Sendable {
     /// Every file of the pack, relative to its folder, sorted (for the manifest).
     public var files: [String]
     public var cities: [String: [CityParameters]]
-    public var adjustmentCodes: [String]
+    public var parameters: [String: DatedSeries<Exact>]
+    public var tables: [String: DatedSeries<BracketTable>]
+    public var components: [ComponentSpec]
+    public var adjustments: [AdjustmentCodeSpec]
+    public var tax: TaxSettings
+
+    public var adjustmentCodes: [String] { adjustments.map(\.code) }
 
     /// The parameters in force on `day`, or nil when the city is unknown or has none yet.
     public func city(_ code: String, on day: Day) -> CityParameters? {
@@ -64,40 +105,122 @@ public struct RulePack: Sendable {
         let files = (fm.enumerator(atPath: directory)?.compactMap { $0 as? String } ?? [])
             .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }
             .sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
-        func path(_ f: String) -> String { (directory as NSString).appendingPathComponent(f) }
-        func show(_ f: String) -> String { (directory as NSString).appendingPathComponent(f) }
+        var pack = RulePack(directory: directory, name: "", files: files, cities: [:], parameters: [:], tables: [:],
+                            components: [], adjustments: [], tax: TaxSettings())
+        guard files.contains("pack.yaml") else {
+            throw ConfigError(file: (directory as NSString).appendingPathComponent("pack.yaml"), line: nil, column: nil, key: nil, message: "missing: every rule pack has a pack.yaml")
+        }
+        let sections: Set<String> = ["name", "description", "tax", "cities", "parameters", "tables", "components", "adjustments"]
+        for f in files where !f.hasPrefix("tests/") {
+            let shown = (directory as NSString).appendingPathComponent(f)
+            let root = try YNode.load(path: shown)
+            for (k, v) in try root.mapping(allowed: sections) {
+                switch k {
+                case "name": pack.name = try v.string()
+                case "description": _ = try v.string()
+                case "tax": pack.tax = try parseTax(v)
+                case "cities": try parseCities(v, into: &pack.cities)
+                case "parameters":
+                    for (name, pn) in try v.entries() {
+                        if pack.parameters[name] != nil { throw pn.error("parameter \(name) is defined twice") }
+                        pack.parameters[name] = try parseSeries(name, pn, file: shown, value: { Exact(try $0.fixed()) }, valueKey: "value")
+                    }
+                case "tables":
+                    for (name, tn) in try v.entries() {
+                        if pack.tables[name] != nil { throw tn.error("table \(name) is defined twice") }
+                        pack.tables[name] = try parseSeries(name, tn, file: shown, value: parseBrackets, valueKey: "brackets")
+                    }
+                case "components":
+                    for c in try v.sequence() { pack.components.append(try parseComponent(c)) }
+                case "adjustments":
+                    for (code, an) in try v.entries() { pack.adjustments.append(try parseAdjustment(code, an)) }
+                default: break
+                }
+            }
+        }
+        if pack.name.isEmpty { throw ConfigError(file: (directory as NSString).appendingPathComponent("pack.yaml"), line: nil, column: nil, key: "name", message: "required key is missing") }
+        var seen = Set<String>()
+        for c in pack.components where !seen.insert(c.code).inserted {
+            throw ConfigError(file: c.file, line: c.line, column: nil, key: "components", message: "component \(c.code) is defined twice")
+        }
+        return pack
+    }
 
-        let packNode = try YNode.load(path: path("pack.yaml"), displayName: show("pack.yaml"))
-        var name = ""
-        var adjustmentCodes: [String] = []
-        for (k, v) in try packNode.mapping(allowed: ["name", "description", "adjustment_codes"], required: ["name"]) {
+    static func label(_ n: YNode) throws -> (String, String) {
+        var zh = "", en = ""
+        for (k, v) in try n.mapping(allowed: ["zh", "en"], required: ["zh", "en"]) {
+            if k == "zh" { zh = try v.string() } else { en = try v.string() }
+        }
+        return (zh, en)
+    }
+
+    static func parseComponent(_ n: YNode) throws -> ComponentSpec {
+        var c = ComponentSpec(code: "", labelZH: "", labelEN: "", inGross: true, formula: "", file: n.file, line: n.line ?? 0, column: 0)
+        for (k, v) in try n.mapping(allowed: ["code", "label", "kind", "formula", "note"], required: ["code", "label", "kind", "formula"]) {
             switch k {
-            case "name": name = try v.string()
-            case "adjustment_codes": adjustmentCodes = try v.stringList()
+            case "code":
+                c.code = try v.string()
+                guard c.code.range(of: "^[a-z][a-z0-9_]*$", options: .regularExpression) != nil else {
+                    throw v.error("a component code is lower_snake_case")
+                }
+            case "label": (c.labelZH, c.labelEN) = try label(v)
+            case "kind":
+                switch try v.string() {
+                case "earning", "deduction": c.inGross = true
+                case "info": c.inGross = false
+                default: throw v.error("expected earning, deduction or info")
+                }
+            case "formula":
+                c.formula = try v.string()
+                c.line = v.line ?? c.line
+                c.column = v.column ?? 0
             default: _ = try v.string()
             }
         }
+        return c
+    }
 
-        let citiesNode = try YNode.load(path: path("cities.yaml"), displayName: show("cities.yaml"))
-        var cities: [String: [CityParameters]] = [:]
-        for (k, v) in try citiesNode.mapping(allowed: ["cities"], required: ["cities"]) where k == "cities" {
-            for (code, cityNode) in try v.entries() {
-                var list: [CityParameters] = []
-                for (ck, cv) in try cityNode.mapping(allowed: ["name", "periods"], required: ["periods"]) {
-                    if ck == "name" { _ = try cv.entries(); continue }
-                    for p in try cv.sequence() {
-                        list.append(try parseCityPeriod(p, city: code))
-                    }
-                }
-                list.sort { $0.from < $1.from }
-                for (a, b) in zip(list, list.dropFirst()) where a.from == b.from {
-                    throw ConfigError(file: citiesNode.file, line: nil, column: nil, key: "cities.\(code)",
-                                      message: "two entries start on \(a.from)")
-                }
-                cities[code] = list
+    static func parseAdjustment(_ code: String, _ n: YNode) throws -> AdjustmentCodeSpec {
+        var a = AdjustmentCodeSpec(code: code, labelZH: "", labelEN: "", into: .gross)
+        for (k, v) in try n.mapping(allowed: ["label", "into"], required: ["label", "into"]) {
+            if k == "label" { (a.labelZH, a.labelEN) = try label(v) }
+            else {
+                guard let t = AdjustmentTarget(rawValue: try v.string()) else { throw v.error("expected gross or annual_bonus") }
+                a.into = t
             }
         }
-        return RulePack(directory: directory, name: name, files: files, cities: cities, adjustmentCodes: adjustmentCodes)
+        return a
+    }
+
+    static func parseTax(_ n: YNode) throws -> TaxSettings {
+        var t = TaxSettings()
+        for (k, v) in try n.mapping(allowed: ["basic_deduction", "withholding_table", "annual_bonus_table", "rounding"],
+                                    required: ["basic_deduction", "withholding_table", "annual_bonus_table", "rounding"]) {
+            switch k {
+            case "basic_deduction": t.basicDeduction = try v.string()
+            case "withholding_table": t.withholdingTable = try v.string()
+            case "annual_bonus_table": t.annualBonusTable = try v.string()
+            default:
+                guard let m = RoundingMode(rawValue: try v.string()) else { throw v.error("expected half_up, half_even, up or down") }
+                t.rounding = m
+            }
+        }
+        return t
+    }
+
+    static func parseCities(_ v: YNode, into cities: inout [String: [CityParameters]]) throws {
+        for (code, cityNode) in try v.entries() {
+            var list: [CityParameters] = []
+            for (ck, cv) in try cityNode.mapping(allowed: ["name", "periods"], required: ["periods"]) {
+                if ck == "name" { _ = try label(cv); continue }
+                for p in try cv.sequence() { list.append(try parseCityPeriod(p, city: code)) }
+            }
+            list.sort { $0.from < $1.from }
+            for (a, b) in zip(list, list.dropFirst()) where a.from == b.from {
+                throw ConfigError(file: v.file, line: nil, column: nil, key: "cities.\(code)", message: "two entries start on \(a.from)")
+            }
+            cities[code] = list
+        }
     }
 
     static func parseCityPeriod(_ n: YNode, city: String) throws -> CityParameters {

@@ -138,18 +138,13 @@ public enum AdjustmentColumn: String, CaseIterable, ContractColumn {
     var required: Bool { self != .note }
 }
 
-// MARK: - Enumerations
+// MARK: - Aliases of the enumerations
 
-public enum DeptType: String, Sendable, CaseIterable {
-    case frontline, backoffice
+extension DeptType {
     static let aliases: [String: DeptType] = ["frontline": .frontline, "backoffice": .backoffice, "前线": .frontline, "后援": .backoffice]
 }
 
-public enum AttendanceStatus: Int, Sendable, CaseIterable {
-    case present, absent, personalLeave, sickLeave, annualLeave, compLeave, businessTrip
-    public var code: String {
-        ["present", "absent", "personal_leave", "sick_leave", "annual_leave", "comp_leave", "business_trip"][rawValue]
-    }
+extension AttendanceStatus {
     static let aliases: [String: AttendanceStatus] = [
         "present": .present, "出勤": .present, "absent": .absent, "旷工": .absent,
         "personal_leave": .personalLeave, "事假": .personalLeave, "sick_leave": .sickLeave, "病假": .sickLeave,
@@ -158,36 +153,27 @@ public enum AttendanceStatus: Int, Sendable, CaseIterable {
     ]
 }
 
-public enum OvertimeKind: Int, Sendable, CaseIterable {
-    case workday, restday, holiday
-    public var code: String { ["workday", "restday", "holiday"][rawValue] }
+extension OvertimeKind {
     static let aliases: [String: OvertimeKind] = [
         "workday": .workday, "工作日": .workday, "restday": .restday, "休息日": .restday,
         "holiday": .holiday, "法定节假日": .holiday,
     ]
 }
 
-public enum ScoreMethod: Int, Sendable, CaseIterable {
-    case kpi, mbo, feedback360, bsc
-    public var code: String { ["kpi", "mbo", "360", "bsc"][rawValue] }
+extension ScoreMethod {
     static let aliases: [String: ScoreMethod] = ["kpi": .kpi, "mbo": .mbo, "360": .feedback360, "bsc": .bsc]
 }
 
-public enum Perspective: Int, Sendable, CaseIterable {
-    case financial, customer, process, learning
-    public var code: String { ["financial", "customer", "process", "learning"][rawValue] }
+extension Perspective {
     static let aliases: [String: Perspective] = ["financial": .financial, "customer": .customer, "process": .process, "learning": .learning,
                                                  "财务": .financial, "客户": .customer, "内部流程": .process, "学习与成长": .learning]
 }
 
-public enum RaterGroup: Int, Sendable, CaseIterable {
-    case selfRating, manager, peer, subordinate
-    public var code: String { ["self", "manager", "peer", "subordinate"][rawValue] }
+extension RaterGroup {
     static let aliases: [String: RaterGroup] = ["self": .selfRating, "manager": .manager, "peer": .peer, "subordinate": .subordinate,
                                                 "自评": .selfRating, "上级": .manager, "同事": .peer, "下属": .subordinate]
 }
 
-public enum Direction: Int, Sendable {
-    case higher, lower
+extension Direction {
     static let aliases: [String: Direction] = ["higher": .higher, "lower": .lower, "越高越好": .higher, "越低越好": .lower]
 }

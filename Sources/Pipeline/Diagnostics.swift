@@ -17,10 +17,17 @@ public enum Code: String, CaseIterable, Sendable {
     // Stage 4: business rules
     case hiredAfterPeriod = "B001", leaveBeforeHire = "B002", negativeSalary = "B003",
          contractEnded = "B004", noAttendance = "B005", leftBeforePeriod = "B006", negativeBonus = "B007"
+    // Performance rollup
+    case missingMethod = "P001", noFinalScore = "P002"
+    // Pay calculation
+    case negativeNet = "N001", bonusTableExpired = "N002", secondAnnualBonus = "N003", calculation = "N004"
+    // Year to date
+    case missingYearToDate = "Y001", badYearToDate = "Y002", notInLedger = "Y003"
 
     public var severity: Severity {
         switch self {
-        case .unknownColumn, .noRowsOptional, .contractEnded, .noAttendance, .leftBeforePeriod: return .warning
+        case .unknownColumn, .noRowsOptional, .contractEnded, .noAttendance, .leftBeforePeriod, .missingMethod,
+             .secondAnnualBonus, .notInLedger: return .warning
         default: return .error
         }
     }
@@ -29,7 +36,7 @@ public enum Code: String, CaseIterable, Sendable {
         switch rawValue.first! {
         case "F": return .files
         case "R": return .rows
-        case "X": return .crossFile
+        case "X", "Y": return .crossFile
         default: return .business
         }
     }

@@ -52,18 +52,36 @@ enum Engine {
             console.error("rule pack: \(error)")
             return Exit.config
         }
+        let rules: PeriodRules
+        do { rules = try PeriodRules.resolve(pack, period: period) } catch {
+            console.error("rule pack: \(error)")
+            return Exit.config
+        }
         let intakeOptions = IntakeOptions(period: period, inputDirectory: input, fileNames: def.fileNames,
                                           rulePack: pack, threads: threads)
         let started = Date()
-        let batch: Batch
+        var batch: Batch
+        var run: PayrollRun?
         do {
             batch = try Intake.load(intakeOptions, progress: console.progress)
+            console.endProgress()
+            if !batch.hasErrors {
+                let ytd = try YearToDateStore.load(period: period, root: root, opening: options.openingBalance,
+                                                   firstPeriod: options.firstPeriod)
+                batch.diagnostics += ytd.diagnostics
+                if !batch.hasErrors {
+                    let r = PayrollStage.run(batch: batch, rules: rules, ytd: ytd, threads: threads,
+                                             employeesFile: def.fileNames[.employees] ?? "employees.csv")
+                    batch.diagnostics += r.diagnostics
+                    run = r
+                }
+                batch.diagnostics.sort(by: Diagnostic.reportOrder)
+            }
         } catch {
             console.endProgress()
             console.error("cannot read the input: \(error)")
             return Exit.operational
         }
-        console.endProgress()
 
         let wanted = only ?? Set(def.outputs)
         do {
@@ -87,7 +105,26 @@ enum Engine {
                 }
             }
             let finished = mode == .run && !batch.hasErrors
-            if finished {
+            if finished, let run {
+                if wanted.contains(.register) {
+                    let p = try folder.path("payroll_register.csv")
+                    try Register.writeCSV(batch: batch, run: run, to: p)
+                    let h = try FileHash.sha256(path: p)
+                    outputs.append(ManifestEntry(kind: "register", path: "payroll_register.csv", sha256: h.hex, bytes: h.bytes))
+                }
+                let lp = try folder.path(YearToDateStore.ledgerFile)
+                try Register.writeLedger(run: run, to: lp)
+                let lh = try FileHash.sha256(path: lp)
+                outputs.append(ManifestEntry(kind: "ytd-ledger", path: YearToDateStore.ledgerFile, sha256: lh.hex, bytes: lh.bytes))
+                if let ob = options.openingBalance {
+                    let h = try FileHash.sha256(path: ob)
+                    manifest.inputs.append(ManifestEntry(kind: "opening-balance", path: tidy(ob), sha256: h.hex, bytes: h.bytes))
+                } else if period.month != 1, !options.firstPeriod {
+                    let prev = ((root as NSString).appendingPathComponent(period.previous.description) as NSString)
+                        .appendingPathComponent(YearToDateStore.ledgerFile)
+                    let h = try FileHash.sha256(path: prev)
+                    manifest.inputs.append(ManifestEntry(kind: "previous-ledger", path: tidy(prev), sha256: h.hex, bytes: h.bytes))
+                }
                 for f in batch.inputs {
                     let h = try FileHash.sha256(path: f.path)
                     manifest.inputs.append(ManifestEntry(kind: f.kind, path: tidy(f.path), sha256: h.hex, bytes: h.bytes,
@@ -101,7 +138,13 @@ enum Engine {
                     manifest.inputs.append(ManifestEntry(kind: "rule-pack", path: tidy(p), sha256: h.hex, bytes: h.bytes))
                 }
                 manifest.outputs = outputs
-                manifest.summary = ["employees": batch.employees.count, "errors": batch.errorCount, "warnings": batch.warningCount]
+                var totals: [String: Int] = ["employees": batch.employees.count, "errors": batch.errorCount, "warnings": batch.warningCount]
+                let paid = run.pay.compactMap { $0 }
+                totals["gross_fen"] = Int(paid.reduce(Money.zero) { $0 + $1.gross }.fen)
+                totals["net_pay_fen"] = Int(paid.reduce(Money.zero) { $0 + $1.net }.fen)
+                totals["tax_fen"] = Int(paid.reduce(Money.zero) { $0 + $1.tax + $1.bonusTax }.fen)
+                totals["employer_cost_fen"] = Int(paid.reduce(Money.zero) { $0 + $1.employerCost }.fen)
+                manifest.summary = totals
                 try manifest.data().write(to: URL(fileURLWithPath: try folder.path("manifest.json")))
             }
             try folder.commit()

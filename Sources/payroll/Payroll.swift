@@ -47,11 +47,18 @@ struct CommonOptions: ParsableArguments {
     @Option(help: "Worker threads (0 = one per core). Results do not depend on it.")
     var threads: Int?
 
+    @Option(name: .customLong("opening-balance"), help: "Year-to-date opening balances (CSV) for a company that starts mid-year; columns in the README.")
+    var openingBalance: String?
+
+    @Flag(name: .customLong("first-period"), help: "Declare that this employer paid nothing earlier in the year, so year-to-date starts at zero.")
+    var firstPeriod = false
+
     func validatePeriod() throws {
         if let period, Period(period) == nil {
             throw ValidationError("--period must be YYYY-MM, e.g. 2026-01")
         }
         if let threads, threads < 0 { throw ValidationError("--threads must be 0 or more") }
+        if openingBalance != nil && firstPeriod { throw ValidationError("--opening-balance and --first-period exclude each other") }
     }
 }
 

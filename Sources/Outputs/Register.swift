@@ -1,0 +1,98 @@
+import Foundation
+import PayrollCore
+import PayrollRules
+import Performance
+import Pipeline
+
+/// A CSV file written as it goes (RFC 4180 quoting, UTF-8, LF line ends).
+public final class CSVStreamWriter {
+    private let handle: FileHandle
+    private var buffer: [UInt8] = []
+    public let path: String
+
+    public init(path: String) throws {
+        self.path = path
+        guard FileManager.default.createFile(atPath: path, contents: nil), let h = FileHandle(forWritingAtPath: path) else {
+            throw OutputError("cannot create \(path)")
+        }
+        handle = h
+        buffer.reserveCapacity(1 << 20)
+    }
+
+    public func row(_ fields: [String]) throws {
+        for (i, f) in fields.enumerated() {
+            if i > 0 { buffer.append(0x2C) }
+            if f.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
+                buffer.append(0x22)
+                for b in f.utf8 { if b == 0x22 { buffer.append(0x22) }; buffer.append(b) }
+                buffer.append(0x22)
+            } else {
+                buffer.append(contentsOf: f.utf8)
+            }
+        }
+        buffer.append(0x0A)
+        if buffer.count >= 1 << 20 { try flush() }
+    }
+
+    private func flush() throws {
+        do { try handle.write(contentsOf: buffer) } catch { throw OutputError("cannot write \(path): \(error.localizedDescription)") }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    public func close() throws {
+        try flush()
+        try? handle.close()
+    }
+}
+
+/// `payroll_register.csv`: one row per employee, sorted by employee_id, amounts
+/// in yuan with exactly two decimals, columns as STANDARD.md spells them
+/// (and, after them, a few more for reading the row).
+public enum Register {
+    public static func columns(_ rules: PeriodRules) -> [String] {
+        ["employee_id", "department", "final_score", "grade", "coefficient"]
+            + rules.components.filter(\.spec.inGross).map(\.spec.code)
+            + ["gross", "si_pension", "si_medical", "si_unemployment", "hf", "ytd_taxable", "tax", "annual_bonus",
+               "bonus_tax", "net_pay", "employer_si", "employer_hf", "employer_cost",
+               "name", "cost_center", "city", "employee_si", "ytd_income", "ytd_basic_deduction", "ytd_special",
+               "ytd_additional", "ytd_tax", "ytd_withheld", "kpi_score", "mbo_score", "feedback360_score", "bsc_score",
+               "department_rank", "company_rank"]
+    }
+
+    public static func row(_ i: Int, batch: Batch, run: PayrollRun) -> [String]? {
+        guard let r = run.pay[i] else { return nil }
+        let e = batch.employees[i], p = run.performance[i]
+        func s(_ x: Exact?) -> String { x.map { $0.formatted(places: 2) } ?? "" }
+        var f = [e.id, e.department, s(p.final), p.grade, p.coefficient.formatted(places: 2)]
+        for (k, c) in run.rules.components.enumerated() where c.spec.inGross { f.append(r.lines[k].description) }
+        f += [r.gross.description, r.line(.pension).employee.description, r.line(.medical).employee.description,
+              r.line(.unemployment).employee.description, r.housingFund.employee.description, r.ytd.taxable.description,
+              r.tax.description, r.annualBonus.description, r.bonusTax.description, r.net.description,
+              r.employerSI.description, r.housingFund.employer.description, r.employerCost.description,
+              e.name, e.costCenter, e.city, r.employeeSI.description, r.ytd.income.description, r.basicDeduction.description,
+              r.ytd.special.description, r.ytd.additional.description, r.ytd.tax.description, r.ytd.withheld.description,
+              s(p.kpi), s(p.mbo), s(p.feedback360), s(p.bsc), String(p.departmentRank), String(p.companyRank)]
+        return f
+    }
+
+    public static func writeCSV(batch: Batch, run: PayrollRun, to path: String) throws {
+        let w = try CSVStreamWriter(path: path)
+        try w.row(columns(run.rules))
+        for i in batch.employees.indices {
+            if let r = row(i, batch: batch, run: run) { try w.row(r) }
+        }
+        try w.close()
+    }
+
+    /// The ledger the next period reads.
+    public static func writeLedger(run: PayrollRun, to path: String) throws {
+        let w = try CSVStreamWriter(path: path)
+        try w.row(YearToDateStore.ledgerColumns)
+        for (id, y) in run.ledger {
+            try w.row([id, String(y.year), String(y.months), y.income.description, y.taxFree.description, y.special.description,
+                       y.additional.description, y.taxable.description, y.tax.description, y.withheld.description,
+                       y.annualBonus.description, y.annualBonusTax.description])
+        }
+        try w.close()
+    }
+}

@@ -1,0 +1,146 @@
+/// An exact rational number for calculations: `monthly / 21.75 × days` is
+/// carried without any intermediate rounding, and rounds only where a rule
+/// says so (`rounded(places:mode:)`). Numerator and denominator are 128-bit
+/// and kept in lowest terms; an overflow is a typed error, never a wrong value.
+public struct Exact: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public private(set) var num: Int128
+    public private(set) var den: Int128   // always > 0
+
+    public struct Overflow: Error, Sendable {}
+
+    public init(_ n: Int128, _ d: Int128 = 1) {
+        precondition(d != 0, "zero denominator")
+        var n = n, d = d
+        if d < 0 { n = -n; d = -d }
+        let g = Exact.gcd(n.magnitude, d.magnitude)
+        if g > 1 { n /= Int128(g); d /= Int128(g) }
+        num = n; den = d
+    }
+
+    public init(_ i: Int) { self.init(Int128(i)) }
+    public init(_ m: Money) { self.init(Int128(m.fen), 100) }
+    public init(_ f: Fixed) { self.init(Int128(f.units), Int128(Fixed.scale)) }
+
+    public static let zero = Exact(0)
+    public static let one = Exact(1)
+
+    @inline(__always)
+    static func gcd(_ a: UInt128, _ b: UInt128) -> UInt128 {
+        var a = a, b = b
+        while b != 0 { (a, b) = (b, a % b) }
+        return a
+    }
+
+    static func checked(_ r: (partialValue: Int128, overflow: Bool)) throws -> Int128 {
+        if r.overflow { throw Overflow() }
+        return r.partialValue
+    }
+
+    public func adding(_ o: Exact) throws -> Exact {
+        if den == o.den { return Exact(try Exact.checked(num.addingReportingOverflow(o.num)), den) }
+        let g = Int128(Exact.gcd(den.magnitude, o.den.magnitude))
+        let a = try Exact.checked(num.multipliedReportingOverflow(by: o.den / g))
+        let b = try Exact.checked(o.num.multipliedReportingOverflow(by: den / g))
+        let d = try Exact.checked(den.multipliedReportingOverflow(by: o.den / g))
+        return Exact(try Exact.checked(a.addingReportingOverflow(b)), d)
+    }
+
+    public func multiplied(by o: Exact) throws -> Exact {
+        // Cross-reduce first to keep the numbers small.
+        let g1 = Int128(Exact.gcd(num.magnitude, o.den.magnitude))
+        let g2 = Int128(Exact.gcd(o.num.magnitude, den.magnitude))
+        let n = try Exact.checked((num / max(g1, 1)).multipliedReportingOverflow(by: o.num / max(g2, 1)))
+        let d = try Exact.checked((den / max(g2, 1)).multipliedReportingOverflow(by: o.den / max(g1, 1)))
+        return Exact(n, d)
+    }
+
+    public func divided(by o: Exact) throws -> Exact {
+        precondition(o.num != 0, "division by zero")
+        return try multiplied(by: Exact(o.den, o.num))
+    }
+
+    public var negated: Exact { Exact(-num, den) }
+
+    // Trapping conveniences for values known to be small (tests, constants).
+    public static func + (a: Exact, b: Exact) -> Exact { try! a.adding(b) }
+    public static func - (a: Exact, b: Exact) -> Exact { try! a.adding(b.negated) }
+    public static func * (a: Exact, b: Exact) -> Exact { try! a.multiplied(by: b) }
+    public static func / (a: Exact, b: Exact) -> Exact { try! a.divided(by: b) }
+    public static prefix func - (a: Exact) -> Exact { a.negated }
+
+    public static func < (a: Exact, b: Exact) -> Bool {
+        if a.den == b.den { return a.num < b.num }
+        // Compare a.num*b.den with b.num*a.den; fall back to the sign of the difference on overflow.
+        let l = a.num.multipliedReportingOverflow(by: b.den), r = b.num.multipliedReportingOverflow(by: a.den)
+        if !l.overflow && !r.overflow { return l.partialValue < r.partialValue }
+        return (try? b.adding(a.negated)).map { $0.num > 0 } ?? false
+    }
+
+    public var isZero: Bool { num == 0 }
+    public var isNegative: Bool { num < 0 }
+
+    /// Rounds to `places` decimals with `mode` (half-up = half away from zero).
+    public func rounded(places: Int, mode: RoundingMode = .halfUp) -> Exact {
+        var scale: Int128 = 1
+        for _ in 0..<places { scale *= 10 }
+        let n = num * scale
+        let q = n / den, r = (n % den).magnitude
+        var qm = q.magnitude
+        let d = den.magnitude
+        switch mode {
+        case .halfUp: if r * 2 >= d && r != 0 { qm += 1 }
+        case .halfEven: if r * 2 > d || (r * 2 == d && qm % 2 == 1) { qm += 1 }
+        case .up: if r != 0 { qm += 1 }
+        case .down: break
+        }
+        let signed = (n < 0) ? -Int128(qm) : Int128(qm)
+        return Exact(signed, scale)
+    }
+
+    /// The value as money, rounding to the fen with `mode`.
+    public func money(_ mode: RoundingMode = .halfUp) -> Money {
+        let r = rounded(places: 2, mode: mode)
+        return Money(fen: Int64(r.num * (100 / r.den)))
+    }
+
+    /// Exact when the value has at most six decimals; rounded half-up otherwise.
+    public var fixed: Fixed {
+        let r = rounded(places: Fixed.places)
+        return Fixed(units: Int64(r.num * (Int128(Fixed.scale) / r.den)))
+    }
+
+    /// Decimal text with up to `maxPlaces` decimals (rounded half-up).
+    public func text(maxPlaces: Int = 6) -> String {
+        let r = rounded(places: maxPlaces)
+        var scale: Int128 = 1
+        for _ in 0..<maxPlaces { scale *= 10 }
+        let units = r.num * (scale / r.den)
+        let sign = units < 0 ? "-" : ""
+        let m = units.magnitude
+        let whole = m / UInt128(scale)
+        var frac = m % UInt128(scale)
+        if frac == 0 { return "\(sign)\(whole)" }
+        var digits = maxPlaces
+        while frac % 10 == 0 { frac /= 10; digits -= 1 }
+        let fs = String(frac)
+        return "\(sign)\(whole)." + String(repeating: "0", count: digits - fs.count) + fs
+    }
+
+    public func formatted(places: Int) -> String {
+        let r = rounded(places: places)
+        var scale: Int128 = 1
+        for _ in 0..<places { scale *= 10 }
+        let units = r.num * (scale / r.den)
+        let sign = units < 0 ? "-" : ""
+        let m = units.magnitude
+        if places == 0 { return "\(sign)\(m)" }
+        let frac = String(m % UInt128(scale))
+        return "\(sign)\(m / UInt128(scale))." + String(repeating: "0", count: places - frac.count) + frac
+    }
+
+    public var description: String { den == 1 ? "\(num)" : text(maxPlaces: 10) }
+}
+
+extension Money {
+    public var exact: Exact { Exact(self) }
+}

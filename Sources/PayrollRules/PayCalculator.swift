@@ -1,0 +1,206 @@
+import PayrollCore
+
+/// Year-to-date withholding state of one employee at the end of a period.
+public struct YearToDate: Sendable, Equatable {
+    public var year: Int
+    /// Months of basic deduction granted so far this year.
+    public var months: Int
+    public var income: Money
+    public var taxFree: Money
+    public var special: Money
+    public var additional: Money
+    public var taxable: Money
+    public var tax: Money
+    public var withheld: Money
+    public var annualBonus: Money
+    public var annualBonusTax: Money
+
+    public init(year: Int, months: Int = 0, income: Money = .zero, taxFree: Money = .zero, special: Money = .zero,
+                additional: Money = .zero, taxable: Money = .zero, tax: Money = .zero, withheld: Money = .zero,
+                annualBonus: Money = .zero, annualBonusTax: Money = .zero) {
+        self.year = year; self.months = months; self.income = income; self.taxFree = taxFree; self.special = special
+        self.additional = additional; self.taxable = taxable; self.tax = tax; self.withheld = withheld
+        self.annualBonus = annualBonus; self.annualBonusTax = annualBonusTax
+    }
+}
+
+/// How months of basic deduction are counted for an employee.
+public enum BasicDeductionMode: String, Sendable {
+    /// 5,000 × months employed at this employer this year (hire month counts).
+    case employment
+    /// First wage income of the year (SAT Ann. 2020 No. 13): 5,000 × calendar month number.
+    case firstIncome = "first_income"
+}
+
+public struct InsuranceAmounts: Sendable, Equatable {
+    public var base: Money
+    public var employee: Money
+    public var employer: Money
+}
+
+/// Everything computed for one employee in one period.
+public struct PayResult: Sendable {
+    /// One value per structure component, in structure order (info components included).
+    public var lines: [Money]
+    public var gross: Money
+    public var insurance: [InsuranceLine: InsuranceAmounts]
+    public var housingFund: InsuranceAmounts
+    public var employeeSI: Money
+    public var employerSI: Money
+    public var basicDeduction: Money
+    public var ytd: YearToDate
+    public var tax: Money
+    public var annualBonus: Money
+    public var bonusTax: Money
+    public var bonusRate: Exact?
+    public var net: Money
+    public var employerCost: Money
+    public var prorated: Bool
+    public var problems: [String]
+
+    public func line(_ i: InsuranceLine) -> InsuranceAmounts { insurance[i] ?? InsuranceAmounts(base: .zero, employee: .zero, employer: .zero) }
+}
+
+/// What the calculator needs to know about one employee this period.
+public struct PayInput: Sendable {
+    public var employee: Employee
+    public var attendance: AttendanceSummary
+    public var coefficient: Exact
+    public var finalScore: Exact
+    public var adjustments: [Adjustment]
+    /// The state at the end of the previous period of the same year, if any.
+    public var previous: YearToDate?
+    public var mode: BasicDeductionMode
+
+    public init(employee: Employee, attendance: AttendanceSummary, coefficient: Exact, finalScore: Exact,
+                adjustments: [Adjustment], previous: YearToDate?, mode: BasicDeductionMode = .employment) {
+        self.employee = employee; self.attendance = attendance; self.coefficient = coefficient
+        self.finalScore = finalScore; self.adjustments = adjustments; self.previous = previous; self.mode = mode
+    }
+}
+
+extension PeriodRules {
+    /// Months of basic deduction this period: from max(January, hire month) to the period.
+    public func deductionMonths(hire: Day, mode: BasicDeductionMode, previous: YearToDate?) -> Int {
+        if mode == .firstIncome { return period.month }
+        let start = hire.year == period.year ? hire.month : 1
+        let byHire = hire.year > period.year ? 0 : period.month - start + 1
+        return max(byHire, (previous?.months ?? 0) + 1)
+    }
+
+    static func round(_ x: Exact, _ r: AmountRounding) -> Money {
+        switch r {
+        case .fen: return x.money(.halfUp)
+        case .yuan: return x.rounded(places: 0).money(.halfUp)
+        }
+    }
+
+    /// Computes one employee's pay. Pure: the same input gives the same result.
+    public func compute(_ input: PayInput) throws -> PayResult {
+        let e = input.employee, a = input.attendance
+        guard let city = pack.city(e.city, on: period.firstDay) else {
+            throw EvaluationError(message: "no city parameters for \(e.city) on \(period.firstDay)")
+        }
+        let prorated = e.hireDate > period.firstDay || (e.leaveDate.map { $0 < period.lastDay } ?? false)
+        var v = [Exact](repeating: .zero, count: slotCount)
+        func set(_ s: InputSlot, _ x: Exact) { v[s.rawValue] = x }
+        set(.baseSalary, Exact(e.baseSalary)); set(.positionSalary, Exact(e.positionSalary))
+        set(.allowance, Exact(e.allowance ?? .zero)); set(.bonusBase, Exact(e.bonusBase ?? .zero))
+        set(.siBase, Exact(e.siBase)); set(.hfBase, Exact(e.hfBase ?? e.siBase)); set(.hfRate, Exact(e.hfRate))
+        set(.specialDeduction, Exact(e.specialDeduction ?? .zero))
+        let statusSlots: [(AttendanceStatus, InputSlot)] = [(.present, .present), (.absent, .absent), (.personalLeave, .personalLeave),
+            (.sickLeave, .sickLeave), (.annualLeave, .annualLeave), (.compLeave, .compLeave), (.businessTrip, .businessTrip)]
+        for (st, slot) in statusSlots { set(slot, Exact(a.days(st))) }
+        set(.paidDays, Exact(a.days(.present) + a.days(.annualLeave) + a.days(.compLeave) + a.days(.businessTrip)))
+        set(.attendanceRows, Exact(Int(a.rows)))
+        set(.overtimeWorkday, Exact(a.overtimeWorkday)); set(.overtimeRestday, Exact(a.overtimeRestday))
+        set(.overtimeHoliday, Exact(a.overtimeHoliday))
+        set(.coefficient, input.coefficient); set(.finalScore, input.finalScore)
+        set(.prorated, prorated ? .one : .zero)
+        set(.periodDays, Exact(period.dayCount))
+        for (slot, value) in parameterSlots { v[slot] = value }
+        var grossAdjustments = Money.zero, bonusAmount = Money.zero
+        let into = Dictionary(uniqueKeysWithValues: pack.adjustments.map { ($0.code, $0.into) })
+        for adj in input.adjustments {
+            if let s = adjustmentSlots[adj.code] { v[s] = v[s] + Exact(adj.amount) }
+            switch into[adj.code] ?? .gross {
+            case .gross: grossAdjustments += adj.amount
+            case .annualBonus: bonusAmount += adj.amount
+            }
+        }
+        set(.adjustmentsGross, Exact(grossAdjustments))
+
+        // Salary structure, in order; each line is rounded half-up to the fen.
+        var lines: [Money] = []
+        lines.reserveCapacity(components.count)
+        var gross = Money.zero
+        for c in components {
+            let value = try Evaluator(values: v, tables: tables).number(c.expr).money(.halfUp)
+            v[c.slot] = Exact(value)
+            lines.append(value)
+            if c.spec.inGross { gross += value }
+        }
+
+        // Social insurance per line, housing fund.
+        var insurance: [InsuranceLine: InsuranceAmounts] = [:]
+        var employeeSI = Money.zero, employerSI = Money.zero
+        for line in InsuranceLine.allCases {
+            guard let p = city.lines[line] else { continue }
+            let base = Swift.min(Swift.max(e.siBase, p.floor), p.ceiling)
+            let emp = p.employeeRate.isZeroRate && p.employeeFixed == .zero ? Money.zero
+                : PeriodRules.round(Exact(base) * Exact(p.employeeRate), p.rounding) + p.employeeFixed
+            let er = PeriodRules.round(Exact(base) * Exact(p.employerRate), p.rounding)
+            insurance[line] = InsuranceAmounts(base: base, employee: emp, employer: er)
+            employeeSI += emp
+            employerSI += er
+        }
+        let hf = city.housingFund
+        let hfBase = Swift.min(Swift.max(e.hfBase ?? e.siBase, hf.floor), hf.ceiling)
+        let hfAmount = PeriodRules.round(Exact(hfBase) * Exact(e.hfRate), hf.rounding)
+        let housing = InsuranceAmounts(base: hfBase, employee: hfAmount, employer: hfAmount)
+
+        // Cumulative withholding.
+        let prev = input.previous.flatMap { $0.year == period.year ? $0 : nil } ?? YearToDate(year: period.year)
+        let months = deductionMonths(hire: e.hireDate, mode: input.mode, previous: input.previous?.year == period.year ? input.previous : nil)
+        let basic = (basicDeduction.value * Exact(months)).money()
+        var ytd = prev
+        ytd.months = months
+        ytd.income = prev.income + gross
+        ytd.special = prev.special + employeeSI + housing.employee
+        ytd.additional = prev.additional + (e.specialDeduction ?? .zero)
+        let taxableRaw = ytd.income - ytd.taxFree - basic - ytd.special - ytd.additional
+        ytd.taxable = taxableRaw.isNegative ? .zero : taxableRaw
+        ytd.tax = withholding.value.tax(on: Exact(ytd.taxable)).money(pack.tax.rounding)
+        let due = ytd.tax - prev.withheld
+        let tax = due.isNegative ? Money.zero : due
+        ytd.withheld = prev.withheld + tax
+
+        // Annual one-time bonus, taxed on its own.
+        var bonusTax = Money.zero
+        var bonusRate: Exact?
+        var problems: [String] = []
+        if bonusAmount > .zero {
+            if let table = annualBonus {
+                let row = table.value.row(for: Exact(bonusAmount) / Exact(12))
+                bonusRate = row.rate
+                bonusTax = (Exact(bonusAmount) * row.rate - row.quickDeduction).money(pack.tax.rounding)
+            } else {
+                problems.append("annual-bonus-table")
+            }
+            if prev.annualBonus > .zero { problems.append("second-annual-bonus") }
+            ytd.annualBonus = prev.annualBonus + bonusAmount
+            ytd.annualBonusTax = prev.annualBonusTax + bonusTax
+        }
+        let net = gross + bonusAmount - employeeSI - housing.employee - tax - bonusTax
+        return PayResult(lines: lines, gross: gross, insurance: insurance, housingFund: housing, employeeSI: employeeSI,
+                         employerSI: employerSI, basicDeduction: basic, ytd: ytd, tax: tax, annualBonus: bonusAmount,
+                         bonusTax: bonusTax, bonusRate: bonusRate, net: net,
+                         employerCost: gross + employerSI + housing.employer, prorated: prorated, problems: problems)
+    }
+
+    public func componentIndex(_ code: String) -> Int? { components.firstIndex { $0.spec.code == code } }
+}
+
+extension Fixed {
+    var isZeroRate: Bool { units == 0 }
+}

@@ -1,0 +1,159 @@
+import PayrollCore
+
+/// The inputs a formula can name besides parameters, adjustments and earlier components.
+public enum InputSlot: Int, CaseIterable, Sendable {
+    case baseSalary, positionSalary, allowance, bonusBase, siBase, hfBase, hfRate, specialDeduction
+    case present, absent, personalLeave, sickLeave, annualLeave, compLeave, businessTrip, paidDays, attendanceRows
+    case overtimeWorkday, overtimeRestday, overtimeHoliday
+    case coefficient, finalScore, prorated, adjustmentsGross, periodDays
+
+    public var name: String {
+        switch self {
+        case .baseSalary: return "employee.base_salary"
+        case .positionSalary: return "employee.position_salary"
+        case .allowance: return "employee.allowance"
+        case .bonusBase: return "employee.bonus_base"
+        case .siBase: return "employee.si_base"
+        case .hfBase: return "employee.hf_base"
+        case .hfRate: return "employee.hf_rate"
+        case .specialDeduction: return "employee.special_deduction"
+        case .present: return "attendance.present"
+        case .absent: return "attendance.absent"
+        case .personalLeave: return "attendance.personal_leave"
+        case .sickLeave: return "attendance.sick_leave"
+        case .annualLeave: return "attendance.annual_leave"
+        case .compLeave: return "attendance.comp_leave"
+        case .businessTrip: return "attendance.business_trip"
+        case .paidDays: return "attendance.paid_days"
+        case .attendanceRows: return "attendance.days"
+        case .overtimeWorkday: return "overtime.workday"
+        case .overtimeRestday: return "overtime.restday"
+        case .overtimeHoliday: return "overtime.holiday"
+        case .coefficient: return "performance.coefficient"
+        case .finalScore: return "performance.final_score"
+        case .prorated: return "prorated"
+        case .adjustmentsGross: return "adjustments.gross"
+        case .periodDays: return "period.days"
+        }
+    }
+    public var type: ValueType { self == .prorated ? .boolean : .number }
+}
+
+public struct CompiledComponent: Sendable {
+    public var spec: ComponentSpec
+    public var expr: Expr
+    public var slot: Int
+    /// Parameters the formula reads, with the value in force (for explanations).
+    public var parameters: [String]
+}
+
+/// A rule pack resolved for one period: the values in force on its first
+/// day and the salary structure compiled against them.
+public struct PeriodRules: Sendable {
+    public let period: Period
+    public let pack: RulePack
+    public let components: [CompiledComponent]
+    public let parameterValues: [String: Dated<Exact>]
+    public let tables: [BracketTable]
+    public let tableNames: [String]
+    public let slotCount: Int
+    public let parameterSlots: [(slot: Int, value: Exact)]
+    public let adjustmentSlots: [String: Int]
+    public let basicDeduction: Dated<Exact>
+    public let withholding: Dated<BracketTable>
+    /// nil when separate taxation of the annual bonus is not in force on the period's first day.
+    public let annualBonus: Dated<BracketTable>?
+    public let annualBonusSeries: DatedSeries<BracketTable>?
+
+    public static func resolve(_ pack: RulePack, period: Period) throws -> PeriodRules {
+        let day = period.firstDay
+        let packFile = pack.directory + "/pack.yaml"
+        func need<T>(_ series: DatedSeries<T>?, _ name: String, what: String) throws -> Dated<T> {
+            guard let s = series else {
+                throw ConfigError(file: packFile, line: nil, column: nil, key: name, message: "the pack has no \(what) named \(name)")
+            }
+            guard let v = s.at(day) else {
+                throw ConfigError(file: s.entries.first?.location ?? packFile, line: nil, column: nil, key: name,
+                                  message: "no value in force on \(day) (the period \(period) needs one)")
+            }
+            return v
+        }
+        var symbols: [String: Symbol] = [:]
+        for s in InputSlot.allCases { symbols[s.name] = Symbol(slot: s.rawValue, type: s.type) }
+        var next = InputSlot.allCases.count
+        var paramSlots: [String: Int] = [:]
+        for name in pack.parameters.keys.sorted() {
+            paramSlots[name] = next
+            symbols[name] = Symbol(slot: next, type: .number)
+            next += 1
+        }
+        var adjustmentSlots: [String: Int] = [:]
+        for a in pack.adjustments {
+            adjustmentSlots[a.code] = next
+            symbols["adjustment.\(a.code)"] = Symbol(slot: next, type: .number)
+            next += 1
+        }
+        let tableNames = pack.tables.keys.sorted()
+        let tableIndex = Dictionary(uniqueKeysWithValues: tableNames.enumerated().map { ($1, $0) })
+        var compiled: [CompiledComponent] = []
+        var usedParams = Set<String>()
+        var usedTables = Set<Int>()
+        for c in pack.components {
+            let compiler = FormulaCompiler(symbols: symbols, tables: tableIndex)
+            let expr: Expr
+            do { expr = try compiler.compile(c.formula) } catch let e as FormulaError {
+                // Block scalars start on the next line; plain ones at the key's value.
+                throw ConfigError(file: c.file, line: c.line, column: c.column + e.offset, key: "components.\(c.code).formula",
+                                  message: e.message)
+            }
+            var slots = Set<Int>(), tbls = Set<Int>()
+            collect(expr, &slots, &tbls)
+            let params = paramSlots.filter { slots.contains($0.value) }.map(\.key).sorted()
+            usedParams.formUnion(params)
+            usedTables.formUnion(tbls)
+            compiled.append(CompiledComponent(spec: c, expr: expr, slot: next, parameters: params))
+            symbols[c.code] = Symbol(slot: next, type: .number)
+            next += 1
+        }
+        var values: [String: Dated<Exact>] = [:]
+        var paramValues: [(Int, Exact)] = []
+        for name in pack.parameters.keys.sorted() {
+            if let v = pack.parameters[name]!.at(day) {
+                values[name] = v
+                paramValues.append((paramSlots[name]!, v.value))
+            } else if usedParams.contains(name) {
+                _ = try need(pack.parameters[name], name, what: "parameter")
+            }
+        }
+        var tables: [BracketTable] = []
+        for (i, name) in tableNames.enumerated() {
+            if let t = pack.tables[name]!.at(day) { tables.append(t.value) } else {
+                if usedTables.contains(i) { _ = try need(pack.tables[name], name, what: "table") }
+                tables.append(BracketTable(rows: [Bracket(upto: nil, rate: .zero, quickDeduction: .zero, value: .zero)]))
+            }
+        }
+        let basic = try need(pack.parameters[pack.tax.basicDeduction], pack.tax.basicDeduction, what: "parameter")
+        let withholding = try need(pack.tables[pack.tax.withholdingTable], pack.tax.withholdingTable, what: "table")
+        guard let bonusSeries = pack.tables[pack.tax.annualBonusTable] else {
+            throw ConfigError(file: packFile, line: nil, column: nil, key: pack.tax.annualBonusTable, message: "the pack has no table named \(pack.tax.annualBonusTable)")
+        }
+        return PeriodRules(period: period, pack: pack, components: compiled, parameterValues: values, tables: tables,
+                           tableNames: tableNames, slotCount: next, parameterSlots: paramValues,
+                           adjustmentSlots: adjustmentSlots, basicDeduction: basic, withholding: withholding,
+                           annualBonus: bonusSeries.at(day), annualBonusSeries: bonusSeries)
+    }
+
+    static func collect(_ e: Expr, _ slots: inout Set<Int>, _ tables: inout Set<Int>) {
+        switch e {
+        case .number, .boolean: break
+        case .slot(let s): slots.insert(s)
+        case .negate(let x), .not(let x), .abs(let x), .round(let x, _, _): collect(x, &slots, &tables)
+        case .arithmetic(_, let a, let b), .compare(_, let a, let b), .and(let a, let b), .or(let a, let b):
+            collect(a, &slots, &tables); collect(b, &slots, &tables)
+        case .ifElse(let a, let b, let c), .clamp(let a, let b, let c):
+            collect(a, &slots, &tables); collect(b, &slots, &tables); collect(c, &slots, &tables)
+        case .minimum(let xs), .maximum(let xs): for x in xs { collect(x, &slots, &tables) }
+        case .lookup(let t, let x), .tax(let t, let x): tables.insert(t); collect(x, &slots, &tables)
+        }
+    }
+}

@@ -1,0 +1,150 @@
+import PayrollCore
+
+/// How performance is rolled up; the defaults are STANDARD.md's.
+public struct PerformanceConfig: Sendable {
+    public var methodWeights: [DeptType: [ScoreMethod: Exact]]
+    public var itemCap: Exact                    // 1.2: an item scores at most 120
+    public var groupWeights: [RaterGroup: Exact]
+    /// Peer and subordinate groups with fewer distinct raters are left out (anonymity).
+    public var minRaters: Int
+    public var anonymousGroups: Set<RaterGroup>
+    /// Grades from the highest threshold down; the last has no threshold.
+    public var grades: [(grade: String, atLeast: Exact?, coefficient: Exact)]
+
+    public static let standard = PerformanceConfig(
+        methodWeights: [.frontline: [.kpi: Exact(1)],
+                        .backoffice: [.mbo: Exact(4, 10), .feedback360: Exact(3, 10), .bsc: Exact(3, 10)]],
+        itemCap: Exact(12, 10),
+        groupWeights: [.manager: Exact(4, 10), .peer: Exact(3, 10), .subordinate: Exact(2, 10), .selfRating: Exact(1, 10)],
+        minRaters: 3,
+        anonymousGroups: [.peer, .subordinate],
+        grades: [("S", Exact(105), Exact(15, 10)), ("A", Exact(95), Exact(12, 10)), ("B", Exact(80), Exact(1)),
+                 ("C", Exact(60), Exact(8, 10)), ("D", nil, Exact(5, 10))])
+
+    public func grade(for score: Exact) -> (String, Exact) {
+        for g in grades { if let t = g.atLeast { if !(score < t) { return (g.grade, g.coefficient) } } else { return (g.grade, g.coefficient) } }
+        return (grades.last!.grade, grades.last!.coefficient)
+    }
+}
+
+/// One employee's rolled-up performance.
+public struct PerformanceResult: Sendable {
+    public var kpi: Exact?
+    public var mbo: Exact?
+    public var feedback360: Exact?
+    public var feedbackSelf: Exact?        // shown separately on the scorecard
+    public var bsc: Exact?
+    public var bscPerspectives: [Perspective: Exact] = [:]
+    /// 360 groups used (mean per group) and groups left out for anonymity.
+    public var groupMeans: [RaterGroup: Exact] = [:]
+    public var droppedGroups: [RaterGroup] = []
+    public var missingMethods: [ScoreMethod] = []
+    public var final: Exact?
+    public var grade: String = ""
+    public var coefficient: Exact = .zero
+    public var departmentRank = 0
+    public var companyRank = 0
+}
+
+public enum Rollup {
+    static let hundred = Exact(100)
+
+    /// Item score of a KPI or BSC row: min(actual/target, cap) × 100, or
+    /// min(target/actual, cap) × 100 when lower is better (actual 0 → cap × 100); 2 places half-up.
+    public static func itemScore(target: Exact, actual: Exact, direction: Direction, cap: Exact) -> Exact {
+        let ratio: Exact
+        switch direction {
+        case .higher: ratio = actual / target
+        case .lower: ratio = actual.isZero ? cap : target / actual
+        }
+        return (min(ratio, cap) * hundred).rounded(places: 2)
+    }
+
+    /// Rolls up one employee's rows (all of one employee, any order).
+    public static func employee(_ e: Employee, rows: ArraySlice<ScoreRow>, config: PerformanceConfig) -> PerformanceResult {
+        var r = PerformanceResult()
+        let weights = config.methodWeights[e.deptType] ?? [:]
+        var kpiSum = Exact.zero, bscSum = Exact.zero, mboSum = Exact.zero
+        var hasKPI = false, hasBSC = false, hasMBO = false
+        var perspective: [Perspective: Exact] = [:]
+        var groupSum: [RaterGroup: Exact] = [:], groupCount: [RaterGroup: Int] = [:], raters: [RaterGroup: Set<String>] = [:]
+        for row in rows where weights[row.method] != nil {
+            switch row.method {
+            case .kpi, .bsc:
+                guard let t = row.target, let a = row.actual, let w = row.weight else { continue }
+                let s = itemScore(target: Exact(t), actual: Exact(a), direction: row.direction, cap: config.itemCap)
+                let ws = Exact(w) * s
+                if row.method == .kpi { kpiSum = kpiSum + ws; hasKPI = true } else {
+                    bscSum = bscSum + ws; hasBSC = true
+                    if let p = row.perspective { perspective[p, default: .zero] = perspective[p, default: .zero] + ws }
+                }
+            case .mbo:
+                guard let w = row.weight, let rating = row.rating else { continue }
+                mboSum = mboSum + Exact(w) * Exact(rating); hasMBO = true
+            case .feedback360:
+                guard let g = row.raterGroup, let rating = row.rating else { continue }
+                groupSum[g, default: .zero] = groupSum[g, default: .zero] + Exact(rating)
+                groupCount[g, default: 0] += 1
+                raters[g, default: []].insert(row.raterID)
+            }
+        }
+        if hasKPI { r.kpi = kpiSum.rounded(places: 2) }
+        if hasBSC {
+            r.bsc = bscSum.rounded(places: 2)
+            r.bscPerspectives = perspective.mapValues { $0.rounded(places: 2) }
+        }
+        if hasMBO { r.mbo = mboSum.rounded(places: 2) }
+        if !groupSum.isEmpty {
+            var weighted = Exact.zero, total = Exact.zero
+            for g in RaterGroup.allCases {
+                guard let sum = groupSum[g], let n = groupCount[g] else { continue }
+                let mean = (sum / Exact(n)).rounded(places: 2)
+                if g == .selfRating { r.feedbackSelf = mean }
+                if config.anonymousGroups.contains(g) && raters[g]!.count < config.minRaters {
+                    r.droppedGroups.append(g)
+                    continue
+                }
+                r.groupMeans[g] = mean
+                let w = config.groupWeights[g] ?? .zero
+                weighted = weighted + w * mean
+                total = total + w
+            }
+            if !total.isZero { r.feedback360 = (weighted / total).rounded(places: 2) }
+        }
+        var fSum = Exact.zero, fWeight = Exact.zero
+        for m in ScoreMethod.allCases {
+            guard let w = weights[m] else { continue }
+            let s: Exact?
+            switch m {
+            case .kpi: s = r.kpi
+            case .mbo: s = r.mbo
+            case .feedback360: s = r.feedback360
+            case .bsc: s = r.bsc
+            }
+            if let s { fSum = fSum + w * s; fWeight = fWeight + w } else { r.missingMethods.append(m) }
+        }
+        if !fWeight.isZero {
+            let f = (fSum / fWeight).rounded(places: 2)
+            r.final = f
+            (r.grade, r.coefficient) = config.grade(for: f)
+        }
+        return r
+    }
+
+    /// Ranks by final score descending, ties by employee_id ascending (code-point order),
+    /// within the company and within each department. `employees` are sorted by id.
+    public static func rank(_ results: inout [PerformanceResult], employees: [Employee]) {
+        let order = results.indices.filter { results[$0].final != nil }.sorted { a, b in
+            let fa = results[a].final!, fb = results[b].final!
+            if fa != fb { return fb < fa }
+            return a < b     // employees are in employee_id order
+        }
+        var deptCounter: [String: Int] = [:]
+        for (i, idx) in order.enumerated() {
+            results[idx].companyRank = i + 1
+            let d = employees[idx].department
+            deptCounter[d, default: 0] += 1
+            results[idx].departmentRank = deptCounter[d]!
+        }
+    }
+}

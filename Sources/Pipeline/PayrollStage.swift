@@ -1,0 +1,101 @@
+import Foundation
+import PayrollCore
+import PayrollRules
+import Performance
+
+/// The computed period: performance and pay for every employee, in employee_id order.
+public struct PayrollRun: Sendable {
+    public var rules: PeriodRules
+    public var performance: [PerformanceResult]
+    public var pay: [PayResult?]
+    /// Year-to-date entries to carry into the next period's ledger (this period's and earlier ones not paid now).
+    public var ledger: [(id: String, ytd: YearToDate)]
+    public var diagnostics: [Diagnostic]
+}
+
+public enum PayrollStage {
+    /// Stages 3 (performance) and 4 (pay), each over employee shards in parallel.
+    public static func run(batch: Batch, rules: PeriodRules, ytd: YearToDateStore.Loaded, config: PerformanceConfig = .standard,
+                           modes: [BasicDeductionMode]? = nil, threads: Int, employeesFile: String = "employees.csv") -> PayrollRun {
+        let executor = Executor(threads: threads)
+        let employees = batch.employees
+        // Row ranges of each employee's scores and adjustments (both sorted by employee).
+        let scoreStart = starts(count: employees.count, keys: batch.scores.map(\.employee))
+        let adjStart = starts(count: employees.count, keys: batch.adjustments.map(\.employee))
+        let scores = batch.scores, adjustments = batch.adjustments
+
+        var performance: [PerformanceResult] = executor.map(count: employees.count) { range in
+            range.map { i in Rollup.employee(employees[i], rows: scores[scoreStart[i]..<scoreStart[i + 1]], config: config) }
+        }
+        Rollup.rank(&performance, employees: employees)
+
+        let perf = performance, attendance = batch.attendance, period = batch.period
+        let entries = ytd.entries
+        let usesLedger: Bool = { if case .ledger = ytd.source { return true }; if case .opening = ytd.source { return true }; return false }()
+        let computed: [(PayResult?, [Diagnostic])] = executor.map(count: employees.count, minShard: 256) { range in
+            var out: [(PayResult?, [Diagnostic])] = []
+            out.reserveCapacity(range.count)
+            for i in range {
+                let e = employees[i], p = perf[i]
+                var sink = DiagnosticSink(file: employeesFile)
+                func add(_ c: Code, _ en: String, _ zh: String) { sink.add(c, line: e.line, column: nil, employee: e.id, en: en, zh: zh) }
+                for m in p.missingMethods where p.final != nil {
+                    add(.missingMethod, "no \(m.code) scores: the method is left out and the remaining weights are scaled to sum to 1",
+                        "没有 \(m.code) 评分：该考核方式不计，其余权重按比例调整为合计 1")
+                }
+                guard let final = p.final else {
+                    add(.noFinalScore, "no performance method gives a score for this employee, so there is no grade or coefficient",
+                        "该员工没有任何可计分的考核方式，无法确定等级和系数")
+                    out.append((nil, sink.finish()))
+                    continue
+                }
+                let prev = entries[e.id]
+                if usesLedger && prev == nil && e.hireDate.year == period.year && e.hireDate < period.firstDay {
+                    add(.notInLedger, "hired \(e.hireDate) but not in the year-to-date source; this year's earlier figures are taken as zero",
+                        "入职日期为 \(e.hireDate)，但本年累计数据中没有该员工；此前累计按零处理")
+                }
+                let input = PayInput(employee: e, attendance: attendance[i], coefficient: p.coefficient, finalScore: final,
+                                     adjustments: Array(adjustments[adjStart[i]..<adjStart[i + 1]]), previous: prev,
+                                     mode: modes?[i] ?? .employment)
+                do {
+                    let r = try rules.compute(input)
+                    if r.problems.contains("annual-bonus-table") {
+                        add(.bonusTableExpired, "an annual bonus is paid but separate taxation of annual bonuses is not in force on \(period.firstDay)",
+                            "发放了全年一次性奖金，但 \(period.firstDay) 不适用单独计税政策")
+                    }
+                    if r.problems.contains("second-annual-bonus") {
+                        add(.secondAnnualBonus, "a second annual bonus this year: separate taxation may be used once per person per year",
+                            "本年第二次发放全年一次性奖金：单独计税每人每年只能使用一次")
+                    }
+                    if r.net.isNegative {
+                        add(.negativeNet, "net pay would be negative; resolve it (or carry the deduction forward) before anyone is paid",
+                            "实发工资为负数；须先处理（或将扣款结转）才能发放")
+                    }
+                    out.append((r, sink.finish()))
+                } catch {
+                    add(.calculation, "the pay calculation failed: \(error)", "工资计算失败：\(error)")
+                    out.append((nil, sink.finish()))
+                }
+            }
+            return out
+        }
+        var diags = computed.flatMap(\.1)
+        diags.sort(by: Diagnostic.reportOrder)
+        var ledger: [(String, YearToDate)] = []
+        var paid = Set<String>()
+        for (i, e) in employees.enumerated() {
+            if let r = computed[i].0 { ledger.append((e.id, r.ytd)); paid.insert(e.id) }
+        }
+        for (id, y) in entries where !paid.contains(id) && y.year == period.year { ledger.append((id, y)) }
+        ledger.sort { Array($0.0.utf8).lexicographicallyPrecedes(Array($1.0.utf8)) }
+        return PayrollRun(rules: rules, performance: performance, pay: computed.map(\.0), ledger: ledger, diagnostics: diags)
+    }
+
+    /// starts[i]..<starts[i+1] is the range of rows whose key is i (keys sorted).
+    static func starts(count: Int, keys: [Int32]) -> [Int] {
+        var s = [Int](repeating: 0, count: count + 1)
+        for k in keys { s[Int(k) + 1] += 1 }
+        for i in 0..<count { s[i + 1] += s[i] }
+        return s
+    }
+}
