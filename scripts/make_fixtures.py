@@ -157,6 +157,53 @@ def demo_company():
     return emps, att, scores, adj
 
 
+def demo_month(year, month):
+    """The demo company in a later month: the leaver is gone, someone joins in March,
+    one employee takes a long unpaid leave in February (a month whose cumulative
+    tax falls below what was already withheld)."""
+    emps, _, _, _ = demo_company()
+    rng = random.Random(year * 100 + month)
+    first = dt.date(year, month, 1)
+    emps = [dict(e) for e in emps if not e["leave_date"] or dt.date.fromisoformat(e["leave_date"]) >= first]
+    if month >= 3:
+        emps.append(dict(emps[-1], employee_id="D045", name="沈悦", hire_date="2026-03-09", contract_end="2029-03-08",
+                         id_number=__import__("gen_data").id_number("440305", dt.date(1999, 5, 20), 123),
+                         bank_account="6222" + "".join(str(rng.randrange(10)) for _ in range(15))))
+    days = working_days(year, month)
+    att = []
+    for e in emps:
+        hire = dt.date.fromisoformat(e["hire_date"])
+        for d in days:
+            if d < hire:
+                continue
+            att.append(dict(employee_id=e["employee_id"], date=str(d), status="present"))
+    def status(eid, n, st):
+        rows = [r for r in att if r["employee_id"] == eid][:n]
+        for r in rows:
+            r["status"] = st
+    if month == 2:
+        status("D031", 12, "personal_leave")
+        status("D010", 2, "sick_leave")
+    else:
+        status("D012", 1, "absent")
+    for r in att:
+        if r["employee_id"] in ("D002", "D016") and r["date"].endswith("-10"):
+            r["overtime_hours"], r["overtime_kind"] = "2.5", "workday"
+    _, _, scores, _ = demo_company()
+    ids = {e["employee_id"] for e in emps}
+    scores = [dict(r) for r in scores if r["employee_id"] in ids]
+    for r in scores:   # this month's results differ a little
+        if r.get("actual") and r["method"] == "kpi" and r.get("direction") == "higher":
+            r["actual"] = str(int(int(r["actual"]) * (0.9 + rng.random() * 0.25)))
+    if month >= 3:
+        scores += [dict(employee_id="D045", method="mbo", item="试用期目标", weight="1", rating="85")]
+        scores += [dict(employee_id="D045", method="360", item="Q1", rater_group="manager", rater_id="D037", rating="88")]
+    adj = [dict(employee_id="D018", code="back_pay", amount="120.00", note=f"{month - 1} 月餐补补发")]
+    if month == 3:
+        adj.append(dict(employee_id="D006", code="annual_bonus", amount="60000.00", note="2025 年终奖"))
+    return emps, att, scores, adj
+
+
 def write_set(folder, emps, att, scores, adj, emp_encoding="gb18030", emp_zh=True):
     os.makedirs(folder, exist_ok=True)
     header = EMP_HEADER_ZH if emp_zh else EMP_COLS
@@ -283,10 +330,13 @@ def invalid_sets():
 def main():
     if os.path.isdir(ROOT):
         for name in os.listdir(ROOT):
-            if name == "demo" or name.startswith("invalid-"):
+            if name.startswith("demo") or name.startswith("invalid-"):
                 shutil.rmtree(os.path.join(ROOT, name))
     emps, att, scores, adj = demo_company()
     write_set(os.path.join(ROOT, "demo"), emps, att, scores, adj)
+    for month in (2, 3):
+        e, a, sc, j = demo_month(2026, month)
+        write_set(os.path.join(ROOT, f"demo-2026-{month:02d}"), e, a, sc, j)
     for name, spec in invalid_sets().items():
         folder = os.path.join(ROOT, name)
         e, a, s, j = spec["data"]

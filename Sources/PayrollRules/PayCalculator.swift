@@ -163,17 +163,10 @@ extension PeriodRules {
         let prev = input.previous.flatMap { $0.year == period.year ? $0 : nil } ?? YearToDate(year: period.year)
         let months = deductionMonths(hire: e.hireDate, mode: input.mode, previous: input.previous?.year == period.year ? input.previous : nil)
         let basic = (basicDeduction.value * Exact(months)).money()
-        var ytd = prev
-        ytd.months = months
-        ytd.income = prev.income + gross
-        ytd.special = prev.special + employeeSI + housing.employee
-        ytd.additional = prev.additional + (e.specialDeduction ?? .zero)
-        let taxableRaw = ytd.income - ytd.taxFree - basic - ytd.special - ytd.additional
-        ytd.taxable = taxableRaw.isNegative ? .zero : taxableRaw
-        ytd.tax = withholding.value.tax(on: Exact(ytd.taxable)).money(pack.tax.rounding)
-        let due = ytd.tax - prev.withheld
-        let tax = due.isNegative ? Money.zero : due
-        ytd.withheld = prev.withheld + tax
+        var (ytd, tax) = CumulativeWithholding.step(previous: prev, months: months, basicDeduction: basic, income: gross,
+                                                    special: employeeSI + housing.employee,
+                                                    additional: e.specialDeduction ?? .zero,
+                                                    table: withholding.value, rounding: pack.tax.rounding)
 
         // Annual one-time bonus, taxed on its own.
         var bonusTax = Money.zero
@@ -203,4 +196,26 @@ extension PeriodRules {
 
 extension Fixed {
     var isZeroRate: Bool { units == 0 }
+}
+
+/// SAT Announcement 2018 No. 61 art. 6: cumulative withholding, one month at a time.
+public enum CumulativeWithholding {
+    /// Adds this month to `previous` and returns the new year-to-date state and
+    /// this month's tax: max(0, round(taxable × rate − quick deduction) − withheld so far).
+    public static func step(previous prev: YearToDate, months: Int, basicDeduction basic: Money, income: Money,
+                            special: Money, additional: Money, table: BracketTable,
+                            rounding: RoundingMode = .halfUp) -> (YearToDate, Money) {
+        var ytd = prev
+        ytd.months = months
+        ytd.income = prev.income + income
+        ytd.special = prev.special + special
+        ytd.additional = prev.additional + additional
+        let taxable = ytd.income - ytd.taxFree - basic - ytd.special - ytd.additional
+        ytd.taxable = taxable.isNegative ? .zero : taxable
+        ytd.tax = table.tax(on: Exact(ytd.taxable)).money(rounding)
+        let due = ytd.tax - prev.withheld
+        let tax = due.isNegative ? Money.zero : due     // a negative month withholds nothing and refunds nothing
+        ytd.withheld = prev.withheld + tax
+        return (ytd, tax)
+    }
 }

@@ -6,17 +6,6 @@ import Pipeline
 
 enum Mode { case run, validate }
 
-/// "pipelines/../fixtures/demo/x.csv" → "fixtures/demo/x.csv".
-func tidy(_ path: String) -> String {
-    var parts: [Substring] = []
-    for c in path.split(separator: "/", omittingEmptySubsequences: true) {
-        if c == "." { continue }
-        if c == "..", let last = parts.last, last != ".." { parts.removeLast(); continue }
-        parts.append(c)
-    }
-    return (path.hasPrefix("/") ? "/" : "") + parts.joined(separator: "/")
-}
-
 /// The command line's driver: resolves settings, runs the stages, writes the
 /// run folder, prints a summary and chooses the exit code.
 enum Engine {
@@ -47,114 +36,24 @@ enum Engine {
         }
         let root = options.out ?? def.outputRoot ?? "output"
         let threads = options.threads ?? def.threads
-        let pack: RulePack
-        do { pack = try RulePack.load(directory: def.rulePackDirectory) } catch {
-            console.error("rule pack: \(error)")
-            return Exit.config
-        }
-        let rules: PeriodRules
-        do { rules = try PeriodRules.resolve(pack, period: period) } catch {
-            console.error("rule pack: \(error)")
-            return Exit.config
-        }
-        let intakeOptions = IntakeOptions(period: period, inputDirectory: input, fileNames: def.fileNames,
-                                          rulePack: pack, threads: threads)
-        let started = Date()
-        var batch: Batch
-        var run: PayrollRun?
+        let settings = RunSettings(definition: def, period: period, inputDirectory: input, outputRoot: root, threads: threads,
+                                   openingBalance: options.openingBalance, firstPeriod: options.firstPeriod,
+                                   validateOnly: mode == .validate, only: only)
         do {
-            batch = try Intake.load(intakeOptions, progress: console.progress)
+            let outcome = try PeriodRunner.execute(settings, progress: console.progress)
             console.endProgress()
-            if !batch.hasErrors {
-                let ytd = try YearToDateStore.load(period: period, root: root, opening: options.openingBalance,
-                                                   firstPeriod: options.firstPeriod)
-                batch.diagnostics += ytd.diagnostics
-                if !batch.hasErrors {
-                    let r = PayrollStage.run(batch: batch, rules: rules, ytd: ytd, threads: threads,
-                                             employeesFile: def.fileNames[.employees] ?? "employees.csv")
-                    batch.diagnostics += r.diagnostics
-                    run = r
-                }
-                batch.diagnostics.sort(by: Diagnostic.reportOrder)
-            }
+            console.summary(batch: outcome.batch, locale: def.locale, folder: outcome.folder, seconds: outcome.seconds,
+                            finished: outcome.finished, mode: mode)
+            return outcome.batch.hasErrors ? Exit.dataErrors : 0
+        } catch let e as RulePackError {
+            console.endProgress()
+            console.error("rule pack: \(e)")
+            return Exit.config
         } catch {
             console.endProgress()
-            console.error("cannot read the input: \(error)")
+            console.error("\(error)")
             return Exit.operational
         }
-
-        let wanted = only ?? Set(def.outputs)
-        do {
-            var folderName = period.description
-            if mode == .validate && RunFolder.isFinished(root: root, name: folderName) {
-                // Never touch a finished run from `validate`.
-                folderName += ".validation"
-            }
-            let folder = try RunFolder(root: root, name: folderName)
-            var manifest = Manifest(pipeline: def.name, period: period)
-            var outputs: [ManifestEntry] = []
-            let writeReport = batch.hasErrors || mode == .validate || wanted.contains(.validation)
-            if writeReport {
-                let csvPath = try folder.path("validation.csv")
-                try ValidationReport.writeCSV(batch.diagnostics, locale: def.locale, to: csvPath)
-                let xlsxPath = try folder.path("validation.xlsx")
-                try ValidationReport.writeXLSX(batch.diagnostics, locale: def.locale, period: period, to: xlsxPath)
-                for (rel, p) in [("validation.csv", csvPath), ("validation.xlsx", xlsxPath)] {
-                    let h = try FileHash.sha256(path: p)
-                    outputs.append(ManifestEntry(kind: "validation-report", path: rel, sha256: h.hex, bytes: h.bytes))
-                }
-            }
-            let finished = mode == .run && !batch.hasErrors
-            if finished, let run {
-                if wanted.contains(.register) {
-                    let p = try folder.path("payroll_register.csv")
-                    try Register.writeCSV(batch: batch, run: run, to: p)
-                    let h = try FileHash.sha256(path: p)
-                    outputs.append(ManifestEntry(kind: "register", path: "payroll_register.csv", sha256: h.hex, bytes: h.bytes))
-                }
-                let lp = try folder.path(YearToDateStore.ledgerFile)
-                try Register.writeLedger(run: run, to: lp)
-                let lh = try FileHash.sha256(path: lp)
-                outputs.append(ManifestEntry(kind: "ytd-ledger", path: YearToDateStore.ledgerFile, sha256: lh.hex, bytes: lh.bytes))
-                if let ob = options.openingBalance {
-                    let h = try FileHash.sha256(path: ob)
-                    manifest.inputs.append(ManifestEntry(kind: "opening-balance", path: tidy(ob), sha256: h.hex, bytes: h.bytes))
-                } else if period.month != 1, !options.firstPeriod {
-                    let prev = ((root as NSString).appendingPathComponent(period.previous.description) as NSString)
-                        .appendingPathComponent(YearToDateStore.ledgerFile)
-                    let h = try FileHash.sha256(path: prev)
-                    manifest.inputs.append(ManifestEntry(kind: "previous-ledger", path: tidy(prev), sha256: h.hex, bytes: h.bytes))
-                }
-                for f in batch.inputs {
-                    let h = try FileHash.sha256(path: f.path)
-                    manifest.inputs.append(ManifestEntry(kind: f.kind, path: tidy(f.path), sha256: h.hex, bytes: h.bytes,
-                                                         extra: ["encoding": f.encoding ?? ""], counts: ["records": f.records]))
-                }
-                let ph = try FileHash.sha256(path: def.path)
-                manifest.inputs.append(ManifestEntry(kind: "pipeline", path: tidy(def.path), sha256: ph.hex, bytes: ph.bytes))
-                for f in pack.files {
-                    let p = (pack.directory as NSString).appendingPathComponent(f)
-                    let h = try FileHash.sha256(path: p)
-                    manifest.inputs.append(ManifestEntry(kind: "rule-pack", path: tidy(p), sha256: h.hex, bytes: h.bytes))
-                }
-                manifest.outputs = outputs
-                var totals: [String: Int] = ["employees": batch.employees.count, "errors": batch.errorCount, "warnings": batch.warningCount]
-                let paid = run.pay.compactMap { $0 }
-                totals["gross_fen"] = Int(paid.reduce(Money.zero) { $0 + $1.gross }.fen)
-                totals["net_pay_fen"] = Int(paid.reduce(Money.zero) { $0 + $1.net }.fen)
-                totals["tax_fen"] = Int(paid.reduce(Money.zero) { $0 + $1.tax + $1.bonusTax }.fen)
-                totals["employer_cost_fen"] = Int(paid.reduce(Money.zero) { $0 + $1.employerCost }.fen)
-                manifest.summary = totals
-                try manifest.data().write(to: URL(fileURLWithPath: try folder.path("manifest.json")))
-            }
-            try folder.commit()
-            console.summary(batch: batch, locale: def.locale, folder: folder.finalPath, seconds: Date().timeIntervalSince(started),
-                            finished: finished, mode: mode)
-        } catch {
-            console.error("cannot write the output: \(error)")
-            return Exit.operational
-        }
-        return batch.hasErrors ? Exit.dataErrors : 0
     }
 }
 

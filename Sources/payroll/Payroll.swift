@@ -28,7 +28,7 @@ struct Payroll: ParsableCommand {
         70 operational failure (disk, file system, C library); \
         78 the rule pack is malformed or lacks a value the period needs.
         """,
-        subcommands: [Run.self, Validate.self, ParseBaseline.self])
+        subcommands: [Run.self, Validate.self, TestRules.self, ParseBaseline.self])
 }
 
 struct CommonOptions: ParsableArguments {
@@ -113,5 +113,36 @@ struct ParseBaseline: ParsableCommand {
         for f in files { bytes += try libcsvBaselineParse(path: f) }
         let ns = DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds
         print("bytes=\(bytes) nanoseconds=\(ns)")
+    }
+}
+
+struct TestRules: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "test-rules",
+        abstract: "Run the YAML test cases stored with a rule pack (PACK/tests/*.yaml): name, period, inputs, expected outputs.")
+
+    @Argument(help: "Rule pack folder.")
+    var pack: String = "pipelines/rules/cn"
+
+    func run() throws {
+        let outcomes: [RuleTests.Outcome]
+        do {
+            outcomes = try RuleTests.run(pack: try RulePack.load(directory: pack))
+        } catch {
+            FileHandle.standardError.write(Data("payroll: error: rule pack: \(error)\n".utf8))
+            throw ExitCode(Exit.config)
+        }
+        var failed = 0
+        for o in outcomes {
+            if o.passed {
+                print("PASS \(o.file):\(o.line) \(o.name)")
+            } else {
+                failed += 1
+                print("FAIL \(o.file):\(o.line) \(o.name)")
+                for (k, want, got) in o.failures { print("     \(k): expected \(want), got \(got)") }
+            }
+        }
+        print("\(outcomes.count - failed) passed, \(failed) failed")
+        if failed > 0 { throw ExitCode(Exit.dataErrors) }
     }
 }

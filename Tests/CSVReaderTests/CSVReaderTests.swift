@@ -17,7 +17,7 @@ func tempFile(_ bytes: [UInt8], name: String = "t.csv") -> String {
     let dir = NSTemporaryDirectory() + "csvreader-\(UUID().uuidString)"
     try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     let p = dir + "/" + name
-    FileManager.default.createFile(atPath: p, contents: Data(bytes))
+    _ = FileManager.default.createFile(atPath: p, contents: Data(bytes))
     return p
 }
 

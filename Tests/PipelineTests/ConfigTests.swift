@@ -7,7 +7,7 @@ import PayrollRules
 final class PipelineDefinitionTests: XCTestCase {
     func write(_ text: String) -> String {
         let p = tempDir() + "/p.yaml"
-        FileManager.default.createFile(atPath: p, contents: Data(text.utf8))
+        _ = FileManager.default.createFile(atPath: p, contents: Data(text.utf8))
         return p
     }
 

@@ -57,7 +57,7 @@ final class OutputTests: XCTestCase {
         let root = tempDir()
         do {
             let f = try RunFolder(root: root, name: "2026-01")
-            FileManager.default.createFile(atPath: try f.path("a.txt"), contents: Data("1".utf8))
+            _ = FileManager.default.createFile(atPath: try f.path("a.txt"), contents: Data("1".utf8))
             XCTAssertFalse(FileManager.default.fileExists(atPath: root + "/2026-01"))
             try f.commit()
         }
@@ -65,7 +65,7 @@ final class OutputTests: XCTestCase {
         do {
             // An abandoned run leaves nothing behind and the earlier folder intact.
             let g = try RunFolder(root: root, name: "2026-01")
-            FileManager.default.createFile(atPath: try g.path("b.txt"), contents: Data("2".utf8))
+            _ = FileManager.default.createFile(atPath: try g.path("b.txt"), contents: Data("2".utf8))
         }
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: root), ["2026-01"])
         XCTAssertFalse(FileManager.default.fileExists(atPath: root + "/2026-01/b.txt"))
@@ -83,7 +83,7 @@ final class OutputTests: XCTestCase {
         XCTAssertEqual(h.hex.count, 64)
         // SHA-256 of "abc" (FIPS 180-2 example).
         let p = tempDir() + "/abc"
-        FileManager.default.createFile(atPath: p, contents: Data("abc".utf8))
+        _ = FileManager.default.createFile(atPath: p, contents: Data("abc".utf8))
         XCTAssertEqual(try FileHash.sha256(path: p).hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     }
 }

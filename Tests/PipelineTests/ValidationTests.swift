@@ -80,7 +80,7 @@ final class RobustnessTests: XCTestCase {
     func testDamagedFilesGiveDiagnostics() throws {
         func damaged(_ file: String, _ bytes: [UInt8]) throws -> [Diagnostic] {
             let dir = copyOf("demo")
-            FileManager.default.createFile(atPath: dir + "/" + file, contents: Data(bytes))
+            _ = FileManager.default.createFile(atPath: dir + "/" + file, contents: Data(bytes))
             return try load(dir).diagnostics
         }
         let employees = try Data(contentsOf: fixtures.appendingPathComponent("demo/employees.csv"))
@@ -110,7 +110,7 @@ final class RobustnessTests: XCTestCase {
         let dir = copyOf("demo")
         var text = "employee_id,date,status\n"
         for i in 0..<3000 { text += "NOBODY\(i),2026-01-05,present\n" }
-        FileManager.default.createFile(atPath: dir + "/attendance.csv", contents: Data(text.utf8))
+        _ = FileManager.default.createFile(atPath: dir + "/attendance.csv", contents: Data(text.utf8))
         let d = try load(dir).diagnostics.filter { $0.code == "X001" && $0.file == "attendance.csv" }
         XCTAssertEqual(d.count, 1001)   // 1000 listed + one summary line
         XCTAssertTrue(d.contains { $0.messageEN.hasPrefix("2000 more problems") })

@@ -1,0 +1,145 @@
+import Foundation
+import PayrollCore
+import PayrollRules
+import Performance
+import Pipeline
+
+/// Settings of one run or validation, after the command line and the pipeline file are merged.
+public struct RunSettings: Sendable {
+    public var definition: PipelineDefinition
+    public var period: Period
+    public var inputDirectory: String
+    public var outputRoot: String
+    public var threads: Int
+    public var openingBalance: String?
+    public var firstPeriod: Bool
+    public var validateOnly: Bool
+    public var only: Set<OutputKind>?
+
+    public init(definition: PipelineDefinition, period: Period, inputDirectory: String, outputRoot: String, threads: Int,
+                openingBalance: String? = nil, firstPeriod: Bool = false, validateOnly: Bool = false, only: Set<OutputKind>? = nil) {
+        self.definition = definition; self.period = period; self.inputDirectory = inputDirectory; self.outputRoot = outputRoot
+        self.threads = threads; self.openingBalance = openingBalance; self.firstPeriod = firstPeriod
+        self.validateOnly = validateOnly; self.only = only
+    }
+}
+
+/// What a run did.
+public struct RunOutcome: Sendable {
+    public var batch: Batch
+    public var run: PayrollRun?
+    public var folder: String
+    /// True when the folder holds a manifest (a finished run).
+    public var finished: Bool
+    public var seconds: Double
+}
+
+/// A rule-pack problem (exit 78) as opposed to an operational one (exit 70).
+public struct RulePackError: Error, CustomStringConvertible, Sendable {
+    public let underlying: String
+    public var description: String { underlying }
+}
+
+/// load → validate → rollup → payroll → write, into a run folder that
+/// appears only when complete.
+public enum PeriodRunner {
+    public static func execute(_ s: RunSettings, progress: ProgressReport? = nil) throws -> RunOutcome {
+        let def = s.definition, period = s.period, root = s.outputRoot
+        let pack: RulePack
+        let rules: PeriodRules
+        do {
+            pack = try RulePack.load(directory: def.rulePackDirectory)
+            rules = try PeriodRules.resolve(pack, period: period)
+        } catch {
+            throw RulePackError(underlying: "\(error)")
+        }
+        let started = DispatchTime.now()
+        var batch = try Intake.load(IntakeOptions(period: period, inputDirectory: s.inputDirectory, fileNames: def.fileNames,
+                                                  rulePack: pack, threads: s.threads), progress: progress)
+        var run: PayrollRun?
+        if !batch.hasErrors {
+            let ytd = try YearToDateStore.load(period: period, root: root, opening: s.openingBalance, firstPeriod: s.firstPeriod)
+            batch.diagnostics += ytd.diagnostics
+            if !batch.hasErrors {
+                let r = PayrollStage.run(batch: batch, rules: rules, ytd: ytd, threads: s.threads,
+                                         employeesFile: def.fileNames[.employees] ?? "employees.csv")
+                batch.diagnostics += r.diagnostics
+                run = r
+            }
+            batch.diagnostics.sort(by: Diagnostic.reportOrder)
+        }
+
+        let wanted = s.only ?? Set(def.outputs)
+        var folderName = period.description
+        if s.validateOnly && RunFolder.isFinished(root: root, name: folderName) {
+            folderName += ".validation"   // `validate` never touches a finished run
+        }
+        let folder = try RunFolder(root: root, name: folderName)
+        var manifest = Manifest(pipeline: def.name, period: period)
+        func record(_ kind: String, _ rel: String) throws {
+            let h = try FileHash.sha256(path: try folder.path(rel))
+            manifest.outputs.append(ManifestEntry(kind: kind, path: rel, sha256: h.hex, bytes: h.bytes))
+        }
+        if batch.hasErrors || s.validateOnly || wanted.contains(.validation) {
+            try ValidationReport.writeCSV(batch.diagnostics, locale: def.locale, to: try folder.path("validation.csv"))
+            try ValidationReport.writeXLSX(batch.diagnostics, locale: def.locale, period: period, to: try folder.path("validation.xlsx"))
+            try record("validation-report", "validation.csv")
+            try record("validation-report", "validation.xlsx")
+        }
+        let finished = !s.validateOnly && !batch.hasErrors && run != nil
+        if finished, let run {
+            if wanted.contains(.register) {
+                try Register.writeCSV(batch: batch, run: run, to: try folder.path("payroll_register.csv"))
+                try record("register", "payroll_register.csv")
+            }
+            try Register.writeLedger(run: run, to: try folder.path(YearToDateStore.ledgerFile))
+            try record("ytd-ledger", YearToDateStore.ledgerFile)
+            for f in batch.inputs {
+                let h = try FileHash.sha256(path: f.path)
+                manifest.inputs.append(ManifestEntry(kind: f.kind, path: tidy(f.path), sha256: h.hex, bytes: h.bytes,
+                                                     extra: ["encoding": f.encoding ?? ""], counts: ["records": f.records]))
+            }
+            if let ob = s.openingBalance {
+                let h = try FileHash.sha256(path: ob)
+                manifest.inputs.append(ManifestEntry(kind: "opening-balance", path: tidy(ob), sha256: h.hex, bytes: h.bytes))
+            } else if period.month != 1, !s.firstPeriod {
+                let prev = ((root as NSString).appendingPathComponent(period.previous.description) as NSString)
+                    .appendingPathComponent(YearToDateStore.ledgerFile)
+                let h = try FileHash.sha256(path: prev)
+                manifest.inputs.append(ManifestEntry(kind: "previous-ledger", path: tidy(prev), sha256: h.hex, bytes: h.bytes))
+            }
+            let ph = try FileHash.sha256(path: def.path)
+            manifest.inputs.append(ManifestEntry(kind: "pipeline", path: tidy(def.path), sha256: ph.hex, bytes: ph.bytes))
+            for f in pack.files {
+                let p = (pack.directory as NSString).appendingPathComponent(f)
+                let h = try FileHash.sha256(path: p)
+                manifest.inputs.append(ManifestEntry(kind: "rule-pack", path: tidy(p), sha256: h.hex, bytes: h.bytes))
+            }
+            let paid = run.pay.compactMap { $0 }
+            manifest.summary = [
+                "employees": batch.employees.count, "errors": batch.errorCount, "warnings": batch.warningCount,
+                "gross_fen": Int(paid.reduce(Money.zero) { $0 + $1.gross }.fen),
+                "net_pay_fen": Int(paid.reduce(Money.zero) { $0 + $1.net }.fen),
+                "tax_fen": Int(paid.reduce(Money.zero) { $0 + $1.tax + $1.bonusTax }.fen),
+                "employer_cost_fen": Int(paid.reduce(Money.zero) { $0 + $1.employerCost }.fen),
+            ]
+            try manifest.data().write(to: URL(fileURLWithPath: try folder.path("manifest.json")))
+        }
+        try folder.commit()
+        let ns = DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds
+        return RunOutcome(batch: batch, run: run, folder: folder.finalPath, finished: finished, seconds: Double(ns) / 1e9)
+    }
+
+    /// "pipelines/../fixtures/demo/x.csv" → "fixtures/demo/x.csv".
+    public static func tidy(_ path: String) -> String {
+        var parts: [Substring] = []
+        for c in path.split(separator: "/", omittingEmptySubsequences: true) {
+            if c == "." { continue }
+            if c == "..", let last = parts.last, last != ".." { parts.removeLast(); continue }
+            parts.append(c)
+        }
+        return (path.hasPrefix("/") ? "/" : "") + parts.joined(separator: "/")
+    }
+}
+
+func tidy(_ p: String) -> String { PeriodRunner.tidy(p) }

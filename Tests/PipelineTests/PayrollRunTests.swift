@@ -1,0 +1,122 @@
+import Foundation
+import XCTest
+import PayrollCore
+import PayrollRules
+import Outputs
+@testable import Pipeline
+
+let definition = try! PipelineDefinition.load(path: repoRoot.appendingPathComponent("pipelines/monthly.yaml").path)
+
+func runPeriod(_ period: String, input: String, root: String, threads: Int = 0, firstPeriod: Bool = false,
+               opening: String? = nil) throws -> RunOutcome {
+    try PeriodRunner.execute(RunSettings(definition: definition, period: Period(period)!,
+                                         inputDirectory: fixtures.appendingPathComponent(input).path, outputRoot: root,
+                                         threads: threads, openingBalance: opening, firstPeriod: firstPeriod))
+}
+
+/// Reads a register into rows keyed by column name.
+func register(_ path: String) throws -> [[String: String]] {
+    let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
+    let header = lines[0].split(separator: ",").map(String.init)
+    return lines.dropFirst().map { l in
+        // Register cells never hold commas except names, which are quoted; split carefully.
+        var cells: [String] = [], cur = "", quoted = false
+        var it = Array(l)
+        var i = 0
+        while i < it.count {
+            let c = it[i]
+            if quoted {
+                if c == "\"" { if i + 1 < it.count && it[i + 1] == "\"" { cur.append("\""); i += 1 } else { quoted = false } } else { cur.append(c) }
+            } else if c == "\"" { quoted = true } else if c == "," { cells.append(cur); cur = "" } else { cur.append(c) }
+            i += 1
+        }
+        cells.append(cur)
+        it = []
+        return Dictionary(uniqueKeysWithValues: zip(header, cells))
+    }
+}
+
+final class PayrollRunTests: XCTestCase {
+    /// January → February → March of the demo company, each month reading the
+    /// previous month's ledger; every register row adds up.
+    func testThreeConsecutiveMonthsAddUp() throws {
+        let root = tempDir()
+        var byMonth: [[String: [String: String]]] = []
+        for (period, input) in [("2026-01", "demo"), ("2026-02", "demo-2026-02"), ("2026-03", "demo-2026-03")] {
+            let o = try runPeriod(period, input: input, root: root)
+            XCTAssertTrue(o.finished, "\(period): \(o.batch.diagnostics.filter { $0.severity == .error }.prefix(3).map(\.messageEN))")
+            let rows = try register(o.folder + "/payroll_register.csv")
+            XCTAssertEqual(rows.count, o.batch.employees.count)
+            let components = ["base", "position", "allowance", "performance_bonus", "overtime", "absence_deduction",
+                              "sick_deduction", "proration", "adjustments"]
+            for r in rows {
+                let id = r["employee_id"]!
+                let sum = components.reduce(Money.zero) { $0 + Money.parse(r[$1]!)! }
+                XCTAssertEqual(sum, Money.parse(r["gross"]!)!, "\(period) \(id): gross is the sum of its lines")
+                // STANDARD.md: net = gross + annual bonus − employee SI − employee HF − tax − bonus tax.
+                let net = ["gross", "annual_bonus"].reduce(Money.zero) { $0 + Money.parse(r[$1]!)! }
+                    - ["si_pension", "si_medical", "si_unemployment", "hf", "tax", "bonus_tax"].reduce(Money.zero) { $0 + Money.parse(r[$1]!)! }
+                XCTAssertEqual(net, Money.parse(r["net_pay"]!)!, "\(period) \(id): net pay")
+                for c in ["gross", "net_pay", "tax", "hf", "final_score", "coefficient"] {
+                    XCTAssertTrue(r[c]!.range(of: #"^-?\d+\.\d\d$"#, options: .regularExpression) != nil, "\(c) = \(r[c]!)")
+                }
+                XCTAssertFalse(r["grade"]!.isEmpty)
+            }
+            XCTAssertEqual(rows.map { $0["employee_id"]! }, rows.map { $0["employee_id"]! }.sorted())
+            byMonth.append(Dictionary(uniqueKeysWithValues: rows.map { ($0["employee_id"]!, $0) }))
+        }
+        // Year to date carries over: February's cumulative income is January's plus February's gross.
+        for (id, feb) in byMonth[1] {
+            guard let jan = byMonth[0][id] else { continue }
+            XCTAssertEqual(Money.parse(feb["ytd_income"]!)!, Money.parse(jan["ytd_income"]!)! + Money.parse(feb["gross"]!)!, id)
+            XCTAssertEqual(Money.parse(feb["ytd_withheld"]!)!, Money.parse(jan["ytd_withheld"]!)! + Money.parse(feb["tax"]!)!, id)
+        }
+        // D031's long unpaid leave in February: cumulative tax falls below what was withheld → 0 this month.
+        let d031 = byMonth[1]["D031"]!
+        XCTAssertEqual(d031["tax"], "0.00")
+        XCTAssertLessThan(Money.parse(d031["ytd_tax"]!)!, Money.parse(byMonth[0]["D031"]!["ytd_withheld"]!)!)
+        // D045 hired on 2026-03-09: one month of basic deduction.
+        XCTAssertEqual(byMonth[2]["D045"]!["ytd_basic_deduction"], "5000.00")
+        XCTAssertEqual(byMonth[2]["D001"]!["ytd_basic_deduction"], "15000.00")
+        // The leaver (D025, left 2026-01-20) is prorated in January and gone from February.
+        XCTAssertNotEqual(byMonth[0]["D025"]!["proration"], "0.00")
+        XCTAssertNil(byMonth[1]["D025"])
+    }
+
+    func testAMissingPreviousPeriodIsAnErrorNotAZero() throws {
+        let root = tempDir()
+        let o = try runPeriod("2026-02", input: "demo-2026-02", root: root)
+        XCTAssertFalse(o.finished)
+        XCTAssertEqual(o.batch.diagnostics.filter { $0.severity == .error }.map(\.code), ["Y001"])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: o.folder + "/manifest.json"))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: o.folder + "/validation.csv"))
+        // Declaring the first period of this employer makes year to date start at zero.
+        let f = try runPeriod("2026-02", input: "demo-2026-02", root: root, firstPeriod: true)
+        XCTAssertTrue(f.finished)
+        XCTAssertEqual(try register(f.folder + "/payroll_register.csv").first { $0["employee_id"] == "D001" }?["ytd_basic_deduction"], "10000.00")
+    }
+
+    func testOpeningBalanceForAMidYearStart() throws {
+        let root = tempDir()
+        let ob = root + "/opening.csv"
+        // D002 was paid 20,000 in January with 1,050 SI+HF, 1,000 additional deductions and 200 tax withheld.
+        try "工号,累计收入额,累计减除费用月数,累计专项扣除,累计专项附加扣除,累计已预缴税额\nD002,20000.00,1,1050.00,1000.00,200.00\n"
+            .write(toFile: ob, atomically: true, encoding: .utf8)
+        let o = try runPeriod("2026-02", input: "demo-2026-02", root: root, opening: ob)
+        XCTAssertTrue(o.finished, "\(o.batch.diagnostics.filter { $0.severity == .error }.map(\.messageEN))")
+        let d002 = try register(o.folder + "/payroll_register.csv").first { $0["employee_id"] == "D002" }!
+        XCTAssertEqual(Money.parse(d002["ytd_income"]!)!, Money(yuan: 20000) + Money.parse(d002["gross"]!)!)
+        XCTAssertEqual(Money.parse(d002["ytd_withheld"]!)!, Money(yuan: 200) + Money.parse(d002["tax"]!)!)
+        // Employees hired before February 2026 but absent from the opening file are flagged.
+        XCTAssertTrue(o.batch.diagnostics.contains { $0.code == "Y003" && $0.employeeID == "D005" })
+    }
+
+    func testRegisterDoesNotDependOnThreads() throws {
+        let a = try runPeriod("2026-01", input: "demo", root: tempDir(), threads: 1)
+        let b = try runPeriod("2026-01", input: "demo", root: tempDir(), threads: 2)
+        for f in ["payroll_register.csv", "ytd_ledger.csv", "validation.csv"] {
+            XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: a.folder + "/" + f)),
+                           try Data(contentsOf: URL(fileURLWithPath: b.folder + "/" + f)), f)
+        }
+    }
+}
