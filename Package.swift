@@ -1,6 +1,10 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// Hot loops (CSV callbacks, per-employee evaluation) run on state owned by one
+// thread; the release build skips the dynamic exclusivity checks there.
+let fast: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+
 let package = Package(
     name: "payroll-engine",
     platforms: [.macOS(.v15)],
@@ -20,22 +24,22 @@ let package = Package(
                        providers: [.apt(["libxlsxwriter-dev"])]),
 
         // Values only; depends on nothing.
-        .target(name: "PayrollCore"),
+        .target(name: "PayrollCore", swiftSettings: fast),
         // The only importer of CLibCSV.
-        .target(name: "CSVReader", dependencies: ["CLibCSV"]),
+        .target(name: "CSVReader", dependencies: ["CLibCSV"], swiftSettings: fast),
         // The only importer of CXlsxWriter.
-        .target(name: "XLSX", dependencies: ["CXlsxWriter"]),
+        .target(name: "XLSX", dependencies: ["CXlsxWriter", "PayrollCore"]),
         // Rule packs: dated parameters read from YAML.
         .target(name: "PayrollRules", dependencies: [
             "PayrollCore", .product(name: "Yams", package: "Yams"),
-        ]),
+        ], swiftSettings: fast),
         // Pure performance rollups: KPI, MBO, 360, BSC, grades, ranks.
-        .target(name: "Performance", dependencies: ["PayrollCore"]),
+        .target(name: "Performance", dependencies: ["PayrollCore"], swiftSettings: fast),
         // Pipeline definition, intake, staged validation, executor (the only Dispatch user).
         .target(name: "Pipeline", dependencies: [
             "PayrollCore", "PayrollRules", "Performance", "CSVReader",
             .product(name: "Yams", package: "Yams"),
-        ]),
+        ], swiftSettings: fast),
         // Files written by a run: reports, manifest, atomic run folder.
         .target(name: "Outputs", dependencies: [
             "PayrollCore", "PayrollRules", "Performance", "Pipeline", "XLSX",

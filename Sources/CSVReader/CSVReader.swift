@@ -279,9 +279,9 @@ private final class ParseState {
 }
 
 private let fieldCallback: @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeMutableRawPointer?) -> Void = { data, len, ctx in
-    Unmanaged<ParseState>.fromOpaque(ctx!).takeUnretainedValue().field(data, len)
+    Unmanaged<ParseState>.fromOpaque(ctx!)._withUnsafeGuaranteedRef { $0.field(data, len) }
 }
 
 private let recordCallback: @convention(c) (Int32, UnsafeMutableRawPointer?) -> Void = { c, ctx in
-    Unmanaged<ParseState>.fromOpaque(ctx!).takeUnretainedValue().endRecord(c)
+    Unmanaged<ParseState>.fromOpaque(ctx!)._withUnsafeGuaranteedRef { $0.endRecord(c) }
 }

@@ -32,6 +32,8 @@ public struct RunOutcome: Sendable {
     /// True when the folder holds a manifest (a finished run).
     public var finished: Bool
     public var seconds: Double
+    /// Wall time of each stage in seconds: intake (stages 1–4 of validation), payroll (rollup + pay), write.
+    public var stageSeconds: [(String, Double)]
 }
 
 /// A rule-pack problem (exit 78) as opposed to an operational one (exit 70).
@@ -54,8 +56,16 @@ public enum PeriodRunner {
             throw RulePackError(underlying: "\(error)")
         }
         let started = DispatchTime.now()
+        var stageSeconds: [(String, Double)] = []
+        var mark = started
+        func lap(_ name: String) {
+            let now = DispatchTime.now()
+            stageSeconds.append((name, Double(now.uptimeNanoseconds - mark.uptimeNanoseconds) / 1e9))
+            mark = now
+        }
         var batch = try Intake.load(IntakeOptions(period: period, inputDirectory: s.inputDirectory, fileNames: def.fileNames,
                                                   rulePack: pack, threads: s.threads), progress: progress)
+        lap("intake")
         var run: PayrollRun?
         if !batch.hasErrors {
             let ytd = try YearToDateStore.load(period: period, root: root, opening: s.openingBalance, firstPeriod: s.firstPeriod)
@@ -67,6 +77,7 @@ public enum PeriodRunner {
                 run = r
             }
             batch.diagnostics.sort(by: Diagnostic.reportOrder)
+            lap("rollup+payroll")
         }
 
         let wanted = s.only ?? Set(def.outputs)
@@ -126,8 +137,9 @@ public enum PeriodRunner {
             try manifest.data().write(to: URL(fileURLWithPath: try folder.path("manifest.json")))
         }
         try folder.commit()
+        lap("write")
         let ns = DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds
-        return RunOutcome(batch: batch, run: run, folder: folder.finalPath, finished: finished, seconds: Double(ns) / 1e9)
+        return RunOutcome(batch: batch, run: run, folder: folder.finalPath, finished: finished, seconds: Double(ns) / 1e9, stageSeconds: stageSeconds)
     }
 
     /// "pipelines/../fixtures/demo/x.csv" → "fixtures/demo/x.csv".

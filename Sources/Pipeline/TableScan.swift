@@ -18,7 +18,12 @@ final class TableScan {
     var record: CSVRecord?
     var line = 0
     var rowErrors = 0
-    var employee: String?
+    /// The current row's employee_id cell, made into text only when a problem is reported.
+    var employeeBytes: ArraySlice<UInt8>?
+    var employee: String? {
+        get { employeeBytes.map { String(decoding: $0, as: UTF8.self) } }
+        set { employeeBytes = newValue.map { Array($0.utf8)[...] } }
+    }
 
     init(kind: InputKind, fileName: String) {
         self.kind = kind
@@ -69,7 +74,7 @@ final class TableScan {
         record = rec
         line = rec.line
         rowErrors = 0
-        employee = nil
+        employeeBytes = nil
         for i in rec.oversizedFields {
             sink.add(.fieldTooLong, line: line, column: headerName(i), employee: nil,
                      en: "the value is longer than the 1 MiB a field may hold", zh: "字段值超过 1 MiB 上限")
@@ -88,6 +93,12 @@ final class TableScan {
         positions.first(where: { $0.value == i })?.key ?? "#\(i + 1)"
     }
 
+    /// Drops the references to the reader's buffer so that it can be reused in place.
+    func end() {
+        record = nil
+        employeeBytes = nil
+    }
+
     func error(_ code: Code, _ c: Col, en: String, zh: String) {
         rowErrors += code.severity == .error ? 1 : 0
         sink.add(code, line: line, column: c.name, employee: employee, en: en, zh: zh)
@@ -99,10 +110,11 @@ final class TableScan {
     @inline(__always)
     func raw(_ c: Col) -> ArraySlice<UInt8>? {
         guard c.pos >= 0, let rec = record, c.pos < rec.count else { return nil }
-        var s = rec[c.pos]
-        while let f = s.first, f == 0x20 || f == 0x09 { s = s.dropFirst() }
-        while let l = s.last, l == 0x20 || l == 0x09 { s = s.dropLast() }
-        return s.isEmpty ? nil : s
+        let s = rec[c.pos]
+        var i = s.startIndex, e = s.endIndex
+        while i < e, s[i] == 0x20 || s[i] == 0x09 { i += 1 }
+        while e > i, s[e - 1] == 0x20 || s[e - 1] == 0x09 { e -= 1 }
+        return i == e ? nil : s[i..<e]
     }
 
     func missing(_ c: Col) {
@@ -223,4 +235,29 @@ enum Matchers {
     static let perspective = EnumMatcher(Perspective.aliases, canonical: Perspective.allCases.map(\.code))
     static let raterGroup = EnumMatcher(RaterGroup.aliases, canonical: RaterGroup.allCases.map(\.code))
     static let direction = EnumMatcher(Direction.aliases, canonical: ["higher", "lower"])
+}
+
+/// The columns of one CONTRACT file, resolved once per file; subscripted by
+/// the column enum without hashing.
+struct Columns<C: ContractColumn> {
+    private var cols: [Col] = []
+    private var position: [String: Int] = [:]
+    var resolved: Bool { !cols.isEmpty }
+
+    mutating func resolve(_ t: TableScan) {
+        for (i, c) in C.allCases.enumerated() {
+            cols.append(t.col(c.rawValue))
+            position[c.rawValue] = i
+        }
+        ordinal = Array(C.allCases).map(\.rawValue)
+    }
+
+    private var ordinal: [String] = []
+
+    subscript(_ c: C) -> Col {
+        // Enum cases are few; a linear search over their raw values beats hashing them.
+        let raw = c.rawValue
+        for i in 0..<ordinal.count where ordinal[i] == raw { return cols[i] }
+        return Col(pos: -1, name: raw)
+    }
 }

@@ -44,6 +44,10 @@ enum Engine {
             console.endProgress()
             console.summary(batch: outcome.batch, locale: def.locale, folder: outcome.folder, seconds: outcome.seconds,
                             finished: outcome.finished, mode: mode)
+            if options.timings {
+                let text = outcome.stageSeconds.map { String(format: "%@=%.3f", $0.0, $0.1) }.joined(separator: " ")
+                FileHandle.standardError.write(Data("timings: \(text)\n".utf8))
+            }
             return outcome.batch.hasErrors ? Exit.dataErrors : 0
         } catch let e as RulePackError {
             console.endProgress()

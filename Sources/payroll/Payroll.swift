@@ -50,6 +50,9 @@ struct CommonOptions: ParsableArguments {
     @Option(name: .customLong("opening-balance"), help: "Year-to-date opening balances (CSV) for a company that starts mid-year; columns in the README.")
     var openingBalance: String?
 
+    @Flag(help: "Print the wall time of each stage to standard error.")
+    var timings = false
+
     @Flag(name: .customLong("first-period"), help: "Declare that this employer paid nothing earlier in the year, so year-to-date starts at zero.")
     var firstPeriod = false
 
