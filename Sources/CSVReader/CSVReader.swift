@@ -50,7 +50,7 @@ public struct CSVRecord {
     /// Indexes of fields that were longer than the reader's limit (delivered empty).
     public let oversizedFields: [Int]
 
-    public var count: Int { ends.count }
+    @inlinable public var count: Int { ends.count }
 
     @inlinable
     public subscript(i: Int) -> ArraySlice<UInt8> {

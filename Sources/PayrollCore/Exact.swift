@@ -10,12 +10,17 @@ public struct Exact: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     public init(_ n: Int128, _ d: Int128 = 1) {
         precondition(d != 0, "zero denominator")
+        if d == 1 { num = n; den = 1; return }
         var n = n, d = d
         if d < 0 { n = -n; d = -d }
         let g = Exact.gcd(n.magnitude, d.magnitude)
         if g > 1 { n /= Int128(g); d /= Int128(g) }
         num = n; den = d
     }
+
+    /// Already in lowest terms with a positive denominator.
+    @inline(__always)
+    init(reduced n: Int128, _ d: Int128) { num = n; den = d }
 
     public init(_ i: Int) { self.init(Int128(i)) }
     public init(_ m: Money) { self.init(Int128(m.fen), 100) }
@@ -26,6 +31,14 @@ public struct Exact: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     @inline(__always)
     static func gcd(_ a: UInt128, _ b: UInt128) -> UInt128 {
+        if a == 0 { return b }
+        if b == 0 || b == 1 || a == 1 { return b == 0 ? a : 1 }
+        // Most values are small: 64-bit Euclid is far cheaper than 128-bit division.
+        if a <= UInt128(UInt64.max) && b <= UInt128(UInt64.max) {
+            var x = UInt64(a), y = UInt64(b)
+            while y != 0 { (x, y) = (y, x % y) }
+            return UInt128(x)
+        }
         var a = a, b = b
         while b != 0 { (a, b) = (b, a % b) }
         return a
@@ -37,6 +50,9 @@ public struct Exact: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
 
     public func adding(_ o: Exact) throws -> Exact {
+        if den == 1 && o.den == 1 { return Exact(reduced: try Exact.checked(num.addingReportingOverflow(o.num)), 1) }
+        if o.num == 0 { return self }
+        if num == 0 { return o }
         if den == o.den { return Exact(try Exact.checked(num.addingReportingOverflow(o.num)), den) }
         let g = Int128(Exact.gcd(den.magnitude, o.den.magnitude))
         let a = try Exact.checked(num.multipliedReportingOverflow(by: o.den / g))
@@ -46,12 +62,14 @@ public struct Exact: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
 
     public func multiplied(by o: Exact) throws -> Exact {
+        if den == 1 && o.den == 1 { return Exact(reduced: try Exact.checked(num.multipliedReportingOverflow(by: o.num)), 1) }
+        if num == 0 || o.num == 0 { return .zero }
         // Cross-reduce first to keep the numbers small.
         let g1 = Int128(Exact.gcd(num.magnitude, o.den.magnitude))
         let g2 = Int128(Exact.gcd(o.num.magnitude, den.magnitude))
         let n = try Exact.checked((num / max(g1, 1)).multipliedReportingOverflow(by: o.num / max(g2, 1)))
         let d = try Exact.checked((den / max(g2, 1)).multipliedReportingOverflow(by: o.den / max(g1, 1)))
-        return Exact(n, d)
+        return Exact(reduced: n, d)   // both inputs are in lowest terms, so the cross-reduced product is too
     }
 
     public func divided(by o: Exact) throws -> Exact {
@@ -59,7 +77,7 @@ public struct Exact: Hashable, Comparable, Sendable, CustomStringConvertible {
         return try multiplied(by: Exact(o.den, o.num))
     }
 
-    public var negated: Exact { Exact(-num, den) }
+    public var negated: Exact { Exact(reduced: -num, den) }
 
     // Trapping conveniences for values known to be small (tests, constants).
     public static func + (a: Exact, b: Exact) -> Exact { try! a.adding(b) }

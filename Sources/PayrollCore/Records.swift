@@ -206,3 +206,12 @@ public struct Batch: Sendable {
         self.diagnostics = diagnostics
     }
 }
+
+extension String {
+    /// Code-point order (UTF-8 byte order), the order registers are sorted in;
+    /// Swift's `<` on String compares by Unicode canonical equivalence instead.
+    @inlinable
+    public func codePointPrecedes(_ other: String) -> Bool {
+        self.utf8.lexicographicallyPrecedes(other.utf8)
+    }
+}

@@ -43,7 +43,8 @@ public struct PayResult: Sendable {
     /// One value per structure component, in structure order (info components included).
     public var lines: [Money]
     public var gross: Money
-    public var insurance: [InsuranceLine: InsuranceAmounts]
+    /// Per `InsuranceLine.allCases` order.
+    public var insurance: [InsuranceAmounts]
     public var housingFund: InsuranceAmounts
     public var employeeSI: Money
     public var employerSI: Money
@@ -58,7 +59,7 @@ public struct PayResult: Sendable {
     public var prorated: Bool
     public var problems: [String]
 
-    public func line(_ i: InsuranceLine) -> InsuranceAmounts { insurance[i] ?? InsuranceAmounts(base: .zero, employee: .zero, employer: .zero) }
+    public func line(_ i: InsuranceLine) -> InsuranceAmounts { insurance[i.ordinal] }
 }
 
 /// What the calculator needs to know about one employee this period.
@@ -98,7 +99,7 @@ extension PeriodRules {
     /// Computes one employee's pay. Pure: the same input gives the same result.
     public func compute(_ input: PayInput) throws -> PayResult {
         let e = input.employee, a = input.attendance
-        guard let city = pack.city(e.city, on: period.firstDay) else {
+        guard let city = cities[e.city] else {
             throw EvaluationError(message: "no city parameters for \(e.city) on \(period.firstDay)")
         }
         let prorated = e.hireDate > period.firstDay || (e.leaveDate.map { $0 < period.lastDay } ?? false)
@@ -108,9 +109,7 @@ extension PeriodRules {
         set(.allowance, Exact(e.allowance ?? .zero)); set(.bonusBase, Exact(e.bonusBase ?? .zero))
         set(.siBase, Exact(e.siBase)); set(.hfBase, Exact(e.hfBase ?? e.siBase)); set(.hfRate, Exact(e.hfRate))
         set(.specialDeduction, Exact(e.specialDeduction ?? .zero))
-        let statusSlots: [(AttendanceStatus, InputSlot)] = [(.present, .present), (.absent, .absent), (.personalLeave, .personalLeave),
-            (.sickLeave, .sickLeave), (.annualLeave, .annualLeave), (.compLeave, .compLeave), (.businessTrip, .businessTrip)]
-        for (st, slot) in statusSlots { set(slot, Exact(a.days(st))) }
+        for (st, slot) in PeriodRules.statusSlots { set(slot, Exact(a.days(st))) }
         set(.paidDays, Exact(a.days(.present) + a.days(.annualLeave) + a.days(.compLeave) + a.days(.businessTrip)))
         set(.attendanceRows, Exact(Int(a.rows)))
         set(.overtimeWorkday, Exact(a.overtimeWorkday)); set(.overtimeRestday, Exact(a.overtimeRestday))
@@ -120,10 +119,9 @@ extension PeriodRules {
         set(.periodDays, Exact(period.dayCount))
         for (slot, value) in parameterSlots { v[slot] = value }
         var grossAdjustments = Money.zero, bonusAmount = Money.zero
-        let into = Dictionary(uniqueKeysWithValues: pack.adjustments.map { ($0.code, $0.into) })
         for adj in input.adjustments {
             if let s = adjustmentSlots[adj.code] { v[s] = v[s] + Exact(adj.amount) }
-            switch into[adj.code] ?? .gross {
+            switch adjustmentTargets[adj.code] ?? .gross {
             case .gross: grossAdjustments += adj.amount
             case .annualBonus: bonusAmount += adj.amount
             }
@@ -142,7 +140,8 @@ extension PeriodRules {
         }
 
         // Social insurance per line, housing fund.
-        var insurance: [InsuranceLine: InsuranceAmounts] = [:]
+        var insurance = [InsuranceAmounts](repeating: InsuranceAmounts(base: .zero, employee: .zero, employer: .zero),
+                                           count: InsuranceLine.allCases.count)
         var employeeSI = Money.zero, employerSI = Money.zero
         for line in InsuranceLine.allCases {
             guard let p = city.lines[line] else { continue }
@@ -150,7 +149,7 @@ extension PeriodRules {
             let emp = p.employeeRate.isZeroRate && p.employeeFixed == .zero ? Money.zero
                 : PeriodRules.round(Exact(base) * Exact(p.employeeRate), p.rounding) + p.employeeFixed
             let er = PeriodRules.round(Exact(base) * Exact(p.employerRate), p.rounding)
-            insurance[line] = InsuranceAmounts(base: base, employee: emp, employer: er)
+            insurance[line.ordinal] = InsuranceAmounts(base: base, employee: emp, employer: er)
             employeeSI += emp
             employerSI += er
         }
@@ -192,6 +191,22 @@ extension PeriodRules {
     }
 
     public func componentIndex(_ code: String) -> Int? { components.firstIndex { $0.spec.code == code } }
+}
+
+extension PeriodRules {
+    static let statusSlots: [(AttendanceStatus, InputSlot)] = [(.present, .present), (.absent, .absent), (.personalLeave, .personalLeave),
+        (.sickLeave, .sickLeave), (.annualLeave, .annualLeave), (.compLeave, .compLeave), (.businessTrip, .businessTrip)]
+}
+
+extension InsuranceLine {
+    public var ordinal: Int {
+        switch self {
+        case .pension: return 0
+        case .medical: return 1
+        case .unemployment: return 2
+        case .workInjury: return 3
+        }
+    }
 }
 
 extension Fixed {

@@ -64,6 +64,10 @@ public struct PeriodRules: Sendable {
     /// nil when separate taxation of the annual bonus is not in force on the period's first day.
     public let annualBonus: Dated<BracketTable>?
     public let annualBonusSeries: DatedSeries<BracketTable>?
+    /// City parameters in force on the period's first day, by city code.
+    public let cities: [String: CityParameters]
+    /// Where each adjustment code goes.
+    public let adjustmentTargets: [String: AdjustmentTarget]
 
     public static func resolve(_ pack: RulePack, period: Period) throws -> PeriodRules {
         let day = period.firstDay
@@ -140,7 +144,9 @@ public struct PeriodRules: Sendable {
         return PeriodRules(period: period, pack: pack, components: compiled, parameterValues: values, tables: tables,
                            tableNames: tableNames, slotCount: next, parameterSlots: paramValues,
                            adjustmentSlots: adjustmentSlots, basicDeduction: basic, withholding: withholding,
-                           annualBonus: bonusSeries.at(day), annualBonusSeries: bonusSeries)
+                           annualBonus: bonusSeries.at(day), annualBonusSeries: bonusSeries,
+                           cities: pack.cities.keys.reduce(into: [:]) { m, c in m[c] = pack.city(c, on: day) },
+                           adjustmentTargets: Dictionary(uniqueKeysWithValues: pack.adjustments.map { ($0.code, $0.into) }))
     }
 
     static func collect(_ e: Expr, _ slots: inout Set<Int>, _ tables: inout Set<Int>) {

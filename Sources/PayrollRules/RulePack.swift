@@ -104,7 +104,7 @@ public struct RulePack: Sendable {
         }
         let files = (fm.enumerator(atPath: directory)?.compactMap { $0 as? String } ?? [])
             .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }
-            .sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+            .sorted { $0.codePointPrecedes($1) }
         var pack = RulePack(directory: directory, name: "", files: files, cities: [:], parameters: [:], tables: [:],
                             components: [], adjustments: [], tax: TaxSettings())
         guard files.contains("pack.yaml") else {

@@ -66,8 +66,11 @@ public enum Rollup {
         let weights = config.methodWeights[e.deptType] ?? [:]
         var kpiSum = Exact.zero, bscSum = Exact.zero, mboSum = Exact.zero
         var hasKPI = false, hasBSC = false, hasMBO = false
-        var perspective: [Perspective: Exact] = [:]
-        var groupSum: [RaterGroup: Exact] = [:], groupCount: [RaterGroup: Int] = [:], raters: [RaterGroup: Set<String>] = [:]
+        var perspective = [Exact](repeating: .zero, count: Perspective.allCases.count)
+        var hasPerspective = [Bool](repeating: false, count: Perspective.allCases.count)
+        var groupSum = [Exact](repeating: .zero, count: RaterGroup.allCases.count)
+        var groupCount = [Int](repeating: 0, count: RaterGroup.allCases.count)
+        var raters = [[String]](repeating: [], count: RaterGroup.allCases.count)
         for row in rows where weights[row.method] != nil {
             switch row.method {
             case .kpi, .bsc:
@@ -76,31 +79,34 @@ public enum Rollup {
                 let ws = Exact(w) * s
                 if row.method == .kpi { kpiSum = kpiSum + ws; hasKPI = true } else {
                     bscSum = bscSum + ws; hasBSC = true
-                    if let p = row.perspective { perspective[p, default: .zero] = perspective[p, default: .zero] + ws }
+                    if let p = row.perspective { perspective[p.rawValue] = perspective[p.rawValue] + ws; hasPerspective[p.rawValue] = true }
                 }
             case .mbo:
                 guard let w = row.weight, let rating = row.rating else { continue }
                 mboSum = mboSum + Exact(w) * Exact(rating); hasMBO = true
             case .feedback360:
                 guard let g = row.raterGroup, let rating = row.rating else { continue }
-                groupSum[g, default: .zero] = groupSum[g, default: .zero] + Exact(rating)
-                groupCount[g, default: 0] += 1
-                raters[g, default: []].insert(row.raterID)
+                groupSum[g.rawValue] = groupSum[g.rawValue] + Exact(rating)
+                groupCount[g.rawValue] += 1
+                if !raters[g.rawValue].contains(row.raterID) { raters[g.rawValue].append(row.raterID) }
             }
         }
         if hasKPI { r.kpi = kpiSum.rounded(places: 2) }
         if hasBSC {
             r.bsc = bscSum.rounded(places: 2)
-            r.bscPerspectives = perspective.mapValues { $0.rounded(places: 2) }
+            for p in Perspective.allCases where hasPerspective[p.rawValue] {
+                r.bscPerspectives[p] = perspective[p.rawValue].rounded(places: 2)
+            }
         }
         if hasMBO { r.mbo = mboSum.rounded(places: 2) }
-        if !groupSum.isEmpty {
+        if groupCount.contains(where: { $0 > 0 }) {
             var weighted = Exact.zero, total = Exact.zero
             for g in RaterGroup.allCases {
-                guard let sum = groupSum[g], let n = groupCount[g] else { continue }
-                let mean = (sum / Exact(n)).rounded(places: 2)
+                let n = groupCount[g.rawValue]
+                guard n > 0 else { continue }
+                let mean = (groupSum[g.rawValue] / Exact(n)).rounded(places: 2)
                 if g == .selfRating { r.feedbackSelf = mean }
-                if config.anonymousGroups.contains(g) && raters[g]!.count < config.minRaters {
+                if config.anonymousGroups.contains(g) && raters[g.rawValue].count < config.minRaters {
                     r.droppedGroups.append(g)
                     continue
                 }
@@ -134,11 +140,11 @@ public enum Rollup {
     /// Ranks by final score descending, ties by employee_id ascending (code-point order),
     /// within the company and within each department. `employees` are sorted by id.
     public static func rank(_ results: inout [PerformanceResult], employees: [Employee]) {
-        let order = results.indices.filter { results[$0].final != nil }.sorted { a, b in
-            let fa = results[a].final!, fb = results[b].final!
-            if fa != fb { return fb < fa }
-            return a < b     // employees are in employee_id order
-        }
+        let keys: [(score: Exact, index: Int)] = results.indices.compactMap { i in results[i].final.map { ($0, i) } }
+        let order = keys.sorted { a, b in
+            if a.score != b.score { return b.score < a.score }
+            return a.index < b.index     // employees are in employee_id order
+        }.map(\.index)
         var deptCounter: [String: Int] = [:]
         for (i, idx) in order.enumerated() {
             results[idx].companyRank = i + 1

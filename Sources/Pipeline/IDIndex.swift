@@ -58,3 +58,21 @@ public struct IDIndex: Sendable {
 
     public func lookup(_ s: String) -> Int32? { lookup(Array(s.utf8)[...]) }
 }
+
+/// Rows of one employee usually come together: remembers the last ID looked
+/// up so that a run of rows costs one hash probe, not one per row.
+struct IDLookupCache {
+    private var lastBytes: [UInt8] = []
+    private var lastIndex: Int32?
+    private var valid = false
+
+    @inline(__always)
+    mutating func lookup(_ b: ArraySlice<UInt8>, in index: IDIndex) -> Int32? {
+        if valid && lastBytes.count == b.count && lastBytes.elementsEqual(b) { return lastIndex }
+        lastIndex = index.lookup(b)
+        lastBytes.removeAll(keepingCapacity: true)
+        lastBytes.append(contentsOf: b)
+        valid = true
+        return lastIndex
+    }
+}

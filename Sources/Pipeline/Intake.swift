@@ -169,22 +169,22 @@ public enum Intake {
     static func readEmployees(_ o: IntakeOptions, progress: ProgressReport?) throws -> EmployeesResult {
         var list: [Employee] = []
         var seen: [String: Int] = [:]
-        var cols = Columns<EmployeeColumn>()
+        var cols: EmployeeCols?
         let firstDay = o.period.firstDay
         let (scan, file) = try scan(o, .employees, progress: progress) { t, rec in
-            if !cols.resolved { cols.resolve(t) }
-            let c = cols
+            if cols == nil { cols = EmployeeCols(t) }
+            let c = cols!
             guard t.begin(rec) else { return }
-            guard let id = t.text(c[.employeeID], required: true) else { return }
+            guard let id = t.text(c.employeeID, required: true) else { return }
             t.employee = id
             if let first = seen[id] {
-                t.error(.duplicateEmployee, c[.employeeID], en: "employee_id is already used on line \(first); employee IDs must be unique",
+                t.error(.duplicateEmployee, c.employeeID, en: "employee_id is already used on line \(first); employee IDs must be unique",
                         zh: "工号已在第 \(first) 行使用；工号必须唯一")
                 return
             }
             seen[id] = t.line
-            let name = t.text(c[.name], required: true)
-            let idNumber = t.text(c[.idNumber], required: true)
+            let name = t.text(c.name, required: true)
+            let idNumber = t.text(c.idNumber, required: true)
             if let idNumber, let p = ResidentID.validate(Array(idNumber.utf8)) {
                 let why: (String, String)
                 switch p {
@@ -193,51 +193,51 @@ public enum Intake {
                 case .badBirthDate: why = ("its birth date part is not a real date", "其中的出生日期不是有效日期")
                 case .checkDigitMismatch: why = ("its check character does not match (ISO 7064 MOD 11-2)", "校验码不符（ISO 7064 MOD 11-2）")
                 }
-                t.error(.idNumber, c[.idNumber], en: "invalid resident ID number: \(why.0)", zh: "身份证号无效：\(why.1)")
+                t.error(.idNumber, c.idNumber, en: "invalid resident ID number: \(why.0)", zh: "身份证号无效：\(why.1)")
             }
-            let department = t.text(c[.department], required: true)
-            let deptType = t.enumeration(c[.deptType], Matchers.deptType, required: true)
-            let position = t.text(c[.position], required: true)
-            let costCenter = t.text(c[.costCenter], required: true)
-            let city = t.text(c[.city], required: true)?.lowercased()
+            let department = t.text(c.department, required: true)
+            let deptType = t.enumeration(c.deptType, Matchers.deptType, required: true)
+            let position = t.text(c.position, required: true)
+            let costCenter = t.text(c.costCenter, required: true)
+            let city = t.text(c.city, required: true)?.lowercased()
             var cityParams: CityParameters?
             if let city {
                 cityParams = o.rulePack.city(city, on: firstDay)
                 if cityParams == nil {
                     let known = o.rulePack.cities[city] != nil
-                    t.error(.unknownCity, c[.city],
+                    t.error(.unknownCity, c.city,
                             en: known ? "the rule pack has no parameters for city \(city) on \(firstDay)"
                                 : "unknown city \"\(city)\"; the rule pack knows \(o.rulePack.cities.keys.sorted().joined(separator: ", "))",
                             zh: known ? "规则包中没有城市 \(city) 在 \(firstDay) 适用的参数"
                                 : "未知城市“\(city)”；规则包支持：\(o.rulePack.cities.keys.sorted().joined(separator: ", "))")
                 }
             }
-            let hire = t.date(c[.hireDate], required: true)
-            let leave = t.date(c[.leaveDate], required: false)
-            let contractEnd = t.date(c[.contractEnd], required: false)
-            let base = t.money(c[.baseSalary], required: true, allowNegative: true)
-            let positionSalary = t.money(c[.positionSalary], required: true, allowNegative: true)
-            let allowance = t.money(c[.allowance], required: false, allowNegative: false)
-            let bonusBase = t.money(c[.bonusBase], required: false, allowNegative: false)
-            let siBase = t.money(c[.siBase], required: true, allowNegative: false)
-            let hfBase = t.money(c[.hfBase], required: false, allowNegative: false)
-            let hfRate = t.decimal(c[.hfRate], required: true, what: "a housing-fund rate as a fraction (e.g. 0.07)")
+            let hire = t.date(c.hireDate, required: true)
+            let leave = t.date(c.leaveDate, required: false)
+            let contractEnd = t.date(c.contractEnd, required: false)
+            let base = t.money(c.baseSalary, required: true, allowNegative: true)
+            let positionSalary = t.money(c.positionSalary, required: true, allowNegative: true)
+            let allowance = t.money(c.allowance, required: false, allowNegative: false)
+            let bonusBase = t.money(c.bonusBase, required: false, allowNegative: false)
+            let siBase = t.money(c.siBase, required: true, allowNegative: false)
+            let hfBase = t.money(c.hfBase, required: false, allowNegative: false)
+            let hfRate = t.decimal(c.hfRate, required: true, what: "a housing-fund rate as a fraction (e.g. 0.07)")
             if let hfRate, let cp = cityParams {
                 let hf = cp.housingFund
                 if hfRate < hf.minRate || hfRate > hf.maxRate {
-                    t.error(.hfRateRange, c[.hfRate],
+                    t.error(.hfRateRange, c.hfRate,
                             en: "housing-fund rate \(hfRate) is outside \(city!)'s range \(hf.minRate)–\(hf.maxRate)",
                             zh: "公积金比例 \(hfRate) 超出\(city!)允许范围 \(hf.minRate)–\(hf.maxRate)")
                 }
             }
-            let special = t.money(c[.specialDeduction], required: false, allowNegative: false)
-            let bankCode = t.text(c[.bankCode], required: true)
-            let account = t.text(c[.bankAccount], required: true)
+            let special = t.money(c.specialDeduction, required: false, allowNegative: false)
+            let bankCode = t.text(c.bankCode, required: true)
+            let account = t.text(c.bankAccount, required: true)
             if let account {
                 let digits = account.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
                 if !digits || account.utf8.count < 6 || account.utf8.count > 34 {
                     let looksNumeric = account.contains("E+") || account.contains("e+") || account.contains(".")
-                    t.error(.bankAccount, c[.bankAccount],
+                    t.error(.bankAccount, c.bankAccount,
                             en: "a bank account must be 6 to 34 digits kept as text" + (looksNumeric ? "; this one looks like a number Excel reformatted (e.g. 6.22E+18)" : ""),
                             zh: "银行账号应为 6 至 34 位数字（以文本保存）" + (looksNumeric ? "；该值像是被 Excel 转成了数字（如 6.22E+18）" : ""))
                 }
@@ -251,7 +251,7 @@ public enum Intake {
                 specialDeduction: special, bankCode: bankCode ?? "", bankAccount: account ?? "",
                 line: t.line, rowValid: t.rowErrors == 0 && hire != nil && deptType != nil))
         }
-        list.sort { Array($0.id.utf8).lexicographicallyPrecedes(Array($1.id.utf8)) }
+        list.sort { $0.id.codePointPrecedes($1.id) }
         return EmployeesResult(employees: list, diagnostics: scan.sink.finish(), file: file)
     }
 
@@ -264,6 +264,7 @@ public enum Intake {
     static func readAttendance(_ o: IntakeOptions, employees: [Employee], index: IDIndex,
                                checkReferences: Bool, progress: ProgressReport?) throws -> FileResult {
         var summaries = Array(repeating: AttendanceSummary(), count: employees.count)
+        var idCache = IDLookupCache()
         var cEmp = Col(pos: -1, name: ""), cDate = cEmp, cStatus = cEmp, cHours = cEmp, cKind = cEmp
         var resolved = false
         let period = o.period
@@ -278,7 +279,7 @@ public enum Intake {
             guard t.begin(rec) else { return }
             guard let idBytes = t.raw(cEmp) else { t.missing(cEmp); return }
             t.employeeBytes = idBytes
-            let ei = index.lookup(idBytes)
+            let ei = idCache.lookup(idBytes, in: index)
             if ei == nil && checkReferences { unknownEmployee(t, cEmp, employeesFile: empFile) }
             let date = t.date(cDate, required: true)
             if let date, !period.contains(date) {
@@ -323,45 +324,51 @@ public enum Intake {
     static func readScores(_ o: IntakeOptions, employees: [Employee], index: IDIndex,
                            checkReferences: Bool, progress: ProgressReport?) throws -> FileResult {
         var rows: [ScoreRow] = []
+        var idCache = IDLookupCache()
+        // About 40 bytes a row: reserving once avoids copying a large array as it grows.
+        if let size = (try? FileManager.default.attributesOfItem(atPath: o.path(.scores)))?[.size] as? Int {
+            rows.reserveCapacity(min(size / 40, 50_000_000))
+        }
         let m = ScoreMethod.allCases.count
         var weightSum = Array(repeating: Fixed.zero, count: employees.count * m)
         var firstLine = Array(repeating: Int32(0), count: employees.count * m)
         var methods = Array(repeating: UInt8(0), count: employees.count)
-        var cols = Columns<ScoreColumn>()
+        var colsOpt: ScoreCols?
         let empFile = o.fileName(.employees)
         let hundred = Fixed(100)
         let (scan, file) = try scan(o, .scores, progress: progress) { t, rec in
-            if !cols.resolved { cols.resolve(t) }
+            if colsOpt == nil { colsOpt = .init(t) }
+            let cols = colsOpt!
             guard t.begin(rec) else { return }
-            guard let idBytes = t.raw(cols[.employeeID]) else { t.missing(cols[.employeeID]); return }
+            guard let idBytes = t.raw(cols.employeeID) else { t.missing(cols.employeeID); return }
             t.employeeBytes = idBytes
-            let ei = index.lookup(idBytes)
-            if ei == nil && checkReferences { unknownEmployee(t, cols[.employeeID], employeesFile: empFile) }
-            guard let method = t.enumeration(cols[.method], Matchers.method, required: true) else { return }
-            let item = t.text(cols[.item], required: true)
+            let ei = idCache.lookup(idBytes, in: index)
+            if ei == nil && checkReferences { unknownEmployee(t, cols.employeeID, employeesFile: empFile) }
+            guard let method = t.enumeration(cols.method, Matchers.method, required: true) else { return }
+            let item = t.text(cols.item, required: true)
             var perspective: Perspective?, group: RaterGroup?, rater: String?
             var weight: Fixed?, target: Fixed?, actual: Fixed?, rating: Fixed?
-            let direction = t.enumeration(cols[.direction], Matchers.direction, required: false) ?? .higher
+            let direction = t.enumeration(cols.direction, Matchers.direction, required: false) ?? .higher
             switch method {
             case .kpi, .bsc:
-                if method == .bsc { perspective = t.enumeration(cols[.perspective], Matchers.perspective, required: true) }
-                weight = t.decimal(cols[.weight], required: true, min: .zero, max: .one, what: "a weight between 0 and 1")
-                target = t.decimal(cols[.target], required: true, what: "a target value")
-                actual = t.decimal(cols[.actual], required: true, what: "an actual value")
+                if method == .bsc { perspective = t.enumeration(cols.perspective, Matchers.perspective, required: true) }
+                weight = t.decimal(cols.weight, required: true, min: .zero, max: .one, what: "a weight between 0 and 1")
+                target = t.decimal(cols.target, required: true, what: "a target value")
+                actual = t.decimal(cols.actual, required: true, what: "an actual value")
                 if target == .zero {
-                    t.error(.targetZero, cols[.target], en: "target is 0, so the item score cannot be computed; give a non-zero target",
+                    t.error(.targetZero, cols.target, en: "target is 0, so the item score cannot be computed; give a non-zero target",
                             zh: "目标值为 0，无法计算得分；请填写非零目标值")
                 }
                 if let a = actual, a < .zero {
-                    t.error(.outOfRange, cols[.actual], en: "actual value must not be negative", zh: "实际值不能为负数")
+                    t.error(.outOfRange, cols.actual, en: "actual value must not be negative", zh: "实际值不能为负数")
                 }
             case .mbo:
-                weight = t.decimal(cols[.weight], required: true, min: .zero, max: .one, what: "a weight between 0 and 1")
-                rating = t.decimal(cols[.rating], required: true, min: .zero, max: hundred, what: "a rating between 0 and 100")
+                weight = t.decimal(cols.weight, required: true, min: .zero, max: .one, what: "a weight between 0 and 1")
+                rating = t.decimal(cols.rating, required: true, min: .zero, max: hundred, what: "a rating between 0 and 100")
             case .feedback360:
-                group = t.enumeration(cols[.raterGroup], Matchers.raterGroup, required: true)
-                rater = t.text(cols[.raterID], required: true)
-                rating = t.decimal(cols[.rating], required: true, min: .zero, max: hundred, what: "a rating between 0 and 100")
+                group = t.enumeration(cols.raterGroup, Matchers.raterGroup, required: true)
+                rater = t.text(cols.raterID, required: true)
+                rating = t.decimal(cols.rating, required: true, min: .zero, max: hundred, what: "a rating between 0 and 100")
             }
             guard let ei else { return }
             let e = employees[Int(ei)]
@@ -393,27 +400,29 @@ public enum Intake {
 
     static func readAdjustments(_ o: IntakeOptions, index: IDIndex, checkReferences: Bool, progress: ProgressReport?) throws -> FileResult {
         var list: [Adjustment] = []
-        var cols = Columns<AdjustmentColumn>()
+        var idCache = IDLookupCache()
+        var colsOpt: AdjustmentCols?
         let codes = Set(o.rulePack.adjustmentCodes)
         let empFile = o.fileName(.employees)
         let (scan, file) = try scan(o, .adjustments, progress: progress) { t, rec in
-            if !cols.resolved { cols.resolve(t) }
+            if colsOpt == nil { colsOpt = .init(t) }
+            let cols = colsOpt!
             guard t.begin(rec) else { return }
-            guard let idBytes = t.raw(cols[.employeeID]) else { t.missing(cols[.employeeID]); return }
+            guard let idBytes = t.raw(cols.employeeID) else { t.missing(cols.employeeID); return }
             t.employeeBytes = idBytes
-            let ei = index.lookup(idBytes)
-            if ei == nil && checkReferences { unknownEmployee(t, cols[.employeeID], employeesFile: empFile) }
-            let code = t.text(cols[.code], required: true)?.lowercased()
+            let ei = idCache.lookup(idBytes, in: index)
+            if ei == nil && checkReferences { unknownEmployee(t, cols.employeeID, employeesFile: empFile) }
+            let code = t.text(cols.code, required: true)?.lowercased()
             if let code, !codes.contains(code) {
-                t.error(.unknownAdjustment, cols[.code],
+                t.error(.unknownAdjustment, cols.code,
                         en: "unknown adjustment code \"\(code.prefix(30))\"; the salary structure has \(o.rulePack.adjustmentCodes.joined(separator: ", "))",
                         zh: "未知调整项目“\(code.prefix(30))”；工资结构中的项目为 \(o.rulePack.adjustmentCodes.joined(separator: ", "))")
             }
-            let amount = t.money(cols[.amount], required: true, allowNegative: true)
+            let amount = t.money(cols.amount, required: true, allowNegative: true)
             if code == "annual_bonus", let amount, amount.isNegative {
-                t.error(.negativeBonus, cols[.amount], en: "an annual bonus must not be negative", zh: "全年一次性奖金不能为负数")
+                t.error(.negativeBonus, cols.amount, en: "an annual bonus must not be negative", zh: "全年一次性奖金不能为负数")
             }
-            let note = t.text(cols[.note], required: false) ?? ""
+            let note = t.text(cols.note, required: false) ?? ""
             guard let ei, let code, let amount, t.rowErrors == 0 else { return }
             list.append(Adjustment(employee: ei, code: code, amount: amount, note: note, line: t.line))
         }

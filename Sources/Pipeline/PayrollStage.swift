@@ -87,7 +87,7 @@ public enum PayrollStage {
             if let r = computed[i].0 { ledger.append((e.id, r.ytd)); paid.insert(e.id) }
         }
         for (id, y) in entries where !paid.contains(id) && y.year == period.year { ledger.append((id, y)) }
-        ledger.sort { Array($0.0.utf8).lexicographicallyPrecedes(Array($1.0.utf8)) }
+        ledger.sort { $0.0.codePointPrecedes($1.0) }
         return PayrollRun(rules: rules, performance: performance, pay: computed.map(\.0), ledger: ledger, diagnostics: diags)
     }
 

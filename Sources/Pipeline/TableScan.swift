@@ -237,27 +237,92 @@ enum Matchers {
     static let direction = EnumMatcher(Direction.aliases, canonical: ["higher", "lower"])
 }
 
-/// The columns of one CONTRACT file, resolved once per file; subscripted by
-/// the column enum without hashing.
-struct Columns<C: ContractColumn> {
-    private var cols: [Col] = []
-    private var position: [String: Int] = [:]
-    var resolved: Bool { !cols.isEmpty }
 
-    mutating func resolve(_ t: TableScan) {
-        for (i, c) in C.allCases.enumerated() {
-            cols.append(t.col(c.rawValue))
-            position[c.rawValue] = i
-        }
-        ordinal = Array(C.allCases).map(\.rawValue)
-    }
-
-    private var ordinal: [String] = []
-
-    subscript(_ c: C) -> Col {
-        // Enum cases are few; a linear search over their raw values beats hashing them.
-        let raw = c.rawValue
-        for i in 0..<ordinal.count where ordinal[i] == raw { return cols[i] }
-        return Col(pos: -1, name: raw)
+// Column positions of each file, resolved once per file (no lookups per cell).
+struct EmployeeCols {
+    let employeeID: Col
+    let name: Col
+    let idNumber: Col
+    let department: Col
+    let deptType: Col
+    let position: Col
+    let costCenter: Col
+    let city: Col
+    let hireDate: Col
+    let leaveDate: Col
+    let contractEnd: Col
+    let baseSalary: Col
+    let positionSalary: Col
+    let allowance: Col
+    let bonusBase: Col
+    let siBase: Col
+    let hfBase: Col
+    let hfRate: Col
+    let specialDeduction: Col
+    let bankCode: Col
+    let bankAccount: Col
+    init(_ t: TableScan) {
+        employeeID = t.col("employee_id")
+        name = t.col("name")
+        idNumber = t.col("id_number")
+        department = t.col("department")
+        deptType = t.col("dept_type")
+        position = t.col("position")
+        costCenter = t.col("cost_center")
+        city = t.col("city")
+        hireDate = t.col("hire_date")
+        leaveDate = t.col("leave_date")
+        contractEnd = t.col("contract_end")
+        baseSalary = t.col("base_salary")
+        positionSalary = t.col("position_salary")
+        allowance = t.col("allowance")
+        bonusBase = t.col("bonus_base")
+        siBase = t.col("si_base")
+        hfBase = t.col("hf_base")
+        hfRate = t.col("hf_rate")
+        specialDeduction = t.col("special_deduction")
+        bankCode = t.col("bank_code")
+        bankAccount = t.col("bank_account")
     }
 }
+
+struct ScoreCols {
+    let employeeID: Col
+    let method: Col
+    let item: Col
+    let perspective: Col
+    let raterGroup: Col
+    let raterID: Col
+    let weight: Col
+    let target: Col
+    let actual: Col
+    let direction: Col
+    let rating: Col
+    init(_ t: TableScan) {
+        employeeID = t.col("employee_id")
+        method = t.col("method")
+        item = t.col("item")
+        perspective = t.col("perspective")
+        raterGroup = t.col("rater_group")
+        raterID = t.col("rater_id")
+        weight = t.col("weight")
+        target = t.col("target")
+        actual = t.col("actual")
+        direction = t.col("direction")
+        rating = t.col("rating")
+    }
+}
+
+struct AdjustmentCols {
+    let employeeID: Col
+    let code: Col
+    let amount: Col
+    let note: Col
+    init(_ t: TableScan) {
+        employeeID = t.col("employee_id")
+        code = t.col("code")
+        amount = t.col("amount")
+        note = t.col("note")
+    }
+}
+
