@@ -204,6 +204,22 @@ def demo_month(year, month):
     return emps, att, scores, adj
 
 
+def coaching_rows(emps, rng):
+    """Coaching check-ins: most employees had one in the last quarter, some long ago, some never."""
+    rows = []
+    for i, e in enumerate(emps):
+        if i % 5 == 4:
+            continue                                   # never coached
+        d = dt.date(2025, 6, 10) if i % 7 == 3 else dt.date(2025, 11 + (i % 2), 3 + i % 20)
+        rows.append(dict(employee_id=e["employee_id"], date=str(d), coach="M-" + e["department"], topic=rng.choice(["目标回顾", "能力发展", "绩效改进"])))
+    return rows
+
+
+def write_extra(folder, name, header, rows):
+    with open(os.path.join(folder, name), "w", encoding="utf-8", newline="") as f:
+        f.write(to_csv(header, [[r.get(c, "") for c in header] for r in rows]))
+
+
 def write_set(folder, emps, att, scores, adj, emp_encoding="gb18030", emp_zh=True):
     os.makedirs(folder, exist_ok=True)
     header = EMP_HEADER_ZH if emp_zh else EMP_COLS
@@ -334,6 +350,19 @@ def main():
                 shutil.rmtree(os.path.join(ROOT, name))
     emps, att, scores, adj = demo_company()
     write_set(os.path.join(ROOT, "demo"), emps, att, scores, adj)
+    write_extra(os.path.join(ROOT, "demo"), "coaching.csv", ["employee_id", "date", "coach", "topic"],
+                coaching_rows(emps, random.Random(7)))
+    # The review variant: the same month with calibration overrides and special-achievement points.
+    review = os.path.join(ROOT, "demo-review")
+    write_set(review, emps, att, scores, adj)
+    write_extra(review, "calibration.csv", ["employee_id", "grade", "reason", "approver"], [
+        dict(employee_id="D003", grade="A", reason="客户投诉事件，校准会决定下调", approver="HRD-王"),
+        dict(employee_id="D030", grade="A", reason="承担跨部门预算项目，上调一级", approver="CFO-李"),
+    ])
+    write_extra(review, "points.csv", ["employee_id", "points", "reason"], [
+        dict(employee_id="D026", points="12", reason="报销周期由 15 天缩短至 7 天"),
+        dict(employee_id="D027", points="8.5", reason="年度预算节约 4%"),
+    ])
     for month in (2, 3):
         e, a, sc, j = demo_month(2026, month)
         write_set(os.path.join(ROOT, f"demo-2026-{month:02d}"), e, a, sc, j)

@@ -64,20 +64,22 @@ public enum PeriodRunner {
             mark = now
         }
         var batch = try Intake.load(IntakeOptions(period: period, inputDirectory: s.inputDirectory, fileNames: def.fileNames,
-                                                  rulePack: pack, threads: s.threads), progress: progress)
+                                                  rulePack: pack, schemes: def.performance.schemes, threads: s.threads,
+                                                  grades: def.performance.config.grades.map(\.grade)), progress: progress)
         lap("intake")
         var run: PayrollRun?
         if !batch.hasErrors {
             let ytd = try YearToDateStore.load(period: period, root: root, opening: s.openingBalance, firstPeriod: s.firstPeriod)
             batch.diagnostics += ytd.diagnostics
             if !batch.hasErrors {
-                let r = PayrollStage.run(batch: batch, rules: rules, ytd: ytd, threads: s.threads,
+                let r = PayrollStage.run(batch: batch, rules: rules, ytd: ytd, settings: def.performance, threads: s.threads,
                                          employeesFile: def.fileNames[.employees] ?? "employees.csv")
                 batch.diagnostics += r.diagnostics
                 run = r
             }
             batch.diagnostics.sort(by: Diagnostic.reportOrder)
             lap("rollup+payroll")
+            if let run { stageSeconds += run.timings.map { ("  \($0.0)", $0.1) } }
         }
 
         let wanted = s.only ?? Set(def.outputs)
@@ -102,6 +104,22 @@ public enum PeriodRunner {
             if wanted.contains(.register) {
                 try Register.writeCSV(batch: batch, run: run, to: try folder.path("payroll_register.csv"))
                 try record("register", "payroll_register.csv")
+            }
+            if wanted.contains(.performance) {
+                try PerformanceReports.writeScorecards(batch: batch, run: run, to: try folder.path("performance.csv"))
+                try record("report", "performance.csv")
+                try PerformanceReports.writeDepartments(batch: batch, run: run, grades: def.performance.config.grades.map(\.grade),
+                                                        to: try folder.path("performance_departments.csv"))
+                try record("report", "performance_departments.csv")
+                try PerformanceReports.writeHistory(batch: batch, run: run, root: root,
+                                                    employeesTo: try folder.path("performance_history.csv"),
+                                                    departmentsTo: try folder.path("department_history.csv"))
+                try record("report", "performance_history.csv")
+                try record("report", "department_history.csv")
+                if let merit = def.performance.merit {
+                    try PerformanceReports.writeMerit(batch: batch, run: run, policy: merit, to: try folder.path("merit_proposal.csv"))
+                    try record("report", "merit_proposal.csv")
+                }
             }
             try Register.writeLedger(run: run, to: try folder.path(YearToDateStore.ledgerFile))
             try record("ytd-ledger", YearToDateStore.ledgerFile)

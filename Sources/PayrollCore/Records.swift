@@ -191,6 +191,12 @@ public struct Batch: Sendable {
     public var adjustments: [Adjustment]
     public var inputs: [InputFile]
     public var diagnostics: [Diagnostic]
+    /// Optional performance inputs: calibration overrides, special-achievement
+    /// points (per employee), coaching check-ins (per employee: count in the
+    /// last quarter, latest date).
+    public var calibrations: [Calibration] = []
+    public var points: [Fixed] = []
+    public var checkIns: [CheckIns] = []
 
     public var errorCount: Int { diagnostics.lazy.filter { $0.severity == .error }.count }
     public var warningCount: Int { diagnostics.lazy.filter { $0.severity == .warning }.count }
@@ -214,4 +220,25 @@ extension String {
     public func codePointPrecedes(_ other: String) -> Bool {
         self.utf8.lexicographicallyPrecedes(other.utf8)
     }
+}
+
+/// A calibration decision: a grade changed after review, with its reason and approver.
+public struct Calibration: Sendable {
+    public var employee: Int32
+    public var grade: String
+    public var reason: String
+    public var approver: String
+    public var line: Int
+
+    public init(employee: Int32, grade: String, reason: String, approver: String, line: Int) {
+        self.employee = employee; self.grade = grade; self.reason = reason; self.approver = approver; self.line = line
+    }
+}
+
+/// An employee's coaching check-ins that count for the period.
+public struct CheckIns: Sendable {
+    /// Check-ins dated in the quarter that ends with the period.
+    public var inLastQuarter: Int = 0
+    public var latest: Day?
+    public init() {}
 }

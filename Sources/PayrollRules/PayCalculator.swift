@@ -68,15 +68,18 @@ public struct PayInput: Sendable {
     public var attendance: AttendanceSummary
     public var coefficient: Exact
     public var finalScore: Exact
+    /// Special-achievement bonus earned by points this period.
+    public var pointsBonus: Money
     public var adjustments: [Adjustment]
     /// The state at the end of the previous period of the same year, if any.
     public var previous: YearToDate?
     public var mode: BasicDeductionMode
 
-    public init(employee: Employee, attendance: AttendanceSummary, coefficient: Exact, finalScore: Exact,
+    public init(employee: Employee, attendance: AttendanceSummary, coefficient: Exact, finalScore: Exact, pointsBonus: Money = .zero,
                 adjustments: [Adjustment], previous: YearToDate?, mode: BasicDeductionMode = .employment) {
         self.employee = employee; self.attendance = attendance; self.coefficient = coefficient
-        self.finalScore = finalScore; self.adjustments = adjustments; self.previous = previous; self.mode = mode
+        self.finalScore = finalScore; self.pointsBonus = pointsBonus; self.adjustments = adjustments
+        self.previous = previous; self.mode = mode
     }
 }
 
@@ -114,7 +117,7 @@ extension PeriodRules {
         set(.attendanceRows, Exact(Int(a.rows)))
         set(.overtimeWorkday, Exact(a.overtimeWorkday)); set(.overtimeRestday, Exact(a.overtimeRestday))
         set(.overtimeHoliday, Exact(a.overtimeHoliday))
-        set(.coefficient, input.coefficient); set(.finalScore, input.finalScore)
+        set(.coefficient, input.coefficient); set(.finalScore, input.finalScore); set(.pointsBonus, Exact(input.pointsBonus))
         set(.prorated, prorated ? .one : .zero)
         set(.periodDays, Exact(period.dayCount))
         for (slot, value) in parameterSlots { v[slot] = value }

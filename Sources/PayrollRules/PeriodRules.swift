@@ -5,7 +5,7 @@ public enum InputSlot: Int, CaseIterable, Sendable {
     case baseSalary, positionSalary, allowance, bonusBase, siBase, hfBase, hfRate, specialDeduction
     case present, absent, personalLeave, sickLeave, annualLeave, compLeave, businessTrip, paidDays, attendanceRows
     case overtimeWorkday, overtimeRestday, overtimeHoliday
-    case coefficient, finalScore, prorated, adjustmentsGross, periodDays
+    case coefficient, finalScore, pointsBonus, prorated, adjustmentsGross, periodDays
 
     public var name: String {
         switch self {
@@ -31,6 +31,7 @@ public enum InputSlot: Int, CaseIterable, Sendable {
         case .overtimeHoliday: return "overtime.holiday"
         case .coefficient: return "performance.coefficient"
         case .finalScore: return "performance.final_score"
+        case .pointsBonus: return "performance.points_bonus"
         case .prorated: return "prorated"
         case .adjustmentsGross: return "adjustments.gross"
         case .periodDays: return "period.days"

@@ -44,6 +44,15 @@ public struct PerformanceResult: Sendable {
     public var coefficient: Exact = .zero
     public var departmentRank = 0
     public var companyRank = 0
+    /// The grade the score gave (before forced distribution or calibration).
+    public var scoreGrade: String?
+    /// The grade before calibration, with the reason and approver of the change.
+    public var calibratedFrom: String?
+    public var calibrationReason: String?
+    public var calibrationApprover: String?
+    /// Special-achievement points and the bonus they earn.
+    public var points = Exact.zero
+    public var pointsBonus = Money.zero
 }
 
 public enum Rollup {
@@ -133,6 +142,7 @@ public enum Rollup {
             let f = (fSum / fWeight).rounded(places: 2)
             r.final = f
             (r.grade, r.coefficient) = config.grade(for: f)
+            r.scoreGrade = r.grade
         }
         return r
     }

@@ -4,15 +4,20 @@ import PayrollCore
 /// The input files of one period (../shared/CONTRACT.md).
 public enum InputKind: String, CaseIterable, Sendable {
     case employees, attendance, scores, adjustments
+    /// Optional performance inputs (issue: calibration, special achievements, coaching).
+    case calibration, points, coaching
 
     public var defaultFileName: String { "\(rawValue).csv" }
-    public var isOptional: Bool { self == .adjustments }
+    public var isOptional: Bool { self != .employees && self != .attendance && self != .scores }
     public var columns: [ColumnSpec] {
         switch self {
         case .employees: return EmployeeColumn.allCases.map(\.spec)
         case .attendance: return AttendanceColumn.allCases.map(\.spec)
         case .scores: return ScoreColumn.allCases.map(\.spec)
         case .adjustments: return AdjustmentColumn.allCases.map(\.spec)
+        case .calibration: return CalibrationColumn.allCases.map(\.spec)
+        case .points: return PointsColumn.allCases.map(\.spec)
+        case .coaching: return CoachingColumn.allCases.map(\.spec)
         }
     }
 }
@@ -136,6 +141,47 @@ public enum AdjustmentColumn: String, CaseIterable, ContractColumn {
         }
     }
     var required: Bool { self != .note }
+}
+
+/// calibration.csv: grade overrides decided in a calibration meeting.
+public enum CalibrationColumn: String, CaseIterable, ContractColumn {
+    case employeeID = "employee_id", grade, reason, approver
+    var zh: String {
+        switch self {
+        case .employeeID: return "工号"
+        case .grade: return "校准等级"
+        case .reason: return "原因"
+        case .approver: return "审批人"
+        }
+    }
+    var required: Bool { true }
+}
+
+/// points.csv: points for special achievements (e.g. a shortened reimbursement cycle).
+public enum PointsColumn: String, CaseIterable, ContractColumn {
+    case employeeID = "employee_id", points, reason
+    var zh: String {
+        switch self {
+        case .employeeID: return "工号"
+        case .points: return "积分"
+        case .reason: return "事由"
+        }
+    }
+    var required: Bool { self != .reason }
+}
+
+/// coaching.csv: coaching check-ins.
+public enum CoachingColumn: String, CaseIterable, ContractColumn {
+    case employeeID = "employee_id", date, coach, topic
+    var zh: String {
+        switch self {
+        case .employeeID: return "工号"
+        case .date: return "日期"
+        case .coach: return "辅导人"
+        case .topic: return "主题"
+        }
+    }
+    var required: Bool { self == .employeeID || self == .date }
 }
 
 // MARK: - Aliases of the enumerations

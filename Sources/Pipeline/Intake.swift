@@ -18,10 +18,12 @@ public struct IntakeOptions: Sendable {
     public var rulePack: RulePack
     public var schemes: PerformanceSchemes
     public var threads: Int
+    /// Grades a calibration may set.
+    public var grades: [String]
     public init(period: Period, inputDirectory: String, fileNames: [InputKind: String] = [:], rulePack: RulePack,
-                schemes: PerformanceSchemes = .standard, threads: Int = 0) {
+                schemes: PerformanceSchemes = .standard, threads: Int = 0, grades: [String] = ["S", "A", "B", "C", "D"]) {
         self.period = period; self.inputDirectory = inputDirectory; self.fileNames = fileNames
-        self.rulePack = rulePack; self.schemes = schemes; self.threads = threads
+        self.rulePack = rulePack; self.schemes = schemes; self.threads = threads; self.grades = grades
     }
     public func fileName(_ k: InputKind) -> String { fileNames[k] ?? k.defaultFileName }
     public func path(_ k: InputKind) -> String { (inputDirectory as NSString).appendingPathComponent(fileName(k)) }
@@ -53,6 +55,9 @@ public enum Intake {
             { try readAttendance(o, employees: employees, index: lookup, checkReferences: employeesComplete, progress: progress) },
             { try readScores(o, employees: employees, index: lookup, checkReferences: employeesComplete, progress: progress) },
             { try readAdjustments(o, index: lookup, checkReferences: employeesComplete, progress: progress) },
+            { try readCalibration(o, index: lookup, checkReferences: employeesComplete) },
+            { try readPoints(o, count: employees.count, index: lookup, checkReferences: employeesComplete) },
+            { try readCoaching(o, count: employees.count, index: lookup, checkReferences: employeesComplete) },
         ]
         let results = try executor.runAll(tasks.map { t in { Result { try t() } } }).map { try $0.get() }
         var attendance = Array(repeating: AttendanceSummary(), count: employees.count)
@@ -61,7 +66,13 @@ public enum Intake {
         var adjustments: [Adjustment] = []
         var scoreMethods: [UInt8] = Array(repeating: 0, count: employees.count)
         var scoresRead = false
+        var calibrations: [Calibration] = []
+        var points = [Fixed](repeating: .zero, count: employees.count)
+        var checkIns = [CheckIns](repeating: CheckIns(), count: employees.count)
         for r in results {
+            if let c = r.calibrations { calibrations = c }
+            if let p = r.points { points = p }
+            if let c = r.checkIns { checkIns = c }
             diags += r.diagnostics
             if let f = r.file { inputs.append(f) }
             if let a = r.attendance { attendance = a; attendanceRead = true }
@@ -86,8 +97,12 @@ public enum Intake {
         diags += perEmployee
         diags.sort(by: Diagnostic.reportOrder)
         scores.sort { $0.employee < $1.employee || ($0.employee == $1.employee && $0.line < $1.line) }
-        return Batch(period: o.period, employees: employees, attendance: attendance, scores: scores,
-                     adjustments: adjustments, inputs: inputs, diagnostics: diags)
+        var batch = Batch(period: o.period, employees: employees, attendance: attendance, scores: scores,
+                          adjustments: adjustments, inputs: inputs, diagnostics: diags)
+        batch.calibrations = calibrations
+        batch.points = points
+        batch.checkIns = checkIns
+        return batch
     }
 
     struct FileResult: Sendable {
@@ -97,6 +112,9 @@ public enum Intake {
         var scores: [ScoreRow]?
         var scoreMethods: [UInt8]?
         var adjustments: [Adjustment]?
+        var calibrations: [Calibration]?
+        var points: [Fixed]?
+        var checkIns: [CheckIns]?
     }
 
     /// Opens a file and runs stage 1; calls `row` for each data record whose
@@ -428,6 +446,86 @@ public enum Intake {
         }
         list.sort { $0.employee < $1.employee || ($0.employee == $1.employee && $0.line < $1.line) }
         return FileResult(diagnostics: scan.sink.finish(), file: file, adjustments: list)
+    }
+
+    // MARK: optional performance inputs
+
+    static func readCalibration(_ o: IntakeOptions, index: IDIndex, checkReferences: Bool) throws -> FileResult {
+        var list: [Calibration] = []
+        var seen: [Int32: Int] = [:]
+        var colsOpt: CalibrationCols?
+        let empFile = o.fileName(.employees)
+        let grades = Set(o.grades)
+        let (scan, file) = try scan(o, .calibration, progress: nil) { t, rec in
+            if colsOpt == nil { colsOpt = .init(t) }
+            let c = colsOpt!
+            guard t.begin(rec) else { return }
+            guard let idBytes = t.raw(c.employeeID) else { t.missing(c.employeeID); return }
+            t.employeeBytes = idBytes
+            let ei = index.lookup(idBytes)
+            if ei == nil && checkReferences { unknownEmployee(t, c.employeeID, employeesFile: empFile) }
+            let grade = t.text(c.grade, required: true)?.uppercased()
+            if let grade, !grades.contains(grade) {
+                t.error(.badEnum, c.grade, en: "expected one of the grades \(o.grades.joined(separator: ", ")); found \"\(grade.prefix(10))\"",
+                        zh: "应为以下等级之一：\(o.grades.joined(separator: ", "))；实际为“\(grade.prefix(10))”")
+            }
+            let reason = t.text(c.reason, required: true)
+            let approver = t.text(c.approver, required: true)
+            if let ei, let first = seen[ei] {
+                t.error(.duplicateEmployee, c.employeeID, en: "a second calibration for this employee (the first is on line \(first))",
+                        zh: "该员工有第二条校准记录（第一条在第 \(first) 行）")
+                return
+            }
+            guard let ei, let grade, let reason, let approver, t.rowErrors == 0 else { return }
+            seen[ei] = t.line
+            list.append(Calibration(employee: ei, grade: grade, reason: reason, approver: approver, line: t.line))
+        }
+        list.sort { $0.employee < $1.employee }
+        return FileResult(diagnostics: scan.sink.finish(), file: file, calibrations: list)
+    }
+
+    static func readPoints(_ o: IntakeOptions, count: Int, index: IDIndex, checkReferences: Bool) throws -> FileResult {
+        var points = [Fixed](repeating: .zero, count: count)
+        var colsOpt: PointsCols?
+        let empFile = o.fileName(.employees)
+        let (scan, file) = try scan(o, .points, progress: nil) { t, rec in
+            if colsOpt == nil { colsOpt = .init(t) }
+            let c = colsOpt!
+            guard t.begin(rec) else { return }
+            guard let idBytes = t.raw(c.employeeID) else { t.missing(c.employeeID); return }
+            t.employeeBytes = idBytes
+            let ei = index.lookup(idBytes)
+            if ei == nil && checkReferences { unknownEmployee(t, c.employeeID, employeesFile: empFile) }
+            let p = t.decimal(c.points, required: true, min: .zero, max: Fixed(100_000), what: "points between 0 and 100000")
+            if let ei, let p, t.rowErrors == 0 { points[Int(ei)] += p }
+        }
+        return FileResult(diagnostics: scan.sink.finish(), file: file, points: points)
+    }
+
+    static func readCoaching(_ o: IntakeOptions, count: Int, index: IDIndex, checkReferences: Bool) throws -> FileResult {
+        var checkIns = [CheckIns](repeating: CheckIns(), count: count)
+        var colsOpt: CoachingCols?
+        let empFile = o.fileName(.employees)
+        // The quarter that ends with the period: its first day is two months before the period's.
+        let quarterStart = o.period.previous.previous.firstDay
+        let (scan, file) = try scan(o, .coaching, progress: nil) { t, rec in
+            if colsOpt == nil { colsOpt = .init(t) }
+            let c = colsOpt!
+            guard t.begin(rec) else { return }
+            guard let idBytes = t.raw(c.employeeID) else { t.missing(c.employeeID); return }
+            t.employeeBytes = idBytes
+            let ei = index.lookup(idBytes)
+            if ei == nil && checkReferences { unknownEmployee(t, c.employeeID, employeesFile: empFile) }
+            let d = t.date(c.date, required: true)
+            if let d, d > o.period.lastDay {
+                t.error(.outsidePeriod, c.date, en: "check-in dated \(d), after the period \(o.period) ends",
+                        zh: "辅导日期 \(d) 晚于期间 \(o.period) 结束")
+            }
+            guard let ei, let d, t.rowErrors == 0 else { return }
+            if d >= quarterStart { checkIns[Int(ei)].inLastQuarter += 1 }
+            if checkIns[Int(ei)].latest.map({ $0 < d }) ?? true { checkIns[Int(ei)].latest = d }
+        }
+        return FileResult(diagnostics: scan.sink.finish(), file: file, checkIns: checkIns)
     }
 
     // MARK: stage 3 and 4 per employee

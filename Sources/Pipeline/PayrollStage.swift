@@ -11,13 +11,23 @@ public struct PayrollRun: Sendable {
     /// Year-to-date entries to carry into the next period's ledger (this period's and earlier ones not paid now).
     public var ledger: [(id: String, ytd: YearToDate)]
     public var diagnostics: [Diagnostic]
+    /// Wall time of the rollup and of the pay calculation, in seconds.
+    public var timings: [(String, Double)] = []
 }
 
 public enum PayrollStage {
     /// Stages 3 (performance) and 4 (pay), each over employee shards in parallel.
-    public static func run(batch: Batch, rules: PeriodRules, ytd: YearToDateStore.Loaded, config: PerformanceConfig = .standard,
+    public static func run(batch: Batch, rules: PeriodRules, ytd: YearToDateStore.Loaded, settings: PerformanceSettings = PerformanceSettings(),
                            modes: [BasicDeductionMode]? = nil, threads: Int, employeesFile: String = "employees.csv") -> PayrollRun {
+        let config = settings.config
         let executor = Executor(threads: threads)
+        var mark = DispatchTime.now()
+        var timings: [(String, Double)] = []
+        func lap(_ name: String) {
+            let now = DispatchTime.now()
+            timings.append((name, Double(now.uptimeNanoseconds - mark.uptimeNanoseconds) / 1e9))
+            mark = now
+        }
         let employees = batch.employees
         // Row ranges of each employee's scores and adjustments (both sorted by employee).
         let scoreStart = starts(count: employees.count, keys: batch.scores.map(\.employee))
@@ -28,6 +38,15 @@ public enum PayrollStage {
             range.map { i in Rollup.employee(employees[i], rows: scores[scoreStart[i]..<scoreStart[i + 1]], config: config) }
         }
         Rollup.rank(&performance, employees: employees)
+        settings.forced?.apply(&performance, employees: employees, config: config)
+        config.calibrate(&performance, batch.calibrations)
+        if !batch.points.isEmpty {
+            for i in performance.indices where batch.points[i] != .zero {
+                performance[i].points = Exact(batch.points[i])
+                performance[i].pointsBonus = (Exact(batch.points[i]) * settings.pointsRate).money()
+            }
+        }
+        lap("rollup")
 
         let perf = performance, attendance = batch.attendance, period = batch.period
         let entries = ytd.entries
@@ -55,6 +74,7 @@ public enum PayrollStage {
                         "入职日期为 \(e.hireDate)，但本年累计数据中没有该员工；此前累计按零处理")
                 }
                 let input = PayInput(employee: e, attendance: attendance[i], coefficient: p.coefficient, finalScore: final,
+                                     pointsBonus: p.pointsBonus,
                                      adjustments: Array(adjustments[adjStart[i]..<adjStart[i + 1]]), previous: prev,
                                      mode: modes?[i] ?? .employment)
                 do {
@@ -79,6 +99,7 @@ public enum PayrollStage {
             }
             return out
         }
+        lap("payroll")
         var diags = computed.flatMap(\.1)
         diags.sort(by: Diagnostic.reportOrder)
         var ledger: [(String, YearToDate)] = []
@@ -88,7 +109,8 @@ public enum PayrollStage {
         }
         for (id, y) in entries where !paid.contains(id) && y.year == period.year { ledger.append((id, y)) }
         ledger.sort { $0.0.codePointPrecedes($1.0) }
-        return PayrollRun(rules: rules, performance: performance, pay: computed.map(\.0), ledger: ledger, diagnostics: diags)
+        return PayrollRun(rules: rules, performance: performance, pay: computed.map(\.0), ledger: ledger, diagnostics: diags,
+                          timings: timings)
     }
 
     /// starts[i]..<starts[i+1] is the range of rows whose key is i (keys sorted).

@@ -4,7 +4,7 @@ import PayrollRules
 
 /// The kinds of output a pipeline can write; `--only` picks among them.
 public enum OutputKind: String, CaseIterable, Sendable {
-    case validation, register, payslips, bank, reports
+    case validation, register, performance, payslips, bank, reports
 }
 
 public enum ReportLocale: String, Sendable {
@@ -32,9 +32,10 @@ public struct PipelineDefinition: Sendable {
     public var outputRoot: String?
     public var outputs: [OutputKind]
     public var threads: Int
+    public var performance = PerformanceSettings()
 
     public static let keys: Set<String> = ["name", "description", "period", "locale", "input", "files", "rule_pack",
-                                           "output_root", "outputs", "threads"]
+                                           "output_root", "outputs", "threads", "performance"]
 
     public static func load(path: String) throws -> PipelineDefinition {
         let root = try YNode.load(path: path)
@@ -72,6 +73,7 @@ public struct PipelineDefinition: Sendable {
                 let t = try v.int()
                 if t < 0 { throw v.error("threads must be 0 (one per core) or more") }
                 def.threads = t
+            case "performance": def.performance = try PerformanceSettings.parse(v)
             default: break
             }
         }

@@ -326,3 +326,40 @@ struct AdjustmentCols {
     }
 }
 
+struct CalibrationCols {
+    let employeeID: Col
+    let grade: Col
+    let reason: Col
+    let approver: Col
+    init(_ t: TableScan) {
+        employeeID = t.col("employee_id")
+        grade = t.col("grade")
+        reason = t.col("reason")
+        approver = t.col("approver")
+    }
+}
+
+struct PointsCols {
+    let employeeID: Col
+    let points: Col
+    let reason: Col
+    init(_ t: TableScan) {
+        employeeID = t.col("employee_id")
+        points = t.col("points")
+        reason = t.col("reason")
+    }
+}
+
+struct CoachingCols {
+    let employeeID: Col
+    let date: Col
+    let coach: Col
+    let topic: Col
+    init(_ t: TableScan) {
+        employeeID = t.col("employee_id")
+        date = t.col("date")
+        coach = t.col("coach")
+        topic = t.col("topic")
+    }
+}
+

@@ -81,6 +81,12 @@ final class PayrollRunTests: XCTestCase {
         // The leaver (D025, left 2026-01-20) is prorated in January and gone from February.
         XCTAssertNotEqual(byMonth[0]["D025"]!["proration"], "0.00")
         XCTAssertNil(byMonth[1]["D025"])
+        // Score history: March's report shows each employee's growth curve across the three periods.
+        let history = try register(root + "/2026-03/performance_history.csv")
+        XCTAssertEqual(history.filter { $0["employee_id"] == "D001" }.map { $0["period"]! }, ["2026-01", "2026-02", "2026-03"])
+        XCTAssertEqual(history.filter { $0["employee_id"] == "D045" }.map { $0["period"]! }, ["2026-03"])
+        let depts = try register(root + "/2026-03/department_history.csv")
+        XCTAssertEqual(depts.filter { $0["department"] == "销售部" }.map { $0["period"]! }, ["2026-01", "2026-02", "2026-03"])
     }
 
     func testAMissingPreviousPeriodIsAnErrorNotAZero() throws {
