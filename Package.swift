@@ -5,6 +5,10 @@ import PackageDescription
 // thread; the release build skips the dynamic exclusivity checks there.
 let fast: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
 
+let pangoHeaders = ["/usr/include/pango-1.0", "/usr/include/glib-2.0", "/usr/lib/x86_64-linux-gnu/glib-2.0/include",
+                    "/usr/lib/aarch64-linux-gnu/glib-2.0/include", "/usr/include/harfbuzz", "/usr/include/freetype2",
+                    "/usr/include/cairo", "/usr/include/pixman-1", "/usr/include/libpng16", "/usr/include/fribidi"]
+
 let package = Package(
     name: "payroll-engine",
     platforms: [.macOS(.v15)],
@@ -22,11 +26,20 @@ let package = Package(
                        providers: [.apt(["libcsv-dev"])]),
         .systemLibrary(name: "CXlsxWriter", path: "Sources/CXlsxWriter",
                        providers: [.apt(["libxlsxwriter-dev"])]),
+        // pangocairo's pkg-config flags carry -pthread, which SwiftPM refuses;
+        // the header folders are given to the PDF target instead (Debian layout).
+        .systemLibrary(name: "CPangoCairo", path: "Sources/CPangoCairo",
+                       providers: [.apt(["libpango1.0-dev", "libcairo2-dev"])]),
+        .systemLibrary(name: "CQPDF", path: "Sources/CQPDF",
+                       providers: [.apt(["libqpdf-dev"])]),
 
         // Values only; depends on nothing.
         .target(name: "PayrollCore", swiftSettings: fast),
         // The only importer of CLibCSV.
         .target(name: "CSVReader", dependencies: ["CLibCSV"], swiftSettings: fast),
+        // The only importer of cairo, pango and qpdf: payslip PDFs and their encryption.
+        .target(name: "PDF", dependencies: ["CPangoCairo", "CQPDF", "PayrollCore"],
+                swiftSettings: [.unsafeFlags(pangoHeaders.flatMap { ["-Xcc", "-I" + $0] })]),
         // The only importer of CXlsxWriter.
         .target(name: "XLSX", dependencies: ["CXlsxWriter", "PayrollCore"]),
         // Rule packs: dated parameters read from YAML.
@@ -42,7 +55,7 @@ let package = Package(
         ], swiftSettings: fast),
         // Files written by a run: reports, manifest, atomic run folder.
         .target(name: "Outputs", dependencies: [
-            "PayrollCore", "PayrollRules", "Performance", "Pipeline", "XLSX",
+            "PayrollCore", "PayrollRules", "Performance", "Pipeline", "XLSX", "PDF", "CSVReader",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .executableTarget(name: "payroll", dependencies: [

@@ -109,3 +109,26 @@ final class GB18030Transcoder {
         return true
     }
 }
+
+/// UTF-8 text → GB18030 bytes (what Chinese banks' batch tools read); nil
+/// when a character cannot be encoded.
+public func encodeGB18030(_ text: String) -> [UInt8]? {
+    let h = iconv_open("GB18030", "UTF-8")
+    guard h != iconv_t(bitPattern: -1) else { return nil }
+    defer { iconv_close(h) }
+    var input = Array(text.utf8)
+    if input.isEmpty { return [] }
+    var out = [UInt8](repeating: 0, count: input.count * 2 + 8)
+    var inLeft = input.count, outLeft = out.count
+    var ok = true
+    input.withUnsafeMutableBufferPointer { ib in
+        out.withUnsafeMutableBufferPointer { ob in
+            var ip: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(ib.baseAddress!).assumingMemoryBound(to: CChar.self)
+            var op: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(ob.baseAddress!).assumingMemoryBound(to: CChar.self)
+            if iconv(h, &ip, &inLeft, &op, &outLeft) == -1 || inLeft != 0 { ok = false }
+        }
+    }
+    guard ok else { return nil }
+    out.removeLast(outLeft)
+    return out
+}

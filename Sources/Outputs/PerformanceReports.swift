@@ -106,7 +106,10 @@ public enum PerformanceReports {
 
     /// Earlier finished periods in `root` with a scorecard, plus this one:
     /// each employee's score series and each department's average by period.
-    public static func writeHistory(batch: Batch, run: PayrollRun, root: String, employeesTo: String, departmentsTo: String) throws {
+    @discardableResult
+    public static func writeHistory(batch: Batch, run: PayrollRun, root: String, employeesTo: String, departmentsTo: String) throws
+        -> [(department: String, period: String, average: Fixed)] {
+        var averages: [(department: String, period: String, average: Fixed)] = []
         var series: [(period: String, id: String, dept: String, score: String, grade: String)] = []
         let fm = FileManager.default
         let folders = ((try? fm.contentsOfDirectory(atPath: root)) ?? []).filter { Period($0) != nil && Period($0)! < batch.period }.sorted()
@@ -143,8 +146,11 @@ public enum PerformanceReports {
         for key in sums.keys.sorted(by: { $0.codePointPrecedes($1) }) {
             let parts = key.split(separator: "\u{1F}").map(String.init)
             let v = sums[key]!
-            try d.row([parts[0], parts[1], String(v.n), (v.sum / Exact(v.n)).formatted(places: 2)])
+            let avg = (v.sum / Exact(v.n)).rounded(places: 2)
+            try d.row([parts[0], parts[1], String(v.n), avg.formatted(places: 2)])
+            averages.append((parts[0], parts[1], avg.fixed))
         }
         try d.close()
+        return averages
     }
 }

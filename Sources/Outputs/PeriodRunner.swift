@@ -105,13 +105,14 @@ public enum PeriodRunner {
                 try Register.writeCSV(batch: batch, run: run, to: try folder.path("payroll_register.csv"))
                 try record("register", "payroll_register.csv")
             }
+            var history: [(department: String, period: String, average: Fixed)] = []
             if wanted.contains(.performance) {
                 try PerformanceReports.writeScorecards(batch: batch, run: run, to: try folder.path("performance.csv"))
                 try record("report", "performance.csv")
                 try PerformanceReports.writeDepartments(batch: batch, run: run, grades: def.performance.config.grades.map(\.grade),
                                                         to: try folder.path("performance_departments.csv"))
                 try record("report", "performance_departments.csv")
-                try PerformanceReports.writeHistory(batch: batch, run: run, root: root,
+                history = try PerformanceReports.writeHistory(batch: batch, run: run, root: root,
                                                     employeesTo: try folder.path("performance_history.csv"),
                                                     departmentsTo: try folder.path("department_history.csv"))
                 try record("report", "performance_history.csv")
@@ -120,6 +121,29 @@ public enum PeriodRunner {
                     try PerformanceReports.writeMerit(batch: batch, run: run, policy: merit, to: try folder.path("merit_proposal.csv"))
                     try record("report", "merit_proposal.csv")
                 }
+            }
+            if wanted.contains(.reports) {
+                try ExcelReports.writeRegister(batch: batch, run: run, locale: def.locale, to: try folder.path("payroll_register.xlsx"))
+                try record("report", "payroll_register.xlsx")
+                try ExcelReports.writeSummary(batch: batch, run: run, locale: def.locale, history: history, to: try folder.path("summary.xlsx"))
+                try record("report", "summary.xlsx")
+                try ExcelReports.writeTax(batch: batch, run: run, to: try folder.path("tax_withholding.xlsx"))
+                try record("report", "tax_withholding.xlsx")
+                try ExcelReports.writeJournal(batch: batch, run: run, to: try folder.path("payroll_journal.csv"))
+                try record("report", "payroll_journal.csv")
+            }
+            if wanted.contains(.bank), let payments = def.payments {
+                let written = try BankFiles.write(batch: batch, run: run, settings: payments, company: def.company) { try folder.path($0) }
+                for w in written { for f in w.files { try record("bank-file", f) } }
+            }
+            if wanted.contains(.payslips) {
+                let dir = try folder.path("payslips/.keep")
+                let payslipDir = (dir as NSString).deletingLastPathComponent
+                try? FileManager.default.removeItem(atPath: dir)
+                let secret = ProcessInfo.processInfo.environment["PAYROLL_PDF_OWNER_SECRET"] ?? def.payslipOwnerSecret
+                let names = try Payslips.writeAll(batch: batch, run: run, company: def.company, locale: def.locale,
+                                                  password: def.payslipPassword, ownerSecret: secret, folder: payslipDir, threads: s.threads)
+                for n in names { try record("payslip", "payslips/\(n)") }
             }
             try Register.writeLedger(run: run, to: try folder.path(YearToDateStore.ledgerFile))
             try record("ytd-ledger", YearToDateStore.ledgerFile)

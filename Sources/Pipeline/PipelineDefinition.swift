@@ -7,6 +7,14 @@ public enum OutputKind: String, CaseIterable, Sendable {
     case validation, register, performance, payslips, bank, reports
 }
 
+/// Which password opens an employee's payslip.
+public enum PayslipPassword: String, Sendable {
+    case none
+    /// The last six characters of the resident ID number.
+    case idLast6 = "id_last6"
+    case employeeID = "employee_id"
+}
+
 public enum ReportLocale: String, Sendable {
     case zh, en, both
 
@@ -33,9 +41,15 @@ public struct PipelineDefinition: Sendable {
     public var outputs: [OutputKind]
     public var threads: Int
     public var performance = PerformanceSettings()
+    /// The employer's name on payslips, bank files and reports.
+    public var company = "示例科技有限公司"
+    public var payslipPassword = PayslipPassword.none
+    /// Secret from which each payslip's owner password is derived (environment PAYROLL_PDF_OWNER_SECRET overrides).
+    public var payslipOwnerSecret = "change-me"
+    public var payments: PaymentSettings?
 
     public static let keys: Set<String> = ["name", "description", "period", "locale", "input", "files", "rule_pack",
-                                           "output_root", "outputs", "threads", "performance"]
+                                           "output_root", "outputs", "threads", "performance", "company", "payslips", "payments"]
 
     public static func load(path: String) throws -> PipelineDefinition {
         let root = try YNode.load(path: path)
@@ -74,6 +88,17 @@ public struct PipelineDefinition: Sendable {
                 if t < 0 { throw v.error("threads must be 0 (one per core) or more") }
                 def.threads = t
             case "performance": def.performance = try PerformanceSettings.parse(v)
+            case "company": def.company = try v.string()
+            case "payslips":
+                for (pk, pv) in try v.mapping(allowed: ["password", "owner_secret"]) {
+                    if pk == "password" {
+                        guard let r = PayslipPassword(rawValue: try pv.string()) else { throw pv.error("expected none, id_last6 or employee_id") }
+                        def.payslipPassword = r
+                    } else {
+                        def.payslipOwnerSecret = try pv.string()
+                    }
+                }
+            case "payments": def.payments = try PaymentSettings.parse(v, resolve: resolve)
             default: break
             }
         }

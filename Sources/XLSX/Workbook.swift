@@ -80,6 +80,15 @@ public final class Workbook {
 
     func format(_ s: CellStyle?) -> UnsafeMutablePointer<lxw_format>? { s.flatMap { formats[$0] } }
 
+    /// A chart to be placed on a sheet with `Sheet.insert(chart:row:col:)`.
+    public func addChart(_ kind: ChartKind, title: String) throws -> Chart {
+        guard let h = handle, let c = workbook_add_chart(h, kind.lxw) else {
+            throw XLSXError(code: -1, operation: "add chart", detail: "workbook_add_chart returned NULL")
+        }
+        chart_title_set_name(c, title)
+        return Chart(handle: c)
+    }
+
     /// Writes the file. After this the workbook cannot be used.
     public func close() throws {
         guard let h = handle else { return }
@@ -118,6 +127,10 @@ public final class Sheet {
 
     public func freezeHeader(rows: Int = 1) { worksheet_freeze_panes(handle, lxw_row_t(rows), 0) }
 
+    public func insert(chart: Chart, row: Int, col: Int) throws {
+        try XLSXError.check(worksheet_insert_chart(handle, lxw_row_t(row), lxw_col_t(col), chart.handle), "insert chart")
+    }
+
     public func autofilter(lastRow: Int, lastCol: Int) throws {
         try XLSXError.check(worksheet_autofilter(handle, 0, 0, lxw_row_t(lastRow), lxw_col_t(lastCol)), "autofilter")
     }
@@ -132,3 +145,42 @@ public final class Sheet {
 private func xlsxNumber(fen: Int64) -> Double { Double(fen) / 100 }
 private func xlsxNumber(units: Int64) -> Double { Double(units) / 1_000_000 }
 private func xlsxNumber(integer: Int) -> Double { Double(integer) }
+
+public enum ChartKind: Sendable {
+    case column, bar, pie, line
+    var lxw: UInt8 {
+        switch self {
+        case .column: return UInt8(LXW_CHART_COLUMN.rawValue)
+        case .bar: return UInt8(LXW_CHART_BAR.rawValue)
+        case .pie: return UInt8(LXW_CHART_PIE.rawValue)
+        case .line: return UInt8(LXW_CHART_LINE.rawValue)
+        }
+    }
+}
+
+/// A chart whose series read cell ranges of a sheet.
+public final class Chart {
+    let handle: UnsafeMutablePointer<lxw_chart>
+
+    init(handle: UnsafeMutablePointer<lxw_chart>) { self.handle = handle }
+
+    /// Adds a series: categories and values are column ranges (0-based rows and columns) of `sheet`.
+    public func addSeries(name: String, sheet: String, categoriesCol: Int, valuesCol: Int, firstRow: Int, lastRow: Int) {
+        func range(_ col: Int) -> String {
+            "='\(sheet.replacingOccurrences(of: "'", with: "''"))'!$\(Chart.column(col))$\(firstRow + 1):$\(Chart.column(col))$\(lastRow + 1)"
+        }
+        let series = chart_add_series(handle, range(categoriesCol), range(valuesCol))
+        chart_series_set_name(series, name)
+    }
+
+    public func axisTitles(x: String?, y: String?) {
+        if let x, let a = handle.pointee.x_axis { chart_axis_set_name(a, x) }
+        if let y, let a = handle.pointee.y_axis { chart_axis_set_name(a, y) }
+    }
+
+    static func column(_ c: Int) -> String {
+        var n = c + 1, s = ""
+        while n > 0 { let r = (n - 1) % 26; s = String(UnicodeScalar(UInt8(65 + r))) + s; n = (n - 1) / 26 }
+        return s
+    }
+}

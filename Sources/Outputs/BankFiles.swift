@@ -1,0 +1,266 @@
+import Foundation
+import CSVReader
+import PayrollCore
+import PayrollRules
+import Pipeline
+
+/// A bank file that cannot be written as asked; the message says why.
+public struct BankFileError: Error, CustomStringConvertible, Sendable {
+    public let message: String
+    public var description: String { message }
+}
+
+/// Batch-salary files, one per paying account, and their pain.001 twins.
+public enum BankFiles {
+    public struct Payment: Sendable {
+        public var employeeIndex: Int
+        public var amount: Money
+    }
+
+    public struct Written: Sendable {
+        public var account: String
+        public var files: [String]      // relative paths
+        public var count: Int
+        public var total: Money
+    }
+
+    /// Splits the employees with net pay above zero between the paying accounts.
+    /// Refuses when an employee is paid by no account or the files' total would
+    /// differ from the register's net pay total.
+    public static func assign(batch: Batch, run: PayrollRun, settings: PaymentSettings) throws -> [(PayingAccount, [Payment])] {
+        var byAccount: [String: [Payment]] = [:]
+        var registerTotal = Money.zero
+        for (i, e) in batch.employees.enumerated() {
+            guard let r = run.pay[i] else { continue }
+            registerTotal += r.net
+            guard r.net > .zero else { continue }
+            guard let a = settings.account(for: e.bankCode) else {
+                throw BankFileError(message: "employee \(e.id) banks with \(e.bankCode), which no paying account in the pipeline pays; add it to an account's `pays` or add a \"*\" account")
+            }
+            byAccount[a.id, default: []].append(Payment(employeeIndex: i, amount: r.net))
+        }
+        let out = settings.accounts.compactMap { a in byAccount[a.id].map { (a, $0) } }
+        let filesTotal = out.flatMap(\.1).reduce(Money.zero) { $0 + $1.amount }
+        guard filesTotal == registerTotal else {
+            throw BankFileError(message: "the bank files would total \(filesTotal.fen) fen but the register's net pay totals \(registerTotal.fen) fen; nothing was written")
+        }
+        return out
+    }
+
+    public static func write(batch: Batch, run: PayrollRun, settings: PaymentSettings, company: String,
+                             folder: (String) throws -> String) throws -> [Written] {
+        var written: [Written] = []
+        for (account, payments) in try assign(batch: batch, run: run, settings: settings) {
+            let rel = "bank/\(account.id).\(account.template.extension_)"
+            let bytes = try render(template: account.template, account: account, payments: payments, batch: batch, run: run,
+                                   settings: settings, company: company)
+            try write(bytes, to: try folder(rel))
+            var files = [rel]
+            if settings.pain001 {
+                let xrel = "bank/\(account.id).pain001.xml"
+                try write(Array(pain001(account: account, payments: payments, batch: batch, settings: settings, company: company).utf8),
+                          to: try folder(xrel))
+                files.append(xrel)
+            }
+            written.append(Written(account: account.id, files: files, count: payments.count,
+                                   total: payments.reduce(Money.zero) { $0 + $1.amount }))
+        }
+        return written
+    }
+
+    static func write(_ bytes: [UInt8], to path: String) throws {
+        do { try Data(bytes).write(to: URL(fileURLWithPath: path)) } catch {
+            throw OutputError("cannot write \(path): \(error.localizedDescription)")
+        }
+    }
+
+    // MARK: templates
+
+    /// Renders a template. Count and totals come from the detail lines as written.
+    public static func render(template t: BankTemplate, account: PayingAccount, payments: [Payment], batch: Batch, run: PayrollRun,
+                              settings: PaymentSettings, company: String) throws -> [UInt8] {
+        let total = payments.reduce(Money.zero) { $0 + $1.amount }
+        let date = settings.executionDate(for: batch.period)
+        func common(_ name: String) -> String? {
+            switch name {
+            case "count": return String(payments.count)
+            case "total": return total.description
+            case "total_cents": return String(total.fen)
+            case "company": return company
+            case "debtor_account": return account.account
+            case "period": return batch.period.description
+            case "date": return date.description
+            case "date_compact": return date.description.replacingOccurrences(of: "-", with: "")
+            case "purpose": return settings.purpose
+            default: return nil
+            }
+        }
+        var out: [UInt8] = []
+        func emit(_ fields: [BankField], value: (String) -> String?, who: String) throws {
+            var line: [UInt8] = []
+            for (k, f) in fields.enumerated() {
+                var text: String
+                switch f.source {
+                case .text(let s): text = s
+                case .value(let v): text = value(v) ?? common(v) ?? ""
+                }
+                if t.kind == .fixed {
+                    line += try fixedField(text, field: f, encoding: t.encoding, who: who)
+                } else {
+                    if k > 0 { line += try encode(t.separator, t.encoding, who: who) }
+                    line += try encode(delimited(text, separator: t.separator, quoting: t.quoting), t.encoding, who: who)
+                }
+            }
+            out += line
+            out += Array(t.lineEnding.utf8)
+        }
+        for h in t.header { try emit(h, value: { _ in nil }, who: "the header") }
+        for (n, p) in payments.enumerated() {
+            let e = batch.employees[p.employeeIndex]
+            try emit(t.columns, value: { v in
+                switch v {
+                case "seq": return String(n + 1)
+                case "account": return e.bankAccount
+                case "name": return e.name
+                case "amount": return p.amount.description
+                case "amount_cents": return String(p.amount.fen)
+                case "employee_id": return e.id
+                case "bank_code": return e.bankCode
+                case "id_number": return e.idNumber
+                default: return nil
+                }
+            }, who: "employee \(e.id)")
+        }
+        for tr in t.trailer { try emit(tr, value: { _ in nil }, who: "the trailer") }
+        return out
+    }
+
+    /// A delimited value that cannot break its record: quoted (RFC 4180), or,
+    /// where the bank's format has no quoting, with separators, quotes and
+    /// line breaks replaced by their full-width forms.
+    static func delimited(_ s: String, separator: String, quoting: BankTemplate.Quoting) -> String {
+        switch quoting {
+        case .rfc4180:
+            if s.contains(separator) || s.contains("\"") || s.contains("\n") || s.contains("\r") {
+                return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            }
+            return s
+        case .none:
+            var r = s.replacingOccurrences(of: "\r\n", with: " ").replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " ")
+            let fullWidth: [String: String] = [",": "，", "|": "｜", "\t": " ", ";": "；", "\"": "＂"]
+            for (a, b) in fullWidth where separator.contains(a) || a == "\"" || a == "\t" { r = r.replacingOccurrences(of: a, with: b) }
+            return r
+        }
+    }
+
+    static func encode(_ s: String, _ encoding: String, who: String) throws -> [UInt8] {
+        if encoding == "utf-8" { return Array(s.utf8) }
+        guard let b = encodeGB18030(s) else {
+            throw BankFileError(message: "\(who): a character cannot be written in GB18030")
+        }
+        return b
+    }
+
+    /// A fixed-width field: padded or cut to `width` bytes of the encoding,
+    /// never in the middle of a character; a number that does not fit is an error.
+    static func fixedField(_ text: String, field f: BankField, encoding: String, who: String) throws -> [UInt8] {
+        let width = f.width!
+        var clean = text.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ")
+        var bytes = try encode(clean, encoding, who: who)
+        if bytes.count > width {
+            if case .value(let v) = f.source, ["amount", "amount_cents", "total", "total_cents", "count", "seq", "account"].contains(v) {
+                throw BankFileError(message: "\(who): \(v) needs \(bytes.count) positions but the layout gives \(width)")
+            }
+            while bytes.count > width, !clean.isEmpty {
+                clean.removeLast()
+                bytes = try encode(clean, encoding, who: who)
+            }
+        }
+        let pad = try encode(String(f.pad), encoding, who: who)
+        let fill = [UInt8](repeating: pad.first ?? 0x20, count: width - bytes.count)
+        return f.align == .right ? fill + bytes : bytes + fill
+    }
+
+    // MARK: ISO 20022
+
+    static func xml(_ s: String) -> String {
+        var r = ""
+        for ch in s.unicodeScalars {
+            switch ch {
+            case "&": r += "&amp;"
+            case "<": r += "&lt;"
+            case ">": r += "&gt;"
+            case "\"": r += "&quot;"
+            case "'": r += "&apos;"
+            case "\n", "\r", "\t": r += " "
+            default:
+                if ch.value < 0x20 { continue }
+                r.unicodeScalars.append(ch)
+            }
+        }
+        return r
+    }
+
+    static func limit(_ s: String, _ n: Int) -> String { s.count <= n ? s : String(s.prefix(n)) }
+
+    /// pain.001.001.09 for one paying account: one payment information block
+    /// with category purpose SALA, batch booking, and one transaction per
+    /// employee whose end-to-end ID is the period and employee ID.
+    public static func pain001(account: PayingAccount, payments: [Payment], batch: Batch, settings: PaymentSettings,
+                               company: String) -> String {
+        let total = payments.reduce(Money.zero) { $0 + $1.amount }
+        let date = settings.executionDate(for: batch.period)
+        let msgID = limit("PAYROLL-\(batch.period)-\(account.id)", 35)
+        var x = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.001.001.09" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+          <CstmrCdtTrfInitn>
+            <GrpHdr>
+              <MsgId>\(xml(msgID))</MsgId>
+              <CreDtTm>\(batch.period.lastDay)T18:00:00</CreDtTm>
+              <NbOfTxs>\(payments.count)</NbOfTxs>
+              <CtrlSum>\(total.description)</CtrlSum>
+              <InitgPty><Nm>\(xml(limit(company, 140)))</Nm></InitgPty>
+            </GrpHdr>
+            <PmtInf>
+              <PmtInfId>\(xml(limit("\(msgID)-1", 35)))</PmtInfId>
+              <PmtMtd>TRF</PmtMtd>
+              <BtchBookg>true</BtchBookg>
+              <NbOfTxs>\(payments.count)</NbOfTxs>
+              <CtrlSum>\(total.description)</CtrlSum>
+              <PmtTpInf><CtgyPurp><Cd>SALA</Cd></CtgyPurp></PmtTpInf>
+              <ReqdExctnDt><Dt>\(date)</Dt></ReqdExctnDt>
+              <Dbtr><Nm>\(xml(limit(account.name, 140)))</Nm></Dbtr>
+              <DbtrAcct><Id><Othr><Id>\(xml(account.account))</Id></Othr></Id><Ccy>CNY</Ccy></DbtrAcct>
+
+        """
+        if let bic = account.bic {
+            x += "      <DbtrAgt><FinInstnId><BICFI>\(xml(bic))</BICFI></FinInstnId></DbtrAgt>\n"
+        } else {
+            x += "      <DbtrAgt><FinInstnId><Othr><Id>\(xml(account.bankCode))</Id></Othr></FinInstnId></DbtrAgt>\n"
+        }
+        for p in payments {
+            let e = batch.employees[p.employeeIndex]
+            let agent = settings.bankBICs[e.bankCode].map { "<BICFI>\(xml($0))</BICFI>" } ?? "<Othr><Id>\(xml(limit(e.bankCode, 35)))</Id></Othr>"
+            x += """
+                  <CdtTrfTxInf>
+                    <PmtId><EndToEndId>\(xml(limit("\(batch.period)-\(e.id)", 35)))</EndToEndId></PmtId>
+                    <Amt><InstdAmt Ccy="CNY">\(p.amount.description)</InstdAmt></Amt>
+                    <CdtrAgt><FinInstnId>\(agent)</FinInstnId></CdtrAgt>
+                    <Cdtr><Nm>\(xml(limit(e.name, 140)))</Nm></Cdtr>
+                    <CdtrAcct><Id><Othr><Id>\(xml(e.bankAccount))</Id></Othr></Id></CdtrAcct>
+                    <Purp><Cd>SALA</Cd></Purp>
+                    <RmtInf><Ustrd>\(xml(limit("\(settings.purpose) \(batch.period) Salary", 140)))</Ustrd></RmtInf>
+                  </CdtTrfTxInf>
+
+            """
+        }
+        x += """
+            </PmtInf>
+          </CstmrCdtTrfInitn>
+        </Document>
+
+        """
+        return x
+    }
+}

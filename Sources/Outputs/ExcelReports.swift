@@ -1,0 +1,285 @@
+import Foundation
+import CSVReader
+import PayrollCore
+import PayrollRules
+import Performance
+import Pipeline
+import XLSX
+
+/// payroll_register.xlsx, summary.xlsx, tax_withholding.xlsx and payroll_journal.csv.
+public enum ExcelReports {
+    /// Data rows per register sheet: Excel's 1,048,576 rows less the header and a totals row.
+    public static let rowsPerSheet = 1_048_574
+
+    static func isMoneyColumn(_ c: String) -> Bool {
+        !["employee_id", "department", "final_score", "grade", "coefficient", "name", "cost_center", "city", "kpi_score",
+          "mbo_score", "feedback360_score", "bsc_score", "department_rank", "company_rank"].contains(c)
+    }
+
+    /// The register as a workbook: frozen header, autofilter, money formats, a
+    /// totals row (exact sums of the rounded lines), split across sheets past
+    /// Excel's row limit, constant-memory mode above 50,000 employees.
+    public static func writeRegister(batch: Batch, run: PayrollRun, locale: ReportLocale, to path: String,
+                                     rowsPerSheet: Int = rowsPerSheet) throws {
+        let columns = Register.columns(run.rules)
+        let large = batch.employees.count > 50_000
+        let wb = try Workbook(path: path, constantMemory: large, created: batch.period.firstDay)
+        let rows = batch.employees.indices.filter { run.pay[$0] != nil }
+        var totals = [Money](repeating: .zero, count: columns.count)
+        let moneyCols = columns.indices.filter { isMoneyColumn(columns[$0]) }
+        let sheetCount = max(1, (rows.count + rowsPerSheet - 1) / rowsPerSheet)
+        let base = locale == .en ? "Register" : "工资表"
+        for s in 0..<sheetCount {
+            let sheet = try wb.addSheet(sheetCount == 1 ? base : "\(base) \(s + 1)")
+            for (c, name) in columns.enumerated() {
+                try sheet.write(0, c, text: name, style: .header)
+                sheet.columnWidth(c, max(10, min(16, name.count + 2)))
+            }
+            sheet.freezeHeader()
+            let chunk = rows[(s * rowsPerSheet)..<min(rows.count, (s + 1) * rowsPerSheet)]
+            var r = 1
+            for i in chunk {
+                guard let cells = Register.row(i, batch: batch, run: run) else { continue }
+                for (c, v) in cells.enumerated() {
+                    if moneyCols.contains(c), let m = Money.parse(v) {
+                        try sheet.write(r, c, money: m)
+                        totals[c] += m
+                    } else if ["final_score", "coefficient", "kpi_score", "mbo_score", "feedback360_score", "bsc_score"].contains(columns[c]),
+                              let f = Fixed.parse(v) {
+                        try sheet.write(r, c, decimal: f)
+                    } else if ["department_rank", "company_rank"].contains(columns[c]), let n = Int(v) {
+                        try sheet.write(r, c, integer: n)
+                    } else if !v.isEmpty {
+                        try sheet.write(r, c, text: v)
+                    }
+                }
+                r += 1
+            }
+            try sheet.autofilter(lastRow: max(r - 1, 1), lastCol: columns.count - 1)
+            if s == sheetCount - 1 {
+                try sheet.write(r, 0, text: locale == .en ? "Total" : "合计", style: .totalLabel)
+                try sheet.write(r, 1, integer: rows.count, style: .totalLabel)
+                for c in moneyCols { try sheet.write(r, c, money: totals[c], style: .totalMoney) }
+            }
+        }
+        try wb.close()
+    }
+
+    struct Group {
+        var headcount = 0
+        var gross = Money.zero, net = Money.zero, employeeSI = Money.zero, hf = Money.zero, tax = Money.zero
+        var employerSI = Money.zero, employerHF = Money.zero, employerCost = Money.zero, bonus = Money.zero
+        mutating func add(_ r: PayResult) {
+            headcount += 1
+            gross += r.gross; net += r.net; employeeSI += r.employeeSI; hf += r.housingFund.employee
+            tax += r.tax + r.bonusTax; employerSI += r.employerSI; employerHF += r.housingFund.employer
+            employerCost += r.employerCost; bonus += r.annualBonus
+        }
+        var values: [Money] { [gross, bonus, employeeSI, hf, tax, net, employerSI, employerHF, employerCost] }
+    }
+
+    static func groups(_ batch: Batch, _ run: PayrollRun, by key: (Employee) -> String) -> [(String, Group)] {
+        var g: [String: Group] = [:]
+        for (i, e) in batch.employees.enumerated() { if let r = run.pay[i] { g[key(e), default: Group()].add(r) } }
+        return g.sorted { $0.key.codePointPrecedes($1.key) }
+    }
+
+    public static let summaryMoneyColumnsZH = ["应发合计", "年终奖", "个人社保", "个人公积金", "个税", "实发", "单位社保", "单位公积金", "用工成本"]
+    public static let summaryMoneyColumnsEN = ["Gross", "Annual bonus", "Employee SI", "Employee HF", "Tax", "Net pay", "Employer SI", "Employer HF", "Employer cost"]
+
+    /// Totals by department and cost center, charts of cost and grades, rankings and score history.
+    public static func writeSummary(batch: Batch, run: PayrollRun, locale: ReportLocale, history: [(department: String, period: String, average: Fixed)],
+                                    to path: String) throws {
+        let en = locale == .en
+        let wb = try Workbook(path: path, created: batch.period.firstDay)
+        let moneyHeads = en ? summaryMoneyColumnsEN : summaryMoneyColumnsZH
+        func totalsSheet(_ name: String, _ keyTitle: String, _ rows: [(String, Group)]) throws -> (Sheet, Int) {
+            let sheet = try wb.addSheet(name)
+            let heads = [keyTitle, en ? "Headcount" : "人数"] + moneyHeads
+            for (c, h) in heads.enumerated() { try sheet.write(0, c, text: h, style: .header); sheet.columnWidth(c, 14) }
+            var total = Group()
+            for (r, (k, g)) in rows.enumerated() {
+                try sheet.write(r + 1, 0, text: k)
+                try sheet.write(r + 1, 1, integer: g.headcount)
+                for (c, v) in g.values.enumerated() { try sheet.write(r + 1, c + 2, money: v) }
+                total.headcount += g.headcount
+                for (c, v) in g.values.enumerated() {
+                    switch c {
+                    case 0: total.gross += v
+                    case 1: total.bonus += v
+                    case 2: total.employeeSI += v
+                    case 3: total.hf += v
+                    case 4: total.tax += v
+                    case 5: total.net += v
+                    case 6: total.employerSI += v
+                    case 7: total.employerHF += v
+                    default: total.employerCost += v
+                    }
+                }
+            }
+            let tr = rows.count + 1
+            try sheet.write(tr, 0, text: en ? "Total" : "合计", style: .totalLabel)
+            try sheet.write(tr, 1, integer: total.headcount, style: .totalLabel)
+            for (c, v) in total.values.enumerated() { try sheet.write(tr, c + 2, money: v, style: .totalMoney) }
+            sheet.freezeHeader()
+            return (sheet, rows.count)
+        }
+        let deptName = en ? "By department" : "部门汇总"
+        let depts = groups(batch, run) { $0.department }
+        let (deptSheet, nd) = try totalsSheet(deptName, en ? "Department" : "部门", depts)
+        if nd > 0 {
+            let chart = try wb.addChart(.column, title: en ? "Employer cost by department" : "各部门用工成本")
+            chart.addSeries(name: moneyHeads[8], sheet: deptName, categoriesCol: 0, valuesCol: 10, firstRow: 1, lastRow: nd)
+            try deptSheet.insert(chart: chart, row: nd + 4, col: 0)
+        }
+        _ = try totalsSheet(en ? "By cost center" : "成本中心汇总", en ? "Cost center" : "成本中心", groups(batch, run) { $0.costCenter })
+
+        // Grade distribution.
+        let gradeName = en ? "Grades" : "绩效等级分布"
+        let gs = try wb.addSheet(gradeName)
+        try gs.write(0, 0, text: en ? "Grade" : "等级", style: .header)
+        try gs.write(0, 1, text: en ? "Employees" : "人数", style: .header)
+        var counts: [String: Int] = [:]
+        for p in run.performance where p.final != nil { counts[p.grade, default: 0] += 1 }
+        let grades = PerformanceConfig.standard.grades.map(\.grade)
+        let order = grades + counts.keys.filter { !grades.contains($0) }.sorted()
+        for (r, g) in order.enumerated() {
+            try gs.write(r + 1, 0, text: g)
+            try gs.write(r + 1, 1, integer: counts[g] ?? 0)
+        }
+        let gc = try wb.addChart(.column, title: en ? "Grade distribution" : "绩效等级分布")
+        gc.addSeries(name: en ? "Employees" : "人数", sheet: gradeName, categoriesCol: 0, valuesCol: 1, firstRow: 1, lastRow: order.count)
+        try gs.insert(chart: gc, row: 1, col: 3)
+
+        // Rankings (the complete list is in performance.csv).
+        let rs = try wb.addSheet(en ? "Rankings" : "绩效排名")
+        let rh = en ? ["Rank", "Employee ID", "Name", "Department", "Final score", "Grade", "Department rank"]
+                    : ["公司排名", "工号", "姓名", "部门", "综合得分", "等级", "部门排名"]
+        for (c, h) in rh.enumerated() { try rs.write(0, c, text: h, style: .header); rs.columnWidth(c, 12) }
+        let ranked = run.performance.indices.filter { run.performance[$0].final != nil }
+            .sorted { run.performance[$0].companyRank < run.performance[$1].companyRank }.prefix(10_000)
+        for (r, i) in ranked.enumerated() {
+            let p = run.performance[i], e = batch.employees[i]
+            try rs.write(r + 1, 0, integer: p.companyRank)
+            try rs.write(r + 1, 1, text: e.id)
+            try rs.write(r + 1, 2, text: e.name)
+            try rs.write(r + 1, 3, text: e.department)
+            try rs.write(r + 1, 4, decimal: p.final!.fixed)
+            try rs.write(r + 1, 5, text: p.grade)
+            try rs.write(r + 1, 6, integer: p.departmentRank)
+        }
+        rs.freezeHeader()
+
+        // Department average score by period, with a line chart when there is more than one period.
+        let periods = Array(Set(history.map(\.period))).sorted()
+        if !history.isEmpty {
+            let hn = en ? "Score history" : "历史得分"
+            let hs = try wb.addSheet(hn)
+            let deptsH = Array(Set(history.map(\.department))).sorted { $0.codePointPrecedes($1) }
+            try hs.write(0, 0, text: en ? "Period" : "期间", style: .header)
+            for (c, d) in deptsH.enumerated() { try hs.write(0, c + 1, text: d, style: .header) }
+            for (r, p) in periods.enumerated() {
+                try hs.write(r + 1, 0, text: p)
+                for (c, d) in deptsH.enumerated() {
+                    if let h = history.first(where: { $0.period == p && $0.department == d }) { try hs.write(r + 1, c + 1, decimal: h.average) }
+                }
+            }
+            if periods.count > 1 {
+                let lc = try wb.addChart(.line, title: en ? "Average score by department" : "各部门平均得分")
+                for (c, d) in deptsH.enumerated() {
+                    lc.addSeries(name: d, sheet: hn, categoriesCol: 0, valuesCol: c + 1, firstRow: 1, lastRow: periods.count)
+                }
+                try hs.insert(chart: lc, row: periods.count + 3, col: 0)
+            }
+        }
+        try wb.close()
+    }
+
+    /// The withholding client's import layout for 正常工资薪金所得 (29 columns,
+    /// cn-payroll-rules.md s.6) and, when any is paid, the annual-bonus layout.
+    /// Income and social-insurance columns are this period's; the special
+    /// additional deductions are year-to-date, in the 其他 column because the
+    /// input gives only their monthly total, not the split by item.
+    public static let wageColumns = ["工号", "*姓名", "*证件类型", "*证件号码", "本期收入", "本期免税收入", "基本养老保险费", "基本医疗保险费",
+                                     "失业保险费", "住房公积金", "累计子女教育", "累计继续教育", "累计住房贷款利息", "累计住房租金",
+                                     "累计赡养老人", "累计3岁以下婴幼儿照护", "累计个人养老金", "企业(职业)年金", "商业健康保险",
+                                     "税延养老保险", "公务交通费用", "通讯费用", "律师办案费用", "西藏附加减除费用", "其他",
+                                     "准予扣除的捐赠额", "减免税额", "协定减免", "备注"]
+    public static let bonusColumns = ["工号", "*姓名", "*证件类型", "*证件号码", "*全年一次性奖金额", "免税收入", "其他", "准予扣除的捐赠额",
+                                      "减免税额", "备注"]
+
+    public static func writeTax(batch: Batch, run: PayrollRun, to path: String) throws {
+        let wb = try Workbook(path: path, created: batch.period.firstDay)
+        let ws = try wb.addSheet("正常工资薪金所得")
+        for (c, h) in wageColumns.enumerated() { try ws.write(0, c, text: h, style: .header); ws.columnWidth(c, 12) }
+        var r = 1
+        var bonusRows: [(Employee, PayResult)] = []
+        for (i, e) in batch.employees.enumerated() {
+            guard let p = run.pay[i] else { continue }
+            try ws.write(r, 0, text: e.id)
+            try ws.write(r, 1, text: e.name)
+            try ws.write(r, 2, text: "居民身份证")
+            try ws.write(r, 3, text: e.idNumber)
+            try ws.write(r, 4, money: p.gross)
+            try ws.write(r, 5, money: .zero)
+            try ws.write(r, 6, money: p.line(.pension).employee)
+            try ws.write(r, 7, money: p.line(.medical).employee)
+            try ws.write(r, 8, money: p.line(.unemployment).employee)
+            try ws.write(r, 9, money: p.housingFund.employee)
+            try ws.write(r, 24, money: p.ytd.additional)
+            try ws.write(r, 28, text: "累计专项附加扣除合计（未分项）")
+            if p.annualBonus > .zero { bonusRows.append((e, p)) }
+            r += 1
+        }
+        ws.freezeHeader()
+        if !bonusRows.isEmpty {
+            let bs = try wb.addSheet("全年一次性奖金收入")
+            for (c, h) in bonusColumns.enumerated() { try bs.write(0, c, text: h, style: .header); bs.columnWidth(c, 14) }
+            for (k, (e, p)) in bonusRows.enumerated() {
+                try bs.write(k + 1, 0, text: e.id)
+                try bs.write(k + 1, 1, text: e.name)
+                try bs.write(k + 1, 2, text: "居民身份证")
+                try bs.write(k + 1, 3, text: e.idNumber)
+                try bs.write(k + 1, 4, money: p.annualBonus)
+            }
+            bs.freezeHeader()
+        }
+        try wb.close()
+    }
+
+    /// Accounting entries by cost center; debits equal credits in every cost center.
+    ///   Dr 6602 wages expense (gross + annual bonus), Dr employer SI, Dr employer HF
+    ///   Cr 2211 net pay payable, SI payable (employee + employer), HF payable (both sides), 2221 IIT payable.
+    public static func writeJournal(batch: Batch, run: PayrollRun, to path: String) throws {
+        let w = try CSVStreamWriter(path: path)
+        try w.row(["period", "cost_center", "account", "account_name", "debit", "credit"])
+        for (cc, _) in groups(batch, run, by: { $0.costCenter }) {
+            var wages = Money.zero, erSI = Money.zero, erHF = Money.zero, net = Money.zero, si = Money.zero, hf = Money.zero, tax = Money.zero
+            for (i, e) in batch.employees.enumerated() where e.costCenter == cc {
+                guard let r = run.pay[i] else { continue }
+                wages += r.gross + r.annualBonus
+                erSI += r.employerSI
+                erHF += r.housingFund.employer
+                net += r.net
+                si += r.employeeSI + r.employerSI
+                hf += r.housingFund.employee + r.housingFund.employer
+                tax += r.tax + r.bonusTax
+            }
+            let p = batch.period.description
+            let entries: [(String, String, Money, Money)] = [
+                ("6602.01", "管理费用-工资薪金 Wages expense", wages, .zero),
+                ("6602.02", "管理费用-单位社会保险 Employer social insurance", erSI, .zero),
+                ("6602.03", "管理费用-单位住房公积金 Employer housing fund", erHF, .zero),
+                ("2211.01", "应付职工薪酬-实发工资 Net pay payable", .zero, net),
+                ("2211.02", "应付职工薪酬-社会保险 Social insurance payable", .zero, si),
+                ("2211.03", "应付职工薪酬-住房公积金 Housing fund payable", .zero, hf),
+                ("2221.01", "应交税费-个人所得税 IIT payable", .zero, tax),
+            ]
+            for (k, (acct, name, dr, cr)) in entries.enumerated() {
+                let debitSide = k < 3
+                try w.row([p, cc, acct, name, debitSide ? dr.description : "", debitSide ? "" : cr.description])
+            }
+        }
+        try w.close()
+    }
+}

@@ -1,0 +1,194 @@
+import Foundation
+import PayrollCore
+import PayrollRules
+import Performance
+import Pipeline
+import PDF
+import Crypto
+
+/// One PDF payslip per employee, `payslips/<employee_id>.pdf`.
+public enum Payslips {
+    /// Labels in the pipeline's locale.
+    struct Labels {
+        let locale: ReportLocale
+        func t(_ zh: String, _ en: String) -> String {
+            switch locale {
+            case .zh: return zh
+            case .en: return en
+            case .both: return "\(zh) \(en)"
+            }
+        }
+    }
+
+    /// Draws one payslip. Amounts are the register's; every figure is exact.
+    public static func write(index i: Int, batch: Batch, run: PayrollRun, company: String, locale: ReportLocale, to path: String) throws {
+        guard let r = run.pay[i] else { return }
+        let e = batch.employees[i], p = run.performance[i], a = batch.attendance[i]
+        let L = Labels(locale: locale)
+        let doc = try PDFDocument(path: path, title: L.t("工资条", "Payslip") + " \(batch.period) \(e.id)", author: company,
+                                  created: batch.period.firstDay)
+        let left = 48.0, right = 547.0, mid = 300.0
+        var y = 44.0
+        doc.fill(x: 0, y: 0, width: 595.28, height: 8, gray: 0.25)
+        doc.text(company, x: left, y: y, size: 15, bold: true)
+        doc.text(L.t("工资条", "Payslip") + "  \(batch.period)", x: right, y: y + 2, size: 12, bold: true, align: .right)
+        y += 30
+        doc.line(x1: left, y1: y, x2: right, y2: y, width: 1)
+        y += 8
+        let info: [(String, String)] = [
+            (L.t("工号", "Employee ID"), e.id), (L.t("姓名", "Name"), e.name),
+            (L.t("部门", "Department"), e.department), (L.t("岗位", "Position"), e.position),
+        ]
+        for (k, (label, value)) in info.enumerated() {
+            let x = k % 2 == 0 ? left : mid
+            doc.text(label, x: x, y: y, size: 9, gray: 0.35)
+            doc.text(value, x: x + 90, y: y, size: 10)
+            if k % 2 == 1 { y += 16 }
+        }
+        y += 10
+
+        func section(_ title: String) {
+            doc.fill(x: left, y: y, width: right - left, height: 18, gray: 0.92)
+            doc.text(title, x: left + 6, y: y + 3, size: 10, bold: true)
+            y += 24
+        }
+        func row(_ label: String, _ value: String, bold: Bool = false, x0: Double = left, x1: Double = right) {
+            doc.text(label, x: x0 + 6, y: y, size: 10, bold: bold)
+            doc.text(value, x: x1 - 6, y: y, size: 10, bold: bold, align: .right)
+            y += 15
+        }
+
+        // Earnings and deductions that make up gross.
+        section(L.t("应发项目", "Earnings and deductions"))
+        for (k, c) in run.rules.components.enumerated() where c.spec.inGross {
+            row(L.t(c.spec.labelZH, c.spec.labelEN), r.lines[k].description)
+        }
+        doc.line(x1: left, y1: y, x2: right, y2: y, width: 0.5, gray: 0.6)
+        y += 4
+        row(L.t("应发合计", "Gross pay"), r.gross.description, bold: true)
+        y += 6
+
+        section(L.t("代扣项目", "Withheld"))
+        row(L.t("养老保险（个人）", "Pension insurance"), r.line(.pension).employee.description)
+        row(L.t("医疗保险（个人）", "Medical insurance"), r.line(.medical).employee.description)
+        row(L.t("失业保险（个人）", "Unemployment insurance"), r.line(.unemployment).employee.description)
+        row(L.t("住房公积金（个人）", "Housing fund"), r.housingFund.employee.description)
+        row(L.t("个人所得税", "Income tax"), r.tax.description)
+        if r.annualBonus > .zero {
+            row(L.t("全年一次性奖金", "Annual one-time bonus"), r.annualBonus.description)
+            row(L.t("年终奖个人所得税", "Tax on annual bonus"), r.bonusTax.description)
+        }
+        y += 4
+        doc.fill(x: left, y: y, width: right - left, height: 26, gray: 0.25)
+        doc.text(L.t("实发工资", "Net pay"), x: left + 8, y: y + 5, size: 13, bold: true, gray: 1)
+        doc.text("¥ " + grouped(r.net), x: right - 8, y: y + 5, size: 13, bold: true, align: .right, gray: 1)
+        y += 40
+
+        // Two columns: attendance | performance, then year to date | employer.
+        let top = y
+        section(L.t("考勤", "Attendance"))
+        y = top + 24
+        let days: [(String, String, AttendanceStatus)] = [("出勤", "Present", .present), ("年假", "Annual leave", .annualLeave),
+            ("调休", "Comp. leave", .compLeave), ("出差", "Business trip", .businessTrip), ("事假", "Personal leave", .personalLeave),
+            ("病假", "Sick leave", .sickLeave), ("旷工", "Absent", .absent)]
+        for (zh, en, st) in days where a.days(st) > 0 || st == .present {
+            row(L.t(zh, en), "\(a.days(st)) " + L.t("天", "d"), x1: mid - 10)
+        }
+        for k in OvertimeKind.allCases where a.overtime(k) > .zero {
+            let name = [("工作日加班", "Overtime, workday"), ("休息日加班", "Overtime, rest day"), ("节假日加班", "Overtime, holiday")][k.rawValue]
+            row(L.t(name.0, name.1), a.overtime(k).description + " " + L.t("小时", "h"), x1: mid - 10)
+        }
+        let leftEnd = y
+        y = top
+        doc.fill(x: mid + 10, y: y, width: right - mid - 10, height: 18, gray: 0.92)
+        doc.text(L.t("绩效", "Performance"), x: mid + 16, y: y + 3, size: 10, bold: true)
+        y += 24
+        row(L.t("综合得分", "Final score"), p.final.map { $0.formatted(places: 2) } ?? "", x0: mid + 10)
+        row(L.t("等级", "Grade"), p.grade, x0: mid + 10)
+        row(L.t("绩效系数", "Coefficient"), p.coefficient.formatted(places: 2), x0: mid + 10)
+        row(L.t("部门排名", "Department rank"), "\(p.departmentRank)", x0: mid + 10)
+        y = max(y, leftEnd) + 8
+
+        section(L.t("本年累计（个税）", "Year to date (income tax)"))
+        let ytd: [(String, String, Money)] = [
+            ("累计收入", "Income", r.ytd.income), ("累计减除费用", "Basic deduction", r.basicDeduction),
+            ("累计专项扣除", "Social insurance and housing fund", r.ytd.special),
+            ("累计专项附加扣除", "Special additional deductions", r.ytd.additional),
+            ("累计应纳税所得额", "Taxable income", r.ytd.taxable), ("累计已扣缴税额", "Tax withheld", r.ytd.withheld),
+        ]
+        for (k, (zh, en, m)) in ytd.enumerated() {
+            let x0 = k % 2 == 0 ? left : mid + 10, x1 = k % 2 == 0 ? mid - 10 : right
+            doc.text(L.t(zh, en), x: x0 + 6, y: y, size: 9)
+            doc.text(m.description, x: x1 - 6, y: y, size: 9, align: .right)
+            if k % 2 == 1 { y += 14 }
+        }
+        y += 8
+        section(L.t("单位缴纳（不从工资中扣除）", "Paid by the employer (not deducted)"))
+        row(L.t("社会保险（单位）", "Social insurance"), r.employerSI.description)
+        row(L.t("住房公积金（单位）", "Housing fund"), r.housingFund.employer.description)
+        y += 16
+        doc.line(x1: left, y1: y, x2: right, y2: y, width: 0.5, gray: 0.6)
+        doc.text(L.t("本工资条由薪酬系统生成，金额单位：人民币元。如有疑问请在发薪后 7 日内联系人力资源部。内容保密，请勿转发。",
+                     "Generated by the payroll system; amounts in CNY. Questions within 7 days of payment to HR. Confidential."),
+                 x: left, y: y + 6, size: 8, width: right - left, gray: 0.4)
+        try doc.close()
+    }
+
+    /// Writes every paid employee's payslip, in parallel; returns the file names in employee order.
+    public static func writeAll(batch: Batch, run: PayrollRun, company: String, locale: ReportLocale, password: PayslipPassword,
+                                ownerSecret: String, folder: String, threads: Int) throws -> [String] {
+        let results: [Result<String?, Error>] = Executor(threads: threads).map(count: batch.employees.count, minShard: 64) { range in
+            range.map { i in
+                Result {
+                    guard run.pay[i] != nil else { return nil }
+                    let e = batch.employees[i]
+                    let name = "\(e.id).pdf"
+                    let path = (folder as NSString).appendingPathComponent(name)
+                    if let pw = Payslips.password(rule: password, employee: e) {
+                        let plain = path + ".plain"
+                        try write(index: i, batch: batch, run: run, company: company, locale: locale, to: plain)
+                        try PDFEncryption.encryptAES256(input: plain, output: path, userPassword: pw,
+                                                        ownerPassword: ownerPassword(secret: ownerSecret, employee: e, period: batch.period))
+                        try FileManager.default.removeItem(atPath: plain)
+                    } else {
+                        try write(index: i, batch: batch, run: run, company: company, locale: locale, to: path)
+                    }
+                    return name
+                }
+            }
+        }
+        var names: [String] = []
+        for r in results { if let n = try r.get() { names.append(n) } }
+        return names
+    }
+
+    /// 12345.6 → "12,345.60" (display only; the register keeps plain figures).
+    static func grouped(_ m: Money) -> String {
+        let s = m.description
+        let neg = s.hasPrefix("-")
+        let body = neg ? String(s.dropFirst()) : s
+        let parts = body.split(separator: ".")
+        var whole = String(parts[0])
+        var out = ""
+        while whole.count > 3 {
+            out = "," + whole.suffix(3) + out
+            whole = String(whole.dropLast(3))
+        }
+        return (neg ? "-" : "") + whole + out + "." + parts[1]
+    }
+
+    /// The password of an employee's payslip under `rule`.
+    public static func password(rule: PayslipPassword, employee e: Employee) -> String? {
+        switch rule {
+        case .none: return nil
+        case .idLast6: return e.idNumber.count >= 6 ? String(e.idNumber.suffix(6)) : nil
+        case .employeeID: return e.id
+        }
+    }
+
+    /// The owner (permissions) password: derived from a pipeline secret so that it is not guessable from the payslip.
+    static func ownerPassword(secret: String, employee e: Employee, period: Period) -> String {
+        let digest = SHA256.hash(data: Data("\(secret)|\(e.id)|\(period)".utf8))
+        return digest.prefix(16).map { String(format: "%02x", $0) }.joined()
+    }
+}

@@ -1,0 +1,176 @@
+import Foundation
+import PayrollCore
+import PayrollRules
+
+/// One field of a bank file line: a value of the record or fixed text, and,
+/// in fixed-width layouts, its width in bytes of the file's encoding.
+public struct BankField: Sendable {
+    public enum Source: Sendable, Equatable {
+        case text(String)
+        /// seq, account, name, amount, amount_cents, employee_id, bank_code, id_number, purpose,
+        /// period, count, total, total_cents, company, debtor_account, date, date_compact
+        case value(String)
+    }
+    public var source: Source
+    public var width: Int?
+    public var align: TextAlign
+    /// Padding character for fixed widths (space by default; "0" for zero-filled numbers).
+    public var pad: Character
+    public enum TextAlign: String, Sendable { case left, right }
+}
+
+/// A bank's batch-salary (代发工资) file layout, read from `pipelines/banks/*.yaml`.
+public struct BankTemplate: Sendable {
+    public enum Kind: String, Sendable { case delimited, fixed }
+    public enum Quoting: String, Sendable { case none, rfc4180 }
+    public var name: String
+    public var source: String
+    public var path: String
+    public var encoding: String           // "gb18030" or "utf-8"
+    public var lineEnding: String         // "\r\n" or "\n"
+    public var kind: Kind
+    public var separator: String
+    public var quoting: Quoting
+    public var extension_: String
+    public var header: [[BankField]]
+    public var columns: [BankField]
+    public var trailer: [[BankField]]
+
+    static let values: Set<String> = ["seq", "account", "name", "amount", "amount_cents", "employee_id", "bank_code", "id_number",
+                                      "purpose", "period", "count", "total", "total_cents", "company", "debtor_account", "date",
+                                      "date_compact"]
+
+    public static func load(path: String) throws -> BankTemplate {
+        let root = try YNode.load(path: path)
+        var t = BankTemplate(name: "", source: "", path: path, encoding: "gb18030", lineEnding: "\r\n", kind: .delimited,
+                             separator: ",", quoting: .none, extension_: "txt", header: [], columns: [], trailer: [])
+        func fields(_ n: YNode) throws -> [BankField] {
+            try n.sequence().map { f in
+                var field = BankField(source: .text(""), width: nil, align: .left, pad: " ")
+                for (k, v) in try f.mapping(allowed: ["value", "text", "width", "align", "pad"]) {
+                    switch k {
+                    case "value":
+                        let name = try v.string()
+                        guard values.contains(name) else { throw v.error("unknown value; expected one of \(values.sorted().joined(separator: ", "))") }
+                        field.source = .value(name)
+                    case "text": field.source = .text(try v.string())
+                    case "width": field.width = try v.int()
+                    case "align":
+                        guard let a = BankField.TextAlign(rawValue: try v.string()) else { throw v.error("expected left or right") }
+                        field.align = a
+                    default:
+                        let p = try v.string()
+                        guard p.count == 1 else { throw v.error("pad is one character") }
+                        field.pad = p.first!
+                    }
+                }
+                return field
+            }
+        }
+        for (k, v) in try root.mapping(allowed: ["name", "source", "encoding", "line_ending", "kind", "separator", "quoting",
+                                                 "extension", "header", "columns", "trailer"],
+                                       required: ["name", "source", "encoding", "kind", "columns"]) {
+            switch k {
+            case "name": t.name = try v.string()
+            case "source": t.source = try v.string()
+            case "encoding":
+                let e = try v.string().lowercased()
+                guard ["gb18030", "utf-8"].contains(e) else { throw v.error("expected gb18030 or utf-8") }
+                t.encoding = e
+            case "line_ending":
+                switch try v.string() {
+                case "crlf": t.lineEnding = "\r\n"
+                case "lf": t.lineEnding = "\n"
+                default: throw v.error("expected crlf or lf")
+                }
+            case "kind":
+                guard let kind = Kind(rawValue: try v.string()) else { throw v.error("expected delimited or fixed") }
+                t.kind = kind
+            case "separator": t.separator = try v.string()
+            case "quoting":
+                guard let q = Quoting(rawValue: try v.string()) else { throw v.error("expected none or rfc4180") }
+                t.quoting = q
+            case "extension": t.extension_ = try v.string()
+            case "header": t.header = try v.sequence().map(fields)
+            case "columns": t.columns = try fields(v)
+            default: t.trailer = try v.sequence().map(fields)
+            }
+        }
+        if t.kind == .fixed {
+            for f in t.columns + t.header.flatMap({ $0 }) + t.trailer.flatMap({ $0 }) where f.width == nil {
+                throw root.error("every field of a fixed-width layout needs a width (in bytes)")
+            }
+        }
+        return t
+    }
+}
+
+/// A paying account of the employer and the employees it pays.
+public struct PayingAccount: Sendable {
+    public var id: String
+    public var name: String
+    public var account: String
+    public var bankCode: String
+    public var bic: String?
+    /// Employee bank codes this account pays; "*" pays everyone no other account pays.
+    public var pays: [String]
+    public var template: BankTemplate
+}
+
+/// The pipeline's `payments:` section.
+public struct PaymentSettings: Sendable {
+    public var payDay: Int
+    public var accounts: [PayingAccount]
+    public var pain001: Bool
+    /// BIC per employee bank code, for pain.001's creditor agent.
+    public var bankBICs: [String: String]
+    public var purpose: String
+
+    /// The requested execution date: `pay_day` of the month after the period (clamped to its length).
+    public func executionDate(for period: Period) -> Day {
+        let n = period.next
+        return Day(year: n.year, month: n.month, day: min(payDay, Day.daysIn(year: n.year, month: n.month)))!
+    }
+
+    /// The account that pays an employee with `bankCode`.
+    public func account(for bankCode: String) -> PayingAccount? {
+        accounts.first { $0.pays.contains(bankCode) } ?? accounts.first { $0.pays.contains("*") }
+    }
+
+    static func parse(_ n: YNode, resolve: (String) -> String) throws -> PaymentSettings {
+        var s = PaymentSettings(payDay: 10, accounts: [], pain001: true, bankBICs: [:], purpose: "工资")
+        for (k, v) in try n.mapping(allowed: ["pay_day", "accounts", "pain001", "bank_bics", "purpose"], required: ["accounts"]) {
+            switch k {
+            case "pay_day":
+                let d = try v.int()
+                guard (1...31).contains(d) else { throw v.error("pay_day is a day of the month, 1 to 31") }
+                s.payDay = d
+            case "pain001": s.pain001 = try v.bool()
+            case "purpose": s.purpose = try v.string()
+            case "bank_bics": for (b, bv) in try v.entries() { s.bankBICs[b] = try bv.string() }
+            default:
+                for a in try v.sequence() {
+                    var id = "", name = "", account = "", bank = "", bic: String?, pays: [String] = [], template: BankTemplate?
+                    for (ak, av) in try a.mapping(allowed: ["id", "name", "account", "bank", "bic", "pays", "template"],
+                                                  required: ["id", "name", "account", "bank", "pays", "template"]) {
+                        switch ak {
+                        case "id": id = try av.string()
+                        case "name": name = try av.string()
+                        case "account":
+                            account = try av.string()
+                            guard account.allSatisfy(\.isNumber) else { throw av.error("an account number is digits only (quote it in YAML)") }
+                        case "bank": bank = try av.string()
+                        case "bic": bic = try av.string()
+                        case "pays": pays = try av.stringList()
+                        default: template = try BankTemplate.load(path: resolve(try av.string()))
+                        }
+                    }
+                    guard id.range(of: "^[A-Za-z0-9_-]+$", options: .regularExpression) != nil else { throw a.error("id is letters, digits, - or _") }
+                    s.accounts.append(PayingAccount(id: id, name: name, account: account, bankCode: bank, bic: bic, pays: pays, template: template!))
+                }
+            }
+        }
+        if s.accounts.isEmpty { throw n.error("at least one paying account is needed") }
+        return s
+    }
+}
