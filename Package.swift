@@ -9,6 +9,9 @@ let pangoHeaders = ["/usr/include/pango-1.0", "/usr/include/glib-2.0", "/usr/lib
                     "/usr/lib/aarch64-linux-gnu/glib-2.0/include", "/usr/include/harfbuzz", "/usr/include/freetype2",
                     "/usr/include/cairo", "/usr/include/pixman-1", "/usr/include/libpng16", "/usr/include/fribidi"]
 
+/// Every target that imports PDF (directly or through Outputs) needs the C header folders to load its module.
+let pdfHeaders: [SwiftSetting] = [.unsafeFlags(pangoHeaders.flatMap { ["-Xcc", "-I" + $0] })]
+
 let package = Package(
     name: "payroll-engine",
     platforms: [.macOS(.v15)],
@@ -39,7 +42,7 @@ let package = Package(
         .target(name: "CSVReader", dependencies: ["CLibCSV"], swiftSettings: fast),
         // The only importer of cairo, pango and qpdf: payslip PDFs and their encryption.
         .target(name: "PDF", dependencies: ["CPangoCairo", "CQPDF", "PayrollCore"],
-                swiftSettings: [.unsafeFlags(pangoHeaders.flatMap { ["-Xcc", "-I" + $0] })]),
+                swiftSettings: pdfHeaders),
         // The only importer of CXlsxWriter.
         .target(name: "XLSX", dependencies: ["CXlsxWriter", "PayrollCore"]),
         // Rule packs: dated parameters read from YAML.
@@ -57,18 +60,18 @@ let package = Package(
         .target(name: "Outputs", dependencies: [
             "PayrollCore", "PayrollRules", "Performance", "Pipeline", "XLSX", "PDF", "CSVReader",
             .product(name: "Crypto", package: "swift-crypto"),
-        ]),
+        ], swiftSettings: pdfHeaders),
         .executableTarget(name: "payroll", dependencies: [
             "PayrollCore", "PayrollRules", "Performance", "Pipeline", "Outputs", "CSVReader",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        ], swiftSettings: pdfHeaders),
 
         .testTarget(name: "PayrollCoreTests", dependencies: ["PayrollCore"]),
         .testTarget(name: "CSVReaderTests", dependencies: ["CSVReader"]),
         .testTarget(name: "PayrollRulesTests", dependencies: ["PayrollCore", "PayrollRules", "Performance"]),
         .testTarget(name: "PipelineTests", dependencies: [
-            "PayrollCore", "PayrollRules", "Performance", "Pipeline", "Outputs", "XLSX",
-        ]),
+            "PayrollCore", "PayrollRules", "Performance", "Pipeline", "Outputs", "XLSX", "CSVReader",
+        ], swiftSettings: pdfHeaders),
     ],
     swiftLanguageModes: [.v6]
 )

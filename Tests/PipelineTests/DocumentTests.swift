@@ -1,0 +1,197 @@
+import Foundation
+import XCTest
+import CSVReader
+import PayrollCore
+import PayrollRules
+import Outputs
+import XLSX
+@testable import Pipeline
+
+final class DocumentTests: XCTestCase {
+    nonisolated(unsafe) static var demo: RunOutcome?
+    func demoRun() throws -> RunOutcome {
+        if let d = DocumentTests.demo { return d }
+        let o = try runPeriod("2026-01", input: "demo", root: tempDir())
+        DocumentTests.demo = o
+        return o
+    }
+
+    func money(_ s: String) -> Money { Money.parse(s)! }
+
+    func testWorkbooksAgreeWithTheRegister() throws {
+        let o = try demoRun()
+        let reg = try register(o.folder + "/payroll_register.csv")
+        let netTotal = reg.reduce(Money.zero) { $0 + money($1["net_pay"]!) }
+        let grossTotal = reg.reduce(Money.zero) { $0 + money($1["gross"]!) }
+
+        let x = try XLSXContent.read(o.folder + "/payroll_register.xlsx")
+        XCTAssertEqual(x.sheets.map(\.name), ["工资表"])
+        let rows = x.sheet("工资表")!
+        let header = try String(contentsOfFile: o.folder + "/payroll_register.csv", encoding: .utf8).split(separator: "\n")[0]
+            .split(separator: ",").map(String.init)
+        XCTAssertEqual(rows[0].map(\.value), header)
+        XCTAssertEqual(rows.count, reg.count + 2)                    // header, employees, totals
+        let net = header.firstIndex(of: "net_pay")!, gross = header.firstIndex(of: "gross")!
+        XCTAssertEqual(rows.last![0].value, "合计")
+        XCTAssertEqual(rows.last![net].kind, "n")
+        XCTAssertEqual(money(rows.last![net].value), netTotal)
+        XCTAssertEqual(money(rows.last![gross].value), grossTotal)
+        // Money cells are numbers; IDs are text.
+        XCTAssertEqual(rows[1][gross].kind, "n")
+        XCTAssertEqual(rows[1][0].kind, "s")
+
+        let s = try XLSXContent.read(o.folder + "/summary.xlsx")
+        XCTAssertEqual(s.sheets.map(\.name), ["部门汇总", "成本中心汇总", "绩效等级分布", "绩效排名", "历史得分"])
+        let dept = s.sheet("部门汇总")!
+        XCTAssertEqual(dept[0].map(\.value), ["部门", "人数"] + ExcelReports.summaryMoneyColumnsZH)
+        XCTAssertEqual(money(dept.last![7].value), netTotal)        // 实发 total
+        XCTAssertEqual(Int(dept.last![1].value), reg.count)
+        XCTAssertEqual(money(s.sheet("成本中心汇总")!.last![2].value), grossTotal)
+        XCTAssertEqual(s.sheets.first { $0.name == "部门汇总" }!.charts, 1)
+        XCTAssertEqual(s.sheets.first { $0.name == "绩效等级分布" }!.charts, 1)
+        let grades = s.sheet("绩效等级分布")!.dropFirst().reduce(0) { $0 + Int($1[1].value)! }
+        XCTAssertEqual(grades, reg.count)
+
+        let t = try XLSXContent.read(o.folder + "/tax_withholding.xlsx")
+        XCTAssertEqual(t.sheets.map(\.name), ["正常工资薪金所得", "全年一次性奖金收入"])   // the demo pays two annual bonuses
+        XCTAssertEqual(t.sheet("正常工资薪金所得")![0].map(\.value), ExcelReports.wageColumns)
+        XCTAssertEqual(t.sheet("正常工资薪金所得")![0].count, 29)
+        XCTAssertEqual(t.sheet("全年一次性奖金收入")![0].map(\.value), ExcelReports.bonusColumns)
+        let wageIncome = t.sheet("正常工资薪金所得")!.dropFirst().reduce(Money.zero) { $0 + money($1[4].value) }
+        XCTAssertEqual(wageIncome, grossTotal)
+        XCTAssertEqual(t.sheet("全年一次性奖金收入")!.dropFirst().map { money($0[4].value) }.reduce(Money.zero, +),
+                       reg.reduce(Money.zero) { $0 + money($1["annual_bonus"]!) })
+    }
+
+    func testJournalBalancesPerCostCenter() throws {
+        let o = try demoRun()
+        let j = try register(o.folder + "/payroll_journal.csv")
+        XCTAssertFalse(j.isEmpty)
+        for cc in Set(j.map { $0["cost_center"]! }) {
+            let rows = j.filter { $0["cost_center"] == cc }
+            let dr = rows.reduce(Money.zero) { $0 + (Money.parse($1["debit"]!) ?? .zero) }
+            let cr = rows.reduce(Money.zero) { $0 + (Money.parse($1["credit"]!) ?? .zero) }
+            XCTAssertEqual(dr, cr, cc)
+        }
+        let reg = try register(o.folder + "/payroll_register.csv")
+        let netPayable = j.filter { $0["account"] == "2211.01" }.reduce(Money.zero) { $0 + money($1["credit"]!) }
+        XCTAssertEqual(netPayable, reg.reduce(Money.zero) { $0 + money($1["net_pay"]!) })
+    }
+
+    func testBankFilesTotalTheRegisterAndPain001Validates() throws {
+        let o = try demoRun()
+        let reg = try register(o.folder + "/payroll_register.csv")
+        let netTotal = reg.reduce(Money.zero) { $0 + money($1["net_pay"]!) }
+        // ICBC: delimited GB18030; read back with the engine's own CSV reader (it detects GB18030).
+        var icbc = Money.zero, icbcRows = 0, fieldCounts = Set<Int>()
+        var accounts = Set<String>()
+        let summary = try CSVFileReader(path: o.folder + "/bank/icbc-main.txt").read { r in
+            icbcRows += 1
+            fieldCounts.insert(r.count)
+            icbc += Money.parse(r.string(3))!
+            accounts.insert(r.string(1))
+        }
+        XCTAssertEqual(summary.encoding, .gb18030)
+        XCTAssertEqual(fieldCounts, [5])                    // a name with a comma cannot split a record
+        // CCB: fixed width; header count and total (fen) match the detail lines.
+        let ccbBytes = try Data(contentsOf: URL(fileURLWithPath: o.folder + "/bank/ccb-main.txt"))
+        let lines = ccbBytes.split(separator: 0x0A).map { Array($0.dropLast()) }     // CRLF
+        XCTAssertEqual(lines[0].count, 60)
+        XCTAssertTrue(lines.dropFirst(4).allSatisfy { $0.count == 32 + 40 + 15 }, "every detail line is 87 bytes")
+        let ccb = lines.dropFirst(4).reduce(Money.zero) { $0 + Money(fen: Int64(String(decoding: $1.suffix(15), as: UTF8.self))!) }
+        XCTAssertEqual(Int(String(decoding: lines[1], as: UTF8.self)), lines.count - 4)
+        XCTAssertEqual(Money(fen: Int64(String(decoding: lines[2], as: UTF8.self))!), ccb)
+        XCTAssertEqual(icbc + ccb, netTotal)
+        XCTAssertEqual(icbcRows + lines.count - 4, reg.count)
+        // Leading zeros of an account survive.
+        for l in lines.dropFirst(4) { accounts.insert(String(decoding: l.prefix(32), as: UTF8.self).trimmingCharacters(in: .whitespaces)) }
+        let d040 = o.batch.employees.first { $0.id == "D040" }!
+        XCTAssertTrue(d040.bankAccount.hasPrefix("0"))
+        XCTAssertTrue(accounts.contains(d040.bankAccount))
+        XCTAssertEqual(accounts, Set(o.batch.employees.map(\.bankAccount)))
+        // pain.001.001.09 against the official schema.
+        let xsd = repoRoot.deletingLastPathComponent().appendingPathComponent("shared/xsd/pain.001.001.09.xsd").path
+        for f in ["icbc-main", "ccb-main"] {
+            let (out, status) = try shell(["xmllint", "--noout", "--schema", xsd, o.folder + "/bank/\(f).pain001.xml"])
+            XCTAssertEqual(status, 0, "xmllint: \(out)")
+            let xml = try String(contentsOfFile: o.folder + "/bank/\(f).pain001.xml", encoding: .utf8)
+            let ids = xml.components(separatedBy: "<EndToEndId>").dropFirst().map { $0.components(separatedBy: "<")[0] }
+            XCTAssertEqual(ids.count, Set(ids).count, "unique end-to-end IDs")
+            let amounts = xml.components(separatedBy: "<InstdAmt Ccy=\"CNY\">").dropFirst().map { money($0.components(separatedBy: "<")[0]) }
+            let ctrl = money(xml.components(separatedBy: "<CtrlSum>")[1].components(separatedBy: "<")[0])
+            XCTAssertEqual(amounts.reduce(Money.zero, +), ctrl)
+            XCTAssertTrue(xml.components(separatedBy: "<InstdAmt Ccy=\"CNY\">").dropFirst().allSatisfy {
+                $0.components(separatedBy: "<")[0].range(of: #"^\d+\.\d\d$"#, options: .regularExpression) != nil })
+        }
+    }
+
+    func testBankWriterRefusesATotalThatDiffersFromTheRegister() throws {
+        let o = try demoRun()
+        var settings = definition.payments!
+        settings.accounts = settings.accounts.filter { $0.pays != ["*"] }       // nobody pays the non-ICBC employees
+        XCTAssertThrowsError(try BankFiles.assign(batch: o.batch, run: o.run!, settings: settings)) { e in
+            XCTAssertTrue("\(e)".contains("no paying account"), "\(e)")
+        }
+    }
+
+    func testPayslipsAreReadableSmallAndEmbedTheirFonts() throws {
+        let o = try demoRun()
+        let files = try FileManager.default.contentsOfDirectory(atPath: o.folder + "/payslips").sorted()
+        XCTAssertEqual(files.count, o.batch.employees.count)
+        let reg = Dictionary(uniqueKeysWithValues: try register(o.folder + "/payroll_register.csv").map { ($0["employee_id"]!, $0) })
+        for id in ["D001", "D005", "D030"] {
+            let path = o.folder + "/payslips/\(id).pdf"
+            let size = try FileManager.default.attributesOfItem(atPath: path)[.size] as! Int
+            XCTAssertLessThan(size, 100_000, "\(id) is \(size) bytes")
+            let (text, status) = try shell(["pdftotext", "-layout", path, "-"])
+            XCTAssertEqual(status, 0)
+            XCTAssertTrue(text.contains(id))
+            XCTAssertTrue(text.contains(reg[id]!["gross"]!), "gross in \(id)")
+            XCTAssertTrue(text.contains(reg[id]!["tax"]!))
+            // Reading order: the company, earnings, gross, withheld, net pay.
+            let order = ["示例科技有限公司", "基本工资", "应发合计", "个人所得税", "实发工资", "本年累计"].map { text.range(of: $0)!.lowerBound }
+            XCTAssertEqual(order, order.sorted())
+            let (fonts, _) = try shell(["pdffonts", path])
+            let rows = fonts.split(separator: "\n").dropFirst(2)
+            XCTAssertFalse(rows.isEmpty)
+            for r in rows { XCTAssertTrue(r.contains(" yes yes "), "not embedded as a subset: \(r)") }
+        }
+    }
+
+    func testEncryptedPayslipNeedsThePassword() throws {
+        let def = try PipelineDefinition.load(path: repoRoot.appendingPathComponent("pipelines/monthly-review.yaml").path)
+        let o = try PeriodRunner.execute(RunSettings(definition: def, period: Period("2026-01")!,
+                                                     inputDirectory: fixtures.appendingPathComponent("demo-review").path,
+                                                     outputRoot: tempDir(), threads: 0, only: [.payslips]))
+        let e = o.batch.employees[0]
+        let path = o.folder + "/payslips/\(e.id).pdf"
+        XCTAssertNotEqual(try shell(["pdftotext", path, "-"]).1, 0)
+        let (info, status) = try shell(["pdfinfo", "-upw", String(e.idNumber.suffix(6)), path])
+        XCTAssertEqual(status, 0)
+        XCTAssertTrue(info.contains("AES-256"), info)
+    }
+
+    func testFormulaLikeTextStaysText() throws {
+        let path = tempDir() + "/t.xlsx"
+        let wb = try Workbook(path: path, created: Day(year: 2026, month: 1, day: 1))
+        let s = try wb.addSheet("S")
+        for (c, t) in ["=SUM(A1:A9)", "+86 138", "-5", "@cmd"].enumerated() { try s.write(0, c, text: t) }
+        try s.write(1, 0, money: Money(fen: 123456))
+        try wb.close()
+        let rows = try XLSXContent.read(path).sheet("S")!
+        XCTAssertEqual(rows[0].map(\.kind), ["s", "s", "s", "s"])
+        XCTAssertEqual(rows[0].map(\.value), ["=SUM(A1:A9)", "+86 138", "-5", "@cmd"])
+        XCTAssertEqual(rows[1][0], .init(value: "1234.56", kind: "n"))
+    }
+
+    func testRegisterSplitsAcrossSheetsPastTheRowLimit() throws {
+        let o = try demoRun()
+        let path = tempDir() + "/r.xlsx"
+        try ExcelReports.writeRegister(batch: o.batch, run: o.run!, locale: .zh, to: path, rowsPerSheet: 10)
+        let x = try XLSXContent.read(path)
+        XCTAssertEqual(x.sheets.map(\.name), ["工资表 1", "工资表 2", "工资表 3", "工资表 4", "工资表 5"])
+        XCTAssertEqual(x.sheets.dropLast().map { $0.rows.count }, [11, 11, 11, 11])
+        XCTAssertEqual(x.sheets.last!.rows.count, 4 + 1 + 1)          // 44 = 4 × 10 + 4, header, totals
+        XCTAssertEqual(x.sheets.last!.rows.last![0].value, "合计")
+    }
+}
