@@ -95,6 +95,7 @@ public enum ExcelReports {
         let moneyHeads = en ? summaryMoneyColumnsEN : summaryMoneyColumnsZH
         func totalsSheet(_ name: String, _ keyTitle: String, _ rows: [(String, Group)]) throws -> (Sheet, Int) {
             let sheet = try wb.addSheet(name)
+            sheet.landscapeFitWidth()
             let heads = [keyTitle, en ? "Headcount" : "人数"] + moneyHeads
             for (c, h) in heads.enumerated() { try sheet.write(0, c, text: h, style: .header); sheet.columnWidth(c, 14) }
             var total = Group()
@@ -137,6 +138,7 @@ public enum ExcelReports {
         // Grade distribution.
         let gradeName = en ? "Grades" : "绩效等级分布"
         let gs = try wb.addSheet(gradeName)
+        gs.landscapeFitWidth()
         try gs.write(0, 0, text: en ? "Grade" : "等级", style: .header)
         try gs.write(0, 1, text: en ? "Employees" : "人数", style: .header)
         var counts: [String: Int] = [:]

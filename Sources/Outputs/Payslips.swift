@@ -21,12 +21,14 @@ public enum Payslips {
     }
 
     /// Draws one payslip. Amounts are the register's; every figure is exact.
-    public static func write(index i: Int, batch: Batch, run: PayrollRun, company: String, locale: ReportLocale, to path: String) throws {
+    public static func write(index i: Int, batch: Batch, run: PayrollRun, company: String, locale: ReportLocale,
+                             font: String = "WenQuanYi Micro Hei", to path: String) throws {
         guard let r = run.pay[i] else { return }
         let e = batch.employees[i], p = run.performance[i], a = batch.attendance[i]
         let L = Labels(locale: locale)
         let doc = try PDFDocument(path: path, title: L.t("工资条", "Payslip") + " \(batch.period) \(e.id)", author: company,
-                                  created: batch.period.firstDay)
+                                  created: batch.period.firstDay,
+                                  fontFamily: font)
         let left = 48.0, right = 547.0, mid = 300.0
         var y = 44.0
         doc.fill(x: 0, y: 0, width: 595.28, height: 8, gray: 0.25)
@@ -136,7 +138,7 @@ public enum Payslips {
 
     /// Writes every paid employee's payslip, in parallel; returns the file names in employee order.
     public static func writeAll(batch: Batch, run: PayrollRun, company: String, locale: ReportLocale, password: PayslipPassword,
-                                ownerSecret: String, folder: String, threads: Int) throws -> [String] {
+                                ownerSecret: String, font: String, folder: String, threads: Int) throws -> [String] {
         let results: [Result<String?, Error>] = Executor(threads: threads).map(count: batch.employees.count, minShard: 64) { range in
             range.map { i in
                 Result {
@@ -146,12 +148,12 @@ public enum Payslips {
                     let path = (folder as NSString).appendingPathComponent(name)
                     if let pw = Payslips.password(rule: password, employee: e) {
                         let plain = path + ".plain"
-                        try write(index: i, batch: batch, run: run, company: company, locale: locale, to: plain)
+                        try write(index: i, batch: batch, run: run, company: company, locale: locale, font: font, to: plain)
                         try PDFEncryption.encryptAES256(input: plain, output: path, userPassword: pw,
                                                         ownerPassword: ownerPassword(secret: ownerSecret, employee: e, period: batch.period))
                         try FileManager.default.removeItem(atPath: plain)
                     } else {
-                        try write(index: i, batch: batch, run: run, company: company, locale: locale, to: path)
+                        try write(index: i, batch: batch, run: run, company: company, locale: locale, font: font, to: path)
                     }
                     return name
                 }

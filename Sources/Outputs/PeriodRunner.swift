@@ -142,7 +142,8 @@ public enum PeriodRunner {
                 try? FileManager.default.removeItem(atPath: dir)
                 let secret = ProcessInfo.processInfo.environment["PAYROLL_PDF_OWNER_SECRET"] ?? def.payslipOwnerSecret
                 let names = try Payslips.writeAll(batch: batch, run: run, company: def.company, locale: def.locale,
-                                                  password: def.payslipPassword, ownerSecret: secret, folder: payslipDir, threads: s.threads)
+                                                  password: def.payslipPassword, ownerSecret: secret, font: def.payslipFont,
+                                                  folder: payslipDir, threads: s.threads)
                 for n in names { try record("payslip", "payslips/\(n)") }
             }
             try Register.writeLedger(run: run, to: try folder.path(YearToDateStore.ledgerFile))

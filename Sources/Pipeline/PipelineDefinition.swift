@@ -46,6 +46,8 @@ public struct PipelineDefinition: Sendable {
     public var payslipPassword = PayslipPassword.none
     /// Secret from which each payslip's owner password is derived (environment PAYROLL_PDF_OWNER_SECRET overrides).
     public var payslipOwnerSecret = "change-me"
+    /// A fontconfig family with CJK glyphs and TrueType outlines (Debian fonts-wqy-microhei).
+    public var payslipFont = "WenQuanYi Micro Hei"
     public var payments: PaymentSettings?
 
     public static let keys: Set<String> = ["name", "description", "period", "locale", "input", "files", "rule_pack",
@@ -90,12 +92,13 @@ public struct PipelineDefinition: Sendable {
             case "performance": def.performance = try PerformanceSettings.parse(v)
             case "company": def.company = try v.string()
             case "payslips":
-                for (pk, pv) in try v.mapping(allowed: ["password", "owner_secret"]) {
-                    if pk == "password" {
+                for (pk, pv) in try v.mapping(allowed: ["password", "owner_secret", "font"]) {
+                    switch pk {
+                    case "password":
                         guard let r = PayslipPassword(rawValue: try pv.string()) else { throw pv.error("expected none, id_last6 or employee_id") }
                         def.payslipPassword = r
-                    } else {
-                        def.payslipOwnerSecret = try pv.string()
+                    case "font": def.payslipFont = try pv.string()
+                    default: def.payslipOwnerSecret = try pv.string()
                     }
                 }
             case "payments": def.payments = try PaymentSettings.parse(v, resolve: resolve)

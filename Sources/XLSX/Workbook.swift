@@ -127,6 +127,12 @@ public final class Sheet {
 
     public func freezeHeader(rows: Int = 1) { worksheet_freeze_panes(handle, lxw_row_t(rows), 0) }
 
+    /// Prints on landscape pages, all columns on one page width.
+    public func landscapeFitWidth() {
+        worksheet_set_landscape(handle)
+        worksheet_fit_to_pages(handle, 1, 0)
+    }
+
     public func insert(chart: Chart, row: Int, col: Int) throws {
         try XLSXError.check(worksheet_insert_chart(handle, lxw_row_t(row), lxw_col_t(col), chart.handle), "insert chart")
     }
