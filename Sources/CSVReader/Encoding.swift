@@ -112,10 +112,26 @@ final class GB18030Transcoder {
 
 /// UTF-8 text → GB18030 bytes (what Chinese banks' batch tools read); nil
 /// when a character cannot be encoded.
-public func encodeGB18030(_ text: String) -> [UInt8]? {
-    let h = iconv_open("GB18030", "UTF-8")
-    guard h != iconv_t(bitPattern: -1) else { return nil }
-    defer { iconv_close(h) }
+public func encodeGB18030(_ text: String) -> [UInt8]? { GB18030Encoder().encode(text) }
+
+/// Converts many strings with one iconv handle; one per thread.
+public final class GB18030Encoder {
+    private var h: iconv_t?
+    public init() {
+        let x = iconv_open("GB18030", "UTF-8")
+        h = x == iconv_t(bitPattern: -1) ? nil : x
+    }
+    deinit { if let h { iconv_close(h) } }
+
+    public func encode(_ text: String) -> [UInt8]? {
+        guard let h else { return nil }
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return Array(text.utf8) }
+        iconv(h, nil, nil, nil, nil)
+        return convert(h, text)
+    }
+}
+
+private func convert(_ h: iconv_t, _ text: String) -> [UInt8]? {
     var input = Array(text.utf8)
     if input.isEmpty { return [] }
     var out = [UInt8](repeating: 0, count: input.count * 2 + 8)

@@ -96,6 +96,15 @@ public enum BankFiles {
             }
         }
         var out: [UInt8] = []
+        let encoder = GB18030Encoder()
+        func encode(_ s: String, _ encoding: String, who: String) throws -> [UInt8] {
+            if encoding == "utf-8" { return Array(s.utf8) }
+            guard let b = encoder.encode(s) else { throw BankFileError(message: "\(who): a character cannot be written in GB18030") }
+            return b
+        }
+        func fixedField(_ text: String, field f: BankField, encoding: String, who: String) throws -> [UInt8] {
+            try BankFiles.fixedField(text, field: f, encoding: encoding, who: who, encode: encode)
+        }
         func emit(_ fields: [BankField], value: (String) -> String?, who: String) throws {
             var line: [UInt8] = []
             for (k, f) in fields.enumerated() {
@@ -153,30 +162,23 @@ public enum BankFiles {
         }
     }
 
-    static func encode(_ s: String, _ encoding: String, who: String) throws -> [UInt8] {
-        if encoding == "utf-8" { return Array(s.utf8) }
-        guard let b = encodeGB18030(s) else {
-            throw BankFileError(message: "\(who): a character cannot be written in GB18030")
-        }
-        return b
-    }
-
     /// A fixed-width field: padded or cut to `width` bytes of the encoding,
     /// never in the middle of a character; a number that does not fit is an error.
-    static func fixedField(_ text: String, field f: BankField, encoding: String, who: String) throws -> [UInt8] {
+    static func fixedField(_ text: String, field f: BankField, encoding: String, who: String,
+                           encode: (String, String, String) throws -> [UInt8]) throws -> [UInt8] {
         let width = f.width!
         var clean = text.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ")
-        var bytes = try encode(clean, encoding, who: who)
+        var bytes = try encode(clean, encoding, who)
         if bytes.count > width {
             if case .value(let v) = f.source, ["amount", "amount_cents", "total", "total_cents", "count", "seq", "account"].contains(v) {
                 throw BankFileError(message: "\(who): \(v) needs \(bytes.count) positions but the layout gives \(width)")
             }
             while bytes.count > width, !clean.isEmpty {
                 clean.removeLast()
-                bytes = try encode(clean, encoding, who: who)
+                bytes = try encode(clean, encoding, who)
             }
         }
-        let pad = try encode(String(f.pad), encoding, who: who)
+        let pad = try encode(String(f.pad), encoding, who)
         let fill = [UInt8](repeating: pad.first ?? 0x20, count: width - bytes.count)
         return f.align == .right ? fill + bytes : bytes + fill
     }

@@ -52,6 +52,8 @@ public struct Manifest {
     public var inputs: [ManifestEntry] = []
     public var outputs: [ManifestEntry] = []
     public var summary: [String: Int] = [:]
+    /// How the run was asked for (so that it can be re-run): input folder, first_period, only.
+    public var settings: [String: String] = [:]
 
     public init(pipeline: String, period: Period) {
         self.pipeline = pipeline
@@ -68,6 +70,7 @@ public struct Manifest {
             "inputs": inputs.map(\.json),
             "outputs": outputs.map(\.json),
             "summary": summary,
+            "settings": settings,
         ]
         var d = try JSONSerialization.data(withJSONObject: obj, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         d.append(0x0A)

@@ -104,19 +104,26 @@ public enum PerformanceReports {
         try w.close()
     }
 
-    /// Earlier finished periods in `root` with a scorecard, plus this one:
-    /// each employee's score series and each department's average by period.
-    @discardableResult
-    public static func writeHistory(batch: Batch, run: PayrollRun, root: String, employeesTo: String, departmentsTo: String) throws
-        -> [(department: String, period: String, average: Fixed)] {
-        var averages: [(department: String, period: String, average: Fixed)] = []
-        var series: [(period: String, id: String, dept: String, score: String, grade: String)] = []
+    /// Earlier finished periods in `root` that have a scorecard, oldest first: the history sources of a run.
+    public static func historySources(root: String, before period: Period) -> [(period: String, path: String)] {
         let fm = FileManager.default
-        let folders = ((try? fm.contentsOfDirectory(atPath: root)) ?? []).filter { Period($0) != nil && Period($0)! < batch.period }.sorted()
-        for f in folders {
+        let folders = ((try? fm.contentsOfDirectory(atPath: root)) ?? []).filter { Period($0).map { $0 < period } ?? false }.sorted()
+        return folders.compactMap { f in
             let dir = (root as NSString).appendingPathComponent(f)
             let card = (dir as NSString).appendingPathComponent("performance.csv")
-            guard fm.fileExists(atPath: (dir as NSString).appendingPathComponent("manifest.json")), fm.fileExists(atPath: card) else { continue }
+            guard fm.fileExists(atPath: (dir as NSString).appendingPathComponent("manifest.json")), fm.fileExists(atPath: card) else { return nil }
+            return (f, card)
+        }
+    }
+
+    /// The history sources plus this period: each employee's score series and
+    /// each department's average by period.
+    @discardableResult
+    public static func writeHistory(batch: Batch, run: PayrollRun, sources: [(period: String, path: String)], employeesTo: String,
+                                    departmentsTo: String) throws -> [(department: String, period: String, average: Fixed)] {
+        var averages: [(department: String, period: String, average: Fixed)] = []
+        var series: [(period: String, id: String, dept: String, score: String, grade: String)] = []
+        for (f, card) in sources {
             var pos: [String: Int] = [:]
             _ = try CSVFileReader(path: card).read { rec in
                 if rec.index == 0 { for i in 0..<rec.count { pos[rec.string(i)] = i }; return }

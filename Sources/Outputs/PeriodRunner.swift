@@ -15,6 +15,12 @@ public struct RunSettings: Sendable {
     public var firstPeriod: Bool
     public var validateOnly: Bool
     public var only: Set<OutputKind>?
+    /// The previous period's ledger, when it is not in the output root (re-running an archive).
+    public var previousLedger: String?
+    /// The run folder's name under the output root (default: the period).
+    public var folderName: String?
+    /// Earlier periods' scorecards for the score history (default: found in the output root).
+    public var historySources: [(period: String, path: String)]?
 
     public init(definition: PipelineDefinition, period: Period, inputDirectory: String, outputRoot: String, threads: Int,
                 openingBalance: String? = nil, firstPeriod: Bool = false, validateOnly: Bool = false, only: Set<OutputKind>? = nil) {
@@ -45,7 +51,18 @@ public struct RulePackError: Error, CustomStringConvertible, Sendable {
 /// load → validate → rollup → payroll → write, into a run folder that
 /// appears only when complete.
 public enum PeriodRunner {
-    public static func execute(_ s: RunSettings, progress: ProgressReport? = nil) throws -> RunOutcome {
+    /// The period computed in memory: validated batch, and the run when the batch has no errors.
+    public struct Computed: Sendable {
+        public var batch: Batch
+        public var run: PayrollRun?
+        public var pack: RulePack
+        public var rules: PeriodRules
+        public var stageSeconds: [(String, Double)]
+        public var started: DispatchTime
+    }
+
+    /// load → validate → rollup → payroll, nothing written.
+    public static func compute(_ s: RunSettings, progress: ProgressReport? = nil) throws -> Computed {
         let def = s.definition, period = s.period, root = s.outputRoot
         let pack: RulePack
         let rules: PeriodRules
@@ -69,7 +86,8 @@ public enum PeriodRunner {
         lap("intake")
         var run: PayrollRun?
         if !batch.hasErrors {
-            let ytd = try YearToDateStore.load(period: period, root: root, opening: s.openingBalance, firstPeriod: s.firstPeriod)
+            let ytd = try YearToDateStore.load(period: period, root: root, opening: s.openingBalance, firstPeriod: s.firstPeriod,
+                                               previousLedger: s.previousLedger)
             batch.diagnostics += ytd.diagnostics
             if !batch.hasErrors {
                 let r = PayrollStage.run(batch: batch, rules: rules, ytd: ytd, settings: def.performance, threads: s.threads,
@@ -81,9 +99,22 @@ public enum PeriodRunner {
             lap("rollup+payroll")
             if let run { stageSeconds += run.timings.map { ("  \($0.0)", $0.1) } }
         }
+        return Computed(batch: batch, run: run, pack: pack, rules: rules, stageSeconds: stageSeconds, started: started)
+    }
 
+    public static func execute(_ s: RunSettings, progress: ProgressReport? = nil) throws -> RunOutcome {
+        let def = s.definition, period = s.period, root = s.outputRoot
+        let c = try compute(s, progress: progress)
+        let batch = c.batch, run = c.run, pack = c.pack, started = c.started
+        var stageSeconds = c.stageSeconds
+        var mark = DispatchTime.now()
+        func lap(_ name: String) {
+            let now = DispatchTime.now()
+            stageSeconds.append((name, Double(now.uptimeNanoseconds - mark.uptimeNanoseconds) / 1e9))
+            mark = now
+        }
         let wanted = s.only ?? Set(def.outputs)
-        var folderName = period.description
+        var folderName = s.folderName ?? period.description
         if s.validateOnly && RunFolder.isFinished(root: root, name: folderName) {
             folderName += ".validation"   // `validate` never touches a finished run
         }
@@ -106,13 +137,18 @@ public enum PeriodRunner {
                 try record("register", "payroll_register.csv")
             }
             var history: [(department: String, period: String, average: Fixed)] = []
+            let sources = s.historySources ?? PerformanceReports.historySources(root: root, before: period)
             if wanted.contains(.performance) {
+                for (p, path) in sources {
+                    let h = try FileHash.sha256(path: path)
+                    manifest.inputs.append(ManifestEntry(kind: "history", path: tidy(path), sha256: h.hex, bytes: h.bytes, extra: ["period": p]))
+                }
                 try PerformanceReports.writeScorecards(batch: batch, run: run, to: try folder.path("performance.csv"))
                 try record("report", "performance.csv")
                 try PerformanceReports.writeDepartments(batch: batch, run: run, grades: def.performance.config.grades.map(\.grade),
                                                         to: try folder.path("performance_departments.csv"))
                 try record("report", "performance_departments.csv")
-                history = try PerformanceReports.writeHistory(batch: batch, run: run, root: root,
+                history = try PerformanceReports.writeHistory(batch: batch, run: run, sources: sources,
                                                     employeesTo: try folder.path("performance_history.csv"),
                                                     departmentsTo: try folder.path("department_history.csv"))
                 try record("report", "performance_history.csv")
@@ -157,7 +193,7 @@ public enum PeriodRunner {
                 let h = try FileHash.sha256(path: ob)
                 manifest.inputs.append(ManifestEntry(kind: "opening-balance", path: tidy(ob), sha256: h.hex, bytes: h.bytes))
             } else if period.month != 1, !s.firstPeriod {
-                let prev = ((root as NSString).appendingPathComponent(period.previous.description) as NSString)
+                let prev = s.previousLedger ?? ((root as NSString).appendingPathComponent(period.previous.description) as NSString)
                     .appendingPathComponent(YearToDateStore.ledgerFile)
                 let h = try FileHash.sha256(path: prev)
                 manifest.inputs.append(ManifestEntry(kind: "previous-ledger", path: tidy(prev), sha256: h.hex, bytes: h.bytes))
@@ -169,6 +205,8 @@ public enum PeriodRunner {
                 let h = try FileHash.sha256(path: p)
                 manifest.inputs.append(ManifestEntry(kind: "rule-pack", path: tidy(p), sha256: h.hex, bytes: h.bytes))
             }
+            manifest.settings = ["input": tidy(s.inputDirectory), "first_period": s.firstPeriod ? "true" : "false",
+                                 "only": s.only.map { $0.map(\.rawValue).sorted().joined(separator: ",") } ?? ""]
             let paid = run.pay.compactMap { $0 }
             manifest.summary = [
                 "employees": batch.employees.count, "errors": batch.errorCount, "warnings": batch.warningCount,

@@ -35,9 +35,12 @@ public enum YearToDateStore {
     /// Finds the year-to-date state for `period`: none in January; else the
     /// previous period's finished run in `root`, an opening-balance file, or
     /// an explicit first period. Anything else is an error, never a silent zero.
-    public static func load(period: Period, root: String, opening: String?, firstPeriod: Bool) throws -> Loaded {
+    /// `previousLedger` names the previous period's ledger file directly (an archived period being verified).
+    public static func load(period: Period, root: String, opening: String?, firstPeriod: Bool,
+                            previousLedger: String? = nil) throws -> Loaded {
         if period.month == 1 && opening == nil { return Loaded(source: .newYear, entries: [:], diagnostics: []) }
         if let opening { return try readOpening(path: opening, period: period) }
+        if let previousLedger { return try readLedger(path: previousLedger, year: period.year) }
         let prevFolder = (root as NSString).appendingPathComponent(period.previous.description)
         let ledger = (prevFolder as NSString).appendingPathComponent(ledgerFile)
         let finished = FileManager.default.fileExists(atPath: (prevFolder as NSString).appendingPathComponent("manifest.json"))

@@ -35,6 +35,10 @@ enum Engine {
             return Exit.usage
         }
         let root = options.out ?? def.outputRoot ?? "output"
+        if mode == .run && Archive.isClosed(root: root, period: period) {
+            console.error("\(period) is closed (\(Archive.archivePath(root: root, period: period))); a correction is a new run of a later period, or reopen it with `payroll reopen \(period) --reason …`")
+            return Exit.usage
+        }
         let threads = options.threads ?? def.threads
         let settings = RunSettings(definition: def, period: period, inputDirectory: input, outputRoot: root, threads: threads,
                                    openingBalance: options.openingBalance, firstPeriod: options.firstPeriod,

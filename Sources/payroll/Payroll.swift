@@ -28,7 +28,7 @@ struct Payroll: ParsableCommand {
         70 operational failure (disk, file system, C library); \
         78 the rule pack is malformed or lacks a value the period needs.
         """,
-        subcommands: [Run.self, Validate.self, TestRules.self, ParseBaseline.self])
+        subcommands: [Run.self, Validate.self, TestRules.self, Close.self, Reopen.self, Verify.self, Explain.self, Diff.self, ParseBaseline.self])
 }
 
 struct CommonOptions: ParsableArguments {
@@ -147,5 +147,111 @@ struct TestRules: ParsableCommand {
         }
         print("\(outcomes.count - failed) passed, \(failed) failed")
         if failed > 0 { throw ExitCode(Exit.dataErrors) }
+    }
+}
+
+struct RootOption: ParsableArguments {
+    @Option(help: "Output root (default output/).")
+    var out: String = "output"
+}
+
+func parsePeriod(_ s: String) throws -> Period {
+    guard let p = Period(s) else { throw ValidationError("the period must be YYYY-MM, e.g. 2026-01") }
+    return p
+}
+
+func fail(_ message: String, _ code: Int32) -> ExitCode {
+    FileHandle.standardError.write(Data("payroll: error: \(message)\n".utf8))
+    return ExitCode(code)
+}
+
+struct Close: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Freeze a finished run into ROOT/closed/<YYYY-MM>/ (inputs, pipeline, rule pack, outputs), hash-chained to the previous closed period.")
+    @Argument(help: "Period YYYY-MM.") var period: String
+    @OptionGroup var root: RootOption
+
+    func run() throws {
+        let p = try parsePeriod(period)
+        do {
+            let path = try Archive.close(period: p, root: root.out)
+            print("closed \(p): \(path)")
+        } catch let e as AuditError { throw fail(e.message, Exit.usage) } catch { throw fail("\(error)", Exit.operational) }
+    }
+}
+
+struct Reopen: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Reopen a closed period; the archive is kept as <YYYY-MM>.reopened-N with the reason, and the period may be run again.")
+    @Argument(help: "Period YYYY-MM.") var period: String
+    @Option(help: "Why the period is reopened (recorded).") var reason: String
+    @OptionGroup var root: RootOption
+
+    func run() throws {
+        let p = try parsePeriod(period)
+        do {
+            let path = try Archive.reopen(period: p, root: root.out, reason: reason)
+            print("reopened \(p); the closed archive is kept at \(path)")
+        } catch let e as AuditError { throw fail(e.message, Exit.usage) } catch { throw fail("\(error)", Exit.operational) }
+    }
+}
+
+struct Verify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Re-run an archived period from its archived inputs and rules; report \"reproduced\" or what differs (exit 0 / 1).")
+    @Argument(help: "Archive folder, e.g. output/closed/2026-01.") var archive: String
+
+    func run() throws {
+        let v: Archive.Verification
+        do { v = try Archive.verify(archive: archive) } catch let e as AuditError { throw fail(e.message, Exit.usage) } catch {
+            throw fail("\(error)", Exit.operational)
+        }
+        if v.reproduced {
+            print("reproduced: every archived file is intact and the re-run gives the same outputs")
+            return
+        }
+        print("NOT reproduced: \(v.findings.count) finding(s)")
+        for f in v.findings { print("  [\(f.kind)] \(f.file): \(f.detail)") }
+        throw ExitCode(Exit.dataErrors)
+    }
+}
+
+struct Explain: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "The calculation trace of one employee in a finished period: formulas, inputs, parameters with dates and sources, rounding, tax steps.")
+    @Argument(help: "Period YYYY-MM.") var period: String
+    @Argument(help: "Employee ID.") var employee: String
+    @OptionGroup var root: RootOption
+    @Flag(help: "Print JSON for tools.") var json = false
+
+    func run() throws {
+        let p = try parsePeriod(period)
+        do {
+            let r = try Outputs.Explain.run(period: p, employeeID: employee, root: root.out)
+            if json { FileHandle.standardOutput.write(try Outputs.Explain.json(r) + Data("\n".utf8)) } else { print(Outputs.Explain.text(r), terminator: "") }
+        } catch let e as AuditError { throw fail(e.message, Exit.usage) } catch { throw fail("\(error)", Exit.operational) }
+    }
+}
+
+struct Diff: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Per employee and pay line, what changed between two runs (folders or registers), with totals; exit 1 when they differ.")
+    @Argument(help: "First run folder (or register CSV).") var a: String
+    @Argument(help: "Second run folder (or register CSV).") var b: String
+
+    func run() throws {
+        let d: RegisterDiff.Result
+        do { d = try RegisterDiff.compare(a, b) } catch { throw fail("\(error)", Exit.usage) }
+        if d.isEmpty { print("no differences"); return }
+        for c in d.changes {
+            print("\(c.employee)\t\(c.column)\t\(c.a) → \(c.b)" + (c.delta.map { "\t(\($0.isNegative ? "" : "+")\($0))" } ?? ""))
+        }
+        for id in d.onlyA { print("\(id)\tonly in \(a)") }
+        for id in d.onlyB { print("\(id)\tonly in \(b)") }
+        if !d.totals.isEmpty {
+            print("totals of the change:")
+            for (c, m) in d.totals { print("  \(c)\t\(m.isNegative ? "" : "+")\(m)") }
+        }
+        throw ExitCode(Exit.dataErrors)
     }
 }

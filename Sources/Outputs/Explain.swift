@@ -1,0 +1,112 @@
+import Foundation
+import PayrollCore
+import PayrollRules
+import Pipeline
+
+/// `payroll explain`: recomputes a finished period from what its manifest
+/// names and traces one employee's pay.
+public enum Explain {
+    public struct Report: Sendable {
+        public var period: Period
+        public var employee: Employee
+        public var trace: PayTrace
+        public var finalScore: String
+        public var grade: String
+        public var coefficient: String
+        /// The stored register row agrees with the recomputed one.
+        public var matchesRegister: Bool?
+    }
+
+    public static func run(period: Period, employeeID: String, root: String) throws -> Report {
+        let folder = (root as NSString).appendingPathComponent(period.description)
+        let manifestPath = (folder as NSString).appendingPathComponent("manifest.json")
+        guard let data = FileManager.default.contents(atPath: manifestPath),
+              let m = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw AuditError("\(folder) is not a finished run (no manifest.json)")
+        }
+        let inputs = (m["inputs"] as? [[String: Any]]) ?? []
+        func input(_ kind: String) -> String? { inputs.first { $0["kind"] as? String == kind }?["path"] as? String }
+        guard let pipeline = input("pipeline"), let employees = input("employees") else { throw AuditError("the manifest names no pipeline or employees file") }
+        let settings = m["settings"] as? [String: String] ?? [:]
+        let def = try PipelineDefinition.load(path: pipeline)
+        var s = RunSettings(definition: def, period: period, inputDirectory: (employees as NSString).deletingLastPathComponent,
+                            outputRoot: root, threads: 0, openingBalance: input("opening-balance"),
+                            firstPeriod: settings["first_period"] == "true")
+        s.previousLedger = input("previous-ledger")
+        let c = try PeriodRunner.compute(s)
+        guard let run = c.run else { throw AuditError("the period's inputs now have errors; it cannot be recomputed") }
+        guard let i = c.batch.employees.firstIndex(where: { $0.id == employeeID }) else {
+            throw AuditError("employee \(employeeID) is not in \(period)")
+        }
+        let e = c.batch.employees[i], p = run.performance[i]
+        let starts = c.batch.adjustments.filter { Int($0.employee) == i }
+        let ytd = try YearToDateStore.load(period: period, root: root, opening: s.openingBalance, firstPeriod: s.firstPeriod,
+                                           previousLedger: s.previousLedger)
+        let inputForTrace = PayInput(employee: e, attendance: c.batch.attendance[i], coefficient: p.coefficient,
+                                     finalScore: p.final ?? .zero, pointsBonus: p.pointsBonus, adjustments: starts,
+                                     previous: ytd.entries[e.id])
+        let trace = try c.rules.trace(inputForTrace)
+        var matches: Bool?
+        let registerPath = (folder as NSString).appendingPathComponent("payroll_register.csv")
+        if FileManager.default.fileExists(atPath: registerPath), let row = Register.row(i, batch: c.batch, run: run) {
+            let stored = try RegisterDiff.read(registerPath)
+            matches = stored.rows[e.id].map { Array($0.prefix(row.count)) == row }
+        }
+        return Report(period: period, employee: e, trace: trace, finalScore: p.final?.formatted(places: 2) ?? "",
+                      grade: p.grade, coefficient: p.coefficient.formatted(places: 2), matchesRegister: matches)
+    }
+
+    public static func text(_ r: Report) -> String {
+        var o = "Employee \(r.employee.id) \(r.employee.name), \(r.employee.department), period \(r.period)\n"
+        o += "Performance: final score \(r.finalScore), grade \(r.grade), coefficient \(r.coefficient)\n\n"
+        o += "Pay lines (each rounded half-up to the fen)\n"
+        for l in r.trace.lines {
+            o += "  \(l.code)  \(l.label)\(l.inGross ? "" : "  [information, not in gross]")\n"
+            o += "    formula: \(l.formula)\n"
+            for (n, v) in l.inputs { o += "    \(n) = \(v)\n" }
+            for p in l.parameters { o += "    \(p.name) = \(p.value)  (from \(p.from); \(p.source))\n" }
+            o += "    = \(l.exact) → \(l.amount)\n"
+        }
+        o += "  gross = \(r.trace.gross)\n\nSocial insurance and housing fund\n"
+        for s in r.trace.insurance {
+            o += "  \(s.line): base clamp(\(s.declaredBase), \(s.floor), \(s.ceiling)) = \(s.base); employee \(s.employeeRate)"
+            o += s.employeeFixed == .zero ? "" : " + \(s.employeeFixed)"
+            o += " → \(s.employee); employer \(s.employerRate) → \(s.employer); rounding \(s.rounding)\n"
+        }
+        if let src = r.trace.insurance.first?.source { o += "  source: \(src)\n" }
+        o += "\nIncome tax, cumulative withholding\n"
+        for (k, v) in r.trace.tax { o += "  \(k): \(v)\n" }
+        if !r.trace.bonus.isEmpty {
+            o += "\nAnnual one-time bonus, taxed separately\n"
+            for (k, v) in r.trace.bonus { o += "  \(k): \(v)\n" }
+        }
+        o += "\n"
+        for (k, v) in r.trace.net { o += "\(k): \(v)\n" }
+        if let m = r.matchesRegister { o += m ? "\nThe register's row for this employee matches.\n" : "\nWARNING: the stored register row differs from this recomputation.\n" }
+        return o
+    }
+
+    public static func json(_ r: Report) throws -> Data {
+        let t = r.trace
+        let obj: [String: Any] = [
+            "period": r.period.description, "employee_id": r.employee.id, "department": r.employee.department,
+            "performance": ["final_score": r.finalScore, "grade": r.grade, "coefficient": r.coefficient],
+            "lines": t.lines.map { l in [
+                "code": l.code, "label": l.label, "in_gross": l.inGross, "formula": l.formula,
+                "inputs": Dictionary(uniqueKeysWithValues: l.inputs.map { ($0.0, $0.1) }),
+                "parameters": l.parameters.map { ["name": $0.name, "value": $0.value, "from": $0.from, "source": $0.source] },
+                "exact": l.exact, "rounding": l.rounding, "amount": l.amount.description] as [String: Any] },
+            "gross": t.gross.description,
+            "insurance": t.insurance.map { s in [
+                "line": s.line, "declared_base": s.declaredBase.description, "floor": s.floor.description, "ceiling": s.ceiling.description,
+                "base": s.base.description, "employee_rate": s.employeeRate, "employee_fixed": s.employeeFixed.description,
+                "employer_rate": s.employerRate, "rounding": s.rounding, "employee": s.employee.description,
+                "employer": s.employer.description, "source": s.source] },
+            "tax": t.tax.map { ["step": $0.0, "value": $0.1] },
+            "annual_bonus": t.bonus.map { ["step": $0.0, "value": $0.1] },
+            "net_pay": t.result.net.description,
+            "matches_register": r.matchesRegister as Any,
+        ]
+        return try JSONSerialization.data(withJSONObject: obj, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+    }
+}

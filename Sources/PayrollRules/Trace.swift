@@ -1,0 +1,150 @@
+import PayrollCore
+
+/// How one employee's pay was computed, step by step: each pay line with
+/// its formula, the values that went in, the parameters with their effective
+/// dates and sources, and the rounding applied; social insurance per line;
+/// tax with its year-to-date steps.
+public struct PayTrace: Sendable {
+    public struct Parameter: Sendable {
+        public var name: String
+        public var value: String
+        public var from: String
+        public var source: String
+    }
+    public struct Line: Sendable {
+        public var code: String
+        public var label: String
+        public var inGross: Bool
+        public var formula: String
+        public var inputs: [(String, String)]
+        public var parameters: [Parameter]
+        public var exact: String
+        public var rounding: String
+        public var amount: Money
+    }
+    public struct Insurance: Sendable {
+        public var line: String
+        public var declaredBase: Money
+        public var floor: Money
+        public var ceiling: Money
+        public var base: Money
+        public var employeeRate: String
+        public var employeeFixed: Money
+        public var employerRate: String
+        public var rounding: String
+        public var employee: Money
+        public var employer: Money
+        public var source: String
+    }
+    public var lines: [Line]
+    public var gross: Money
+    public var insurance: [Insurance]
+    public var tax: [(String, String)]
+    public var bonus: [(String, String)]
+    public var net: [(String, String)]
+    public var result: PayResult
+}
+
+extension PeriodRules {
+    /// Names of the formula inputs by slot.
+    func slotNames() -> [Int: String] {
+        var names: [Int: String] = [:]
+        for s in InputSlot.allCases { names[s.rawValue] = s.name }
+        var next = InputSlot.allCases.count
+        for name in pack.parameters.keys.sorted() { names[next] = name; next += 1 }
+        for a in pack.adjustments { names[next] = "adjustment.\(a.code)"; next += 1 }
+        for c in components { names[c.slot] = c.spec.code }
+        return names
+    }
+
+    public func trace(_ input: PayInput) throws -> PayTrace {
+        let r = try compute(input)
+        let e = input.employee
+        // Rebuild the evaluation context exactly as compute() does, then replay each formula.
+        var v = [Exact](repeating: .zero, count: slotCount)
+        func set(_ s: InputSlot, _ x: Exact) { v[s.rawValue] = x }
+        let a = input.attendance
+        set(.baseSalary, Exact(e.baseSalary)); set(.positionSalary, Exact(e.positionSalary))
+        set(.allowance, Exact(e.allowance ?? .zero)); set(.bonusBase, Exact(e.bonusBase ?? .zero))
+        set(.siBase, Exact(e.siBase)); set(.hfBase, Exact(e.hfBase ?? e.siBase)); set(.hfRate, Exact(e.hfRate))
+        set(.specialDeduction, Exact(e.specialDeduction ?? .zero))
+        for (st, slot) in PeriodRules.statusSlots { set(slot, Exact(a.days(st))) }
+        set(.paidDays, Exact(a.days(.present) + a.days(.annualLeave) + a.days(.compLeave) + a.days(.businessTrip)))
+        set(.attendanceRows, Exact(Int(a.rows)))
+        set(.overtimeWorkday, Exact(a.overtimeWorkday)); set(.overtimeRestday, Exact(a.overtimeRestday))
+        set(.overtimeHoliday, Exact(a.overtimeHoliday))
+        set(.coefficient, input.coefficient); set(.finalScore, input.finalScore); set(.pointsBonus, Exact(input.pointsBonus))
+        set(.prorated, r.prorated ? .one : .zero)
+        set(.periodDays, Exact(period.dayCount))
+        for (slot, value) in parameterSlots { v[slot] = value }
+        var grossAdj = Money.zero
+        for adj in input.adjustments {
+            if let s = adjustmentSlots[adj.code] { v[s] = v[s] + Exact(adj.amount) }
+            if (adjustmentTargets[adj.code] ?? .gross) == .gross { grossAdj += adj.amount }
+        }
+        set(.adjustmentsGross, Exact(grossAdj))
+        let names = slotNames()
+        var lines: [PayTrace.Line] = []
+        for (k, c) in components.enumerated() {
+            let exact = try Evaluator(values: v, tables: tables).number(c.expr)
+            v[c.slot] = Exact(r.lines[k])
+            var slots = Set<Int>(), tbls = Set<Int>()
+            PeriodRules.collect(c.expr, &slots, &tbls)
+            let paramNames = Set(c.parameters)
+            let inputs = slots.sorted().compactMap { s -> (String, String)? in
+                guard let n = names[s], !paramNames.contains(n) else { return nil }
+                return (n, n == "prorated" ? (v[s].isZero ? "false" : "true") : v[s].text())
+            }
+            let params = c.parameters.compactMap { name -> PayTrace.Parameter? in
+                guard let d = parameterValues[name] else { return nil }
+                return PayTrace.Parameter(name: name, value: d.value.text(), from: d.from.description, source: d.source)
+            }
+            lines.append(PayTrace.Line(code: c.spec.code, label: "\(c.spec.labelZH) \(c.spec.labelEN)", inGross: c.spec.inGross,
+                                       formula: c.spec.formula, inputs: inputs, parameters: params, exact: exact.text(maxPlaces: 10),
+                                       rounding: "half-up to the fen", amount: r.lines[k]))
+        }
+        let city = cities[e.city]!
+        var ins: [PayTrace.Insurance] = []
+        for line in InsuranceLine.allCases {
+            guard let p = city.lines[line] else { continue }
+            let amt = r.line(line)
+            ins.append(PayTrace.Insurance(line: line.rawValue, declaredBase: e.siBase, floor: p.floor, ceiling: p.ceiling, base: amt.base,
+                                          employeeRate: p.employeeRate.description, employeeFixed: p.employeeFixed,
+                                          employerRate: p.employerRate.description, rounding: p.rounding.rawValue,
+                                          employee: amt.employee, employer: amt.employer, source: "\(e.city) from \(city.from): \(city.source)"))
+        }
+        let hf = city.housingFund
+        ins.append(PayTrace.Insurance(line: "housing_fund", declaredBase: e.hfBase ?? e.siBase, floor: hf.floor, ceiling: hf.ceiling,
+                                      base: r.housingFund.base, employeeRate: e.hfRate.description, employeeFixed: .zero,
+                                      employerRate: e.hfRate.description, rounding: hf.rounding.rawValue,
+                                      employee: r.housingFund.employee, employer: r.housingFund.employer,
+                                      source: "\(e.city) from \(city.from): \(city.source)"))
+        let prev = input.previous.flatMap { $0.year == period.year ? $0 : nil } ?? YearToDate(year: period.year)
+        let bracket = withholding.value.row(for: Exact(r.ytd.taxable))
+        let tax: [(String, String)] = [
+            ("income before this month", prev.income.description),
+            ("gross this month", r.gross.description),
+            ("ytd_income", r.ytd.income.description),
+            ("months of basic deduction", "\(r.ytd.months) (\(input.mode.rawValue))"),
+            ("basic deduction", "\(basicDeduction.value.text()) × \(r.ytd.months) = \(r.basicDeduction)  [\(basicDeduction.source), from \(basicDeduction.from)]"),
+            ("ytd_special (SI + HF)", "\(prev.special) + \(r.employeeSI) + \(r.housingFund.employee) = \(r.ytd.special)"),
+            ("ytd_additional", "\(prev.additional) + \(e.specialDeduction ?? .zero) = \(r.ytd.additional)"),
+            ("ytd_taxable", "max(0, \(r.ytd.income) − \(r.ytd.taxFree) − \(r.basicDeduction) − \(r.ytd.special) − \(r.ytd.additional)) = \(r.ytd.taxable)"),
+            ("bracket", "rate \(bracket.rate.text()), quick deduction \(bracket.quickDeduction.text())  [\(withholding.source)]"),
+            ("ytd_tax", "round(\(r.ytd.taxable) × \(bracket.rate.text()) − \(bracket.quickDeduction.text())) = \(r.ytd.tax)  (\(pack.tax.rounding.rawValue))"),
+            ("withheld before this month", prev.withheld.description),
+            ("tax this month", "max(0, \(r.ytd.tax) − \(prev.withheld)) = \(r.tax)"),
+        ]
+        var bonus: [(String, String)] = []
+        if r.annualBonus > .zero, let t = annualBonus {
+            let row = t.value.row(for: Exact(r.annualBonus) / Exact(12))
+            bonus = [("annual bonus", r.annualBonus.description),
+                     ("bonus / 12", (Exact(r.annualBonus) / Exact(12)).text()),
+                     ("bracket", "rate \(row.rate.text()), quick deduction \(row.quickDeduction.text())  [\(t.source)]"),
+                     ("bonus tax", "round(\(r.annualBonus) × \(row.rate.text()) − \(row.quickDeduction.text())) = \(r.bonusTax)")]
+        }
+        let net: [(String, String)] = [("net pay", "\(r.gross) + \(r.annualBonus) − \(r.employeeSI) − \(r.housingFund.employee) − \(r.tax) − \(r.bonusTax) = \(r.net)"),
+                                       ("employer cost", "\(r.gross) + \(r.employerSI) + \(r.housingFund.employer) = \(r.employerCost)")]
+        return PayTrace(lines: lines, gross: r.gross, insurance: ins, tax: tax, bonus: bonus, net: net, result: r)
+    }
+}
