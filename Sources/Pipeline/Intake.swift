@@ -377,9 +377,6 @@ public enum Intake {
                     t.error(.targetZero, cols.target, en: "target is 0, so the item score cannot be computed; give a non-zero target",
                             zh: "目标值为 0，无法计算得分；请填写非零目标值")
                 }
-                if let a = actual, a < .zero {
-                    t.error(.outOfRange, cols.actual, en: "actual value must not be negative", zh: "实际值不能为负数")
-                }
             case .mbo:
                 weight = t.decimal(cols.weight, required: true, min: .zero, max: .one, what: "a weight between 0 and 1")
                 rating = t.decimal(cols.rating, required: true, min: .zero, max: hundred, what: "a rating between 0 and 100")
