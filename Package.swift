@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // C libraries: a module map and a shim header each, nothing else.
@@ -56,13 +57,18 @@ let package = Package(
             "PayrollCore", "PayrollRules", "Performance", "CSVReader",
             .product(name: "Yams", package: "Yams"),
         ], swiftSettings: fast),
+        // Reading legacy Excel workbooks (zip + XML) for import and reconciliation.
+        .target(name: "ExcelImport", dependencies: [
+            "PayrollCore", "PayrollRules", "Pipeline", "CSVReader", "XLSX", "Outputs",
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ], swiftSettings: pdfHeaders),
         // Files written by a run: reports, manifest, atomic run folder.
         .target(name: "Outputs", dependencies: [
             "PayrollCore", "PayrollRules", "Performance", "Pipeline", "XLSX", "PDF", "CSVReader",
             .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: pdfHeaders),
         .executableTarget(name: "payroll", dependencies: [
-            "PayrollCore", "PayrollRules", "Performance", "Pipeline", "Outputs", "CSVReader",
+            "PayrollCore", "PayrollRules", "Performance", "Pipeline", "Outputs", "CSVReader", "ExcelImport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: pdfHeaders),
 
@@ -70,7 +76,7 @@ let package = Package(
         .testTarget(name: "CSVReaderTests", dependencies: ["CSVReader"]),
         .testTarget(name: "PayrollRulesTests", dependencies: ["PayrollCore", "PayrollRules", "Performance"]),
         .testTarget(name: "PipelineTests", dependencies: [
-            "PayrollCore", "PayrollRules", "Performance", "Pipeline", "Outputs", "XLSX", "CSVReader",
+            "PayrollCore", "PayrollRules", "Performance", "Pipeline", "Outputs", "XLSX", "CSVReader", "ExcelImport",
         ], swiftSettings: pdfHeaders),
     ],
     swiftLanguageModes: [.v6]

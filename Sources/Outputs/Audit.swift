@@ -275,7 +275,7 @@ public enum RegisterDiff {
         public var isEmpty: Bool { changes.isEmpty && onlyA.isEmpty && onlyB.isEmpty }
     }
 
-    static func read(_ path: String) throws -> (header: [String], rows: [String: [String]], order: [String]) {
+    public static func read(_ path: String) throws -> (header: [String], rows: [String: [String]], order: [String]) {
         var header: [String] = []
         var rows: [String: [String]] = [:]
         var order: [String] = []

@@ -17,7 +17,15 @@ public enum Explain {
         public var matchesRegister: Bool?
     }
 
-    public static func run(period: Period, employeeID: String, root: String) throws -> Report {
+    /// A finished period recomputed in memory from what its manifest names.
+    public struct Context: Sendable {
+        public var batch: Batch
+        public var run: PayrollRun
+        public var rules: PeriodRules
+        public var settings: RunSettings
+    }
+
+    public static func context(period: Period, root: String) throws -> Context {
         let folder = (root as NSString).appendingPathComponent(period.description)
         let manifestPath = (folder as NSString).appendingPathComponent("manifest.json")
         guard let data = FileManager.default.contents(atPath: manifestPath),
@@ -35,6 +43,15 @@ public enum Explain {
         s.previousLedger = input("previous-ledger")
         let c = try PeriodRunner.compute(s)
         guard let run = c.run else { throw AuditError("the period's inputs now have errors; it cannot be recomputed") }
+        return Context(batch: c.batch, run: run, rules: c.rules, settings: s)
+    }
+
+    public static func run(period: Period, employeeID: String, root: String) throws -> Report {
+        let ctx = try context(period: period, root: root)
+        let folder = (root as NSString).appendingPathComponent(period.description)
+        let c = (batch: ctx.batch, rules: ctx.rules)
+        let run = ctx.run
+        let s = ctx.settings
         guard let i = c.batch.employees.firstIndex(where: { $0.id == employeeID }) else {
             throw AuditError("employee \(employeeID) is not in \(period)")
         }

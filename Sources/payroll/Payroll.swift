@@ -5,6 +5,7 @@ import Outputs
 import PayrollCore
 import PayrollRules
 import Pipeline
+import ExcelImport
 
 /// Exit codes (also in `payroll --help`):
 /// 0 success · 1 the data has errors · 64 usage error (bad flags, missing or
@@ -28,7 +29,7 @@ struct Payroll: ParsableCommand {
         70 operational failure (disk, file system, C library); \
         78 the rule pack is malformed or lacks a value the period needs.
         """,
-        subcommands: [Run.self, Validate.self, TestRules.self, Close.self, Reopen.self, Verify.self, Explain.self, Diff.self, ParseBaseline.self])
+        subcommands: [Run.self, Validate.self, TestRules.self, Close.self, Reopen.self, Verify.self, Explain.self, Diff.self, Import.self, Reconcile.self, ParseBaseline.self])
 }
 
 struct CommonOptions: ParsableArguments {
@@ -253,5 +254,64 @@ struct Diff: ParsableCommand {
             for (c, m) in d.totals { print("  \(c)\t\(m.isNegative ? "" : "+")\(m)") }
         }
         throw ExitCode(Exit.dataErrors)
+    }
+}
+
+struct Import: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Read a legacy workbook (.xlsx) or CSV through a mapping and write CONTRACT CSV files; --suggest proposes a mapping.",
+        discussion: "Problems name their cell (Sheet!C12) and go to import_report.csv; a value that Excel has damaged (a long number, a lost leading zero) is never written. Exit 1 when there are errors.")
+    @Argument(help: "Workbook (.xlsx) or CSV file.") var source: String
+    @Option(help: "Mapping file (YAML); see pipelines/import/legacy-payroll.yaml.") var map: String?
+    @Option(help: "Folder for the CONTRACT files and import_report.csv.") var out: String?
+    @Option(help: "Sheet to read (default: the mapping's, else the first).") var sheet: String?
+    @Flag(help: "Print a mapping proposed from the header text instead of importing.") var suggest = false
+
+    func validate() throws {
+        if !suggest && (map == nil || out == nil) { throw ValidationError("give --map and --out (or --suggest)") }
+    }
+
+    func run() throws {
+        do {
+            if suggest {
+                print(Importer.suggest(source: try SourceTable.load(path: source, sheet: sheet)), terminator: "")
+                return
+            }
+            let m = try ImportMapping.load(path: map!)
+            let table = try SourceTable.load(path: source, sheet: sheet ?? m.sheet)
+            let r = Importer.run(source: table, mapping: m)
+            try Importer.write(r, to: out!)
+            for (f, n) in r.imported.sorted(by: { $0.key < $1.key }) { print("\(f).csv: \(n) rows") }
+            for i in r.issues { print("  \(i.severity == .error ? "E" : "note") \(i.code) \(i.cell) \(i.column): \(i.message)") }
+            let errors = r.issues.filter { $0.severity == .error }.count
+            print("\(errors) errors; report: \(out!)/import_report.csv")
+            if errors > 0 { throw ExitCode(Exit.dataErrors) }
+        } catch let e as ConfigError { throw fail("mapping: \(e)", Exit.usage) } catch let e as WorkbookError { throw fail(e.message, Exit.usage) }
+    }
+}
+
+struct Reconcile: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Compare a legacy register (.xlsx or CSV) with this engine's run of the same period, per employee and line, with likely causes.",
+        discussion: "Writes reconciliation.xlsx (default ROOT/reconciliation-<YYYY-MM>.xlsx). Exit 1 when anything differs.")
+    @Argument(help: "Period YYYY-MM of the engine's run to compare with.") var period: String
+    @Option(help: "The legacy register (.xlsx or CSV).") var legacy: String
+    @Option(help: "Mapping of the legacy register (a `register` target with employee_id and the lines to compare).") var map: String
+    @OptionGroup var root: RootOption
+    @Option(help: "Where to write the workbook.") var report: String?
+
+    func run() throws {
+        let p = try parsePeriod(period)
+        do {
+            let m = try ImportMapping.load(path: map)
+            let table = try SourceTable.load(path: legacy, sheet: m.sheet)
+            let r = try ExcelImport.Reconcile.run(legacy: table, mapping: m, period: p, root: root.out)
+            let path = report ?? (root.out as NSString).appendingPathComponent("reconciliation-\(p).xlsx")
+            try ExcelImport.Reconcile.writeXLSX(r, period: p, to: path)
+            print(ExcelImport.Reconcile.summary(r), terminator: "")
+            print("report: \(path)")
+            if !r.differences.isEmpty || !r.onlyLegacy.isEmpty || !r.onlyEngine.isEmpty { throw ExitCode(Exit.dataErrors) }
+        } catch let e as ConfigError { throw fail("mapping: \(e)", Exit.usage) } catch let e as WorkbookError { throw fail(e.message, Exit.usage) }
+        catch let e as AuditError { throw fail(e.message, Exit.usage) }
     }
 }

@@ -1,0 +1,372 @@
+import Foundation
+import CSVReader
+import PayrollCore
+import PayrollRules
+import Pipeline
+
+/// A problem found while importing, named by its cell (`工资表!C12`).
+public struct ImportIssue: Error, Sendable, Equatable {
+    public enum Severity: String, Sendable { case error, note }
+    public var code: String
+    public var severity: Severity
+    public var cell: String
+    public var column: String
+    public var message: String
+}
+
+/// A rectangular source: an .xlsx sheet or a CSV file, read the same way.
+public struct SourceTable: Sendable {
+    public var name: String
+    public var sheet: RawSheet
+
+    public static func load(path: String, sheet: String?) throws -> SourceTable {
+        if path.lowercased().hasSuffix(".xlsx") {
+            let s = try WorkbookReader.read(path: path, sheet: sheet)
+            return SourceTable(name: s.name, sheet: s)
+        }
+        var raw = RawSheet(name: (path as NSString).lastPathComponent, cells: [:], merges: [], maxRow: 0, maxColumn: 0)
+        let summary = try CSVFileReader(path: path).read { r in
+            for i in 0..<r.count where !r[i].isEmpty {
+                raw.cells[r.line, default: [:]][i + 1] = RawCell(kind: .text(r.string(i)), isDateFormatted: false)
+                raw.maxColumn = max(raw.maxColumn, i + 1)
+            }
+            raw.maxRow = max(raw.maxRow, r.line)
+        }
+        if let f = summary.fault { throw WorkbookError(message: "\(path): \(f)") }
+        return SourceTable(name: raw.name, sheet: raw)
+    }
+}
+
+/// How a column of the source becomes a CONTRACT column.
+public struct ColumnMapping: Sendable {
+    public var target: String
+    /// Header path in the source: "基本工资", or "应发工资/基本工资" under a two-row header.
+    public var header: String?
+    /// A constant instead of a column.
+    public var constant: String?
+    /// Source text → CONTRACT value (e.g. 上海 → shanghai).
+    public var map: [String: String]
+}
+
+/// A mapping file: which sheet, which header rows, and the columns of each CONTRACT file to write.
+public struct ImportMapping: Sendable {
+    public var sheet: String?
+    public var headerRows: [Int]
+    public var dataStarts: Int
+    public var totalMarkers: [String]
+    public var targets: [(file: String, key: String, columns: [ColumnMapping])]
+
+    public static func load(path: String) throws -> ImportMapping {
+        let root = try YNode.load(path: path)
+        var m = ImportMapping(sheet: nil, headerRows: [1], dataStarts: 2, totalMarkers: ["合计", "总计", "小计", "Total"], targets: [])
+        for (k, v) in try root.mapping(allowed: ["description", "sheet", "header_rows", "data_starts", "total_markers", "targets"],
+                                       required: ["targets"]) {
+            switch k {
+            case "description": _ = try v.string()
+            case "sheet": m.sheet = try v.string()
+            case "header_rows": m.headerRows = try v.sequence().map { try $0.int() }
+            case "data_starts": m.dataStarts = try v.int()
+            case "total_markers": m.totalMarkers = try v.stringList()
+            default:
+                for (file, tv) in try v.entries() {
+                    var cols: [ColumnMapping] = []
+                    var key = "employee_id"
+                    for (col, cv) in try tv.entries() {
+                        if col == "_key" { key = try cv.string(); continue }
+                        var c = ColumnMapping(target: col, header: nil, constant: nil, map: [:])
+                        if case .scalar = cv.node { c.header = try cv.string() } else {
+                            for (ck, x) in try cv.mapping(allowed: ["column", "value", "map"]) {
+                                switch ck {
+                                case "column": c.header = try x.string()
+                                case "value": c.constant = try x.string()
+                                default: for (a, b) in try x.entries() { c.map[a] = try b.string() }
+                                }
+                            }
+                        }
+                        if c.header == nil && c.constant == nil { throw cv.error("give a column header or a constant value") }
+                        cols.append(c)
+                    }
+                    m.targets.append((file, key, cols))
+                }
+            }
+        }
+        return m
+    }
+}
+
+/// What kind of value each CONTRACT column holds, for converting Excel cells.
+enum ValueKind { case text, digits, date, money, decimal }
+
+func valueKind(file: String, _ column: String) -> ValueKind {
+    if file == "employees" && (column == "position" || column == "base") { return .text }
+    switch column {
+    case "id_number", "bank_account": return .digits
+    case "hire_date", "leave_date", "contract_end", "date": return .date
+    case "base_salary", "position_salary", "allowance", "bonus_base", "si_base", "hf_base", "special_deduction", "amount",
+         "gross", "net_pay", "tax", "hf", "si", "si_pension", "si_medical", "si_unemployment", "bonus_tax", "annual_bonus",
+         "performance_bonus", "overtime", "absence_deduction", "sick_deduction", "proration", "adjustments", "base", "position",
+         "employer_si", "employer_hf", "employer_cost", "ytd_taxable":
+        return .money
+    case "hf_rate", "overtime_hours", "weight", "target", "actual", "rating", "points": return .decimal
+    default: return .text
+    }
+}
+
+public enum Importer {
+    /// Header text of each column: the header rows joined with "/" (merged cells repeat their text).
+    public static func headers(_ s: RawSheet, rows: [Int]) -> [Int: String] {
+        var out: [Int: String] = [:]
+        for col in 1...max(1, s.maxColumn) {
+            var parts: [String] = []
+            for r in rows {
+                let t = (s.mergedValue(r, col)?.text ?? "").replacingOccurrences(of: "\n", with: "").trimmingCharacters(in: .whitespaces)
+                if !t.isEmpty && parts.last != t { parts.append(t) }
+            }
+            if !parts.isEmpty { out[col] = parts.joined(separator: "/") }
+        }
+        return out
+    }
+
+    /// Finds a header: an exact path, or a unique column whose last (or only) part matches.
+    static func column(for header: String, in headers: [Int: String]) -> Int? {
+        if let c = headers.first(where: { $0.value == header })?.key { return c }
+        let matches = headers.filter { $0.value.split(separator: "/").last.map(String.init) == header || $0.value.hasPrefix(header + "/") }
+        return matches.count == 1 ? matches.first!.key : nil
+    }
+
+    public struct Result: Sendable {
+        public var files: [String: [[String]]]      // file → rows (header first)
+        public var issues: [ImportIssue]
+        public var imported: [String: Int]
+    }
+
+    public static func run(source: SourceTable, mapping: ImportMapping) -> Result {
+        let s = source.sheet
+        let heads = headers(s, rows: mapping.headerRows)
+        var issues: [ImportIssue] = []
+        var files: [String: [[String]]] = [:]
+        var counts: [String: Int] = [:]
+        func ref(_ r: Int, _ c: Int) -> String { "\(source.name)!\(RawSheet.reference(r, c))" }
+        for (file, key, columns) in mapping.targets {
+            var resolved: [(ColumnMapping, Int?)] = []
+            for c in columns {
+                if let h = c.header {
+                    guard let col = column(for: h, in: heads) else {
+                        issues.append(ImportIssue(code: "I001", severity: .error, cell: "\(source.name)!\(mapping.headerRows.map(String.init).joined(separator: ","))",
+                                                  column: c.target, message: "no header \"\(h)\" (or more than one) in rows \(mapping.headerRows); headers are: \(heads.values.sorted().joined(separator: ", "))"))
+                        resolved.append((c, nil))
+                        continue
+                    }
+                    resolved.append((c, col))
+                } else {
+                    resolved.append((c, nil))
+                }
+            }
+            var rows: [[String]] = [columns.map(\.target)]
+            let keyCol = resolved.first { $0.0.target == key }?.1
+            for r in mapping.dataStarts...max(mapping.dataStarts, s.maxRow) {
+                let rowCells = s.cells[r] ?? [:]
+                if rowCells.values.allSatisfy({ $0.text.trimmingCharacters(in: .whitespaces).isEmpty }) { continue }   // blank (e.g. trailing formatted rows)
+                let texts = rowCells.sorted { $0.key < $1.key }.prefix(4).map { $0.value.text }
+                let keyText = keyCol.flatMap { rowCells[$0]?.text.trimmingCharacters(in: .whitespaces) } ?? ""
+                if texts.contains(where: { t in mapping.totalMarkers.contains { t.contains($0) } }) {
+                    issues.append(ImportIssue(code: "I010", severity: .note, cell: ref(r, 1), column: "",
+                                              message: "row \(r) is a totals row (\(texts.first { t in mapping.totalMarkers.contains { t.contains($0) } } ?? "")); skipped"))
+                    continue
+                }
+                if keyText.isEmpty {
+                    issues.append(ImportIssue(code: "I011", severity: .note, cell: ref(r, keyCol ?? 1), column: key,
+                                              message: "row \(r) has no \(key); skipped"))
+                    continue
+                }
+                var out: [String] = []
+                for (c, col) in resolved {
+                    if let k = c.constant { out.append(k); continue }
+                    guard let col else { out.append(""); continue }
+                    let cell = rowCells[col]
+                    switch convert(cell, kind: valueKind(file: file, c.target), column: c.target, at: ref(r, col)) {
+                    case .success(var v):
+                        if !c.map.isEmpty, !v.isEmpty {
+                            if let m = c.map[v] { v = m } else {
+                                issues.append(ImportIssue(code: "I006", severity: .error, cell: ref(r, col), column: c.target,
+                                                          message: "\"\(v.prefix(20))\" has no entry in the mapping's map for \(c.target)"))
+                            }
+                        }
+                        out.append(v)
+                    case .failure(let issue):
+                        issues.append(issue)
+                        out.append("")
+                    }
+                }
+                rows.append(out)
+            }
+            counts[file] = rows.count - 1
+            files[file] = rows
+        }
+        return Result(files: files, issues: issues, imported: counts)
+    }
+
+    /// Interprets one cell for a CONTRACT column; errors name the cell.
+    static func convert(_ cell: RawCell?, kind: ValueKind, column: String, at ref: String) -> Swift.Result<String, ImportIssue> {
+        guard let cell else { return .success("") }
+        func fail(_ code: String, _ m: String) -> Swift.Result<String, ImportIssue> {
+            .failure(ImportIssue(code: code, severity: .error, cell: ref, column: column, message: m))
+        }
+        switch (kind, cell.kind) {
+        case (_, .error(let e)): return fail("I002", "the cell holds the Excel error \(e)")
+        case (.digits, .number(let raw)):
+            let digits = Decimal(string: raw).map { "\($0)" } ?? raw
+            if column == "bank_account" {
+                return fail("I004", "bank_account is stored as a number: leading zeros are dropped and digits beyond the 15th are lost, so the account cannot be trusted. Format the column as text and enter the account again")
+            }
+            if raw.uppercased().contains("E") || digits.count > 15 {
+                return fail("I003", "\(column) is stored as a number (shown like 1.10101E+17): Excel keeps only 15 significant digits, so digits are lost. Format the column as text and enter the value again")
+            }
+            return fail("I004", "\(column) is stored as a number, so leading zeros are lost and the value cannot be trusted. Format the column as text and enter it again")
+        case (.digits, .text(let t)):
+            let v = t.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: " ", with: "")
+            if v.uppercased().contains("E+") { return fail("I003", "\(column) is text that shows a number in scientific notation (digits already lost)") }
+            return .success(v)
+        case (.date, .number(let raw)):
+            guard let serial = Double(raw), serial >= 1, serial < 2_958_466 else { return fail("I005", "expected a date; found a number that is not a date serial") }
+            return .success(excelDate(Int(serial)).description)
+        case (.date, .text(let t)):
+            let v = t.trimmingCharacters(in: .whitespaces)
+            if let d = Day.parse(v) { return .success(d.description) }
+            if let d = chineseDate(v) { return .success(d.description) }
+            return fail("I005", "expected a date (YYYY-MM-DD, YYYY/M/D, YYYY年M月D日 or an Excel date); found \"\(v.prefix(20))\"")
+        case (.money, .number(let raw)):
+            guard let d = Decimal(string: raw) else { return fail("I007", "not a number") }
+            let rounded = roundDecimal(d, 2)
+            if abs(NSDecimalNumber(decimal: rounded - d).doubleValue) > 1e-7 {
+                return fail("I008", "the cell holds an amount with more than 2 decimals (it may only look rounded)")
+            }
+            return .success(formatDecimal(rounded, 2))
+        case (.money, .text(let t)):
+            let v = t.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "¥", with: "").replacingOccurrences(of: "￥", with: "")
+            if v.isEmpty { return .success("") }
+            guard let m = Money.parse(v) else { return fail("I007", "expected an amount; found text that is not one") }
+            return .success(m.description)
+        case (.decimal, .number(let raw)):
+            guard let d = Decimal(string: raw) else { return fail("I007", "not a number") }
+            return .success(Fixed.parse(formatDecimal(roundDecimal(d, 6), 6)).map(\.description) ?? "")
+        case (.decimal, .text(let t)):
+            let v = t.trimmingCharacters(in: .whitespaces)
+            if v.hasSuffix("%"), let p = Fixed.parse(String(v.dropLast())) { return .success(p.divided(by: Fixed(100)).description) }
+            return Fixed.parse(v) != nil || v.isEmpty ? .success(v) : fail("I007", "expected a decimal number")
+        case (.text, .number(let raw)):
+            guard let d = Decimal(string: raw) else { return .success(raw) }
+            return .success("\(d)")
+        case (.text, .text(let t)): return .success(t.trimmingCharacters(in: .whitespaces))
+        case (_, .bool(let b)): return .success(b ? "TRUE" : "FALSE")
+        }
+    }
+
+    /// Excel's 1900 date system: serial 1 is 1900-01-01 and the non-existent 1900-02-29 is serial 60.
+    public static func excelDate(_ serial: Int) -> Day {
+        var days = serial >= 60 ? serial - 1 : serial      // skip the phantom leap day
+        var y = 1900, m = 1
+        while true {
+            let len = Day.daysIn(year: y, month: m)
+            if days <= len { return Day(year: y, month: m, day: max(1, days))! }
+            days -= len
+            m += 1
+            if m > 12 { m = 1; y += 1 }
+        }
+    }
+
+    static func chineseDate(_ s: String) -> Day? {
+        let parts = s.replacingOccurrences(of: "年", with: "-").replacingOccurrences(of: "月", with: "-").replacingOccurrences(of: "日", with: "")
+            .split(separator: "-").compactMap { Int($0) }
+        return parts.count == 3 ? Day(year: parts[0], month: parts[1], day: parts[2]) : nil
+    }
+
+    static func roundDecimal(_ d: Decimal, _ places: Int) -> Decimal {
+        var x = d, r = Decimal()
+        NSDecimalRound(&r, &x, places, .plain)
+        return r
+    }
+
+    static func formatDecimal(_ d: Decimal, _ places: Int) -> String {
+        // Decimal's description is exact; pad to the places asked.
+        var s = "\(d)"
+        if !s.contains(".") { s += "." }
+        let frac = s.split(separator: ".", omittingEmptySubsequences: false)[1].count
+        if frac < places { s += String(repeating: "0", count: places - frac) }
+        return s.hasSuffix(".") ? String(s.dropLast()) : s
+    }
+
+    /// Writes the CONTRACT files and `import_report.csv` into `folder`.
+    public static func write(_ r: Result, to folder: String) throws {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        func csv(_ rows: [[String]]) -> String {
+            rows.map { $0.map { f in
+                f.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + f.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : f
+            }.joined(separator: ",") }.joined(separator: "\n") + "\n"
+        }
+        for (file, rows) in r.files {
+            let name = file.hasSuffix(".csv") ? file : file + ".csv"
+            try csv(rows).write(toFile: (folder as NSString).appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+        let report = [["code", "severity", "cell", "column", "message"]] + r.issues.map { [$0.code, $0.severity.rawValue, $0.cell, $0.column, $0.message] }
+        try csv(report).write(toFile: (folder as NSString).appendingPathComponent("import_report.csv"), atomically: true, encoding: .utf8)
+    }
+
+    /// Proposes a mapping from the header text: CONTRACT names, their Chinese aliases and common synonyms.
+    public static func suggest(source: SourceTable) -> String {
+        let s = source.sheet
+        let known = synonyms()
+        // The header row is the first of the first ten rows that names at least three known columns.
+        var headerRow = 1
+        for r in 1...min(10, max(1, s.maxRow)) {
+            let hits = (1...max(1, s.maxColumn)).filter { c in known[norm(s.mergedValue(r, c)?.text ?? "")] != nil }.count
+            if hits >= 3 { headerRow = r; break }
+        }
+        // A second header row when the row below holds sub-headers under merged cells.
+        let merged = s.merges.contains { $0.top == headerRow && $0.bottom == headerRow && $0.right > $0.left }
+        let rows = merged ? [headerRow, headerRow + 1] : [headerRow]
+        let heads = headers(s, rows: rows)
+        var out = "# Suggested by `payroll import --suggest`: check every line before use.\n"
+        out += "sheet: \(source.name)\nheader_rows: [\(rows.map(String.init).joined(separator: ", "))]\ndata_starts: \(rows.last! + 1)\ntargets:\n  employees:\n"
+        var used = Set<String>()
+        var unknown: [String] = []
+        for (col, h) in heads.sorted(by: { $0.key < $1.key }) {
+            let last = String(h.split(separator: "/").last ?? "")
+            if let target = known[norm(last)] ?? known[norm(h)], !used.contains(target) {
+                used.insert(target)
+                if target == "city" {
+                    out += "    city: {column: \"\(h)\", map: {上海: shanghai, 北京: beijing, 深圳: shenzhen}}   # the rule pack's city codes\n"
+                } else {
+                    out += "    \(target): \"\(h)\"\n"
+                }
+            } else {
+                unknown.append("\(RawSheet.columnName(col)) \(h)")
+            }
+        }
+        for c in InputKind.employees.columns where c.required && !used.contains(c.name) {
+            out += "    # \(c.name): ?   (\(c.aliases[0]); required, no matching header found)\n"
+        }
+        if !unknown.isEmpty { out += "# Columns not mapped: \(unknown.joined(separator: "; "))\n" }
+        return out
+    }
+
+    static func norm(_ s: String) -> String {
+        s.lowercased().replacingOccurrences(of: " ", with: "").replacingOccurrences(of: "*", with: "").replacingOccurrences(of: "\n", with: "")
+    }
+
+    static func synonyms() -> [String: String] {
+        var m: [String: String] = [:]
+        for c in InputKind.employees.columns {
+            m[norm(c.name)] = c.name
+            for a in c.aliases { m[norm(a)] = c.name }
+        }
+        let extra: [String: String] = ["员工编号": "employee_id", "职工编号": "employee_id", "编号": "employee_id", "员工姓名": "name",
+            "身份证": "id_number", "证件号码": "id_number", "所属部门": "department", "职位": "position", "岗位名称": "position",
+            "入职时间": "hire_date", "离职时间": "leave_date", "合同到期": "contract_end", "底薪": "base_salary", "基本薪资": "base_salary",
+            "岗位津贴": "position_salary", "补贴": "allowance", "津贴": "allowance", "绩效基数": "bonus_base", "社保基数": "si_base",
+            "公积金基数": "hf_base", "公积金比例": "hf_rate", "专项附加": "special_deduction", "银行": "bank_code", "开户银行": "bank_code",
+            "卡号": "bank_account", "银行卡号": "bank_account", "工资卡号": "bank_account", "参保地": "city", "成本中心": "cost_center"]
+        for (k, v) in extra { m[norm(k)] = v }
+        return m
+    }
+}

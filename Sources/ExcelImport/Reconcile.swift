@@ -1,0 +1,139 @@
+import Foundation
+import PayrollCore
+import PayrollRules
+import Pipeline
+import Outputs
+import XLSX
+
+/// Parallel-run reconciliation: the legacy register against this engine's run
+/// of the same period, per employee and line, with the likely cause of each difference.
+public enum Reconcile {
+    public struct Difference: Sendable {
+        public var employee: String
+        public var line: String
+        public var legacy: Money
+        public var engine: Money
+        public var difference: Money { engine - legacy }
+        public var cause: String
+    }
+
+    public struct Result: Sendable {
+        public var matched: [String]
+        public var differences: [Difference]
+        public var onlyLegacy: [String]
+        public var onlyEngine: [String]
+        public var lines: [String]
+        public var importIssues: [ImportIssue]
+    }
+
+    /// Register lines the legacy sheet may carry; `si` is the employee's social insurance total.
+    static func engineValue(_ line: String, _ row: [String: String]) -> Money? {
+        if line == "si" {
+            return ["si_pension", "si_medical", "si_unemployment"].reduce(Money.zero) { $0 + (Money.parse(row[$1] ?? "") ?? .zero) }
+        }
+        return row[line].flatMap { Money.parse($0) }
+    }
+
+    public static func run(legacy: SourceTable, mapping: ImportMapping, period: Period, root: String) throws -> Result {
+        let imported = Importer.run(source: legacy, mapping: mapping)
+        guard let rows = imported.files["register"] ?? imported.files.values.first, let header = rows.first else {
+            throw WorkbookError(message: "the mapping has no `register` target")
+        }
+        guard let idCol = header.firstIndex(of: "employee_id") else { throw WorkbookError(message: "the mapping names no employee_id column") }
+        let lines = header.filter { $0 != "employee_id" && $0 != "name" && $0 != "department" }
+        let folder = (root as NSString).appendingPathComponent(period.description)
+        let reg = try RegisterDiff.read((folder as NSString).appendingPathComponent("payroll_register.csv"))
+        func engineRow(_ id: String) -> [String: String]? {
+            reg.rows[id].map { Dictionary(uniqueKeysWithValues: zip(reg.header, $0)) }
+        }
+        // Recompute the period (from its manifest) to know each employee's inputs and the rules in force.
+        let context = try? Explain.context(period: period, root: root)
+        var matched: [String] = [], diffs: [Difference] = [], onlyLegacy: [String] = []
+        var seen = Set<String>()
+        for r in rows.dropFirst() {
+            let id = r[idCol]
+            seen.insert(id)
+            guard let e = engineRow(id) else { onlyLegacy.append(id); continue }
+            var found: [Difference] = []
+            for line in lines {
+                guard let i = header.firstIndex(of: line), let legacyValue = Money.parse(r[i]), let engine = engineValue(line, e) else { continue }
+                if legacyValue != engine {
+                    found.append(Difference(employee: id, line: line, legacy: legacyValue, engine: engine, cause: ""))
+                }
+            }
+            for k in found.indices { found[k].cause = cause(found[k], all: found, row: e, context: context) }
+            if found.isEmpty { matched.append(id) } else { diffs += found }
+        }
+        let onlyEngine = reg.order.filter { !seen.contains($0) }
+        return Result(matched: matched, differences: diffs, onlyLegacy: onlyLegacy, onlyEngine: onlyEngine, lines: lines,
+                      importIssues: imported.issues)
+    }
+
+    /// The likely cause of a difference, where the engine can tell.
+    static func cause(_ d: Difference, all: [Difference], row: [String: String], context: Explain.Context?) -> String {
+        let gap = d.difference.fen.magnitude
+        if let ctx = context, let i = ctx.batch.employees.firstIndex(where: { $0.id == d.employee }) {
+            let emp = ctx.batch.employees[i]
+            if d.line == "si" || d.line.hasPrefix("si_"), let city = ctx.rules.cities[emp.city], let p = city.lines[.pension] {
+                if emp.siBase > p.ceiling { return "social insurance base clamped to \(emp.city)'s ceiling \(p.ceiling) in the engine (declared \(emp.siBase))" }
+                if emp.siBase < p.floor { return "social insurance base raised to \(emp.city)'s floor \(p.floor) in the engine (declared \(emp.siBase))" }
+            }
+            if d.line == "tax", let table = ctx.rules.annualBonus?.value, let gross = Money.parse(row["gross"] ?? ""),
+               let hf = Money.parse(row["hf"] ?? "") {
+                let si = engineValue("si", row) ?? .zero
+                let taxable = gross - ctx.rules.basicDeduction.value.money() - si - hf - (emp.specialDeduction ?? .zero)
+                let monthly = taxable.isNegative ? Money.zero : table.tax(on: Exact(taxable)).money()
+                if monthly == d.legacy { return "tax computed month by month with the monthly table (\(monthly)), not by cumulative withholding" }
+            }
+        }
+        if d.line == "net_pay" {
+            let others = all.filter { $0.line != "net_pay" }.map(\.line)
+            if !others.isEmpty { return "follows from the difference in \(others.joined(separator: ", "))" }
+            if d.legacy.fen % 100 == 0 && gap < 100 { return "legacy value rounded to the yuan" }
+        }
+        if d.legacy.fen % 100 == 0 && gap < 100 { return "legacy value rounded to the yuan" }
+        if gap <= 1 { return "one-fen rounding difference" }
+        return "not explained: check the inputs of both sides"
+    }
+
+    public static func summary(_ r: Result) -> String {
+        var o = "Reconciliation: \(r.matched.count) employees match on \(r.lines.joined(separator: ", "))\n"
+        o += "  \(Set(r.differences.map(\.employee)).count) employees differ (\(r.differences.count) lines)\n"
+        for d in r.differences {
+            o += "    \(d.employee) \(d.line): legacy \(d.legacy), engine \(d.engine), difference \(d.difference) — \(d.cause)\n"
+        }
+        if !r.onlyLegacy.isEmpty { o += "  only in the legacy register: \(r.onlyLegacy.joined(separator: ", "))\n" }
+        if !r.onlyEngine.isEmpty { o += "  only in the engine's run: \(r.onlyEngine.joined(separator: ", "))\n" }
+        for i in r.importIssues where i.severity == .note { o += "  note: \(i.cell) \(i.message)\n" }
+        return o
+    }
+
+    public static func writeXLSX(_ r: Result, period: Period, to path: String) throws {
+        let wb = try Workbook(path: path, created: period.firstDay)
+        let s = try wb.addSheet("汇总 Summary")
+        let rows: [(String, Int)] = [("一致 Matched", r.matched.count), ("有差异的员工 Employees differing", Set(r.differences.map(\.employee)).count),
+                                     ("差异行 Lines differing", r.differences.count), ("仅旧表 Only in legacy", r.onlyLegacy.count),
+                                     ("仅本系统 Only in engine", r.onlyEngine.count)]
+        try s.write(0, 0, text: "项目 Item", style: .header)
+        try s.write(0, 1, text: "数量 Count", style: .header)
+        for (k, (a, b)) in rows.enumerated() { try s.write(k + 1, 0, text: a); try s.write(k + 1, 1, integer: b) }
+        s.columnWidth(0, 34)
+        let d = try wb.addSheet("差异 Differences")
+        let h = ["employee_id", "line", "legacy", "engine", "difference", "likely cause"]
+        for (c, t) in h.enumerated() { try d.write(0, c, text: t, style: .header) }
+        for (k, x) in r.differences.enumerated() {
+            try d.write(k + 1, 0, text: x.employee); try d.write(k + 1, 1, text: x.line)
+            try d.write(k + 1, 2, money: x.legacy); try d.write(k + 1, 3, money: x.engine); try d.write(k + 1, 4, money: x.difference)
+            try d.write(k + 1, 5, text: x.cause)
+        }
+        d.columnWidth(5, 80)
+        d.freezeHeader()
+        let o = try wb.addSheet("仅一方 One side only")
+        try o.write(0, 0, text: "employee_id", style: .header)
+        try o.write(0, 1, text: "side", style: .header)
+        var k = 1
+        for id in r.onlyLegacy { try o.write(k, 0, text: id); try o.write(k, 1, text: "legacy only"); k += 1 }
+        for id in r.onlyEngine { try o.write(k, 0, text: id); try o.write(k, 1, text: "engine only"); k += 1 }
+        try wb.close()
+    }
+}
