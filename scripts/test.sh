@@ -1,6 +1,19 @@
 #!/usr/bin/env bash
-# Runs the test suite (installs the Debian packages it needs first).
+# Runs the test suite (installs the Debian packages it needs first) and ends
+# with a plain "N passed, N failed" line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
-swift test "$@"
+log=$(mktemp)
+set +e
+swift test --disable-swift-testing "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+summary=$(grep -E "Executed [0-9]+ tests?, with [0-9]+ failures?" "$log" | tail -n 1 || true)
+rm -f "$log"
+if [ -n "$summary" ]; then
+  n=$(echo "$summary" | sed -E 's/.*Executed ([0-9]+) tests?.*/\1/')
+  f=$(echo "$summary" | sed -E 's/.*with ([0-9]+) failures?.*/\1/')
+  echo "$((n - f)) passed, $f failed"
+fi
+exit "$status"
