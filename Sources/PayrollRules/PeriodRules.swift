@@ -53,22 +53,22 @@ public struct CompiledComponent: Sendable {
 public struct PeriodRules: Sendable {
     public let period: Period
     public let pack: RulePack
-    public let components: [CompiledComponent]
+    public private(set) var components: [CompiledComponent]
     public let parameterValues: [String: Dated<Exact>]
-    public let tables: [BracketTable]
+    public private(set) var tables: [BracketTable]
     public let tableNames: [String]
     public let slotCount: Int
-    public let parameterSlots: [(slot: Int, value: Exact)]
-    public let adjustmentSlots: [String: Int]
+    public private(set) var parameterSlots: [(slot: Int, value: Exact)]
+    public private(set) var adjustmentSlots: [String: Int]
     public let basicDeduction: Dated<Exact>
-    public let withholding: Dated<BracketTable>
+    public private(set) var withholding: Dated<BracketTable>
     /// nil when separate taxation of the annual bonus is not in force on the period's first day.
-    public let annualBonus: Dated<BracketTable>?
+    public private(set) var annualBonus: Dated<BracketTable>?
     public let annualBonusSeries: DatedSeries<BracketTable>?
     /// City parameters in force on the period's first day, by city code.
-    public let cities: [String: CityParameters]
+    public private(set) var cities: [String: CityParameters]
     /// Where each adjustment code goes.
-    public let adjustmentTargets: [String: AdjustmentTarget]
+    public private(set) var adjustmentTargets: [String: AdjustmentTarget]
 
     public static func resolve(_ pack: RulePack, period: Period) throws -> PeriodRules {
         let day = period.firstDay
@@ -161,6 +161,73 @@ public struct PeriodRules: Sendable {
             collect(a, &slots, &tables); collect(b, &slots, &tables); collect(c, &slots, &tables)
         case .minimum(let xs), .maximum(let xs): for x in xs { collect(x, &slots, &tables) }
         case .lookup(let t, let x), .tax(let t, let x): tables.insert(t); collect(x, &slots, &tables)
+        }
+    }
+}
+
+extension PeriodRules {
+    /// A copy that shares no heap object with `self`, for one worker thread:
+    /// reference counts of shared objects (formula trees, tables, city maps)
+    /// would otherwise be updated by both cores at once and stop them scaling.
+    public func threadLocal() -> PeriodRules {
+        var r = self
+        r.components = components.map { c in
+            CompiledComponent(spec: c.spec.copied(), expr: c.expr.deepCopy(), slot: c.slot, parameters: c.parameters.map(freshString))
+        }
+        r.tables = tables.map { BracketTable(rows: $0.rows.map { $0 }) }
+        r.parameterSlots = parameterSlots.map { $0 }
+        r.adjustmentSlots = Dictionary(uniqueKeysWithValues: adjustmentSlots.map { (freshString($0.key), $0.value) })
+        r.withholding.value = BracketTable(rows: withholding.value.rows.map { $0 })
+        r.withholding.source = freshString(withholding.source)
+        if var b = annualBonus {
+            b.value = BracketTable(rows: b.value.rows.map { $0 })
+            b.source = freshString(b.source)
+            r.annualBonus = b
+        }
+        r.cities = Dictionary(uniqueKeysWithValues: cities.map { (freshString($0.key), $0.value.copied()) })
+        r.adjustmentTargets = Dictionary(uniqueKeysWithValues: adjustmentTargets.map { (freshString($0.key), $0.value) })
+        return r
+    }
+}
+
+/// A String with storage of its own (small strings are inline anyway).
+func freshString(_ s: String) -> String { String(decoding: Array(s.utf8), as: UTF8.self) }
+
+extension ComponentSpec {
+    func copied() -> ComponentSpec {
+        ComponentSpec(code: freshString(code), labelZH: freshString(labelZH), labelEN: freshString(labelEN), inGross: inGross,
+                      formula: freshString(formula), file: freshString(file), line: line, column: column)
+    }
+}
+
+extension CityParameters {
+    func copied() -> CityParameters {
+        CityParameters(city: freshString(city), from: from, source: freshString(source),
+                       lines: Dictionary(uniqueKeysWithValues: lines.map { ($0.key, $0.value) }), housingFund: housingFund)
+    }
+}
+
+extension Expr {
+    /// The same formula in new nodes.
+    public func deepCopy() -> Expr {
+        switch self {
+        case .number(let n): return .number(n)
+        case .boolean(let b): return .boolean(b)
+        case .slot(let s): return .slot(s)
+        case .negate(let x): return .negate(x.deepCopy())
+        case .arithmetic(let op, let a, let b): return .arithmetic(op, a.deepCopy(), b.deepCopy())
+        case .compare(let op, let a, let b): return .compare(op, a.deepCopy(), b.deepCopy())
+        case .and(let a, let b): return .and(a.deepCopy(), b.deepCopy())
+        case .or(let a, let b): return .or(a.deepCopy(), b.deepCopy())
+        case .not(let x): return .not(x.deepCopy())
+        case .ifElse(let c, let a, let b): return .ifElse(c.deepCopy(), a.deepCopy(), b.deepCopy())
+        case .minimum(let xs): return .minimum(xs.map { $0.deepCopy() })
+        case .maximum(let xs): return .maximum(xs.map { $0.deepCopy() })
+        case .clamp(let x, let lo, let hi): return .clamp(x.deepCopy(), lo.deepCopy(), hi.deepCopy())
+        case .abs(let x): return .abs(x.deepCopy())
+        case .round(let x, let p, let m): return .round(x.deepCopy(), p, m)
+        case .lookup(let t, let x): return .lookup(t, x.deepCopy())
+        case .tax(let t, let x): return .tax(t, x.deepCopy())
         }
     }
 }

@@ -21,6 +21,16 @@ public struct PerformanceConfig: Sendable {
         grades: [("S", Exact(105), Exact(15, 10)), ("A", Exact(95), Exact(12, 10)), ("B", Exact(80), Exact(1)),
                  ("C", Exact(60), Exact(8, 10)), ("D", nil, Exact(5, 10))])
 
+    /// A copy that shares no heap storage with `self` (one per worker thread).
+    public func threadLocal() -> PerformanceConfig {
+        var c = self
+        c.methodWeights = Dictionary(uniqueKeysWithValues: methodWeights.map { ($0.key, Dictionary(uniqueKeysWithValues: $0.value.map { ($0.key, $0.value) })) })
+        c.groupWeights = Dictionary(uniqueKeysWithValues: groupWeights.map { ($0.key, $0.value) })
+        c.anonymousGroups = Set(anonymousGroups.map { $0 })
+        c.grades = grades.map { (String(decoding: Array($0.grade.utf8), as: UTF8.self), $0.atLeast, $0.coefficient) }
+        return c
+    }
+
     public func grade(for score: Exact) -> (String, Exact) {
         for g in grades { if let t = g.atLeast { if !(score < t) { return (g.grade, g.coefficient) } } else { return (g.grade, g.coefficient) } }
         return (grades.last!.grade, grades.last!.coefficient)

@@ -35,7 +35,8 @@ public enum PayrollStage {
         let scores = batch.scores, adjustments = batch.adjustments
 
         var performance: [PerformanceResult] = executor.map(count: employees.count) { range in
-            range.map { i in Rollup.employee(employees[i], rows: scores[scoreStart[i]..<scoreStart[i + 1]], config: config) }
+            let config = config.threadLocal()
+            return range.map { i in Rollup.employee(employees[i], rows: scores[scoreStart[i]..<scoreStart[i + 1]], config: config) }
         }
         Rollup.rank(&performance, employees: employees)
         settings.forced?.apply(&performance, employees: employees, config: config)
@@ -52,6 +53,7 @@ public enum PayrollStage {
         let entries = ytd.entries
         let usesLedger: Bool = { if case .ledger = ytd.source { return true }; if case .opening = ytd.source { return true }; return false }()
         let computed: [(PayResult?, [Diagnostic])] = executor.map(count: employees.count, minShard: 256) { range in
+            let rules = rules.threadLocal()      // nothing shared between the cores on the hot path
             var out: [(PayResult?, [Diagnostic])] = []
             out.reserveCapacity(range.count)
             for i in range {
