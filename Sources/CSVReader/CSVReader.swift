@@ -38,6 +38,40 @@ public enum CSVReadError: Error, Sendable, CustomStringConvertible {
     }
 }
 
+/// One field's bytes (UTF-8), valid only while the callback that received
+/// its record runs. Reading it costs no reference counting.
+public struct CSVField: RandomAccessCollection {
+    @usableFromInline let base: UnsafePointer<UInt8>?
+    public let count: Int
+
+    @inlinable init(base: UnsafePointer<UInt8>?, count: Int) { self.base = base; self.count = count }
+
+    @inlinable public var startIndex: Int { 0 }
+    @inlinable public var endIndex: Int { count }
+    @inlinable public subscript(i: Int) -> UInt8 {
+        precondition(i >= 0 && i < count, "index out of range")
+        return base![i]
+    }
+
+    /// The field without surrounding spaces and tabs.
+    @inlinable public func trimmed() -> CSVField {
+        guard let base else { return self }
+        var i = 0, e = count
+        while i < e, base[i] == 0x20 || base[i] == 0x09 { i += 1 }
+        while e > i, base[e - 1] == 0x20 || base[e - 1] == 0x09 { e -= 1 }
+        return CSVField(base: base + i, count: e - i)
+    }
+
+    /// Byte-for-byte equality with a string's UTF-8.
+    @inlinable public func equals(_ bytes: [UInt8]) -> Bool {
+        guard bytes.count == count else { return false }
+        for k in 0..<count where bytes[k] != base![k] { return false }
+        return true
+    }
+
+    public var string: String { String(decoding: self, as: UTF8.self) }
+}
+
 /// One record, valid only while the callback that receives it runs.
 /// Fields are UTF-8 whatever the file's encoding.
 public struct CSVRecord {
@@ -45,20 +79,20 @@ public struct CSVRecord {
     public let line: Int
     /// Index of this record among the file's non-blank records (0 = header).
     public let index: Int
-    @usableFromInline let bytes: [UInt8]
-    @usableFromInline let ends: [Int]
+    @usableFromInline let bytes: UnsafePointer<UInt8>?
+    @usableFromInline let ends: UnsafePointer<Int>
+    public let count: Int
     /// Indexes of fields that were longer than the reader's limit (delivered empty).
     public let oversizedFields: [Int]
 
-    @inlinable public var count: Int { ends.count }
-
     @inlinable
-    public subscript(i: Int) -> ArraySlice<UInt8> {
+    public subscript(i: Int) -> CSVField {
+        precondition(i >= 0 && i < count, "field index out of range")
         let start = i == 0 ? 0 : ends[i - 1]
-        return bytes[start..<ends[i]]
+        return CSVField(base: bytes.map { $0 + start }, count: ends[i] - start)
     }
 
-    public func string(_ i: Int) -> String { String(decoding: self[i], as: UTF8.self) }
+    public func string(_ i: Int) -> String { self[i].string }
 }
 
 /// What a finished read found.
@@ -127,8 +161,13 @@ private final class ParseState {
     let maxFieldBytes: Int
     let deliver: (CSVRecord) -> Void
 
-    var bytes: [UInt8] = []
-    var ends: [Int] = []
+    // The current record: bytes and field ends in buffers this reader owns.
+    var bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: 4096)
+    var byteCapacity = 4096
+    var byteCount = 0
+    var ends = UnsafeMutablePointer<Int>.allocate(capacity: 64)
+    var endCapacity = 64
+    var fieldCount = 0
     var oversized: [Int] = []
     var recordLine = 1
     var line = 1               // physical line the parser is on
@@ -142,8 +181,39 @@ private final class ParseState {
     init(maxFieldBytes: Int, deliver: @escaping (CSVRecord) -> Void) {
         self.maxFieldBytes = maxFieldBytes
         self.deliver = deliver
-        bytes.reserveCapacity(4096)
-        ends.reserveCapacity(32)
+    }
+
+    deinit {
+        bytes.deallocate()
+        ends.deallocate()
+    }
+
+    @inline(__always)
+    func appendBytes(_ src: UnsafeRawPointer, _ n: Int) {
+        if byteCount + n > byteCapacity {
+            var cap = byteCapacity * 2
+            while cap < byteCount + n { cap *= 2 }
+            let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: cap)
+            grown.update(from: bytes, count: byteCount)
+            bytes.deallocate()
+            bytes = grown
+            byteCapacity = cap
+        }
+        (bytes + byteCount).update(from: src.assumingMemoryBound(to: UInt8.self), count: n)
+        byteCount += n
+    }
+
+    @inline(__always)
+    func endField() {
+        if fieldCount == endCapacity {
+            let grown = UnsafeMutablePointer<Int>.allocate(capacity: endCapacity * 2)
+            grown.update(from: ends, count: fieldCount)
+            ends.deallocate()
+            ends = grown
+            endCapacity *= 2
+        }
+        ends[fieldCount] = byteCount
+        fieldCount += 1
     }
 
     func run(fd: Int32, path: String, chunkSize: Int) throws -> CSVReadSummary {
@@ -198,8 +268,8 @@ private final class ParseState {
 
     @inline(__always)
     func field(_ data: UnsafeMutableRawPointer?, _ len: Int) {
-        if ends.isEmpty { recordLine = line }
-        guard len > 0, let data else { ends.append(bytes.count); return }
+        if fieldCount == 0 { recordLine = line }
+        guard len > 0, let data else { endField(); return }
         let raw = UnsafeRawBufferPointer(start: data, count: len)
         var high = false
         var newlines = 0
@@ -208,8 +278,8 @@ private final class ParseState {
         }
         line += newlines
         if len > maxFieldBytes {
-            oversized.append(ends.count)
-            ends.append(bytes.count)
+            oversized.append(fieldCount)
+            endField()
             return
         }
         if high && !encodingFailed {
@@ -217,37 +287,40 @@ private final class ParseState {
             case .utf8, .utf8BOM:
                 if isValidUTF8(raw) {
                     sawNonASCII = true
-                    bytes.append(contentsOf: raw)
+                    appendBytes(data, len)
                 } else if encoding == .utf8 && !sawNonASCII, transcoder.convert(raw, into: &scratch) {
                     // Every earlier field was ASCII, which reads the same in both encodings.
                     encoding = .gb18030
-                    bytes.append(contentsOf: scratch)
+                    scratch.withUnsafeBytes { appendBytes($0.baseAddress!, $0.count) }
                 } else {
                     encodingFailed = true
                 }
             case .gb18030:
-                if transcoder.convert(raw, into: &scratch) { bytes.append(contentsOf: scratch) } else { encodingFailed = true }
+                if transcoder.convert(raw, into: &scratch) {
+                    scratch.withUnsafeBytes { if $0.count > 0 { appendBytes($0.baseAddress!, $0.count) } }
+                } else { encodingFailed = true }
             }
         } else {
-            bytes.append(contentsOf: raw)
+            appendBytes(data, len)
         }
-        ends.append(bytes.count)
+        endField()
     }
 
     @inline(__always)
     func endRecord(_ terminator: Int32) {
         if terminator == 0x0A { line += 1 }
         if encodingFailed { return }
-        if ends.isEmpty { return }   // a blank line
-        if bytes.isEmpty && oversized.isEmpty {
-            ends.removeAll(keepingCapacity: true)
+        if fieldCount == 0 { return }   // a blank line
+        if byteCount == 0 && oversized.isEmpty {
+            fieldCount = 0
             return
         }
-        let rec = CSVRecord(line: recordLine, index: recordIndex, bytes: bytes, ends: ends, oversizedFields: oversized)
+        let rec = CSVRecord(line: recordLine, index: recordIndex, bytes: UnsafePointer(bytes), ends: UnsafePointer(ends),
+                            count: fieldCount, oversizedFields: oversized)
         recordIndex += 1
         deliver(rec)
-        bytes.removeAll(keepingCapacity: true)
-        ends.removeAll(keepingCapacity: true)
+        byteCount = 0
+        fieldCount = 0
         if !oversized.isEmpty { oversized.removeAll() }
     }
 

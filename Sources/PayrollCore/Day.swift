@@ -40,7 +40,8 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
 
     /// Parses `YYYY-MM-DD` and Excel's Chinese default `YYYY/M/D`.
-    public static func parse(_ bytes: ArraySlice<UInt8>) -> Day? {
+    @inlinable
+    public static func parse<C: RandomAccessCollection>(_ bytes: C) -> Day? where C.Element == UInt8, C.Index == Int {
         var p0 = 0, p1 = 0, p2 = 0
         var l0 = 0, l1 = 0, l2 = 0
         var idx = 0
@@ -76,7 +77,7 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         return Day(year: p0, month: p1, day: p2)
     }
 
-    public static func parse(_ text: String) -> Day? { parse(Array(text.utf8)[...]) }
+    public static func parse(_ text: String) -> Day? { parse(Array(text.utf8)) }
 }
 
 /// A pay period: one calendar month.

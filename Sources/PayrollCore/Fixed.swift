@@ -116,7 +116,9 @@ public enum FixedParseError: Error, Equatable, Sendable {
 
 extension Fixed {
     /// Parses `12`, `0.25`, `-1.5`, `.5`. No exponents, no separators, at most six places.
-    public static func parse(_ bytes: ArraySlice<UInt8>) -> Result<Fixed, FixedParseError> {
+    @inlinable
+    public static func parse<C: RandomAccessCollection>(_ bytes: C) -> Result<Fixed, FixedParseError>
+    where C.Element == UInt8, C.Index == Int {
         var i = bytes.startIndex
         let end = bytes.endIndex
         while i < end, bytes[i] == 0x20 { i = (i + 1) }
@@ -163,5 +165,5 @@ extension Fixed {
         return .success(Fixed(units: negative ? -u : u))
     }
 
-    public static func parse(_ text: String) -> Fixed? { try? parse(Array(text.utf8)[...]).get() }
+    public static func parse(_ text: String) -> Fixed? { try? parse(Array(text.utf8)).get() }
 }

@@ -41,7 +41,9 @@ extension Money {
     /// Parses decimal yuan exactly: `12345.67`, `8000.5`, `-20`, `12,345.67`
     /// (separators only in groups of three). Rejects `¥`, `1.2e4`, `1.234`.
     /// Surrounding ASCII spaces are ignored.
-    public static func parse(_ bytes: ArraySlice<UInt8>, allowNegative: Bool) -> Result<Money, MoneyParseError> {
+    @inlinable
+    public static func parse<C: RandomAccessCollection>(_ bytes: C, allowNegative: Bool) -> Result<Money, MoneyParseError>
+    where C.Element == UInt8, C.Index == Int {
         var i = bytes.startIndex
         var end = bytes.endIndex
         while i < end, bytes[i] == 0x20 || bytes[i] == 0x09 { i = (i + 1) }
@@ -108,6 +110,6 @@ extension Money {
     }
 
     public static func parse(_ text: String, allowNegative: Bool = true) -> Money? {
-        try? parse(Array(text.utf8)[...], allowNegative: allowNegative).get()
+        try? parse(Array(text.utf8), allowNegative: allowNegative).get()
     }
 }

@@ -1,3 +1,5 @@
+import CSVReader
+
 /// Employee ID → position in the sorted employee list, looked up straight
 /// from a CSV cell's bytes: no String is made and no SipHash is run on the
 /// hot path (twenty million attendance rows at a million employees).
@@ -19,7 +21,7 @@ public struct IDIndex: Sendable {
         for (i, id) in list.enumerated() {
             starts.append(arena.count)
             arena.append(contentsOf: id.utf8)
-            let bytes = Array(id.utf8)[...]
+            let bytes = Array(id.utf8)
             let h = IDIndex.hash(bytes)
             var p = Int(truncatingIfNeeded: h) & mask
             while slots[p] >= 0 {
@@ -33,19 +35,19 @@ public struct IDIndex: Sendable {
 
     /// FNV-1a, 64-bit.
     @inline(__always)
-    static func hash(_ b: ArraySlice<UInt8>) -> UInt64 {
+    static func hash<C: Collection>(_ b: C) -> UInt64 where C.Element == UInt8 {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for c in b { h = (h ^ UInt64(c)) &* 0x0000_0100_0000_01B3 }
         return h ^ (h >> 29)
     }
 
     @inline(__always)
-    private func equal(_ i: Int, _ b: ArraySlice<UInt8>) -> Bool {
+    private func equal<C: Collection>(_ i: Int, _ b: C) -> Bool where C.Element == UInt8 {
         let s = starts[i], e = i + 1 < starts.count ? starts[i + 1] : arena.count
         return e - s == b.count && arena[s..<e].elementsEqual(b)
     }
 
-    public func lookup(_ b: ArraySlice<UInt8>) -> Int32? {
+    public func lookup<C: Collection>(_ b: C) -> Int32? where C.Element == UInt8 {
         let h = IDIndex.hash(b)
         var p = Int(truncatingIfNeeded: h) & mask
         while true {
@@ -56,7 +58,7 @@ public struct IDIndex: Sendable {
         }
     }
 
-    public func lookup(_ s: String) -> Int32? { lookup(Array(s.utf8)[...]) }
+    public func lookup(_ s: String) -> Int32? { lookup(Array(s.utf8)) }
 }
 
 /// Rows of one employee usually come together: remembers the last ID looked
@@ -67,8 +69,8 @@ struct IDLookupCache {
     private var valid = false
 
     @inline(__always)
-    mutating func lookup(_ b: ArraySlice<UInt8>, in index: IDIndex) -> Int32? {
-        if valid && lastBytes.count == b.count && lastBytes.elementsEqual(b) { return lastIndex }
+    mutating func lookup(_ b: CSVField, in index: IDIndex) -> Int32? {
+        if valid && b.equals(lastBytes) { return lastIndex }
         lastIndex = index.lookup(b)
         lastBytes.removeAll(keepingCapacity: true)
         lastBytes.append(contentsOf: b)

@@ -19,10 +19,11 @@ final class TableScan {
     var line = 0
     var rowErrors = 0
     /// The current row's employee_id cell, made into text only when a problem is reported.
-    var employeeBytes: ArraySlice<UInt8>?
+    var employeeBytes: CSVField?
+    var employeeText: String?
     var employee: String? {
-        get { employeeBytes.map { String(decoding: $0, as: UTF8.self) } }
-        set { employeeBytes = newValue.map { Array($0.utf8)[...] } }
+        get { employeeText ?? employeeBytes.map(\.string) }
+        set { employeeText = newValue }
     }
 
     init(kind: InputKind, fileName: String) {
@@ -75,6 +76,7 @@ final class TableScan {
         line = rec.line
         rowErrors = 0
         employeeBytes = nil
+        employeeText = nil
         for i in rec.oversizedFields {
             sink.add(.fieldTooLong, line: line, column: headerName(i), employee: nil,
                      en: "the value is longer than the 1 MiB a field may hold", zh: "字段值超过 1 MiB 上限")
@@ -97,6 +99,7 @@ final class TableScan {
     func end() {
         record = nil
         employeeBytes = nil
+        employeeText = nil
     }
 
     func error(_ code: Code, _ c: Col, en: String, zh: String) {
@@ -108,13 +111,10 @@ final class TableScan {
 
     /// The trimmed cell, or nil when the column is absent or the cell empty.
     @inline(__always)
-    func raw(_ c: Col) -> ArraySlice<UInt8>? {
+    func raw(_ c: Col) -> CSVField? {
         guard c.pos >= 0, let rec = record, c.pos < rec.count else { return nil }
-        let s = rec[c.pos]
-        var i = s.startIndex, e = s.endIndex
-        while i < e, s[i] == 0x20 || s[i] == 0x09 { i += 1 }
-        while e > i, s[e - 1] == 0x20 || s[e - 1] == 0x09 { e -= 1 }
-        return i == e ? nil : s[i..<e]
+        let s = rec[c.pos].trimmed()
+        return s.isEmpty ? nil : s
     }
 
     func missing(_ c: Col) {
@@ -131,7 +131,7 @@ final class TableScan {
             if required { missing(c) }
             return nil
         }
-        return String(decoding: r, as: UTF8.self)
+        return r.string
     }
 
     func money(_ c: Col, required: Bool, allowNegative: Bool) -> Money? {
@@ -187,7 +187,7 @@ final class TableScan {
             return nil
         }
         if let d = Day.parse(r) { return d }
-        let shown = r.count <= 24 ? "\"\(String(decoding: r, as: UTF8.self))\"" : "a long text"
+        let shown = r.count <= 24 ? "\"\(r.string)\"" : "a long text"
         error(.badDate, c, en: "expected a date YYYY-MM-DD (or YYYY/M/D); found \(shown)",
               zh: "应为日期 YYYY-MM-DD（或 YYYY/M/D）；实际为 \(shown)")
         return nil
@@ -199,7 +199,7 @@ final class TableScan {
             return nil
         }
         if let v = matcher.match(r) { return v }
-        let text = String(decoding: r, as: UTF8.self)
+        let text = r.string
         let shown = text.count <= 30 ? "\"\(text)\"" : "a long text"
         error(.badEnum, c, en: "expected one of \(matcher.choices); found \(shown)",
               zh: "应为以下之一：\(matcher.choices)；实际为 \(shown)")
@@ -221,9 +221,9 @@ struct EnumMatcher<E: Sendable>: Sendable {
     }
 
     @inline(__always)
-    func match(_ r: ArraySlice<UInt8>) -> E? {
-        for (k, v) in exact where k.count == r.count && k.elementsEqual(r) { return v }
-        return table[String(decoding: r, as: UTF8.self).lowercased()]
+    func match(_ r: CSVField) -> E? {
+        for (k, v) in exact where r.equals(k) { return v }
+        return table[r.string.lowercased()]
     }
 }
 

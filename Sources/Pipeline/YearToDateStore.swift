@@ -111,12 +111,12 @@ public enum YearToDateStore {
                 return
             }
             guard headerOK else { return }
-            func cell(_ c: String) -> ArraySlice<UInt8>? {
+            func cell(_ c: String) -> CSVField? {
                 guard let i = pos[c], i < rec.count else { return nil }
                 let s = rec[i]
                 return s.isEmpty ? nil : s
             }
-            let id = cell("employee_id").map { String(decoding: $0, as: UTF8.self) }
+            let id = cell("employee_id").map(\.string)
             guard let id else {
                 sink.add(.required, line: rec.line, column: "employee_id", employee: nil, en: "required value is empty", zh: "必填值为空")
                 return
@@ -144,7 +144,7 @@ public enum YearToDateStore {
             y.special = amount("ytd_special", required: true)
             y.additional = amount("ytd_additional", required: true)
             y.withheld = amount("ytd_tax_withheld", required: true)
-            if let m = cell("ytd_basic_months").flatMap({ Int(String(decoding: $0, as: UTF8.self)) }), (0...12).contains(m), m < period.month {
+            if let m = cell("ytd_basic_months").flatMap({ Int($0.string) }), (0...12).contains(m), m < period.month {
                 y.months = m
             } else {
                 sink.add(.outOfRange, line: rec.line, column: "ytd_basic_months", employee: id,
