@@ -82,8 +82,11 @@ public struct CSVRecord {
     @usableFromInline let bytes: UnsafePointer<UInt8>?
     @usableFromInline let ends: UnsafePointer<Int>
     public let count: Int
+    /// Bit i set when field i (i < 64) was longer than the reader's limit and is delivered empty.
+    public let oversizedMask: UInt64
+
     /// Indexes of fields that were longer than the reader's limit (delivered empty).
-    public let oversizedFields: [Int]
+    public var oversizedFields: [Int] { oversizedMask == 0 ? [] : (0..<64).filter { oversizedMask & (1 << UInt64($0)) != 0 } }
 
     @inlinable
     public subscript(i: Int) -> CSVField {
@@ -168,7 +171,7 @@ private final class ParseState {
     var ends = UnsafeMutablePointer<Int>.allocate(capacity: 64)
     var endCapacity = 64
     var fieldCount = 0
-    var oversized: [Int] = []
+    var oversized: UInt64 = 0
     var recordLine = 1
     var line = 1               // physical line the parser is on
     var recordIndex = 0
@@ -271,14 +274,26 @@ private final class ParseState {
         if fieldCount == 0 { recordLine = line }
         guard len > 0, let data else { endField(); return }
         let raw = UnsafeRawBufferPointer(start: data, count: len)
+        // Any byte above 0x7F? Eight bytes at a time.
         var high = false
-        var newlines = 0
-        for b in raw {
-            if b >= 0x80 { high = true } else if b == 0x0A { newlines += 1 }
+        var i = 0
+        while i + 8 <= len {
+            if data.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { high = true; break }
+            i += 8
         }
-        line += newlines
+        if !high {
+            while i < len { if raw[i] >= 0x80 { high = true; break }; i += 1 }
+        }
+        // Line breaks inside a (quoted) field count toward the physical line.
+        var from = UnsafeRawPointer(data), left = len
+        while left > 0, let nl = memchr(from, 0x0A, left) {
+            line += 1
+            let used = UnsafeRawPointer(nl) - from + 1
+            from += used
+            left -= used
+        }
         if len > maxFieldBytes {
-            oversized.append(fieldCount)
+            if fieldCount < 64 { oversized |= 1 << UInt64(fieldCount) }
             endField()
             return
         }
@@ -311,17 +326,17 @@ private final class ParseState {
         if terminator == 0x0A { line += 1 }
         if encodingFailed { return }
         if fieldCount == 0 { return }   // a blank line
-        if byteCount == 0 && oversized.isEmpty {
+        if byteCount == 0 && oversized == 0 {
             fieldCount = 0
             return
         }
         let rec = CSVRecord(line: recordLine, index: recordIndex, bytes: UnsafePointer(bytes), ends: UnsafePointer(ends),
-                            count: fieldCount, oversizedFields: oversized)
+                            count: fieldCount, oversizedMask: oversized)
         recordIndex += 1
         deliver(rec)
         byteCount = 0
         fieldCount = 0
-        if !oversized.isEmpty { oversized.removeAll() }
+        oversized = 0
     }
 
     /// The exact byte offset of the first byte that makes the file invalid in

@@ -354,6 +354,7 @@ public enum Intake {
         var colsOpt: ScoreCols?
         let empFile = o.fileName(.employees)
         let hundred = Fixed(100)
+        let uses: [[Bool]] = [DeptType.frontline, .backoffice].map { t in ScoreMethod.allCases.map { o.schemes.uses(t, $0) } }
         let (scan, file) = try scan(o, .scores, progress: progress) { t, rec in
             if colsOpt == nil { colsOpt = .init(t) }
             let cols = colsOpt!
@@ -386,8 +387,8 @@ public enum Intake {
                 rating = t.decimal(cols.rating, required: true, min: .zero, max: hundred, what: "a rating between 0 and 100")
             }
             guard let ei else { return }
-            let e = employees[Int(ei)]
-            guard o.schemes.uses(e.deptType, method) else { return }  // ignored by the scheme
+            // Rows of a method the employee's scheme does not use are ignored.
+            guard uses[employees[Int(ei)].deptType == .frontline ? 0 : 1][method.rawValue] else { return }
             methods[Int(ei)] |= 1 << UInt8(method.rawValue)
             let slot = Int(ei) * m + method.rawValue
             if firstLine[slot] == 0 { firstLine[slot] = Int32(t.line) }

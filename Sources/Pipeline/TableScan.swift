@@ -77,7 +77,7 @@ final class TableScan {
         rowErrors = 0
         employeeBytes = nil
         employeeText = nil
-        for i in rec.oversizedFields {
+        for i in rec.oversizedMask == 0 ? [] : rec.oversizedFields {
             sink.add(.fieldTooLong, line: line, column: headerName(i), employee: nil,
                      en: "the value is longer than the 1 MiB a field may hold", zh: "字段值超过 1 MiB 上限")
             rowErrors += 1
@@ -210,19 +210,41 @@ final class TableScan {
 /// Matches enumeration cells: exact canonical bytes first (the fast path for
 /// large files), then case-insensitive names and Chinese aliases.
 struct EnumMatcher<E: Sendable>: Sendable {
-    let exact: [([UInt8], E)]
+    // Canonical spellings packed in one byte array: no nested arrays to retain on the hot path.
+    let keyBytes: [UInt8]
+    let keyStarts: [Int]
+    let values: [E]
     let table: [String: E]
     let choices: String
 
     init(_ table: [String: E], canonical: [String]) {
         self.table = Dictionary(uniqueKeysWithValues: table.map { ($0.key.lowercased(), $0.value) })
-        self.exact = canonical.compactMap { k in table[k].map { (Array(k.utf8), $0) } }
+        var bytes: [UInt8] = [], starts: [Int] = [0], values: [E] = []
+        for k in canonical {
+            guard let v = table[k] else { continue }
+            bytes += Array(k.utf8)
+            starts.append(bytes.count)
+            values.append(v)
+        }
+        self.keyBytes = bytes
+        self.keyStarts = starts
+        self.values = values
         self.choices = canonical.joined(separator: ", ")
     }
 
     @inline(__always)
     func match(_ r: CSVField) -> E? {
-        for (k, v) in exact where r.equals(k) { return v }
+        var k = 0
+        while k < values.count {
+            let s = keyStarts[k], e = keyStarts[k + 1]
+            if e - s == r.count {
+                var same = true
+                var j = 0
+                while j < r.count { if keyBytes[s + j] != r[j] { same = false; break }; j += 1 }
+                if same { return values[k] }
+            }
+            k += 1
+        }
         return table[r.string.lowercased()]
     }
 }
