@@ -101,35 +101,12 @@ extension PeriodRules {
 
     /// Computes one employee's pay. Pure: the same input gives the same result.
     public func compute(_ input: PayInput) throws -> PayResult {
-        let e = input.employee, a = input.attendance
+        let e = input.employee
         guard let city = cities[e.city] else {
             throw EvaluationError(message: "no city parameters for \(e.city) on \(period.firstDay)")
         }
-        let prorated = e.hireDate > period.firstDay || (e.leaveDate.map { $0 < period.lastDay } ?? false)
-        var v = [Exact](repeating: .zero, count: slotCount)
-        func set(_ s: InputSlot, _ x: Exact) { v[s.rawValue] = x }
-        set(.baseSalary, Exact(e.baseSalary)); set(.positionSalary, Exact(e.positionSalary))
-        set(.allowance, Exact(e.allowance ?? .zero)); set(.bonusBase, Exact(e.bonusBase ?? .zero))
-        set(.siBase, Exact(e.siBase)); set(.hfBase, Exact(e.hfBase ?? e.siBase)); set(.hfRate, Exact(e.hfRate))
-        set(.specialDeduction, Exact(e.specialDeduction ?? .zero))
-        for (st, slot) in PeriodRules.statusSlots { set(slot, Exact(a.days(st))) }
-        set(.paidDays, Exact(a.days(.present) + a.days(.annualLeave) + a.days(.compLeave) + a.days(.businessTrip)))
-        set(.attendanceRows, Exact(Int(a.rows)))
-        set(.overtimeWorkday, Exact(a.overtimeWorkday)); set(.overtimeRestday, Exact(a.overtimeRestday))
-        set(.overtimeHoliday, Exact(a.overtimeHoliday))
-        set(.coefficient, input.coefficient); set(.finalScore, input.finalScore); set(.pointsBonus, Exact(input.pointsBonus))
-        set(.prorated, prorated ? .one : .zero)
-        set(.periodDays, Exact(period.dayCount))
-        for (slot, value) in parameterSlots { v[slot] = value }
-        var grossAdjustments = Money.zero, bonusAmount = Money.zero
-        for adj in input.adjustments {
-            if let s = adjustmentSlots[adj.code] { v[s] = v[s] + Exact(adj.amount) }
-            switch adjustmentTargets[adj.code] ?? .gross {
-            case .gross: grossAdjustments += adj.amount
-            case .annualBonus: bonusAmount += adj.amount
-            }
-        }
-        set(.adjustmentsGross, Exact(grossAdjustments))
+        let prorated = isProrated(e)
+        var (v, _, bonusAmount) = inputValues(input, prorated: prorated)
 
         // Salary structure, in order; each line is rounded half-up to the fen.
         var lines: [Money] = []
@@ -197,6 +174,42 @@ extension PeriodRules {
 }
 
 extension PeriodRules {
+    /// Hired or leaving inside the period (STANDARD.md): hire date after its first day or leave date before its last.
+    public func isProrated(_ e: Employee) -> Bool {
+        e.hireDate > period.firstDay || (e.leaveDate.map { $0 < period.lastDay } ?? false)
+    }
+
+    /// The evaluation context of one employee: every formula input by slot, with
+    /// the adjustments summed; also the adjustments into gross and the annual bonus.
+    func inputValues(_ input: PayInput, prorated: Bool) -> ([Exact], Money, Money) {
+        let e = input.employee, a = input.attendance
+        var v = [Exact](repeating: .zero, count: slotCount)
+        func set(_ s: InputSlot, _ x: Exact) { v[s.rawValue] = x }
+        set(.baseSalary, Exact(e.baseSalary)); set(.positionSalary, Exact(e.positionSalary))
+        set(.allowance, Exact(e.allowance ?? .zero)); set(.bonusBase, Exact(e.bonusBase ?? .zero))
+        set(.siBase, Exact(e.siBase)); set(.hfBase, Exact(e.hfBase ?? e.siBase)); set(.hfRate, Exact(e.hfRate))
+        set(.specialDeduction, Exact(e.specialDeduction ?? .zero))
+        for (st, slot) in PeriodRules.statusSlots { set(slot, Exact(a.days(st))) }
+        set(.paidDays, Exact(a.days(.present) + a.days(.annualLeave) + a.days(.compLeave) + a.days(.businessTrip)))
+        set(.attendanceRows, Exact(Int(a.rows)))
+        set(.overtimeWorkday, Exact(a.overtimeWorkday)); set(.overtimeRestday, Exact(a.overtimeRestday))
+        set(.overtimeHoliday, Exact(a.overtimeHoliday))
+        set(.coefficient, input.coefficient); set(.finalScore, input.finalScore); set(.pointsBonus, Exact(input.pointsBonus))
+        set(.prorated, prorated ? .one : .zero)
+        set(.periodDays, Exact(period.dayCount))
+        for (slot, value) in parameterSlots { v[slot] = value }
+        var grossAdjustments = Money.zero, bonusAmount = Money.zero
+        for adj in input.adjustments {
+            if let s = adjustmentSlots[adj.code] { v[s] = v[s] + Exact(adj.amount) }
+            switch adjustmentTargets[adj.code] ?? .gross {
+            case .gross: grossAdjustments += adj.amount
+            case .annualBonus: bonusAmount += adj.amount
+            }
+        }
+        set(.adjustmentsGross, Exact(grossAdjustments))
+        return (v, grossAdjustments, bonusAmount)
+    }
+
     static let statusSlots: [(AttendanceStatus, InputSlot)] = [(.present, .present), (.absent, .absent), (.personalLeave, .personalLeave),
         (.sickLeave, .sickLeave), (.annualLeave, .annualLeave), (.compLeave, .compLeave), (.businessTrip, .businessTrip)]
 }

@@ -60,29 +60,8 @@ extension PeriodRules {
     public func trace(_ input: PayInput) throws -> PayTrace {
         let r = try compute(input)
         let e = input.employee
-        // Rebuild the evaluation context exactly as compute() does, then replay each formula.
-        var v = [Exact](repeating: .zero, count: slotCount)
-        func set(_ s: InputSlot, _ x: Exact) { v[s.rawValue] = x }
-        let a = input.attendance
-        set(.baseSalary, Exact(e.baseSalary)); set(.positionSalary, Exact(e.positionSalary))
-        set(.allowance, Exact(e.allowance ?? .zero)); set(.bonusBase, Exact(e.bonusBase ?? .zero))
-        set(.siBase, Exact(e.siBase)); set(.hfBase, Exact(e.hfBase ?? e.siBase)); set(.hfRate, Exact(e.hfRate))
-        set(.specialDeduction, Exact(e.specialDeduction ?? .zero))
-        for (st, slot) in PeriodRules.statusSlots { set(slot, Exact(a.days(st))) }
-        set(.paidDays, Exact(a.days(.present) + a.days(.annualLeave) + a.days(.compLeave) + a.days(.businessTrip)))
-        set(.attendanceRows, Exact(Int(a.rows)))
-        set(.overtimeWorkday, Exact(a.overtimeWorkday)); set(.overtimeRestday, Exact(a.overtimeRestday))
-        set(.overtimeHoliday, Exact(a.overtimeHoliday))
-        set(.coefficient, input.coefficient); set(.finalScore, input.finalScore); set(.pointsBonus, Exact(input.pointsBonus))
-        set(.prorated, r.prorated ? .one : .zero)
-        set(.periodDays, Exact(period.dayCount))
-        for (slot, value) in parameterSlots { v[slot] = value }
-        var grossAdj = Money.zero
-        for adj in input.adjustments {
-            if let s = adjustmentSlots[adj.code] { v[s] = v[s] + Exact(adj.amount) }
-            if (adjustmentTargets[adj.code] ?? .gross) == .gross { grossAdj += adj.amount }
-        }
-        set(.adjustmentsGross, Exact(grossAdj))
+        // The evaluation context exactly as compute() builds it; then each formula is replayed.
+        var (v, _, _) = inputValues(input, prorated: r.prorated)
         let names = slotNames()
         var lines: [PayTrace.Line] = []
         for (k, c) in components.enumerated() {

@@ -277,6 +277,16 @@ public enum Intake {
         t.error(.unknownEmployee, c, en: "employee_id is not in \(employeesFile)", zh: "工号不在 \(employeesFile) 中")
     }
 
+    /// The employee_id cell of a row: required, looked up, reported when unknown.
+    /// Returns nil when the cell is empty (reported), .some(nil) when the employee is unknown.
+    static func employeeOf(_ t: TableScan, _ c: Col, index: IDIndex, checkReferences: Bool, employeesFile: String) -> Int32?? {
+        guard let idBytes = t.raw(c) else { t.missing(c); return nil }
+        t.employeeBytes = idBytes
+        let ei = index.lookup(idBytes)
+        if ei == nil && checkReferences { unknownEmployee(t, c, employeesFile: employeesFile) }
+        return .some(ei)
+    }
+
     // MARK: attendance.csv
 
     static func readAttendance(_ o: IntakeOptions, employees: [Employee], index: IDIndex,
@@ -457,11 +467,8 @@ public enum Intake {
         let (scan, file) = try scan(o, .calibration, progress: nil) { t, rec in
             if colsOpt == nil { colsOpt = .init(t) }
             let c = colsOpt!
-            guard t.begin(rec) else { return }
-            guard let idBytes = t.raw(c.employeeID) else { t.missing(c.employeeID); return }
-            t.employeeBytes = idBytes
-            let ei = index.lookup(idBytes)
-            if ei == nil && checkReferences { unknownEmployee(t, c.employeeID, employeesFile: empFile) }
+            guard t.begin(rec), let ei = employeeOf(t, c.employeeID, index: index, checkReferences: checkReferences,
+                                                    employeesFile: empFile) else { return }
             let grade = t.text(c.grade, required: true)?.uppercased()
             if let grade, !grades.contains(grade) {
                 t.error(.badEnum, c.grade, en: "expected one of the grades \(o.grades.joined(separator: ", ")); found \"\(grade.prefix(10))\"",
@@ -489,11 +496,8 @@ public enum Intake {
         let (scan, file) = try scan(o, .points, progress: nil) { t, rec in
             if colsOpt == nil { colsOpt = .init(t) }
             let c = colsOpt!
-            guard t.begin(rec) else { return }
-            guard let idBytes = t.raw(c.employeeID) else { t.missing(c.employeeID); return }
-            t.employeeBytes = idBytes
-            let ei = index.lookup(idBytes)
-            if ei == nil && checkReferences { unknownEmployee(t, c.employeeID, employeesFile: empFile) }
+            guard t.begin(rec), let ei = employeeOf(t, c.employeeID, index: index, checkReferences: checkReferences,
+                                                    employeesFile: empFile) else { return }
             let p = t.decimal(c.points, required: true, min: .zero, max: Fixed(100_000), what: "points between 0 and 100000")
             if let ei, let p, t.rowErrors == 0 { points[Int(ei)] += p }
         }
@@ -509,11 +513,8 @@ public enum Intake {
         let (scan, file) = try scan(o, .coaching, progress: nil) { t, rec in
             if colsOpt == nil { colsOpt = .init(t) }
             let c = colsOpt!
-            guard t.begin(rec) else { return }
-            guard let idBytes = t.raw(c.employeeID) else { t.missing(c.employeeID); return }
-            t.employeeBytes = idBytes
-            let ei = index.lookup(idBytes)
-            if ei == nil && checkReferences { unknownEmployee(t, c.employeeID, employeesFile: empFile) }
+            guard t.begin(rec), let ei = employeeOf(t, c.employeeID, index: index, checkReferences: checkReferences,
+                                                    employeesFile: empFile) else { return }
             let d = t.date(c.date, required: true)
             if let d, d > o.period.lastDay {
                 t.error(.outsidePeriod, c.date, en: "check-in dated \(d), after the period \(o.period) ends",

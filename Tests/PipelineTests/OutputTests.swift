@@ -5,37 +5,9 @@ import Outputs
 @testable import Pipeline
 
 final class OutputTests: XCTestCase {
-    /// Reads an .xlsx with Python's standard library (zipfile + XML), an
-    /// independent reader: returns the first sheet's rows of cell texts.
+    /// The first sheet's cell texts, through the independent reader (XLSXReader.swift).
     func readXLSX(_ path: String) throws -> [[String]] {
-        let script = """
-        import sys, zipfile, xml.etree.ElementTree as ET
-        ns = {'m': 'http://schemas.openxmlformats.org/spreadsheetml/2006/main'}
-        z = zipfile.ZipFile(sys.argv[1])
-        shared = []
-        if 'xl/sharedStrings.xml' in z.namelist():
-            for si in ET.fromstring(z.read('xl/sharedStrings.xml')).findall('m:si', ns):
-                shared.append(''.join(t.text or '' for t in si.iter('{%s}t' % ns['m'])))
-        sheet = ET.fromstring(z.read('xl/worksheets/sheet1.xml'))
-        for row in sheet.find('m:sheetData', ns).findall('m:row', ns):
-            out = []
-            for c in row.findall('m:c', ns):
-                v = c.find('m:v', ns)
-                val = '' if v is None else v.text
-                if c.get('t') == 's': val = shared[int(val)]
-                out.append(val.replace('\\t', ' '))
-            print('\\t'.join(out))
-        """
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", "-c", script, path]
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        XCTAssertEqual(p.terminationStatus, 0)
-        return String(decoding: data, as: UTF8.self).split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+        try XLSXContent.read(path).sheets[0].rows.map { $0.map(\.value) }
     }
 
     func testValidationReportAsCSVAndXLSX() throws {
