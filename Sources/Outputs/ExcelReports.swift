@@ -11,11 +11,6 @@ public enum ExcelReports {
     /// Data rows per register sheet: Excel's 1,048,576 rows less the header and a totals row.
     public static let rowsPerSheet = 1_048_574
 
-    static func isMoneyColumn(_ c: String) -> Bool {
-        !["employee_id", "department", "final_score", "grade", "coefficient", "name", "cost_center", "city", "kpi_score",
-          "mbo_score", "feedback360_score", "bsc_score", "department_rank", "company_rank"].contains(c)
-    }
-
     /// The register as a workbook: frozen header, autofilter, money formats, a
     /// totals row (exact sums of the rounded lines), split across sheets past
     /// Excel's row limit, constant-memory mode above 50,000 employees.
@@ -26,7 +21,9 @@ public enum ExcelReports {
         let wb = try Workbook(path: path, constantMemory: large, created: batch.period.firstDay)
         let rows = batch.employees.indices.filter { run.pay[$0] != nil }
         var totals = [Money](repeating: .zero, count: columns.count)
-        let moneyCols = columns.indices.filter { isMoneyColumn(columns[$0]) }
+        let moneyCols: [Int] = Register.cells(rows.first ?? 0, batch: batch, run: run).map { cells in
+            cells.indices.filter { k in if case .money = cells[k] { return true } else { return false } }
+        } ?? []
         let sheetCount = max(1, (rows.count + rowsPerSheet - 1) / rowsPerSheet)
         let base = locale == .en ? "Register" : "工资表"
         for s in 0..<sheetCount {
@@ -39,18 +36,15 @@ public enum ExcelReports {
             let chunk = rows[(s * rowsPerSheet)..<min(rows.count, (s + 1) * rowsPerSheet)]
             var r = 1
             for i in chunk {
-                guard let cells = Register.row(i, batch: batch, run: run) else { continue }
+                guard let cells = Register.cells(i, batch: batch, run: run) else { continue }
                 for (c, v) in cells.enumerated() {
-                    if moneyCols.contains(c), let m = Money.parse(v) {
+                    switch v {
+                    case .money(let m):
                         try sheet.write(r, c, money: m)
                         totals[c] += m
-                    } else if ["final_score", "coefficient", "kpi_score", "mbo_score", "feedback360_score", "bsc_score"].contains(columns[c]),
-                              let f = Fixed.parse(v) {
-                        try sheet.write(r, c, decimal: f)
-                    } else if ["department_rank", "company_rank"].contains(columns[c]), let n = Int(v) {
-                        try sheet.write(r, c, integer: n)
-                    } else if !v.isEmpty {
-                        try sheet.write(r, c, text: v)
+                    case .score(let x): if let x { try sheet.write(r, c, decimal: x.fixed) }
+                    case .integer(let n): try sheet.write(r, c, integer: n)
+                    case .text(let t): if !t.isEmpty { try sheet.write(r, c, text: t) }
                     }
                 }
                 r += 1

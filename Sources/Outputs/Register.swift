@@ -59,20 +59,40 @@ public enum Register {
                "department_rank", "company_rank"]
     }
 
-    public static func row(_ i: Int, batch: Batch, run: PayrollRun) -> [String]? {
+    /// A register cell, typed: the CSV writes its text, the workbook a number or a string.
+    public enum Cell: Sendable {
+        case text(String)
+        case money(Money)
+        case score(Exact?)
+        case integer(Int)
+
+        public var text: String {
+            switch self {
+            case .text(let s): return s
+            case .money(let m): return m.description
+            case .score(let x): return x.map { $0.formatted(places: 2) } ?? ""
+            case .integer(let n): return String(n)
+            }
+        }
+    }
+
+    /// One employee's register row, in `columns` order; nil when the employee was not paid.
+    public static func cells(_ i: Int, batch: Batch, run: PayrollRun) -> [Cell]? {
         guard let r = run.pay[i] else { return nil }
         let e = batch.employees[i], p = run.performance[i]
-        func s(_ x: Exact?) -> String { x.map { $0.formatted(places: 2) } ?? "" }
-        var f = [e.id, e.department, s(p.final), p.grade, p.coefficient.formatted(places: 2)]
-        for (k, c) in run.rules.components.enumerated() where c.spec.inGross { f.append(r.lines[k].description) }
-        f += [r.gross.description, r.line(.pension).employee.description, r.line(.medical).employee.description,
-              r.line(.unemployment).employee.description, r.housingFund.employee.description, r.ytd.taxable.description,
-              r.tax.description, r.annualBonus.description, r.bonusTax.description, r.net.description,
-              r.employerSI.description, r.housingFund.employer.description, r.employerCost.description,
-              e.name, e.costCenter, e.city, r.employeeSI.description, r.ytd.income.description, r.basicDeduction.description,
-              r.ytd.special.description, r.ytd.additional.description, r.ytd.tax.description, r.ytd.withheld.description,
-              s(p.kpi), s(p.mbo), s(p.feedback360), s(p.bsc), String(p.departmentRank), String(p.companyRank)]
+        var f: [Cell] = [.text(e.id), .text(e.department), .score(p.final), .text(p.grade), .score(p.coefficient)]
+        for (k, c) in run.rules.components.enumerated() where c.spec.inGross { f.append(.money(r.lines[k])) }
+        f += [r.gross, r.line(.pension).employee, r.line(.medical).employee, r.line(.unemployment).employee,
+              r.housingFund.employee, r.ytd.taxable, r.tax, r.annualBonus, r.bonusTax, r.net, r.employerSI,
+              r.housingFund.employer, r.employerCost].map(Cell.money)
+        f += [.text(e.name), .text(e.costCenter), .text(e.city)]
+        f += [r.employeeSI, r.ytd.income, r.basicDeduction, r.ytd.special, r.ytd.additional, r.ytd.tax, r.ytd.withheld].map(Cell.money)
+        f += [.score(p.kpi), .score(p.mbo), .score(p.feedback360), .score(p.bsc), .integer(p.departmentRank), .integer(p.companyRank)]
         return f
+    }
+
+    public static func row(_ i: Int, batch: Batch, run: PayrollRun) -> [String]? {
+        cells(i, batch: batch, run: run).map { $0.map(\.text) }
     }
 
     public static func writeCSV(batch: Batch, run: PayrollRun, to path: String) throws {

@@ -18,6 +18,11 @@ final class PerformanceRunTests: XCTestCase {
             XCTAssertGreaterThan(Int(c["department_rank"]!)!, 0)
         }
         XCTAssertEqual(Set(cards.map { Int($0["company_rank"]!)! }), Set(1...cards.count))
+        // D041 (back office) has no BSC rows: a warning, and the other methods' weights are re-scaled.
+        XCTAssertTrue(o.batch.diagnostics.contains { $0.code == "P001" && $0.employeeID == "D041" && $0.severity == .warning })
+        XCTAssertEqual(cards.first { $0["employee_id"] == "D041" }!["missing_methods"], "bsc")
+        // D024's peer group has 2 raters: dropped for anonymity.
+        XCTAssertEqual(cards.first { $0["employee_id"] == "D024" }!["feedback360_groups_dropped"], "peer")
         // Department rows are recomputed from the individual rows.
         let depts = try register(o.folder + "/performance_departments.csv")
         XCTAssertEqual(depts.count, Set(cards.map { $0["department"]! }).count)
