@@ -84,6 +84,7 @@ public enum PeriodRunner {
                                                   rulePack: pack, schemes: def.performance.schemes, threads: s.threads,
                                                   grades: def.performance.config.grades.map(\.grade)), progress: progress)
         lap("intake")
+        if !batch.hasErrors { progress?("performance and pay, employees", batch.employees.count) }
         var run: PayrollRun?
         if !batch.hasErrors {
             let ytd = try YearToDateStore.load(period: period, root: root, opening: s.openingBalance, firstPeriod: s.firstPeriod,
@@ -114,6 +115,7 @@ public enum PeriodRunner {
             mark = now
         }
         let wanted = s.only ?? Set(def.outputs)
+        if run != nil { progress?("writing outputs, employees", batch.employees.count) }
         var folderName = s.folderName ?? period.description
         if s.validateOnly && RunFolder.isFinished(root: root, name: folderName) {
             folderName += ".validation"   // `validate` never touches a finished run

@@ -29,7 +29,7 @@ public struct IntakeOptions: Sendable {
     public func path(_ k: InputKind) -> String { (inputDirectory as NSString).appendingPathComponent(fileName(k)) }
 }
 
-/// Progress of a long read: (file name, records so far).
+/// Progress of a long stage: (what, count so far), e.g. ("reading attendance.csv, rows", 3_000_000).
 public typealias ProgressReport = @Sendable (String, Int) -> Void
 
 /// Loads and validates a period's CONTRACT files in four stages, collecting
@@ -138,7 +138,7 @@ public enum Intake {
                 headerOK = scan.resolveHeader(rec)
                 return
             }
-            if rec.index % 1_000_000 == 0 { progress?(name, rec.index) }
+            if rec.index % 1_000_000 == 0 { progress?("reading \(name), rows", rec.index) }
             if headerOK {
                 row(scan, rec)
                 scan.end()

@@ -80,7 +80,7 @@ final class Console: @unchecked Sendable {
         return { [self] file, rows in
             lock.lock(); defer { lock.unlock() }
             shownProgress = true
-            FileHandle.standardError.write(Data("\r\u{1B}[K  reading \(file): \(rows.formatted()) rows".utf8))
+            FileHandle.standardError.write(Data("\r\u{1B}[K  \(file): \(rows.formatted())".utf8))
         }
     }
 

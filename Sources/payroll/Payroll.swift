@@ -25,7 +25,7 @@ struct Payroll: ParsableCommand {
         abstract: "Batch payroll and performance engine (Chinese payroll rules).",
         discussion: """
         Exit codes: 0 success; 1 the input data has errors (see validation.csv); \
-        64 usage error (bad flags, missing or malformed pipeline file); \
+        64 usage error (bad flags, missing or malformed pipeline file, a closed period); \
         70 operational failure (disk, file system, C library); \
         78 the rule pack is malformed or lacks a value the period needs.
         """,
