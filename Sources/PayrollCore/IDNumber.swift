@@ -22,15 +22,19 @@ public enum ResidentID {
         return checkChars[sum % 11]
     }
 
-    public static func validate<C: Collection>(_ bytes: C) -> Problem? where C.Element == UInt8 {
-        let b = Array(bytes)
-        guard b.count == 18 else { return .wrongLength(b.count) }
-        for c in b[0..<17] where !(c >= 0x30 && c <= 0x39) { return .badCharacter }
-        let last = b[17] == UInt8(ascii: "x") ? UInt8(ascii: "X") : b[17]
+    public static func validate<C: RandomAccessCollection>(_ bytes: C) -> Problem? where C.Element == UInt8, C.Index == Int {
+        guard bytes.count == 18 else { return .wrongLength(bytes.count) }
+        let o = bytes.startIndex
+        func at(_ i: Int) -> UInt8 { bytes[o + i] }
+        for i in 0..<17 where !(at(i) >= 0x30 && at(i) <= 0x39) { return .badCharacter }
+        let last = at(17) == UInt8(ascii: "x") ? UInt8(ascii: "X") : at(17)
         guard (last >= 0x30 && last <= 0x39) || last == UInt8(ascii: "X") else { return .badCharacter }
-        func num(_ r: Range<Int>) -> Int { b[r].reduce(0) { $0 * 10 + Int($1 - 0x30) } }
+        func num(_ r: Range<Int>) -> Int { r.reduce(0) { $0 * 10 + Int(at($1) - 0x30) } }
         if Day(year: num(6..<10), month: num(10..<12), day: num(12..<14)) == nil { return .badBirthDate }
-        guard checkCharacter(forFirst17: b[0..<17]) == last else { return .checkDigitMismatch }
+        var sum = 0
+        for i in 0..<17 { sum += Int(at(i) - 0x30) * weights[i] }
+        guard checkChars[sum % 11] == last else { return .checkDigitMismatch }
         return nil
     }
+
 }

@@ -187,6 +187,13 @@ public enum Intake {
     static func readEmployees(_ o: IntakeOptions, progress: ProgressReport?) throws -> EmployeesResult {
         var list: [Employee] = []
         var seen: [String: Int] = [:]
+        var cityCache: [String: CityParameters?] = [:]
+        // About 150 bytes a row: reserve once instead of rehashing a growing table.
+        if let size = (try? FileManager.default.attributesOfItem(atPath: o.path(.employees)))?[.size] as? Int {
+            let expected = min(size / 150, 20_000_000)
+            list.reserveCapacity(expected)
+            seen.reserveCapacity(expected)
+        }
         var cols: EmployeeCols?
         let firstDay = o.period.firstDay
         let (scan, file) = try scan(o, .employees, progress: progress) { t, rec in
@@ -203,7 +210,7 @@ public enum Intake {
             seen[id] = t.line
             let name = t.text(c.name, required: true)
             let idNumber = t.text(c.idNumber, required: true)
-            if let idNumber, let p = ResidentID.validate(Array(idNumber.utf8)) {
+            if idNumber != nil, let raw = t.raw(c.idNumber), let p = ResidentID.validate(raw) {
                 let why: (String, String)
                 switch p {
                 case .wrongLength(let n): why = ("it has \(n) characters, expected 18", "长度为 \(n) 位，应为 18 位")
@@ -220,7 +227,10 @@ public enum Intake {
             let city = t.text(c.city, required: true)?.lowercased()
             var cityParams: CityParameters?
             if let city {
-                cityParams = o.rulePack.city(city, on: firstDay)
+                if let cached = cityCache[city] { cityParams = cached } else {
+                    cityParams = o.rulePack.city(city, on: firstDay)
+                    cityCache[city] = cityParams
+                }
                 if cityParams == nil {
                     let known = o.rulePack.cities[city] != nil
                     t.error(.unknownCity, c.city,
