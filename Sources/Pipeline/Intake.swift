@@ -289,10 +289,11 @@ public enum Intake {
 
     /// The employee_id cell of a row: required, looked up, reported when unknown.
     /// Returns nil when the cell is empty (reported), .some(nil) when the employee is unknown.
-    static func employeeOf(_ t: TableScan, _ c: Col, index: IDIndex, checkReferences: Bool, employeesFile: String) -> Int32?? {
+    static func employeeOf(_ t: TableScan, _ c: Col, index: IDIndex, cache: inout IDLookupCache, checkReferences: Bool,
+                           employeesFile: String) -> Int32?? {
         guard let idBytes = t.raw(c) else { t.missing(c); return nil }
         t.employeeBytes = idBytes
-        let ei = index.lookup(idBytes)
+        let ei = cache.lookup(idBytes, in: index)
         if ei == nil && checkReferences { unknownEmployee(t, c, employeesFile: employeesFile) }
         return .some(ei)
     }
@@ -314,11 +315,8 @@ public enum Intake {
                 cEmp = t.col("employee_id"); cDate = t.col("date"); cStatus = t.col("status")
                 cHours = t.col("overtime_hours"); cKind = t.col("overtime_kind")
             }
-            guard t.begin(rec) else { return }
-            guard let idBytes = t.raw(cEmp) else { t.missing(cEmp); return }
-            t.employeeBytes = idBytes
-            let ei = idCache.lookup(idBytes, in: index)
-            if ei == nil && checkReferences { unknownEmployee(t, cEmp, employeesFile: empFile) }
+            guard t.begin(rec), let ei = employeeOf(t, cEmp, index: index, cache: &idCache, checkReferences: checkReferences,
+                                                    employeesFile: empFile) else { return }
             let date = t.date(cDate, required: true)
             if let date, !period.contains(date) {
                 t.error(.outsidePeriod, cDate, en: "date \(date) is outside the period \(period)", zh: "日期 \(date) 不在期间 \(period) 内")
@@ -378,11 +376,8 @@ public enum Intake {
         let (scan, file) = try scan(o, .scores, progress: progress) { t, rec in
             if colsOpt == nil { colsOpt = .init(t) }
             let cols = colsOpt!
-            guard t.begin(rec) else { return }
-            guard let idBytes = t.raw(cols.employeeID) else { t.missing(cols.employeeID); return }
-            t.employeeBytes = idBytes
-            let ei = idCache.lookup(idBytes, in: index)
-            if ei == nil && checkReferences { unknownEmployee(t, cols.employeeID, employeesFile: empFile) }
+            guard t.begin(rec), let ei = employeeOf(t, cols.employeeID, index: index, cache: &idCache, checkReferences: checkReferences,
+                                                    employeesFile: empFile) else { return }
             guard let method = t.enumeration(cols.method, Matchers.method, required: true) else { return }
             let item = t.text(cols.item, required: true)
             var perspective: Perspective?, group: RaterGroup?, rater: String?
@@ -443,11 +438,8 @@ public enum Intake {
         let (scan, file) = try scan(o, .adjustments, progress: progress) { t, rec in
             if colsOpt == nil { colsOpt = .init(t) }
             let cols = colsOpt!
-            guard t.begin(rec) else { return }
-            guard let idBytes = t.raw(cols.employeeID) else { t.missing(cols.employeeID); return }
-            t.employeeBytes = idBytes
-            let ei = idCache.lookup(idBytes, in: index)
-            if ei == nil && checkReferences { unknownEmployee(t, cols.employeeID, employeesFile: empFile) }
+            guard t.begin(rec), let ei = employeeOf(t, cols.employeeID, index: index, cache: &idCache, checkReferences: checkReferences,
+                                                    employeesFile: empFile) else { return }
             let code = t.text(cols.code, required: true)?.lowercased()
             if let code, !codes.contains(code) {
                 t.error(.unknownAdjustment, cols.code,
@@ -474,10 +466,11 @@ public enum Intake {
         var colsOpt: CalibrationCols?
         let empFile = o.fileName(.employees)
         let grades = Set(o.grades)
+        var idCache = IDLookupCache()
         let (scan, file) = try scan(o, .calibration, progress: nil) { t, rec in
             if colsOpt == nil { colsOpt = .init(t) }
             let c = colsOpt!
-            guard t.begin(rec), let ei = employeeOf(t, c.employeeID, index: index, checkReferences: checkReferences,
+            guard t.begin(rec), let ei = employeeOf(t, c.employeeID, index: index, cache: &idCache, checkReferences: checkReferences,
                                                     employeesFile: empFile) else { return }
             let grade = t.text(c.grade, required: true)?.uppercased()
             if let grade, !grades.contains(grade) {
@@ -503,10 +496,11 @@ public enum Intake {
         var points = [Fixed](repeating: .zero, count: count)
         var colsOpt: PointsCols?
         let empFile = o.fileName(.employees)
+        var idCache = IDLookupCache()
         let (scan, file) = try scan(o, .points, progress: nil) { t, rec in
             if colsOpt == nil { colsOpt = .init(t) }
             let c = colsOpt!
-            guard t.begin(rec), let ei = employeeOf(t, c.employeeID, index: index, checkReferences: checkReferences,
+            guard t.begin(rec), let ei = employeeOf(t, c.employeeID, index: index, cache: &idCache, checkReferences: checkReferences,
                                                     employeesFile: empFile) else { return }
             let p = t.decimal(c.points, required: true, min: .zero, max: Fixed(100_000), what: "points between 0 and 100000")
             if let ei, let p, t.rowErrors == 0 { points[Int(ei)] += p }
@@ -520,10 +514,11 @@ public enum Intake {
         let empFile = o.fileName(.employees)
         // The quarter that ends with the period: its first day is two months before the period's.
         let quarterStart = o.period.previous.previous.firstDay
+        var idCache = IDLookupCache()
         let (scan, file) = try scan(o, .coaching, progress: nil) { t, rec in
             if colsOpt == nil { colsOpt = .init(t) }
             let c = colsOpt!
-            guard t.begin(rec), let ei = employeeOf(t, c.employeeID, index: index, checkReferences: checkReferences,
+            guard t.begin(rec), let ei = employeeOf(t, c.employeeID, index: index, cache: &idCache, checkReferences: checkReferences,
                                                     employeesFile: empFile) else { return }
             let d = t.date(c.date, required: true)
             if let d, d > o.period.lastDay {
