@@ -61,7 +61,7 @@ public enum Explain {
                                            previousLedger: s.previousLedger)
         let inputForTrace = PayInput(employee: e, attendance: c.batch.attendance[i], coefficient: p.coefficient,
                                      finalScore: p.final ?? .zero, pointsBonus: p.pointsBonus, adjustments: starts,
-                                     previous: ytd.entries[e.id])
+                                     previous: ytd.entries[e.id], mode: e.firstIncomeOfYear ? .firstIncome : .employment)
         let trace = try c.rules.trace(inputForTrace)
         var matches: Bool?
         let registerPath = (folder as NSString).appendingPathComponent("payroll_register.csv")

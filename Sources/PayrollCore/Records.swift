@@ -65,8 +65,12 @@ public struct Employee: Sendable {
     /// Line in employees.csv.
     public var line: Int
     public var rowValid: Bool
+    /// This employer pays the employee's first wage income of the year (SAT Ann. 2020 No. 13):
+    /// the basic deduction counts every month of the year so far.
+    public var firstIncomeOfYear: Bool = false
 
-    public init(id: String, name: String, idNumber: String, department: String, deptType: DeptType, position: String, costCenter: String, city: String, hireDate: Day, leaveDate: Day?, contractEnd: Day?, baseSalary: Money, positionSalary: Money, allowance: Money?, bonusBase: Money?, siBase: Money, hfBase: Money?, hfRate: Fixed, specialDeduction: Money?, bankCode: String, bankAccount: String, line: Int, rowValid: Bool) {
+    public init(id: String, name: String, idNumber: String, department: String, deptType: DeptType, position: String, costCenter: String, city: String, hireDate: Day, leaveDate: Day?, contractEnd: Day?, baseSalary: Money, positionSalary: Money, allowance: Money?, bonusBase: Money?, siBase: Money, hfBase: Money?, hfRate: Fixed, specialDeduction: Money?, bankCode: String, bankAccount: String, line: Int, rowValid: Bool, firstIncomeOfYear: Bool = false) {
+        self.firstIncomeOfYear = firstIncomeOfYear
         self.id = id
         self.name = name
         self.idNumber = idNumber

@@ -51,7 +51,8 @@ public enum EmployeeColumn: String, CaseIterable, ContractColumn {
          position, costCenter = "cost_center", city, hireDate = "hire_date", leaveDate = "leave_date",
          contractEnd = "contract_end", baseSalary = "base_salary", positionSalary = "position_salary",
          allowance, bonusBase = "bonus_base", siBase = "si_base", hfBase = "hf_base", hfRate = "hf_rate",
-         specialDeduction = "special_deduction", bankCode = "bank_code", bankAccount = "bank_account"
+         specialDeduction = "special_deduction", bankCode = "bank_code", bankAccount = "bank_account",
+         basicDeductionMode = "basic_deduction_mode"
     var zh: String {
         switch self {
         case .employeeID: return "工号"
@@ -75,6 +76,7 @@ public enum EmployeeColumn: String, CaseIterable, ContractColumn {
         case .specialDeduction: return "专项附加扣除"
         case .bankCode: return "开户行"
         case .bankAccount: return "银行账号"
+        case .basicDeductionMode: return "减除费用方式"
         }
     }
     var more: [String] {
@@ -87,7 +89,7 @@ public enum EmployeeColumn: String, CaseIterable, ContractColumn {
     }
     var required: Bool {
         switch self {
-        case .leaveDate, .contractEnd, .allowance, .bonusBase, .hfBase, .specialDeduction: return false
+        case .leaveDate, .contractEnd, .allowance, .bonusBase, .hfBase, .specialDeduction, .basicDeductionMode: return false
         default: return true
         }
     }

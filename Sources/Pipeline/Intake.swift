@@ -260,6 +260,7 @@ public enum Intake {
             }
             let special = t.money(c.specialDeduction, required: false, allowNegative: false)
             let bankCode = t.text(c.bankCode, required: true)
+            let firstIncome = t.enumeration(c.basicDeductionMode, Matchers.deductionMode, required: false) ?? false
             let account = t.text(c.bankAccount, required: true)
             if let account {
                 let digits = account.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
@@ -277,7 +278,7 @@ public enum Intake {
                 baseSalary: base ?? .zero, positionSalary: positionSalary ?? .zero, allowance: allowance,
                 bonusBase: bonusBase, siBase: siBase ?? .zero, hfBase: hfBase, hfRate: hfRate ?? .zero,
                 specialDeduction: special, bankCode: bankCode ?? "", bankAccount: account ?? "",
-                line: t.line, rowValid: t.rowErrors == 0 && hire != nil && deptType != nil))
+                line: t.line, rowValid: t.rowErrors == 0 && hire != nil && deptType != nil, firstIncomeOfYear: firstIncome))
         }
         list.sort { $0.id.codePointPrecedes($1.id) }
         return EmployeesResult(employees: list, diagnostics: scan.sink.finish(), file: file)

@@ -78,7 +78,7 @@ public enum PayrollStage {
                 let input = PayInput(employee: e, attendance: attendance[i], coefficient: p.coefficient, finalScore: final,
                                      pointsBonus: p.pointsBonus,
                                      adjustments: Array(adjustments[adjStart[i]..<adjStart[i + 1]]), previous: prev,
-                                     mode: modes?[i] ?? .employment)
+                                     mode: modes?[i] ?? (e.firstIncomeOfYear ? .firstIncome : .employment))
                 do {
                     let r = try rules.compute(input)
                     if r.problems.contains("annual-bonus-table") {

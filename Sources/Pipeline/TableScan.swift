@@ -257,6 +257,9 @@ enum Matchers {
     static let perspective = EnumMatcher(Perspective.aliases, canonical: Perspective.allCases.map(\.code))
     static let raterGroup = EnumMatcher(RaterGroup.aliases, canonical: RaterGroup.allCases.map(\.code))
     static let direction = EnumMatcher(Direction.aliases, canonical: ["higher", "lower"])
+    /// basic_deduction_mode: employment (default) or first_income (首次取得工资, SAT Ann. 2020 No. 13).
+    static let deductionMode = EnumMatcher(["employment": false, "first_income": true, "任职受雇": false, "首次取得工资": true],
+                                           canonical: ["employment", "first_income"])
 }
 
 
@@ -283,6 +286,7 @@ struct EmployeeCols {
     let specialDeduction: Col
     let bankCode: Col
     let bankAccount: Col
+    let basicDeductionMode: Col
     init(_ t: TableScan) {
         employeeID = t.col("employee_id")
         name = t.col("name")
@@ -305,6 +309,7 @@ struct EmployeeCols {
         specialDeduction = t.col("special_deduction")
         bankCode = t.col("bank_code")
         bankAccount = t.col("bank_account")
+        basicDeductionMode = t.col("basic_deduction_mode")
     }
 }
 

@@ -126,3 +126,27 @@ final class PayrollRunTests: XCTestCase {
         }
     }
 }
+
+final class FirstIncomeTests: XCTestCase {
+    /// basic_deduction_mode = first_income (SAT Ann. 2020 No. 13): D045, hired 2026-03-09 and paid for the first
+    /// time this year in March, gets 5,000 × 3 = 15,000 of basic deduction instead of 5,000.
+    func testFirstIncomeOfTheYearCountsEveryMonth() throws {
+        let dir = copyOf("demo-2026-03")
+        let p = dir + "/employees.csv"
+        let text = try String(decoding: CSVDecode.utf8(gb18030: Data(contentsOf: URL(fileURLWithPath: p))), as: UTF8.self)
+        let lines = text.split(separator: "\r\n", omittingEmptySubsequences: false).enumerated().map { k, l -> String in
+            if k == 0 { return l + ",减除费用方式" }
+            if l.isEmpty { return String(l) }
+            return l + (l.hasPrefix("D045,") ? ",首次取得工资" : ",")
+        }
+        try FileManager.default.removeItem(atPath: p)
+        try lines.joined(separator: "\r\n").write(toFile: p, atomically: true, encoding: .utf8)
+        let o = try PeriodRunner.execute(RunSettings(definition: definition, period: Period("2026-03")!, inputDirectory: dir,
+                                                     outputRoot: tempDir(), threads: 0, firstPeriod: true))
+        XCTAssertTrue(o.finished, "\(o.batch.diagnostics.filter { $0.severity == .error }.map(\.messageEN))")
+        let reg = try register(o.folder + "/payroll_register.csv")
+        XCTAssertEqual(reg.first { $0["employee_id"] == "D045" }?["ytd_basic_deduction"], "15000.00")
+        XCTAssertEqual(reg.first { $0["employee_id"] == "D044" }?["ytd_basic_deduction"], "15000.00")   // employed since before January
+        XCTAssertEqual(o.batch.employees.filter(\.firstIncomeOfYear).map(\.id), ["D045"])
+    }
+}
