@@ -56,7 +56,7 @@ DEPTS = [  # name, type, cost center, share
 ]
 
 
-def generate(n, year, month, out, seed=20260101):
+def generate(n, year, month, out, seed=20260101, variety=False):
     rng = random.Random(seed)
     os.makedirs(out, exist_ok=True)
     days = working_days(year, month)
@@ -73,6 +73,20 @@ def generate(n, year, month, out, seed=20260101):
             birth = dt.date(1970 + rng.randrange(35), 1 + rng.randrange(12), 1 + rng.randrange(28))
             idn = id_number(REGION[city], birth, rng.randrange(1000))
             hire = dt.date(2015 + rng.randrange(10), 1 + rng.randrange(12), 1 + rng.randrange(28))
+            leave = ""
+            hf_base = ""
+            if variety:
+                r = rng.random()
+                if r < 0.04:                                    # hired inside the period
+                    hire = dt.date(year, month, 2 + rng.randrange(20))
+                elif r < 0.08:                                  # hired earlier this year
+                    hire = dt.date(year, 1 + rng.randrange(month), 1 + rng.randrange(28))
+                    if hire > dt.date(year, month, 1):
+                        hire = dt.date(year, month, 1)
+                elif r < 0.11:                                  # leaves inside the period
+                    leave = str(dt.date(year, month, 5 + rng.randrange(20)))
+                if rng.random() < 0.1:
+                    hf_base = money(rng.randrange(200, 5000) * 1000)
             base = rng.randrange(60, 250) * 10000
             pos = rng.randrange(10, 120) * 10000
             allowance = rng.choice([0, 30000, 50000, 80000])
@@ -82,24 +96,30 @@ def generate(n, year, month, out, seed=20260101):
             special = rng.choice([0, 0, 100000, 200000, 300000, 350000])
             account = "622" + "".join(str(rng.randrange(10)) for _ in range(16))
             name = rng.choice(SURNAMES) + rng.choice(GIVEN) + (rng.choice(GIVEN) if rng.random() < 0.6 else "")
-            f.write(f"{eid},{name},{idn},{dept},{dtype},{'专员'},{cc},{city},{hire},,,"
-                    f"{money(base)},{money(pos)},{money(allowance) if allowance else ''},{money(bonus)},{money(si)},,"
+            if variety and rng.random() < 0.2:
+                si = rng.choice([200000, 500000, 5000000, si])       # below floors, above ceilings
+            f.write(f"{eid},{name},{idn},{dept},{dtype},{'专员'},{cc},{city},{hire},{leave},,"
+                    f"{money(base)},{money(pos)},{money(allowance) if allowance else ''},{money(bonus)},{money(si)},{hf_base},"
                     f"{hf_rate},{money(special) if special else ''},{rng.choice(BANKS)},{account}\n")
-            emps.append((eid, dtype))
+            emps.append((eid, dtype, hire, leave))
     statuses = ["present"] * 40 + ["annual_leave", "sick_leave", "personal_leave", "business_trip", "comp_leave", "absent"]
     with open(os.path.join(out, "attendance.csv"), "w", encoding="utf-8", newline="") as f:
         f.write("employee_id,date,status,overtime_hours,overtime_kind\n")
-        for eid, _ in emps:
+        for eid, _, hire, leave in emps:
             r = rng.random()
             for d in days:
+                if variety and (d < hire or (leave and str(d) > leave)):
+                    continue
                 st = statuses[int(rng.random() * len(statuses))] if r < 0.3 else "present"
                 if st == "present" and rng.random() < 0.05:
-                    f.write(f"{eid},{d},present,2,workday\n")
+                    kind = rng.choice(["workday", "restday", "holiday"]) if variety else "workday"
+                    hours = rng.choice(["2", "1.5", "8", "3.25"]) if variety else "2"
+                    f.write(f"{eid},{d},present,{hours},{kind}\n")
                 else:
                     f.write(f"{eid},{d},{st},,\n")
     with open(os.path.join(out, "scores.csv"), "w", encoding="utf-8", newline="") as f:
         f.write("employee_id,method,item,perspective,rater_group,rater_id,weight,target,actual,direction,rating\n")
-        for k, (eid, dtype) in enumerate(emps):
+        for k, (eid, dtype, _, _) in enumerate(emps):
             if dtype == "frontline":
                 for item, w, tgt, lower in (("sales", "0.4", 100000, False), ("margin", "0.3", 30, False),
                                             ("collection", "0.1", 95, False), ("complaints", "0.2", 5, True)):
@@ -116,8 +136,15 @@ def generate(n, year, month, out, seed=20260101):
                 f.write(f"{eid},bsc,sla,process,,,0.5,100,{80 + rng.randrange(40)},higher,\n")
     with open(os.path.join(out, "adjustments.csv"), "w", encoding="utf-8", newline="") as f:
         f.write("employee_id,code,amount,note\n")
-        for eid, _ in emps[:: 50]:
+        for eid, _, _, _ in emps[:: 50]:
             f.write(f"{eid},special_bonus,500.00,项目奖励\n")
+        if variety:
+            for eid, _, _, _ in emps[7:: 37]:
+                f.write(f"{eid},other_deduction,-{rng.randrange(1, 500)}.{rng.randrange(100):02d},扣款\n")
+            for eid, _, _, _ in emps[3:: 41]:
+                f.write(f"{eid},annual_bonus,{rng.choice(['36000.00', '36001.00', '144000.00', '12000.50', '500000.00'])},年终奖\n")
+            for eid, _, _, _ in emps[5:: 43]:
+                f.write(f"{eid},back_pay,{rng.randrange(1, 3000)}.{rng.randrange(100):02d},补发\n")
 
 
 if __name__ == "__main__":
@@ -126,6 +153,9 @@ if __name__ == "__main__":
     ap.add_argument("--period", default="2026-06")
     ap.add_argument("--out", required=True)
     ap.add_argument("--seed", type=int, default=20260101)
+    ap.add_argument("--variety", action="store_true",
+                    help="hires and leavers inside the period, bases outside the city bands, all overtime kinds, "
+                         "deductions, back pay and annual bonuses (for scripts/check_standard.py)")
     a = ap.parse_args()
     y, m = map(int, a.period.split("-"))
-    generate(a.employees, y, m, a.out, a.seed)
+    generate(a.employees, y, m, a.out, a.seed, a.variety)

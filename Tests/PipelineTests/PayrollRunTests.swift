@@ -150,3 +150,25 @@ final class FirstIncomeTests: XCTestCase {
         XCTAssertEqual(o.batch.employees.filter(\.firstIncomeOfYear).map(\.id), ["D045"])
     }
 }
+
+/// The register against an independent implementation of STANDARD.md
+/// (scripts/check_standard.py, Python Decimal) on a generated batch with hires
+/// and leavers inside the period, bases outside every city band, all overtime
+/// kinds, deductions, back pay and annual bonuses on both sides of band edges.
+final class StandardCrossCheckTests: XCTestCase {
+    func testEveryRegisterCellAgreesWithTheIndependentImplementation() throws {
+        let batch = tempDir() + "/batch"
+        let (_, gen) = try shell(["python3", repoRoot.appendingPathComponent("scripts/gen_data.py").path, "--employees", "400",
+                                  "--period", "2026-06", "--out", batch, "--variety"])
+        XCTAssertEqual(gen, 0)
+        let o = try PeriodRunner.execute(RunSettings(definition: definition, period: Period("2026-06")!, inputDirectory: batch,
+                                                     outputRoot: tempDir(), threads: 0, firstPeriod: true, only: [.register]))
+        XCTAssertTrue(o.finished, "\(o.batch.diagnostics.filter { $0.severity == .error }.prefix(3).map(\.messageEN))")
+        XCTAssertTrue(o.batch.employees.contains { $0.hireDate > Period("2026-06")!.firstDay })
+        XCTAssertTrue(o.batch.employees.contains { $0.leaveDate != nil })
+        let (out, status) = try shell(["python3", repoRoot.appendingPathComponent("scripts/check_standard.py").path, batch, "2026-06",
+                                       o.folder + "/payroll_register.csv"])
+        XCTAssertEqual(status, 0, out)
+        XCTAssertTrue(out.contains("10000 cells checked, 0 differ"), out)
+    }
+}

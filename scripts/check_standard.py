@@ -1,0 +1,199 @@
+#!/usr/bin/env python3
+"""An independent implementation of ../shared/STANDARD.md in Python's Decimal,
+for cross-checking the engine's register cell by cell on generated batches.
+
+    python3 scripts/gen_data.py --employees 2000 --period 2026-06 --out /tmp/batch
+    payroll run --input /tmp/batch --period 2026-06 --out /tmp/out --first-period --only register
+    python3 scripts/check_standard.py /tmp/batch 2026-06 /tmp/out/2026-06/payroll_register.csv
+
+Assumes a first period of the year at this employer (no earlier withholding) and
+UTF-8 CONTRACT files with the canonical English headers (what gen_data.py writes).
+"""
+import csv
+import sys
+from collections import defaultdict
+from decimal import Decimal as D, ROUND_HALF_UP
+
+def r2(x):
+    return x.quantize(D("0.01"), ROUND_HALF_UP)
+
+def r0(x):
+    return x.quantize(D("1"), ROUND_HALF_UP)
+
+CITY = {  # STANDARD.md city table: (from, {line: (floor, ceiling, ee, er, ee_fixed)}, hf (floor, ceiling, yuan?))
+    "shanghai": [("2024-07-01", 7384, 36921, 2690, 36921), ("2025-07-01", 7460, 37302, 2690, 37302)],
+    "beijing": [("2024-07-01", 6821, 35283, 2420, 35283), ("2025-07-01", 7162, 35811, 2420, 35811)],
+}
+RATES = {
+    "shanghai": {"pension": ("0.08", "0.16"), "medical": ("0.02", "0.09"), "unemployment": ("0.005", "0.005"), "injury": ("0", "0.0016")},
+    "beijing": {"pension": ("0.08", "0.16"), "medical": ("0.02", "0.098"), "unemployment": ("0.005", "0.005"), "injury": ("0", "0.002")},
+    "shenzhen": {"pension": ("0.08", "0.15"), "medical": ("0.02", "0.05"), "unemployment": ("0.002", "0.008"), "injury": ("0", "0.002")},
+}
+SZ_BANDS = {"pension": (3523, 26421), "medical": (6475, 32376), "unemployment": (2360, 43659), "injury": (2360, 43659)}
+ANNUAL = [(36000, "0.03", 0), (144000, "0.10", 2520), (300000, "0.20", 16920), (420000, "0.25", 31920), (660000, "0.30", 52920),
+          (960000, "0.35", 85920), (None, "0.45", 181920)]
+BONUS = [(3000, "0.03", 0), (12000, "0.10", 210), (25000, "0.20", 1410), (35000, "0.25", 2660), (55000, "0.30", 4410),
+         (80000, "0.35", 7160), (None, "0.45", 15160)]
+
+def band(table, x):
+    for top, rate, qd in table:
+        if top is None or x <= top:
+            return D(rate), D(qd)
+
+def read(path):
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))
+
+def main(batch, period, register):
+    year, month = map(int, period.split("-"))
+    first = f"{period}-01"
+    import calendar
+    last = f"{period}-{calendar.monthrange(year, month)[1]:02d}"
+    emps = {e["employee_id"]: e for e in read(f"{batch}/employees.csv")}
+    att = defaultdict(lambda: defaultdict(int))
+    ot = defaultdict(lambda: defaultdict(D))
+    for a in read(f"{batch}/attendance.csv"):
+        att[a["employee_id"]][a["status"]] += 1
+        if a["overtime_hours"]:
+            ot[a["employee_id"]][a["overtime_kind"]] += D(a["overtime_hours"])
+    scores = defaultdict(list)
+    for s in read(f"{batch}/scores.csv"):
+        scores[s["employee_id"]].append(s)
+    adj = defaultdict(list)
+    try:
+        for a in read(f"{batch}/adjustments.csv"):
+            adj[a["employee_id"]].append(a)
+    except FileNotFoundError:
+        pass
+
+    def item(s):
+        t, a = D(s["target"]), D(s["actual"])
+        if (s.get("direction") or "higher") == "lower":
+            ratio = D("1.2") if a == 0 else t / a
+        else:
+            ratio = a / t
+        return r2(min(ratio, D("1.2")) * 100)
+
+    def perf(eid):
+        e = emps[eid]
+        rows = scores[eid]
+        if e["dept_type"] == "frontline":
+            k = [s for s in rows if s["method"] == "kpi"]
+            final = r2(sum(D(s["weight"]) * item(s) for s in k))
+        else:
+            parts = {}
+            m = [s for s in rows if s["method"] == "mbo"]
+            if m:
+                parts["mbo"] = (D("0.4"), r2(sum(D(s["weight"]) * D(s["rating"]) for s in m)))
+            f = [s for s in rows if s["method"] == "360"]
+            groups = {}
+            for s in f:
+                groups.setdefault(s["rater_group"], []).append(s)
+            gw = {"manager": D("0.4"), "peer": D("0.3"), "subordinate": D("0.2"), "self": D("0.1")}
+            used = {}
+            for g, rs in groups.items():
+                if g in ("peer", "subordinate") and len({x["rater_id"] for x in rs}) < 3:
+                    continue
+                used[g] = r2(sum(D(x["rating"]) for x in rs) / len(rs))
+            if used:
+                tw = sum(gw[g] for g in used)
+                parts["360"] = (D("0.3"), r2(sum(gw[g] * v for g, v in used.items()) / tw))
+            b = [s for s in rows if s["method"] == "bsc"]
+            if b:
+                parts["bsc"] = (D("0.3"), r2(sum(D(s["weight"]) * item(s) for s in b)))
+            tw = sum(w for w, _ in parts.values())
+            final = r2(sum(w * v for w, v in parts.values()) / tw)
+        for g, t, c in (("S", 105, "1.5"), ("A", 95, "1.2"), ("B", 80, "1.0"), ("C", 60, "0.8"), ("D", -10**9, "0.5")):
+            if final >= t:
+                return final, g, D(c)
+
+    def params(city, what):
+        if city == "shenzhen":
+            return None
+        rows = [r for r in CITY[city] if r[0] <= first]
+        return rows[-1]
+
+    mismatches = 0
+    checked = 0
+    with open(register, encoding="utf-8", newline="") as f:
+        engine = {r["employee_id"]: r for r in csv.DictReader(f)}
+    for eid in sorted(emps, key=lambda s: s.encode("utf-8")):
+        e = emps[eid]
+        final, grade, coef = perf(eid)
+        base, pos = D(e["base_salary"]), D(e["position_salary"])
+        monthly = base + pos
+        allowance = D(e["allowance"] or 0)
+        bonus = r2(D(e["bonus_base"] or 0) * coef)
+        o = ot[eid]
+        overtime = r2(monthly / 174 * (D("1.5") * o["workday"] + 2 * o["restday"] + 3 * o["holiday"]))
+        a = att[eid]
+        prorated = e["hire_date"] > first or (e["leave_date"] and e["leave_date"] < last)
+        if prorated:
+            absence = sick = D(0)
+            paid = a["present"] + a["annual_leave"] + a["comp_leave"] + a["business_trip"]
+            proration = min(monthly, r2(monthly / D("21.75") * (paid + D("0.8") * a["sick_leave"]))) - monthly
+        else:
+            absence = -r2(monthly / D("21.75") * (a["absent"] + a["personal_leave"]))
+            sick = -r2(monthly / D("21.75") * a["sick_leave"] * D("0.2"))
+            proration = D(0)
+        adjustments = sum((D(x["amount"]) for x in adj[eid] if x["code"] != "annual_bonus"), D(0))
+        annual = sum((D(x["amount"]) for x in adj[eid] if x["code"] == "annual_bonus"), D(0))
+        gross = base + pos + allowance + bonus + overtime + absence + sick + proration + adjustments
+        city = e["city"]
+        si_base = D(e["si_base"])
+        ee = {}
+        er = D(0)
+        for line in ("pension", "medical", "unemployment", "injury"):
+            if city == "shenzhen":
+                lo, hi = SZ_BANDS[line]
+            else:
+                p = params(city, line)
+                lo, hi = p[1], p[2]
+            b = min(max(si_base, D(lo)), D(hi))
+            er_rate = D(RATES[city][line][1])
+            ee[line] = r2(b * D(RATES[city][line][0])) + (D(3) if city == "beijing" and line == "medical" else 0)
+            er += r2(b * er_rate)
+        hf_decl = D(e["hf_base"]) if e.get("hf_base") else si_base
+        if city == "shenzhen":
+            hb = min(max(hf_decl, D(2360)), D(41190))
+            hf = r2(hb * D(e["hf_rate"]))
+        else:
+            p = params(city, "hf")
+            hb = min(max(hf_decl, D(p[3])), D(p[4]))
+            hf = r0(hb * D(e["hf_rate"]))
+        hire_y, hire_m = int(e["hire_date"][:4]), int(e["hire_date"][5:7])
+        months = month - (hire_m if hire_y == year else 1) + 1
+        ee_si = ee["pension"] + ee["medical"] + ee["unemployment"]
+        taxable = max(D(0), gross - 5000 * months - ee_si - hf - D(e["special_deduction"] or 0))
+        rate, qd = band(ANNUAL, taxable)
+        tax = max(D(0), r2(taxable * rate - qd))
+        bonus_tax = D(0)
+        if annual > 0:
+            rate, qd = band(BONUS, annual / 12)
+            bonus_tax = r2(annual * rate - qd)
+        net = gross + annual - ee_si - hf - tax - bonus_tax
+        expect = {
+            "final_score": final, "grade": grade, "coefficient": coef, "base": base, "position": pos, "allowance": allowance,
+            "performance_bonus": bonus, "overtime": overtime, "absence_deduction": absence, "sick_deduction": sick,
+            "proration": proration, "adjustments": adjustments, "gross": gross, "si_pension": ee["pension"],
+            "si_medical": ee["medical"], "si_unemployment": ee["unemployment"], "hf": hf, "ytd_taxable": taxable, "tax": tax,
+            "annual_bonus": annual, "bonus_tax": bonus_tax, "net_pay": net, "employer_si": er, "employer_hf": hf,
+            "employer_cost": gross + er + hf,
+        }
+        row = engine.get(eid)
+        if row is None:
+            print(f"{eid}: missing from the register")
+            mismatches += 1
+            continue
+        for k, v in expect.items():
+            want = v if isinstance(v, str) else f"{v.quantize(D('0.01'), ROUND_HALF_UP)}"
+            if row[k] != want:
+                mismatches += 1
+                if mismatches <= 20:
+                    print(f"{eid} {k}: engine {row[k]}, standard {want}")
+            checked += 1
+    print(f"{checked} cells checked, {mismatches} differ")
+    return 1 if mismatches else 0
+
+if __name__ == "__main__":
+    sys.exit(main(*sys.argv[1:4]))
