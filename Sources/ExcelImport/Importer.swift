@@ -228,8 +228,9 @@ public enum Importer {
             if v.uppercased().contains("E+") { return fail("I003", "\(column) is text that shows a number in scientific notation (digits already lost)") }
             return .success(v)
         case (.date, .number(let raw)):
-            guard let serial = Double(raw), serial >= 1, serial < 2_958_466 else { return fail("I005", "expected a date; found a number that is not a date serial") }
-            return .success(excelDate(Int(serial)).description)
+            // A date serial counts days; a time of day is the fraction, which a date column drops.
+            guard let d = Decimal(string: raw), d >= 1, d < 2_958_466 else { return fail("I005", "expected a date; found a number that is not a date serial") }
+            return .success(excelDate(NSDecimalNumber(decimal: roundDecimal(d - Decimal(string: "0.5")!, 0)).intValue).description)
         case (.date, .text(let t)):
             let v = t.trimmingCharacters(in: .whitespaces)
             if let d = Day.parse(v) { return .success(d.description) }
@@ -238,7 +239,9 @@ public enum Importer {
         case (.money, .number(let raw)):
             guard let d = Decimal(string: raw) else { return fail("I007", "not a number") }
             let rounded = roundDecimal(d, 2)
-            if abs(NSDecimalNumber(decimal: rounded - d).doubleValue) > 1e-7 {
+            // Excel keeps binary doubles: 8000.1 may be stored as 8000.1000000000004. Within 1e-7 of the
+            // two-decimal value is that value; further away the cell really has more than two decimals.
+            if (rounded - d).magnitude > Decimal(string: "0.0000001")! {
                 return fail("I008", "the cell holds an amount with more than 2 decimals (it may only look rounded)")
             }
             return .success(formatDecimal(rounded, 2))
