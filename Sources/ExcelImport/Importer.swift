@@ -3,6 +3,7 @@ import CSVReader
 import PayrollCore
 import PayrollRules
 import Pipeline
+import Outputs
 
 /// A problem found while importing, named by its cell (`工资表!C12`).
 public struct ImportIssue: Error, Sendable, Equatable {
@@ -302,17 +303,14 @@ public enum Importer {
     /// Writes the CONTRACT files and `import_report.csv` into `folder`.
     public static func write(_ r: Result, to folder: String) throws {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        func csv(_ rows: [[String]]) -> String {
-            rows.map { $0.map { f in
-                f.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + f.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : f
-            }.joined(separator: ",") }.joined(separator: "\n") + "\n"
+        func write(_ rows: [[String]], _ name: String) throws {
+            let w = try CSVStreamWriter(path: (folder as NSString).appendingPathComponent(name))
+            for r in rows { try w.row(r) }
+            try w.close()
         }
-        for (file, rows) in r.files {
-            let name = file.hasSuffix(".csv") ? file : file + ".csv"
-            try csv(rows).write(toFile: (folder as NSString).appendingPathComponent(name), atomically: true, encoding: .utf8)
-        }
-        let report = [["code", "severity", "cell", "column", "message"]] + r.issues.map { [$0.code, $0.severity.rawValue, $0.cell, $0.column, $0.message] }
-        try csv(report).write(toFile: (folder as NSString).appendingPathComponent("import_report.csv"), atomically: true, encoding: .utf8)
+        for (file, rows) in r.files { try write(rows, file.hasSuffix(".csv") ? file : file + ".csv") }
+        try write([["code", "severity", "cell", "column", "message"]] + r.issues.map { [$0.code, $0.severity.rawValue, $0.cell, $0.column, $0.message] },
+                  "import_report.csv")
     }
 
     /// Proposes a mapping from the header text: CONTRACT names, their Chinese aliases and common synonyms.

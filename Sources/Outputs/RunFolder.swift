@@ -73,27 +73,3 @@ public final class RunFolder {
         try? fm.removeItem(atPath: old)
     }
 }
-
-/// RFC 4180 text: fields quoted when they hold a comma, quote or line break.
-public struct CSVText {
-    public private(set) var text = ""
-    public init() {}
-
-    public static func field(_ s: String) -> String {
-        if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
-            return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        }
-        return s
-    }
-
-    public mutating func row(_ fields: [String]) {
-        text += fields.map(CSVText.field).joined(separator: ",")
-        text += "\n"
-    }
-
-    public func write(to path: String) throws {
-        do { try Data(text.utf8).write(to: URL(fileURLWithPath: path)) } catch {
-            throw OutputError("cannot write \(path): \(error.localizedDescription)")
-        }
-    }
-}

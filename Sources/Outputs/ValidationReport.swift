@@ -8,13 +8,13 @@ public enum ValidationReport {
     public static let columns = ["code", "severity", "file", "line", "column", "employee_id", "message"]
 
     public static func writeCSV(_ diags: [Diagnostic], locale: ReportLocale, to path: String) throws {
-        var csv = CSVText()
-        csv.row(columns)
+        let csv = try CSVStreamWriter(path: path)
+        try csv.row(columns)
         for d in diags {
-            csv.row([d.code, d.severity.rawValue, d.file, d.line.map(String.init) ?? "", d.column ?? "",
-                     d.employeeID ?? "", locale.text(d)])
+            try csv.row([d.code, d.severity.rawValue, d.file, d.line.map(String.init) ?? "", d.column ?? "",
+                         d.employeeID ?? "", locale.text(d)])
         }
-        try csv.write(to: path)
+        try csv.close()
     }
 
     public static func writeXLSX(_ diags: [Diagnostic], locale: ReportLocale, period: Period, to path: String) throws {

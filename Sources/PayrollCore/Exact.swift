@@ -127,23 +127,16 @@ public struct Exact: Hashable, Comparable, Sendable, CustomStringConvertible {
         return Fixed(units: Int64(r.num * (Int128(Fixed.scale) / r.den)))
     }
 
-    /// Decimal text with up to `maxPlaces` decimals (rounded half-up).
+    /// Decimal text with up to `maxPlaces` decimals (rounded half-up), trailing zeros dropped.
     public func text(maxPlaces: Int = 6) -> String {
-        let r = rounded(places: maxPlaces)
-        var scale: Int128 = 1
-        for _ in 0..<maxPlaces { scale *= 10 }
-        let units = r.num * (scale / r.den)
-        let sign = units < 0 ? "-" : ""
-        let m = units.magnitude
-        let whole = m / UInt128(scale)
-        var frac = m % UInt128(scale)
-        if frac == 0 { return "\(sign)\(whole)" }
-        var digits = maxPlaces
-        while frac % 10 == 0 { frac /= 10; digits -= 1 }
-        let fs = String(frac)
-        return "\(sign)\(whole)." + String(repeating: "0", count: digits - fs.count) + fs
+        var t = formatted(places: maxPlaces)
+        guard t.contains(".") else { return t }
+        while t.hasSuffix("0") { t.removeLast() }
+        if t.hasSuffix(".") { t.removeLast() }
+        return t
     }
 
+    /// Decimal text with exactly `places` decimals (rounded half-up).
     public func formatted(places: Int) -> String {
         let r = rounded(places: places)
         var scale: Int128 = 1
