@@ -70,6 +70,7 @@ let package = Package(
         .executableTarget(name: "payroll", dependencies: [
             "PayrollCore", "PayrollRules", "Performance", "Pipeline", "Outputs", "CSVReader", "ExcelImport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: pdfHeaders),
 
         .testTarget(name: "PayrollCoreTests", dependencies: ["PayrollCore"]),
@@ -77,6 +78,7 @@ let package = Package(
         .testTarget(name: "PayrollRulesTests", dependencies: ["PayrollCore", "PayrollRules", "Performance"]),
         .testTarget(name: "PipelineTests", dependencies: [
             "PayrollCore", "PayrollRules", "Performance", "Pipeline", "Outputs", "XLSX", "CSVReader", "ExcelImport",
+            .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: pdfHeaders),
     ],
     swiftLanguageModes: [.v6]

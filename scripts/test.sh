@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 scripts/deps.sh
 log=$(mktemp)
 set +e
-swift test --disable-swift-testing "$@" 2>&1 | tee "$log"
+swift build --product payroll 2>&1 | tee "$log"
+swift test --disable-swift-testing "$@" 2>&1 | tee -a "$log"
 status=${PIPESTATUS[0]}
 set -e
 summary=$(grep -E "Executed [0-9]+ tests?, with [0-9]+ failures?" "$log" | tail -n 1 || true)

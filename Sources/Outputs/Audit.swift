@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import CSVReader
 import PayrollCore
@@ -48,42 +49,93 @@ public enum Archive {
         return o
     }
 
+    /// A period closed by `close`: its archive, the SHA-256 of its close.json (the chain's new head), and whether it is signed.
+    public struct Closed: Sendable {
+        public var path: String
+        public var closeSHA256: String
+        public var signed: Bool
+    }
+
+    /// Where the archive keeps an input the run's manifest lists.
+    /// - Parameters:
+    ///   - pipelineDir: the folder of the pipeline (copied whole to `pipeline/`).
+    ///   - packDir: the rule pack's folder when it lies outside `pipelineDir` (copied to `rulepack/`), else nil.
+    static func archivedInput(kind: String, path: String, period: String?, pipelineDir: String, packDir: String?) -> String {
+        func under(_ dir: String) -> String? {
+            let d = dir.isEmpty || dir == "." ? "" : dir + "/"
+            return d.isEmpty ? path : (path.hasPrefix(d) ? String(path.dropFirst(d.count)) : nil)
+        }
+        switch kind {
+        case "pipeline": return "pipeline/" + (path as NSString).lastPathComponent
+        case "rule-pack":
+            if let packDir, let r = under(packDir) { return "rulepack/" + r }
+            return "pipeline/" + (under(pipelineDir) ?? (path as NSString).lastPathComponent)
+        case "previous-ledger": return "inputs/previous_ytd_ledger.csv"
+        case "opening-balance": return "inputs/opening_balance.csv"
+        case "history":
+            let hp = period ?? (path as NSString).deletingLastPathComponent.split(separator: "/").last.map(String.init) ?? "unknown"
+            return "inputs/history/\(hp).csv"
+        default: return "inputs/" + (path as NSString).lastPathComponent
+        }
+    }
+
+    /// Canonical JSON (sorted keys, no spaces) of a close record's fields.
+    static func canonical(_ o: [String: Any]) throws -> Data {
+        try JSONSerialization.data(withJSONObject: o, options: [.sortedKeys, .withoutEscapingSlashes])
+    }
+
+    /// The record hash covers every field of close.json but itself; the field hashes name what changed.
+    static func seal(_ record: inout [String: Any]) throws {
+        var fields: [String: String] = [:]
+        for (k, v) in record { fields[k] = Hex.sha256(try canonical([k: v])) }
+        record["fields_sha256"] = fields
+        record["record_sha256"] = Hex.sha256(try canonical(record))
+    }
+
     /// Freezes the finished run of `period` into `ROOT/closed/<period>/`.
+    ///
+    /// Refuses a period that is already closed, a partial run (one lacking
+    /// outputs its pipeline declares), a stale run (one that read a ledger
+    /// since replaced), a period whose predecessor in the same year is open,
+    /// and a period with a later closed period.
+    /// - Parameter signingKey: when given, `close.sig` holds an Ed25519 signature of close.json.
+    /// - Throws: `AuditError` for a refusal; file-system errors otherwise.
     @discardableResult
-    public static func close(period: Period, root: String) throws -> String {
+    public static func close(period: Period, root: String, signingKey: Curve25519.Signing.PrivateKey? = nil) throws -> Closed {
         let fm = FileManager.default
         let run = (root as NSString).appendingPathComponent(period.description)
-        let manifestPath = (run as NSString).appendingPathComponent("manifest.json")
-        guard fm.fileExists(atPath: manifestPath) else { throw AuditError("\(run) is not a finished run (no manifest.json); run the period first") }
         if isClosed(root: root, period: period) { throw AuditError("\(period) is already closed (\(archivePath(root: root, period: period)))") }
+        let statuses = RootStatus.read(root: root)
+        guard let status = statuses.first(where: { $0.period == period }), let runRecord = status.record else {
+            throw AuditError("\(run) is not a finished run (no manifest.json); run the period first")
+        }
+        if status.state == .partial {
+            throw AuditError("\(period) is a partial run: it lacks \(status.missingKinds.joined(separator: ", ")), which the pipeline declares; run \(period) in full (without --only) before closing it")
+        }
+        if status.state == .stale, let why = status.staleReason {
+            throw AuditError("\(period) is stale and cannot be closed: \(why)")
+        }
+        let prev = period.previous
+        if prev.year == period.year, !isClosed(root: root, period: prev),
+           runRecord.previousLedger != nil || statuses.contains(where: { $0.period == prev && $0.record != nil }) {
+            throw AuditError("close \(prev) first: \(prev) is open, and the periods of a year are closed in order (\(period) builds on \(prev)'s ledger)")
+        }
         let closed = closedPeriods(root: root)
         if let later = closed.first(where: { $0 > period }) {
             throw AuditError("\(later) is already closed; periods are closed in order so that their hashes form one chain")
         }
-        let manifest = try json(manifestPath)
+        let manifest = try json((run as NSString).appendingPathComponent(RunRecord.manifestFile))
         let tmp = (closedFolder(root: root) as NSString).appendingPathComponent(".tmp-\(period)-\(ProcessInfo.processInfo.processIdentifier)")
         try? fm.removeItem(atPath: tmp)
         try fm.createDirectory(atPath: tmp, withIntermediateDirectories: true)
+        var keepTemporary = false
+        defer { if !keepTemporary { try? fm.removeItem(atPath: tmp) } }
         func at(_ rel: String) -> String { (tmp as NSString).appendingPathComponent(rel) }
         // Outputs, as they are.
         for f in files(under: run) { try copy((run as NSString).appendingPathComponent(f), at("outputs/" + f)) }
-        // Inputs, by kind.
-        var pipelinePath: String?
-        var rulePackFiles: [String] = []
-        for entry in (manifest["inputs"] as? [[String: Any]]) ?? [] {
-            guard let kind = entry["kind"] as? String, let path = entry["path"] as? String else { continue }
-            switch kind {
-            case "pipeline": pipelinePath = path
-            case "rule-pack": rulePackFiles.append(path)
-            case "previous-ledger": try copy(path, at("inputs/previous_ytd_ledger.csv"))
-            case "opening-balance": try copy(path, at("inputs/opening_balance.csv"))
-            case "history":
-                let hp = (entry["period"] as? String) ?? (path as NSString).deletingLastPathComponent.split(separator: "/").last.map(String.init) ?? "unknown"
-                try copy(path, at("inputs/history/\(hp).csv"))
-            default: try copy(path, at("inputs/" + (path as NSString).lastPathComponent))
-            }
+        guard let pipelinePath = runRecord.inputs.first(where: { $0.kind == "pipeline" })?.path else {
+            throw AuditError("the manifest names no pipeline")
         }
-        guard let pipelinePath else { throw AuditError("the manifest names no pipeline") }
         // The pipeline's folder (rule pack, bank templates) keeps the relative paths the pipeline uses.
         let pipelineDir = (pipelinePath as NSString).deletingLastPathComponent
         for f in files(under: pipelineDir.isEmpty ? "." : pipelineDir) where !f.hasPrefix(".") {
@@ -93,11 +145,21 @@ public enum Archive {
         let def = try PipelineDefinition.load(path: pipelinePath)
         let packAbs = URL(fileURLWithPath: def.rulePackDirectory).standardizedFileURL.path
         let dirAbs = URL(fileURLWithPath: pipelineDir.isEmpty ? "." : pipelineDir).standardizedFileURL.path
+        var packDir: String?
         if !packAbs.hasPrefix(dirAbs + "/") {
             for f in files(under: def.rulePackDirectory) { try copy((def.rulePackDirectory as NSString).appendingPathComponent(f), at("rulepack/" + f)) }
             rulePackOverride = "rulepack"
+            packDir = PeriodRunner.tidy(def.rulePackDirectory)
         }
-        // close.json: every file's hash and the link to the previous closed period.
+        // Inputs, by kind, with the map from the manifest's paths to the archive's.
+        var inputMap: [[String: String]] = []
+        for e in runRecord.inputs {
+            let rel = archivedInput(kind: e.kind, path: e.path, period: e.period, pipelineDir: pipelineDir, packDir: packDir)
+            if rel.hasPrefix("inputs/") { try copy(e.path, at(rel)) }
+            inputMap.append(["kind": e.kind, "path": e.path, "archived": rel])
+        }
+        TestHook.step("close-copied")
+        // close.json: every file's hash, the link to the previous closed period, and hashes over its own fields.
         var list: [[String: Any]] = []
         for f in files(under: tmp) {
             let h = try FileHash.sha256(path: at(f))
@@ -108,6 +170,8 @@ public enum Archive {
             "pipeline": "pipeline/" + (pipelinePath as NSString).lastPathComponent,
             "settings": manifest["settings"] ?? [:],
             "files": list,
+            "inputs": inputMap,
+            "run_manifest_sha256": runRecord.manifestSHA256,
             "engine": ["name": "payroll", "version": Manifest.engineVersion],
             "closed_at": ISO8601DateFormatter().string(from: Date()),
         ]
@@ -116,21 +180,31 @@ public enum Archive {
             let prevClose = (archivePath(root: root, period: prev) as NSString).appendingPathComponent("close.json")
             record["previous"] = ["period": prev.description, "sha256": try FileHash.sha256(path: prevClose).hex]
         }
+        try seal(&record)
         var data = try JSONSerialization.data(withJSONObject: record, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         data.append(0x0A)
         try data.write(to: URL(fileURLWithPath: at("close.json")))
+        if let signingKey {
+            try CloseSignature.make(closeJSON: data, key: signingKey).write(to: URL(fileURLWithPath: at(CloseSignature.fileName)))
+        }
         for f in files(under: tmp) { try? fm.setAttributes([.posixPermissions: 0o444], ofItemAtPath: at(f)) }
+        TestHook.step("close-before-rename")
         let final = archivePath(root: root, period: period)
         try fm.moveItem(atPath: tmp, toPath: final)
-        return final
+        keepTemporary = true
+        return Closed(path: final, closeSHA256: Hex.sha256(data), signed: signingKey != nil)
     }
 
     /// Reopens a closed period: the archive is kept as `<period>.reopened-N`
     /// with the reason, so a new run of the period is allowed and the reopening is on record.
+    /// Periods are reopened latest first, so that the hash chain of the closed periods stays whole.
     @discardableResult
     public static func reopen(period: Period, root: String, reason: String) throws -> String {
         guard isClosed(root: root, period: period) else { throw AuditError("\(period) is not closed") }
         guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw AuditError("a reopening needs a reason") }
+        if let later = closedPeriods(root: root).last(where: { $0 > period }) {
+            throw AuditError("\(later) is closed and builds on \(period); reopen \(later) first (periods are reopened latest first)")
+        }
         let fm = FileManager.default
         var n = 1
         var target: String
@@ -146,53 +220,194 @@ public enum Archive {
         return target
     }
 
+    /// One thing `verify` found wrong with an archive.
     public struct Finding: Sendable {
-        public var kind: String          // changed-file, missing-file, extra-file, chain, output, employee
+        /// changed-file, missing-file, extra-file, close-record, input, signature, chain, rerun, output, employee
+        public var kind: String
+        /// The file concerned, relative to the archive (`2026-01/…` for an earlier period on the chain).
         public var file: String
         public var detail: String
+
+        public init(kind: String, file: String, detail: String) { self.kind = kind; self.file = file; self.detail = detail }
     }
 
+    /// What `verify` found.
     public struct Verification: Sendable {
         public var findings: [Finding]
+        /// SHA-256 of the verified archive's close.json.
+        public var closeSHA256: String = ""
+        /// The latest closed period beside the archive and the SHA-256 of its close.json (the chain's head).
+        public var head: (period: String, sha256: String)?
+        /// Archives whose Ed25519 signature was checked and found valid.
+        public var signaturesChecked: [String] = []
+        /// Remarks that are not findings (an unsigned archive, an older close record).
+        public var notes: [String] = []
         public var reproduced: Bool { findings.isEmpty }
     }
 
-    /// Checks an archive: every file against close.json, the hash chain, and a
-    /// re-run of the period from the archived inputs and rules compared file by
-    /// file (the register per employee and pay line).
-    public static func verify(archive: String) throws -> Verification {
+    /// Checks one archive's own integrity: close.json's record and field
+    /// hashes, every listed file, files not listed, the signature. Returns the
+    /// record (nil when close.json cannot be read).
+    static func integrity(archive: String, prefix: String, key: Curve25519.Signing.PublicKey?,
+                          findings: inout [Finding], notes: inout [String], signed: inout [String]) -> [String: Any]? {
         let fm = FileManager.default
-        let closePath = (archive as NSString).appendingPathComponent("close.json")
-        let record = try json(closePath)
-        var findings: [Finding] = []
-        guard let periodText = record["period"] as? String, let period = Period(periodText),
-              let listed = record["files"] as? [[String: Any]] else { throw AuditError("\(closePath) is not a close record") }
         func at(_ rel: String) -> String { (archive as NSString).appendingPathComponent(rel) }
-        var known = Set<String>(["close.json", "reopen.json"])
-        for f in listed {
-            guard let p = f["path"] as? String, let h = f["sha256"] as? String else { continue }
-            known.insert(p)
-            guard fm.fileExists(atPath: at(p)) else {
-                findings.append(Finding(kind: "missing-file", file: p, detail: "listed in close.json but missing"))
-                continue
+        func add(_ kind: String, _ file: String, _ detail: String) { findings.append(Finding(kind: kind, file: prefix + file, detail: detail)) }
+        guard let data = fm.contents(atPath: at("close.json")) else {
+            add("missing-file", "close.json", "the close record is missing")
+            return nil
+        }
+        guard let record = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+            add("close-record", "close.json", "close.json cannot be read as a close record (it was damaged)")
+            return nil
+        }
+        if let stored = record["record_sha256"] as? String {
+            var rest = record
+            rest.removeValue(forKey: "record_sha256")
+            if (try? canonical(rest)).map(Hex.sha256) != stored {
+                let fields = record["fields_sha256"] as? [String: String] ?? [:]
+                var changed: [String] = []
+                for (k, v) in rest where k != "fields_sha256" {
+                    if fields[k] != (try? canonical([k: v])).map(Hex.sha256) { changed.append(k) }
+                }
+                for k in fields.keys where rest[k] == nil { changed.append(k) }
+                add("close-record", "close.json", changed.isEmpty
+                    ? "close.json was changed after closing: its record hash no longer matches its fields"
+                    : "close.json was changed after closing: field \(changed.sorted().map { "`\($0)`" }.joined(separator: ", ")) differs from the hash recorded at closing")
             }
-            if try FileHash.sha256(path: at(p)).hex != h {
-                findings.append(Finding(kind: "changed-file", file: p, detail: "changed after closing (SHA-256 differs from close.json)"))
+        } else {
+            notes.append("\(prefix)close.json has no record hash (closed by an older engine); its files are checked, its own fields cannot be")
+        }
+        var known = Set<String>(["close.json", "reopen.json", CloseSignature.fileName])
+        if let listed = record["files"] as? [[String: Any]] {
+            for f in listed {
+                guard let p = f["path"] as? String, let h = f["sha256"] as? String else { continue }
+                known.insert(p)
+                guard fm.fileExists(atPath: at(p)) else {
+                    add("missing-file", p, "listed in close.json but missing")
+                    continue
+                }
+                guard let now = try? FileHash.sha256(path: at(p)).hex else {
+                    add("changed-file", p, "cannot be read")
+                    continue
+                }
+                if now != h {
+                    add("changed-file", p, "changed after closing: SHA-256 \(RootStatus.short(now)), close.json lists \(RootStatus.short(h))")
+                }
             }
+        } else {
+            add("close-record", "close.json", "close.json lists no files")
         }
         for f in files(under: archive) where !known.contains(f) {
-            findings.append(Finding(kind: "extra-file", file: f, detail: "not listed in close.json"))
+            add("extra-file", f, "not listed in close.json (added after closing)")
         }
-        if let prev = record["previous"] as? [String: Any], let pp = prev["period"] as? String, let ph = prev["sha256"] as? String {
-            let prevClose = ((archive as NSString).deletingLastPathComponent as NSString).appendingPathComponent("\(pp)/close.json")
-            if !fm.fileExists(atPath: prevClose) {
-                findings.append(Finding(kind: "chain", file: "close.json", detail: "the previous closed period \(pp) is missing: the hash chain is broken"))
-            } else if try FileHash.sha256(path: prevClose).hex != ph {
-                findings.append(Finding(kind: "chain", file: "close.json", detail: "the close record of \(pp) changed after \(period) was closed: the hash chain is broken"))
+        let sigPath = at(CloseSignature.fileName)
+        if let key {
+            if let sig = fm.contents(atPath: sigPath) {
+                if let problem = CloseSignature.problem(signature: sig, closeJSON: data, key: key) {
+                    add("signature", "close.json", problem)
+                } else {
+                    signed.append(prefix.isEmpty ? "this archive" : String(prefix.dropLast()))
+                }
+            } else {
+                add("signature", CloseSignature.fileName, "missing: the archive is not signed (or its signature was removed)")
             }
+        } else if fm.fileExists(atPath: sigPath) && prefix.isEmpty {
+            notes.append("the archive is signed; give --key PUB to check its signature")
         }
+        return record
+    }
 
-        // Re-run from the archive.
+    /// Checks an archive: its own files and close record (and those of every
+    /// earlier period on its hash chain), each input against the hash the
+    /// run's manifest recorded, the signatures when a public key is given, and
+    /// a re-run of the period from the archived inputs and rules compared file
+    /// by file (the register per employee and pay line). A damaged archive is
+    /// a finding, never an error.
+    /// - Parameters:
+    ///   - key: the public key every close.json on the chain must be signed with.
+    ///   - rerun: false checks integrity only.
+    /// - Throws: `AuditError` when `archive` is not an archive at all.
+    public static func verify(archive: String, key: Curve25519.Signing.PublicKey? = nil, rerun: Bool = true) throws -> Verification {
+        let fm = FileManager.default
+        let closePath = (archive as NSString).appendingPathComponent("close.json")
+        guard fm.fileExists(atPath: closePath) else {
+            throw AuditError("\(archive) is not a closed period's archive (no close.json)")
+        }
+        var v = Verification(findings: [])
+        v.closeSHA256 = (try? FileHash.sha256(path: closePath).hex) ?? ""
+        let closedDir = (archive as NSString).deletingLastPathComponent
+        let siblings = ((try? fm.contentsOfDirectory(atPath: closedDir)) ?? []).compactMap(Period.init).sorted()
+        if let last = siblings.last(where: { fm.fileExists(atPath: (closedDir as NSString).appendingPathComponent("\($0)/close.json")) }),
+           let h = try? FileHash.sha256(path: (closedDir as NSString).appendingPathComponent("\(last)/close.json")).hex {
+            v.head = (last.description, h)
+        }
+        guard let record = integrity(archive: archive, prefix: "", key: key, findings: &v.findings, notes: &v.notes, signed: &v.signaturesChecked) else {
+            return v
+        }
+        func at(_ rel: String) -> String { (archive as NSString).appendingPathComponent(rel) }
+        let periodText = record["period"] as? String ?? ""
+        // The hash chain, back to the first closed period.
+        var link = record["previous"] as? [String: Any]
+        var seen = Set<String>()
+        while let l = link, let pp = l["period"] as? String, let ph = l["sha256"] as? String, !seen.contains(pp) {
+            seen.insert(pp)
+            let prevDir = (closedDir as NSString).appendingPathComponent(pp)
+            let prevClose = (prevDir as NSString).appendingPathComponent("close.json")
+            guard fm.fileExists(atPath: prevClose) else {
+                v.findings.append(Finding(kind: "chain", file: "\(pp)/close.json", detail: "the previous closed period \(pp) is missing: the hash chain is broken"))
+                break
+            }
+            if (try? FileHash.sha256(path: prevClose).hex) != ph {
+                v.findings.append(Finding(kind: "chain", file: "\(pp)/close.json",
+                                          detail: "the close record of \(pp) changed after \(periodText) was closed: the hash chain is broken"))
+            }
+            let r = integrity(archive: prevDir, prefix: "\(pp)/", key: key, findings: &v.findings, notes: &v.notes, signed: &v.signaturesChecked)
+            link = r?["previous"] as? [String: Any]
+        }
+        // Each archived input against what the run recorded when it read it.
+        if let m = try? json(at("outputs/manifest.json")) {
+            let mapped = (record["inputs"] as? [[String: String]]) ?? []
+            let pipelineDir = ((m["inputs"] as? [[String: Any]])?.first { $0["kind"] as? String == "pipeline" }?["path"] as? String)
+                .map { ($0 as NSString).deletingLastPathComponent } ?? ""
+            for e in (m["inputs"] as? [[String: Any]]) ?? [] {
+                guard let kind = e["kind"] as? String, let path = e["path"] as? String, let h = e["sha256"] as? String else { continue }
+                let rel = mapped.first { $0["kind"] == kind && $0["path"] == path }?["archived"]
+                    ?? archivedInput(kind: kind, path: path, period: e["period"] as? String, pipelineDir: pipelineDir, packDir: nil)
+                guard fm.fileExists(atPath: at(rel)) else { continue }   // reported above as a missing file
+                if let now = try? FileHash.sha256(path: at(rel)).hex, now != h {
+                    v.findings.append(Finding(kind: "input", file: rel,
+                                              detail: "is not the \(kind) file the run read: SHA-256 \(RootStatus.short(now)), the run's manifest records \(RootStatus.short(h))"))
+                }
+            }
+            for e in (m["outputs"] as? [[String: Any]]) ?? [] {
+                guard let path = e["path"] as? String, let h = e["sha256"] as? String else { continue }
+                let rel = "outputs/" + path
+                guard fm.fileExists(atPath: at(rel)) else { continue }
+                if let now = try? FileHash.sha256(path: at(rel)).hex, now != h {
+                    v.findings.append(Finding(kind: "output", file: rel,
+                                              detail: "is not the file the run wrote: SHA-256 \(RootStatus.short(now)), the run's manifest records \(RootStatus.short(h))"))
+                }
+            }
+        } else if fm.fileExists(atPath: at("outputs/manifest.json")) {
+            v.findings.append(Finding(kind: "changed-file", file: "outputs/manifest.json", detail: "cannot be read as a run manifest"))
+        }
+        guard rerun else { return v }
+        do {
+            try rerunArchive(archive: archive, record: record, findings: &v.findings)
+        } catch {
+            v.findings.append(Finding(kind: "rerun", file: "-", detail: "the period could not be re-run from the archive: \(error)"))
+        }
+        return v
+    }
+
+    /// Re-runs an archived period into a temporary folder and compares its outputs with the archived ones.
+    static func rerunArchive(archive: String, record: [String: Any], findings: inout [Finding]) throws {
+        let fm = FileManager.default
+        func at(_ rel: String) -> String { (archive as NSString).appendingPathComponent(rel) }
+        guard let periodText = record["period"] as? String, let period = Period(periodText) else {
+            throw AuditError("close.json names no period")
+        }
         guard let pipelineRel = record["pipeline"] as? String else { throw AuditError("close.json names no pipeline") }
         var def = try PipelineDefinition.load(path: at(pipelineRel))
         if let rp = record["rule_pack"] as? String { def.rulePackDirectory = at(rp) }
@@ -210,8 +425,8 @@ public enum Archive {
             .map { (String($0.dropLast(4)), (historyDir as NSString).appendingPathComponent($0)) }
         let outcome = try PeriodRunner.execute(s)
         guard outcome.finished else {
-            findings.append(Finding(kind: "output", file: "-", detail: "the re-run stopped on \(outcome.batch.errorCount) data errors"))
-            return Verification(findings: findings)
+            findings.append(Finding(kind: "rerun", file: "-", detail: "the re-run stopped on \(outcome.batch.errorCount) data errors"))
+            return
         }
         let archived = at("outputs"), rerun = outcome.folder
         let a = Set(files(under: archived)), b = Set(files(under: rerun))
@@ -238,7 +453,6 @@ public enum Archive {
                 findings.append(Finding(kind: "output", file: f, detail: "differs from the re-run"))
             }
         }
-        return Verification(findings: findings)
     }
 
     static func manifestDigest(_ path: String) throws -> String {

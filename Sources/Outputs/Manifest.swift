@@ -39,7 +39,15 @@ public enum FileHash {
             total += chunk.count
             hasher.update(data: chunk)
         }
-        return (hasher.finalize().map { String(format: "%02x", $0) }.joined(), total)
+        return (hex(hasher.finalize()), total)
+    }
+
+    /// SHA-256 of bytes in memory.
+    public static func digest(_ data: Data) -> SHA256.Digest { SHA256.hash(data: data) }
+
+    /// Lower-case hex of a digest.
+    public static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
+        digest.map { String(format: "%02x", $0) }.joined()
     }
 }
 
@@ -54,6 +62,11 @@ public struct Manifest {
     public var summary: [String: Int] = [:]
     /// How the run was asked for (so that it can be re-run): input folder, first_period, only.
     public var settings: [String: String] = [:]
+    /// Output kinds the pipeline declares and those this run wrote; a run missing a declared kind is partial.
+    public var declaredKinds: [String] = []
+    public var writtenKinds: [String] = []
+    /// The finished run of the same period this run replaced: its manifest's SHA-256 and where it is kept.
+    public var replaces: (manifestSHA256: String, keptAt: String)?
 
     public init(pipeline: String, period: Period) {
         self.pipeline = pipeline
@@ -63,7 +76,7 @@ public struct Manifest {
     public static let engineVersion = "0.1.0"
 
     public func data() throws -> Data {
-        let obj: [String: Any] = [
+        var obj: [String: Any] = [
             "engine": ["name": "payroll", "version": Manifest.engineVersion],
             "pipeline": pipeline,
             "period": period.description,
@@ -71,7 +84,9 @@ public struct Manifest {
             "outputs": outputs.map(\.json),
             "summary": summary,
             "settings": settings,
+            "kinds": ["declared": declaredKinds, "written": writtenKinds],
         ]
+        if let replaces { obj["replaces"] = ["manifest_sha256": replaces.manifestSHA256, "kept_at": replaces.keptAt] }
         var d = try JSONSerialization.data(withJSONObject: obj, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         d.append(0x0A)
         return d

@@ -40,6 +40,11 @@ public struct RunOutcome: Sendable {
     public var seconds: Double
     /// Wall time of each stage in seconds: intake (stages 1–4 of validation), payroll (rollup + pay), write.
     public var stageSeconds: [(String, Double)]
+    /// A run that stopped on errors while a finished run of the period exists: that run was left untouched
+    /// (its path), and this run's report went beside it.
+    public var keptFinishedRun: String?
+    /// Where the finished run this run replaced is kept (relative to the root).
+    public var replacedKeptAt: String?
 }
 
 /// A rule-pack problem (exit 78) as opposed to an operational one (exit 70).
@@ -115,13 +120,25 @@ public enum PeriodRunner {
             mark = now
         }
         let wanted = s.only ?? Set(def.outputs)
+        var written: Set<OutputKind> = []
         if run != nil { progress?("writing outputs, employees", batch.employees.count) }
         var folderName = s.folderName ?? period.description
-        if s.validateOnly && RunFolder.isFinished(root: root, name: folderName) {
-            folderName += ".validation"   // `validate` never touches a finished run
+        var keptFinishedRun: String?
+        let finished = !s.validateOnly && !batch.hasErrors && run != nil
+        if !finished && RunFolder.isFinished(root: root, name: folderName) {
+            // Neither `validate` nor a run that stopped touches a finished run: the report goes beside it.
+            keptFinishedRun = (root as NSString).appendingPathComponent(folderName)
+            folderName += ".validation"
         }
         let folder = try RunFolder(root: root, name: folderName)
+        TestHook.step("folder-created")
         var manifest = Manifest(pipeline: def.name, period: period)
+        var replacedKeptAt: String?
+        if finished, let previous = try RunRecord.read(folder: folder.finalPath) {
+            let slot = OutputRoot.nextReplacedSlot(root: root, name: folderName)
+            manifest.replaces = (previous.manifestSHA256, slot)
+            replacedKeptAt = slot
+        }
         func record(_ kind: String, _ rel: String) throws {
             let h = try FileHash.sha256(path: try folder.path(rel))
             manifest.outputs.append(ManifestEntry(kind: kind, path: rel, sha256: h.hex, bytes: h.bytes))
@@ -131,12 +148,15 @@ public enum PeriodRunner {
             try ValidationReport.writeXLSX(batch.diagnostics, locale: def.locale, period: period, to: try folder.path("validation.xlsx"))
             try record("validation-report", "validation.csv")
             try record("validation-report", "validation.xlsx")
+            if wanted.contains(.validation) { written.insert(.validation) }
+            TestHook.step("validation-written")
         }
-        let finished = !s.validateOnly && !batch.hasErrors && run != nil
         if finished, let run {
             if wanted.contains(.register) {
                 try Register.writeCSV(batch: batch, run: run, to: try folder.path("payroll_register.csv"))
                 try record("register", "payroll_register.csv")
+                written.insert(.register)
+                TestHook.step("register-written")
             }
             var history: [(department: String, period: String, average: Fixed)] = []
             let sources = s.historySources ?? PerformanceReports.historySources(root: root, before: period)
@@ -159,6 +179,7 @@ public enum PeriodRunner {
                     try PerformanceReports.writeMerit(batch: batch, run: run, policy: merit, to: try folder.path("merit_proposal.csv"))
                     try record("report", "merit_proposal.csv")
                 }
+                written.insert(.performance)
             }
             if wanted.contains(.reports) {
                 try ExcelReports.writeRegister(batch: batch, run: run, locale: def.locale, to: try folder.path("payroll_register.xlsx"))
@@ -169,10 +190,14 @@ public enum PeriodRunner {
                 try record("report", "tax_withholding.xlsx")
                 try ExcelReports.writeJournal(batch: batch, run: run, to: try folder.path("payroll_journal.csv"))
                 try record("report", "payroll_journal.csv")
+                written.insert(.reports)
+                TestHook.step("reports-written")
             }
             if wanted.contains(.bank), let payments = def.payments {
-                let written = try BankFiles.write(batch: batch, run: run, settings: payments, company: def.company) { try folder.path($0) }
-                for w in written { for f in w.files { try record("bank-file", f) } }
+                let files = try BankFiles.write(batch: batch, run: run, settings: payments, company: def.company) { try folder.path($0) }
+                for w in files { for f in w.files { try record("bank-file", f) } }
+                written.insert(.bank)
+                TestHook.step("bank-written")
             }
             if wanted.contains(.payslips) {
                 let dir = try folder.path("payslips/.keep")
@@ -183,6 +208,8 @@ public enum PeriodRunner {
                                                   password: def.payslipPassword, ownerSecret: secret, font: def.payslipFont,
                                                   folder: payslipDir, threads: s.threads)
                 for n in names { try record("payslip", "payslips/\(n)") }
+                written.insert(.payslips)
+                TestHook.step("payslips-written")
             }
             try Register.writeLedger(run: run, to: try folder.path(YearToDateStore.ledgerFile))
             try record("ytd-ledger", YearToDateStore.ledgerFile)
@@ -217,12 +244,17 @@ public enum PeriodRunner {
                 "tax_fen": Int(paid.reduce(Money.zero) { $0 + $1.tax + $1.bonusTax }.fen),
                 "employer_cost_fen": Int(paid.reduce(Money.zero) { $0 + $1.employerCost }.fen),
             ]
+            manifest.declaredKinds = def.outputs.filter { $0 != .bank || def.payments != nil }.map(\.rawValue).sorted()
+            manifest.writtenKinds = written.map(\.rawValue).sorted()
             try manifest.data().write(to: URL(fileURLWithPath: try folder.path("manifest.json")))
+            TestHook.step("manifest-written")
         }
-        try folder.commit()
+        try folder.commit(keepReplacedAs: replacedKeptAt)
+        TestHook.step("committed")
         lap("write")
         let ns = DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds
-        return RunOutcome(batch: batch, run: run, folder: folder.finalPath, finished: finished, seconds: Double(ns) / 1e9, stageSeconds: stageSeconds)
+        return RunOutcome(batch: batch, run: run, folder: folder.finalPath, finished: finished, seconds: Double(ns) / 1e9, stageSeconds: stageSeconds,
+                          keptFinishedRun: keptFinishedRun, replacedKeptAt: replacedKeptAt)
     }
 
     /// "pipelines/../fixtures/demo/x.csv" → "fixtures/demo/x.csv".

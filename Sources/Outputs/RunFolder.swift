@@ -51,20 +51,60 @@ public final class RunFolder {
 
     /// True when `ROOT/name` already holds a finished run.
     public static func isFinished(root: String, name: String) -> Bool {
-        FileManager.default.fileExists(atPath: ((root as NSString).appendingPathComponent(name) as NSString).appendingPathComponent("manifest.json"))
+        RunRecord.isFinished((root as NSString).appendingPathComponent(name))
     }
 
-    /// Moves the temporary folder into place, replacing what was there.
-    public func commit() throws {
+    /// Journal files `ROOT/.replacing-<name>.json` mark a replacement in progress.
+    static let journalPrefix = ".replacing-"
+
+    /// A run folder name: a period, optionally with a suffix such as `.validation`; nothing that could leave the root.
+    static func isSafeName(_ name: String) -> Bool {
+        !name.isEmpty && !name.hasPrefix(".") && !name.contains("/") && !name.contains("\\") && !name.contains("\0")
+    }
+
+    /// Moves the temporary folder into place. A finished run already there is
+    /// kept, moved to `keepReplacedAs` (relative to the root, e.g.
+    /// `.replaced/2026-02-1`); anything else there (a report of a failed run)
+    /// is replaced. A journal file makes the two renames recoverable: if the
+    /// process dies between them, the next command on the root moves the
+    /// finished run back (`RootLock.cleanDebris`).
+    /// - Throws: `OutputError` when a rename fails; the previous run is then back in place.
+    public func commit(keepReplacedAs kept: String? = nil) throws {
         let fm = FileManager.default
         let final = finalPath
-        let old = (root as NSString).appendingPathComponent(".old-\(name)-\(ProcessInfo.processInfo.processIdentifier)")
+        let pid = ProcessInfo.processInfo.processIdentifier
+        if RunRecord.isFinished(final) {
+            guard let kept else { throw OutputError("refusing to replace the finished run \(final) without keeping it") }
+            let keptPath = (root as NSString).appendingPathComponent(kept)
+            let journal = (root as NSString).appendingPathComponent("\(RunFolder.journalPrefix)\(name).json")
+            do {
+                try fm.createDirectory(atPath: (keptPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                let j = try JSONSerialization.data(withJSONObject: ["name": name, "kept_at": kept, "pid": "\(pid)"], options: [.sortedKeys])
+                try j.write(to: URL(fileURLWithPath: journal))
+            } catch { throw OutputError("cannot prepare to keep the previous run of \(name): \(error.localizedDescription)") }
+            TestHook.step("before-move-aside")
+            do { try fm.moveItem(atPath: final, toPath: keptPath) } catch {
+                try? fm.removeItem(atPath: journal)
+                throw OutputError("cannot move the previous \(final) aside: \(error.localizedDescription)")
+            }
+            TestHook.step("after-move-aside")
+            do { try fm.moveItem(atPath: temporaryPath, toPath: final) } catch {
+                try? fm.moveItem(atPath: keptPath, toPath: final)
+                try? fm.removeItem(atPath: journal)
+                throw OutputError("cannot rename \(temporaryPath) to \(final): \(error.localizedDescription)")
+            }
+            done = true
+            try? fm.removeItem(atPath: journal)
+            return
+        }
+        let old = (root as NSString).appendingPathComponent(".old-\(name)-\(pid)")
         if fm.fileExists(atPath: final) {
             try? fm.removeItem(atPath: old)
             do { try fm.moveItem(atPath: final, toPath: old) } catch {
                 throw OutputError("cannot move the previous \(final) aside: \(error.localizedDescription)")
             }
         }
+        TestHook.step("before-rename")
         do { try fm.moveItem(atPath: temporaryPath, toPath: final) } catch {
             if fm.fileExists(atPath: old) { try? fm.moveItem(atPath: old, toPath: final) }
             throw OutputError("cannot rename \(temporaryPath) to \(final): \(error.localizedDescription)")

@@ -35,6 +35,17 @@ enum Engine {
             return Exit.usage
         }
         let root = options.out ?? def.outputRoot ?? "output"
+        // One command at a time on an output root; a second one changes nothing.
+        let lock: RootLock
+        do { lock = try RootLock.acquire(root: root, command: "\(mode == .run ? "run" : "validate") \(period)") } catch let e as RootBusy {
+            console.error(e.description)
+            return Exit.busy
+        } catch {
+            console.error("\(error)")
+            return Exit.operational
+        }
+        defer { withExtendedLifetime(lock) {} }
+        for line in lock.cleanDebris() { console.note(line) }
         if mode == .run && Archive.isClosed(root: root, period: period) {
             console.error("\(period) is closed (\(Archive.archivePath(root: root, period: period))); a correction is a new run of a later period, or reopen it with `payroll reopen \(period) --reason …`")
             return Exit.usage
@@ -48,6 +59,28 @@ enum Engine {
             console.endProgress()
             console.summary(batch: outcome.batch, locale: def.locale, folder: outcome.folder, seconds: outcome.seconds,
                             finished: outcome.finished, mode: mode)
+            let en = def.locale == .en
+            if let kept = outcome.keptFinishedRun {
+                console.note(en ? "the finished run in \(kept) was left untouched; this attempt's report is in \(outcome.folder)"
+                                : "\(kept) 中已完成的运行结果未受影响；本次报告位于 \(outcome.folder)")
+            }
+            if let replaced = outcome.replacedKeptAt {
+                console.note(en ? "the previous finished run of \(period) is kept at \((root as NSString).appendingPathComponent(replaced))"
+                                : "\(period) 此前已完成的运行结果保留在 \((root as NSString).appendingPathComponent(replaced))")
+            }
+            if mode == .run && outcome.finished {
+                let statuses = RootStatus.read(root: root)
+                let later = statuses.filter { $0.period > period && $0.period.year == period.year && $0.state == .stale }
+                if !later.isEmpty {
+                    let names = later.map(\.period.description).joined(separator: ", ")
+                    console.warning(en ? "\(names) \(later.count == 1 ? "was" : "were") computed from the \(period) run this run replaced and \(later.count == 1 ? "is" : "are") now stale; re-run \(later.count == 1 ? "it" : "them") in order (payroll status --out \(root) shows the chain)"
+                                       : "\(names) 是根据本次替换的 \(period) 运行结果计算的，现已过期；请按顺序重新运行（payroll status --out \(root) 可查看链条）")
+                }
+                if let prev = statuses.first(where: { $0.period == period.previous }), prev.state == .stale, period.month != 1 {
+                    console.warning(en ? "this run read the ledger of \(prev.period), which is stale: \(prev.staleReason ?? "")"
+                                       : "本次运行读取的 \(prev.period) 累计台账已过期：\(prev.staleReason ?? "")")
+                }
+            }
             if options.timings {
                 let text = outcome.stageSeconds.map { String(format: "%@=%.3f", $0.0, $0.1) }.joined(separator: " ")
                 FileHandle.standardError.write(Data("timings: \(text)\n".utf8))
@@ -73,6 +106,14 @@ final class Console: @unchecked Sendable {
 
     func error(_ s: String) {
         FileHandle.standardError.write(Data("payroll: error: \(s)\n".utf8))
+    }
+
+    func warning(_ s: String) {
+        FileHandle.standardError.write(Data("payroll: warning: \(s)\n".utf8))
+    }
+
+    func note(_ s: String) {
+        FileHandle.standardError.write(Data("payroll: note: \(s)\n".utf8))
     }
 
     var progress: ProgressReport? {

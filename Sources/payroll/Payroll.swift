@@ -1,4 +1,5 @@
 import ArgumentParser
+import Crypto
 import CSVReader
 import Foundation
 import Outputs
@@ -16,6 +17,8 @@ enum Exit {
     static let usage: Int32 = 64
     static let operational: Int32 = 70
     static let config: Int32 = 78
+    /// Another payroll command holds the output root (EX_TEMPFAIL): nothing was changed, try again.
+    static let busy: Int32 = 75
 }
 
 @main
@@ -27,9 +30,10 @@ struct Payroll: ParsableCommand {
         Exit codes: 0 success; 1 the input data has errors (see validation.csv); \
         64 usage error (bad flags, missing or malformed pipeline file, a closed period); \
         70 operational failure (disk, file system, C library); \
+        75 another payroll command is working on the same output root (nothing was changed; try again); \
         78 the rule pack is malformed or lacks a value the period needs.
         """,
-        subcommands: [Run.self, Validate.self, TestRules.self, Close.self, Reopen.self, Verify.self, Explain.self, Diff.self, Import.self, Reconcile.self, ParseBaseline.self])
+        subcommands: [Run.self, Validate.self, TestRules.self, Close.self, Reopen.self, Verify.self, Status.self, Keygen.self, Explain.self, Diff.self, Import.self, Reconcile.self, ParseBaseline.self])
 }
 
 struct CommonOptions: ParsableArguments {
@@ -78,6 +82,9 @@ struct Run: ParsableCommand {
     func validate() throws {
         try options.validatePeriod()
         if let only {
+            if only.split(separator: ",").allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+                throw ValidationError("--only needs at least one output kind: \(OutputKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
             for k in only.split(separator: ",") where OutputKind(rawValue: k.trimmingCharacters(in: .whitespaces)) == nil {
                 throw ValidationError("--only: unknown output kind \"\(k)\"; expected \(OutputKind.allCases.map(\.rawValue).joined(separator: ", "))")
             }
@@ -174,18 +181,38 @@ func fail(_ message: String, _ code: Int32) -> ExitCode {
     return ExitCode(code)
 }
 
+/// Runs `body` holding the output root's lock; a busy root exits 75 at once, changing nothing.
+func withRootLock<T>(_ root: String, _ command: String, _ body: () throws -> T) throws -> T {
+    let lock: RootLock
+    do { lock = try RootLock.acquire(root: root, command: command, create: false) } catch let e as RootBusy {
+        throw fail(e.description, Exit.busy)
+    } catch { throw fail("\(error)", Exit.usage) }
+    for line in lock.cleanDebris() { FileHandle.standardError.write(Data("payroll: note: \(line)\n".utf8)) }
+    return try withExtendedLifetime(lock) { try body() }
+}
+
 struct Close: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Freeze a finished run into ROOT/closed/<YYYY-MM>/ (inputs, pipeline, rule pack, outputs), hash-chained to the previous closed period.")
+        abstract: "Freeze a finished run into ROOT/closed/<YYYY-MM>/ (inputs, pipeline, rule pack, outputs), hash-chained to the previous closed period.",
+        discussion: "Refuses a partial run (--only), a stale run (its previous period was re-run since), and a period whose predecessor in the same year is open. Prints the chain's new head hash: record it, and give it to `verify --head` later.")
     @Argument(help: "Period YYYY-MM.") var period: String
     @OptionGroup var root: RootOption
+    @Option(help: "Sign close.json with this Ed25519 private key (NAME.key from `payroll keygen`).") var sign: String?
 
     func run() throws {
         let p = try parsePeriod(period)
-        do {
-            let path = try Archive.close(period: p, root: root.out)
-            print("closed \(p): \(path)")
-        } catch let e as AuditError { throw fail(e.message, Exit.usage) } catch { throw fail("\(error)", Exit.operational) }
+        var key: Curve25519.Signing.PrivateKey?
+        if let sign {
+            do { key = try Keys.signingKey(path: sign) } catch { throw fail("\(error)", Exit.usage) }
+        }
+        try withRootLock(root.out, "close \(p)") {
+            do {
+                let c = try Archive.close(period: p, root: root.out, signingKey: key)
+                print("closed \(p): \(c.path)")
+                print("chain head: \(p) close.json SHA-256 \(c.closeSHA256)")
+                if let key { print("signed with Ed25519 key \(Keys.fingerprint(key.publicKey.rawRepresentation)) (close.sig)") }
+            } catch let e as AuditError { throw fail(e.message, Exit.usage) } catch { throw fail("\(error)", Exit.operational) }
+        }
     }
 }
 
@@ -198,30 +225,111 @@ struct Reopen: ParsableCommand {
 
     func run() throws {
         let p = try parsePeriod(period)
-        do {
-            let path = try Archive.reopen(period: p, root: root.out, reason: reason)
-            print("reopened \(p); the closed archive is kept at \(path)")
-        } catch let e as AuditError { throw fail(e.message, Exit.usage) } catch { throw fail("\(error)", Exit.operational) }
+        try withRootLock(root.out, "reopen \(p)") {
+            do {
+                let path = try Archive.reopen(period: p, root: root.out, reason: reason)
+                print("reopened \(p); the closed archive is kept at \(path)")
+            } catch let e as AuditError { throw fail(e.message, Exit.usage) } catch { throw fail("\(error)", Exit.operational) }
+        }
     }
 }
 
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Re-run an archived period from its archived inputs and rules; report \"reproduced\" or what differs (exit 0 / 1).")
+        abstract: "Check an archived period (files, close record, hash chain, signatures) and re-run it from its archived inputs and rules; \"reproduced\" or the findings (exit 0 / 1).")
     @Argument(help: "Archive folder, e.g. output/closed/2026-01.") var archive: String
+    @Option(help: "Ed25519 public key (NAME.pub): every close.json on the chain must carry a valid signature by it.") var key: String?
+    @Option(help: "The chain head hash recorded at closing; a different head is a finding.") var head: String?
+    @Flag(name: .customLong("no-rerun"), help: "Check integrity only; do not re-run the period.") var noRerun = false
 
     func run() throws {
-        let v: Archive.Verification
-        do { v = try Archive.verify(archive: archive) } catch let e as AuditError { throw fail(e.message, Exit.usage) } catch {
+        var pub: Curve25519.Signing.PublicKey?
+        if let key {
+            do { pub = try Keys.verifyingKey(path: key) } catch { throw fail("\(error)", Exit.usage) }
+        }
+        var v: Archive.Verification
+        do { v = try Archive.verify(archive: archive, key: pub, rerun: !noRerun) } catch let e as AuditError { throw fail(e.message, Exit.usage) } catch {
             throw fail("\(error)", Exit.operational)
         }
+        if let head {
+            let found = v.head?.sha256 ?? ""
+            if found.lowercased() != head.lowercased() {
+                v.findings.insert(Archive.Finding(kind: "chain", file: "close.json",
+                                                  detail: "the chain head is \(found.isEmpty ? "missing" : found) (\(v.head?.period ?? "-")), not the recorded \(head)"), at: 0)
+            }
+        }
+        print("close.json SHA-256: \(v.closeSHA256)")
+        if let h = v.head { print("chain head: \(h.period) close.json SHA-256 \(h.sha256)") }
+        if !v.signaturesChecked.isEmpty { print("signatures valid: \(v.signaturesChecked.joined(separator: ", "))") }
+        for n in v.notes { print("note: \(n)") }
         if v.reproduced {
-            print("reproduced: every archived file is intact and the re-run gives the same outputs")
+            print(noRerun ? "intact: every archived file and close record matches (not re-run)"
+                          : "reproduced: every archived file is intact and the re-run gives the same outputs")
             return
         }
         print("NOT reproduced: \(v.findings.count) finding(s)")
         for f in v.findings { print("  [\(f.kind)] \(f.file): \(f.detail)") }
         throw ExitCode(Exit.dataErrors)
+    }
+}
+
+struct Status: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List the periods of an output root: finished, stale, partial, failed, closed, reopened, with the ledger and close chain.")
+    @OptionGroup var root: RootOption
+    @Option(help: "Only this year (YYYY).") var year: Int?
+
+    func run() throws {
+        var d: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: root.out, isDirectory: &d), d.boolValue else {
+            throw fail("output root not found: \(root.out)", Exit.usage)
+        }
+        // When no other command is working on the root, tidy what interrupted ones left (and say so) before reading it.
+        var lock: RootLock?
+        do { lock = try RootLock.acquire(root: root.out, command: "status", create: false) } catch let e as RootBusy {
+            print("busy: \(e.holder.isEmpty ? "another payroll command" : e.holder) is working on this root; the state below may change")
+        } catch {}
+        for line in lock?.cleanDebris() ?? [] { print("note: \(line)") }
+        defer { withExtendedLifetime(lock) {} }
+        let all = RootStatus.read(root: root.out).filter { year == nil || $0.period.year == year }
+        print("output root: \(root.out)")
+        if all.isEmpty { print("no periods") }
+        for s in all {
+            var line = "\(s.period)  \(s.state.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0))"
+            if let r = s.record { line += "  run \(RootStatus.short(r.manifestSHA256))" }
+            if let l = s.ledgerSHA256 { line += "  ledger \(RootStatus.short(l))" }
+            if let c = s.closeSHA256 { line += "  closed (close.json \(RootStatus.short(c)))" } else if !s.reopenings.isEmpty { line += "  reopened" }
+            print(line)
+            if let why = s.staleReason { print("         stale: \(why)") }
+            if s.state == .partial { print("         partial: lacks \(s.missingKinds.joined(separator: ", ")); it cannot be closed") }
+            if s.state == .failed { print("         failed: no manifest (the last run stopped on errors; see \(s.period)/validation.csv)") }
+            if let ledger = s.record?.previousLedger { print("         reads \(s.period.previous) ledger \(RootStatus.short(ledger.sha256))") }
+            if let r = s.record?.replaces { print("         replaced run \(RootStatus.short(r.manifestSHA256)), kept at \(r.keptAt)") }
+            for (a, reason) in s.reopenings { print("         reopened: \(a) — \(reason)") }
+            let stopped = (root.out as NSString).appendingPathComponent("\(s.period).validation")
+            if FileManager.default.fileExists(atPath: stopped) { print("         report of a validation or a stopped attempt: \(s.period).validation/validation.csv") }
+        }
+        if let head = RootStatus.chainHead(root: root.out) {
+            print("chain head: \(head.period) close.json SHA-256 \(head.sha256)")
+        }
+        let debris = ((try? FileManager.default.contentsOfDirectory(atPath: root.out)) ?? [])
+            .filter { $0.hasPrefix(".tmp-") || $0.hasPrefix(".old-") || $0.hasPrefix(".replacing-") }
+        if !debris.isEmpty { print("left by interrupted runs (removed by the next run, close or reopen): \(debris.sorted().joined(separator: ", "))") }
+    }
+}
+
+struct Keygen: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write a key pair: NAME.key (private, mode 0600) and NAME.pub, for `close --sign` and `verify --key`.")
+    @Option(help: "Path and name of the key files, without extension.") var out: String
+
+    func run() throws {
+        do {
+            let k = try Keys.generate(name: out)
+            print("private key: \(k.privatePath) (keep it secret; mode 0600)")
+            print("public key:  \(k.publicPath) (give it to the auditor)")
+            print("fingerprint: \(k.fingerprint)")
+        } catch { throw fail("\(error)", Exit.usage) }
     }
 }
 

@@ -1,0 +1,246 @@
+import Foundation
+import PayrollCore
+
+/// One finished run as its `manifest.json` records it. This is the one place
+/// that answers "is this folder a finished run, and what did it read and write?".
+public struct RunRecord: Sendable {
+    /// One input or output the manifest lists.
+    public struct Entry: Sendable {
+        public var kind: String
+        public var path: String
+        public var sha256: String
+        /// The period of a `history` input.
+        public var period: String?
+    }
+
+    /// The run folder.
+    public var folder: String
+    /// SHA-256 of `manifest.json` itself: the run's identity.
+    public var manifestSHA256: String
+    public var period: Period?
+    public var inputs: [Entry]
+    public var outputs: [Entry]
+    public var settings: [String: String]
+    /// Output kinds the pipeline declares, and those the run wrote (absent in manifests of older engines).
+    public var declaredKinds: [String]?
+    public var writtenKinds: [String]?
+    /// The finished run this one replaced: its manifest's SHA-256 and where it is kept.
+    public var replaces: (manifestSHA256: String, keptAt: String)?
+
+    public static let manifestFile = "manifest.json"
+
+    /// True when `folder` holds a finished run (its manifest is present).
+    public static func isFinished(_ folder: String) -> Bool {
+        FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent(manifestFile))
+    }
+
+    /// Reads the run record of `folder`; nil when the folder holds no finished run.
+    /// - Throws: `OutputError` when the manifest is present but cannot be read.
+    public static func read(folder: String) throws -> RunRecord? {
+        let path = (folder as NSString).appendingPathComponent(manifestFile)
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        guard let data = FileManager.default.contents(atPath: path),
+              let o = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw OutputError("\(path) cannot be read as a run manifest")
+        }
+        func entries(_ key: String) -> [Entry] {
+            ((o[key] as? [[String: Any]]) ?? []).compactMap { e in
+                guard let k = e["kind"] as? String, let p = e["path"] as? String, let h = e["sha256"] as? String else { return nil }
+                return Entry(kind: k, path: p, sha256: h, period: e["period"] as? String)
+            }
+        }
+        let kinds = o["kinds"] as? [String: Any]
+        var replaces: (String, String)?
+        if let r = o["replaces"] as? [String: Any], let h = r["manifest_sha256"] as? String, let k = r["kept_at"] as? String {
+            replaces = (h, k)
+        }
+        return RunRecord(folder: folder, manifestSHA256: Hex.sha256(data), period: (o["period"] as? String).flatMap(Period.init),
+                         inputs: entries("inputs"), outputs: entries("outputs"),
+                         settings: (o["settings"] as? [String: String]) ?? [:],
+                         declaredKinds: kinds?["declared"] as? [String], writtenKinds: kinds?["written"] as? [String],
+                         replaces: replaces)
+    }
+
+    /// Output kinds the pipeline declares that this run did not write (empty for a full run).
+    public var missingKinds: [String] {
+        if let declaredKinds, let writtenKinds { return declaredKinds.filter { !writtenKinds.contains($0) } }
+        // An older manifest: a run limited by --only is partial.
+        if let only = settings["only"], !only.isEmpty { return ["(all but \(only))"] }
+        return []
+    }
+
+    /// The previous period's ledger this run read, if it read one from the output root.
+    public var previousLedger: Entry? { inputs.first { $0.kind == "previous-ledger" } }
+}
+
+/// Hex digests.
+public enum Hex {
+    /// Lower-case hex of the SHA-256 of `data`.
+    public static func sha256(_ data: Data) -> String {
+        FileHash.hex(FileHash.digest(data))
+    }
+}
+
+/// Where in an output root things live, and what a command finds there.
+public enum OutputRoot {
+    /// Finished runs replaced by a later run of the same period: `.replaced/<period>-<n>/`.
+    public static let replacedFolder = ".replaced"
+
+    public static func runFolder(_ root: String, _ period: Period) -> String {
+        (root as NSString).appendingPathComponent(period.description)
+    }
+
+    /// The next free `.replaced/<name>-<n>` (relative to the root).
+    static func nextReplacedSlot(root: String, name: String) -> String {
+        let dir = (root as NSString).appendingPathComponent(replacedFolder)
+        var n = 1
+        while FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent("\(name)-\(n)")) { n += 1 }
+        return "\(replacedFolder)/\(name)-\(n)"
+    }
+
+    /// Kept replaced runs of one period, oldest first (relative paths).
+    public static func replacedRuns(root: String, name: String) -> [String] {
+        let dir = (root as NSString).appendingPathComponent(replacedFolder)
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { f in
+            guard f.hasPrefix(name + "-"), let n = Int(f.dropFirst(name.count + 1)) else { return false }
+            return n > 0
+        }
+        return names.sorted { Int($0.dropFirst(name.count + 1))! < Int($1.dropFirst(name.count + 1))! }.map { "\(replacedFolder)/\($0)" }
+    }
+
+    /// Periods that have a run folder (finished or not) in the root.
+    static func runPeriods(root: String) -> [Period] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []).compactMap(Period.init).sorted()
+    }
+}
+
+/// The state of one period in an output root, as `payroll status` shows it.
+public struct PeriodStatus: Sendable {
+    public enum State: String, Sendable {
+        /// A finished run, complete and consistent with the ledger it read.
+        case finished
+        /// A finished run that read a previous ledger that has since been replaced.
+        case stale
+        /// A finished run lacking outputs the pipeline declares (run with --only).
+        case partial
+        /// A folder without a manifest: the run stopped on data errors (the validation report only).
+        case failed
+        /// No run folder (only archives).
+        case none
+    }
+
+    public var period: Period
+    public var state: State
+    /// Why the run is stale, in words.
+    public var staleReason: String?
+    /// Output kinds a partial run lacks.
+    public var missingKinds: [String]
+    public var record: RunRecord?
+    /// SHA-256 of the run's ytd_ledger.csv.
+    public var ledgerSHA256: String?
+    /// Closed: the SHA-256 of its close.json.
+    public var closeSHA256: String?
+    /// Reopenings kept as `closed/<period>.reopened-N`, with their reasons.
+    public var reopenings: [(archive: String, reason: String)]
+    /// Finished runs of this period kept under `.replaced/`.
+    public var replaced: [String]
+
+    public var isClosed: Bool { closeSHA256 != nil }
+}
+
+/// The year's periods of an output root: finished, stale, partial, closed, reopened.
+public enum RootStatus {
+    /// Every period found in `root` (run folders and archives), oldest first.
+    public static func read(root: String) -> [PeriodStatus] {
+        let fm = FileManager.default
+        let closedDir = Archive.closedFolder(root: root)
+        let closedEntries = (try? fm.contentsOfDirectory(atPath: closedDir)) ?? []
+        var periods = Set(OutputRoot.runPeriods(root: root))
+        for e in closedEntries {
+            if let p = Period(String(e.prefix(7))), e.count == 7 || e.dropFirst(7).hasPrefix(".reopened-") { periods.insert(p) }
+        }
+        var byPeriod: [Period: PeriodStatus] = [:]
+        for p in periods.sorted() {
+            let folder = OutputRoot.runFolder(root, p)
+            let record = try? RunRecord.read(folder: folder)
+            var state: PeriodStatus.State = .none
+            if let record { state = record.missingKinds.isEmpty ? .finished : .partial } else if fm.fileExists(atPath: folder) { state = .failed }
+            let ledger = (folder as NSString).appendingPathComponent("ytd_ledger.csv")
+            let ledgerHash = record != nil && fm.fileExists(atPath: ledger) ? try? FileHash.sha256(path: ledger).hex : nil
+            var closeHash: String?
+            if Archive.isClosed(root: root, period: p) {
+                closeHash = try? FileHash.sha256(path: (Archive.archivePath(root: root, period: p) as NSString).appendingPathComponent("close.json")).hex
+            }
+            let reopenings = closedEntries.filter { $0.hasPrefix("\(p).reopened-") }
+                .sorted { (Int($0.split(separator: "-").last ?? "") ?? 0) < (Int($1.split(separator: "-").last ?? "") ?? 0) }
+                .map { name -> (String, String) in
+                    let note = (closedDir as NSString).appendingPathComponent("\(name)/reopen.json")
+                    let reason = (try? JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: note))) as? [String: Any])?["reason"] as? String
+                    return ("closed/\(name)", reason ?? "")
+                }
+            byPeriod[p] = PeriodStatus(period: p, state: state, staleReason: nil, missingKinds: record?.missingKinds ?? [], record: record,
+                                       ledgerSHA256: ledgerHash, closeSHA256: closeHash, reopenings: reopenings,
+                                       replaced: OutputRoot.replacedRuns(root: root, name: p.description))
+        }
+        // Staleness runs down the chain of ledgers, oldest first.
+        for p in byPeriod.keys.sorted() {
+            guard var s = byPeriod[p], let record = s.record, let reason = staleness(of: record, period: p, root: root, statuses: byPeriod) else { continue }
+            s.state = .stale
+            s.staleReason = reason
+            byPeriod[p] = s
+        }
+        return byPeriod.keys.sorted().map { byPeriod[$0]! }
+    }
+
+    /// Why a finished run no longer matches what it read, or nil when it still does.
+    static func staleness(of record: RunRecord, period: Period, root: String, statuses: [Period: PeriodStatus]) -> String? {
+        let prev = period.previous
+        if let used = record.previousLedger {
+            guard let before = statuses[prev], before.record != nil, let now = before.ledgerSHA256 else {
+                return "it read the \(prev) ledger \(short(used.sha256)), but \(prev) has no finished run any more"
+            }
+            if now != used.sha256 {
+                var why = "it read the \(prev) ledger \(short(used.sha256)), but \(prev) was re-run since and its ledger is now \(short(now))"
+                if let kept = keptRun(root: root, name: prev.description, ledgerSHA256: used.sha256) {
+                    why += " (the run it read is kept at \(kept))"
+                }
+                return why + "; re-run \(period)"
+            }
+            if before.state == .stale { return "it read the ledger of \(prev), which is stale itself; re-run \(prev), then \(period)" }
+        }
+        for h in record.inputs where h.kind == "history" {
+            guard let hp = h.period.flatMap(Period.init) else { continue }
+            let card = (OutputRoot.runFolder(root, hp) as NSString).appendingPathComponent("performance.csv")
+            let now = FileManager.default.fileExists(atPath: card) ? try? FileHash.sha256(path: card).hex : nil
+            if now != h.sha256 {
+                return "it read the \(hp) scorecards \(short(h.sha256)) for the score history, but \(hp) was re-run since; re-run \(period)"
+            }
+        }
+        return nil
+    }
+
+    /// The kept replaced run of `name` whose ledger has the given hash.
+    static func keptRun(root: String, name: String, ledgerSHA256: String) -> String? {
+        for rel in OutputRoot.replacedRuns(root: root, name: name).reversed() {
+            let ledger = ((root as NSString).appendingPathComponent(rel) as NSString).appendingPathComponent("ytd_ledger.csv")
+            if (try? FileHash.sha256(path: ledger).hex) == ledgerSHA256 { return rel }
+        }
+        return nil
+    }
+
+    /// Later finished periods of the same year that are stale (after a re-run of `period`).
+    public static func staleAfter(root: String, period: Period) -> [PeriodStatus] {
+        read(root: root).filter { $0.period > period && $0.period.year == period.year && $0.state == .stale }
+    }
+
+    /// The first 12 hex digits of a hash, for messages.
+    public static func short(_ h: String) -> String { String(h.prefix(12)) }
+
+    /// The closed periods' chain head: the latest closed period and the SHA-256 of its close.json.
+    public static func chainHead(root: String) -> (period: Period, sha256: String)? {
+        guard let last = Archive.closedPeriods(root: root).last,
+              let h = try? FileHash.sha256(path: (Archive.archivePath(root: root, period: last) as NSString).appendingPathComponent("close.json")).hex
+        else { return nil }
+        return (last, h)
+    }
+}
