@@ -174,6 +174,7 @@ private final class ParseState {
     var oversized: UInt64 = 0
     var recordLine = 1
     var line = 1               // physical line the parser is on
+    var lastWasCR = false      // the previous callback was a record ending in CR with nothing after it (so an LF now is CRLF)
     var recordIndex = 0
     var encoding: TextEncoding = .utf8
     var sawNonASCII = false    // a valid non-ASCII UTF-8 field was delivered
@@ -258,13 +259,16 @@ private final class ParseState {
                 throw CSVReadError.libcsv(code: Int32(code), message: String(cString: csv_strerror(code)))
             }
         }
-        if encodingFailed {
-            let offset = firstInvalidOffset(fd: fd, encoding: encoding, chunkSize: chunkSize)
-            fault = .invalidEncoding(byteOffset: offset, line: recordLine)
-        } else if fault == nil {
+        if !encodingFailed && fault == nil {
             if csv_fini(&parser, fieldCallback, recordCallback, me) != 0 {
                 fault = .unterminatedQuote(line: recordLine)
             }
+        }
+        // The last field, delivered only by csv_fini, may itself be invalid (a file cut inside a character):
+        // that is a fault too, never a silently dropped row.
+        if encodingFailed {
+            let offset = firstInvalidOffset(fd: fd, encoding: encoding, chunkSize: chunkSize)
+            fault = .invalidEncoding(byteOffset: offset, line: recordLine)
         }
         return CSVReadSummary(encoding: encoding, records: recordIndex, bytes: total, fault: fault)
     }
@@ -272,6 +276,7 @@ private final class ParseState {
     @inline(__always)
     func field(_ data: UnsafeMutableRawPointer?, _ len: Int) {
         if fieldCount == 0 { recordLine = line }
+        lastWasCR = false
         guard len > 0, let data else { endField(); return }
         let raw = UnsafeRawBufferPointer(start: data, count: len)
         // Any byte above 0x7F? Eight bytes at a time.
@@ -284,13 +289,17 @@ private final class ParseState {
         if !high {
             while i < len { if raw[i] >= 0x80 { high = true; break }; i += 1 }
         }
-        // Line breaks inside a (quoted) field count toward the physical line.
+        // Line breaks inside a (quoted) field count toward the physical line: LF, CRLF and a lone CR.
         var from = UnsafeRawPointer(data), left = len
         while left > 0, let nl = memchr(from, 0x0A, left) {
             line += 1
             let used = UnsafeRawPointer(nl) - from + 1
             from += used
             left -= used
+        }
+        if memchr(data, 0x0D, len) != nil {
+            let b = data.assumingMemoryBound(to: UInt8.self)
+            for k in 0..<len where b[k] == 0x0D && (k + 1 == len || b[k + 1] != 0x0A) { line += 1 }
         }
         if len > maxFieldBytes {
             if fieldCount < 64 { oversized |= 1 << UInt64(fieldCount) }
@@ -323,7 +332,14 @@ private final class ParseState {
 
     @inline(__always)
     func endRecord(_ terminator: Int32) {
-        if terminator == 0x0A { line += 1 }
+        // With CSV_REPALL_NL every CR and LF ends a (possibly blank) record: CRLF is one line end, a lone CR or LF one each.
+        if terminator == 0x0D {
+            line += 1
+            lastWasCR = true
+        } else if terminator == 0x0A {
+            if !lastWasCR || fieldCount != 0 { line += 1 }
+            lastWasCR = false
+        }
         if encodingFailed { return }
         if fieldCount == 0 { return }   // a blank line
         if byteCount == 0 && oversized == 0 {

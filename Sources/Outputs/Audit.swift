@@ -332,6 +332,11 @@ public enum Archive {
         let fm = FileManager.default
         let closePath = (archive as NSString).appendingPathComponent("close.json")
         guard fm.fileExists(atPath: closePath) else {
+            // An archive whose close record was removed is damaged, not something else.
+            if ["outputs", "inputs", "pipeline"].contains(where: { fm.fileExists(atPath: (archive as NSString).appendingPathComponent($0)) }) {
+                return Verification(findings: [Finding(kind: "missing-file", file: "close.json",
+                                                       detail: "the close record is missing: the archive was damaged, and its period no longer counts as closed")])
+            }
             throw AuditError("\(archive) is not a closed period's archive (no close.json)")
         }
         var v = Verification(findings: [])

@@ -7,6 +7,8 @@ import Pipeline
 /// A bank file that cannot be written as asked; the message says why.
 public struct BankFileError: Error, CustomStringConvertible, Sendable {
     public let message: String
+    /// The employee whose line cannot be written, when it is one employee's.
+    public var employee: String? = nil
     public var description: String { message }
 }
 
@@ -35,7 +37,8 @@ public enum BankFiles {
             registerTotal += r.net
             guard r.net > .zero else { continue }
             guard let a = settings.account(for: e.bankCode) else {
-                throw BankFileError(message: "employee \(e.id) banks with \(e.bankCode), which no paying account in the pipeline pays; add it to an account's `pays` or add a \"*\" account")
+                throw BankFileError(message: "employee \(e.id) banks with \(e.bankCode), which no paying account in the pipeline pays; add it to an account's `pays` or add a \"*\" account",
+                                    employee: e.id)
             }
             byAccount[a.id, default: []].append(Payment(employeeIndex: i, amount: r.net))
         }
@@ -45,6 +48,33 @@ public enum BankFiles {
             throw BankFileError(message: "the bank files would total \(filesTotal.fen) fen but the register's net pay totals \(registerTotal.fen) fen; nothing was written")
         }
         return out
+    }
+
+    /// Every problem writing the bank files would meet, found without writing them (for validation):
+    /// an employee no account pays, a value wider than its field, a total that does not fit, an
+    /// end-to-end ID longer than pain.001's 35 characters. Nil when the files can be written.
+    public static func check(batch: Batch, run: PayrollRun, settings: PaymentSettings, company: String) -> [BankFileError] {
+        var problems: [BankFileError] = []
+        if settings.pain001 {
+            for (i, e) in batch.employees.enumerated() {
+                guard let r = run.pay[i], r.net > .zero else { continue }
+                let id = "\(batch.period)-\(e.id)"
+                if id.count > 35 {
+                    problems.append(BankFileError(message: "pain.001's end-to-end ID (period and employee_id, \(id.count) characters) holds at most 35 characters; this employee_id is too long for the bank's file (at most 27 characters)", employee: e.id))
+                }
+            }
+        }
+        do {
+            for (account, payments) in try assign(batch: batch, run: run, settings: settings) {
+                _ = try render(template: account.template, account: account, payments: payments, batch: batch, run: run,
+                               settings: settings, company: company)
+            }
+        } catch let e as BankFileError {
+            problems.append(e)
+        } catch {
+            problems.append(BankFileError(message: "\(error)"))
+        }
+        return problems
     }
 
     public static func write(batch: Batch, run: PayrollRun, settings: PaymentSettings, company: String,
@@ -126,6 +156,7 @@ public enum BankFiles {
         for h in t.header { try emit(h, value: { _ in nil }, who: "the header") }
         for (n, p) in payments.enumerated() {
             let e = batch.employees[p.employeeIndex]
+            do {
             try emit(t.columns, value: { v in
                 switch v {
                 case "seq": return String(n + 1)
@@ -139,6 +170,9 @@ public enum BankFiles {
                 default: return nil
                 }
             }, who: "employee \(e.id)")
+            } catch let error as BankFileError {
+                throw BankFileError(message: error.message, employee: e.id)
+            }
         }
         for tr in t.trailer { try emit(tr, value: { _ in nil }, who: "the trailer") }
         return out

@@ -145,6 +145,9 @@ public enum Payslips {
                     guard run.pay[i] != nil else { return nil }
                     let e = batch.employees[i]
                     let name = "\(e.id).pdf"
+                    guard SafeIdentifier.isSafe(e.id) else {
+                        throw OutputError("refusing to write a payslip for an employee_id that is not a safe file name (line \(e.line) of employees.csv)")
+                    }
                     let path = (folder as NSString).appendingPathComponent(name)
                     if let pw = Payslips.password(rule: password, employee: e) {
                         let plain = path + ".plain"

@@ -21,6 +21,8 @@ public struct RunSettings: Sendable {
     public var folderName: String?
     /// Earlier periods' scorecards for the score history (default: found in the output root).
     public var historySources: [(period: String, path: String)]?
+    /// Diagnostics may quote cell values (`--show-values`: personal data in the report and on the terminal).
+    public var showValues = false
 
     public init(definition: PipelineDefinition, period: Period, inputDirectory: String, outputRoot: String, threads: Int,
                 openingBalance: String? = nil, firstPeriod: Bool = false, validateOnly: Bool = false, only: Set<OutputKind>? = nil) {
@@ -87,7 +89,7 @@ public enum PeriodRunner {
         }
         var batch = try Intake.load(IntakeOptions(period: period, inputDirectory: s.inputDirectory, fileNames: def.fileNames,
                                                   rulePack: pack, schemes: def.performance.schemes, threads: s.threads,
-                                                  grades: def.performance.config.grades.map(\.grade)), progress: progress)
+                                                  grades: def.performance.config.grades.map(\.grade), showValues: s.showValues), progress: progress)
         lap("intake")
         if !batch.hasErrors { progress?("performance and pay, employees", batch.employees.count) }
         var run: PayrollRun?
@@ -100,6 +102,17 @@ public enum PeriodRunner {
                                          employeesFile: def.fileNames[.employees] ?? "employees.csv")
                 batch.diagnostics += r.diagnostics
                 run = r
+            }
+            // What the writers would refuse is found now, so that a clean validation means a run that writes.
+            if let run, !batch.hasErrors, let payments = def.payments, def.outputs.contains(.bank) {
+                let file = def.fileNames[.employees] ?? "employees.csv"
+                let lines = Dictionary(batch.employees.map { ($0.id, $0.line) }, uniquingKeysWith: { a, _ in a })
+                for p in BankFiles.check(batch: batch, run: run, settings: payments, company: def.company) {
+                    batch.diagnostics.append(Diagnostic(code: Code.outputLimit.rawValue, severity: .error, stage: .business, file: file,
+                                                        line: p.employee.flatMap { lines[$0] }, column: p.employee == nil ? nil : "bank_account",
+                                                        employeeID: p.employee,
+                                                        en: "the bank file cannot be written: \(p.message)", zh: "无法生成银行文件：\(p.message)"))
+                }
             }
             batch.diagnostics.sort(by: Diagnostic.reportOrder)
             lap("rollup+payroll")

@@ -40,13 +40,25 @@ public final class RunFolder {
     deinit { if !done { try? FileManager.default.removeItem(atPath: temporaryPath) } }
 
     /// Absolute path of a file inside the (temporary) run folder; creates its parent folders.
+    /// - Throws: `OutputError` for a path that would leave the run folder (`..`, an absolute path, a NUL,
+    ///   an empty or hidden component): writers build paths from validated values, and this is the second fence.
     public func path(_ relative: String) throws -> String {
+        try RunFolder.checkInside(relative)
         let p = (temporaryPath as NSString).appendingPathComponent(relative)
         let dir = (p as NSString).deletingLastPathComponent
         do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {
             throw OutputError("cannot create \(dir): \(error.localizedDescription)")
         }
         return p
+    }
+
+    /// Refuses a relative path that could resolve outside the folder it is joined to.
+    public static func checkInside(_ relative: String) throws {
+        let parts = relative.split(separator: "/", omittingEmptySubsequences: false)
+        guard !relative.isEmpty, !relative.hasPrefix("/"), !relative.contains("\0"), !relative.contains("\\"),
+              parts.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." && ($0 == ".keep" || !$0.hasPrefix(".")) }) else {
+            throw OutputError("refusing to write \(relative.debugDescription): the path would not stay inside the run folder")
+        }
     }
 
     /// True when `ROOT/name` already holds a finished run.

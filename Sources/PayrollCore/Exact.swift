@@ -121,6 +121,14 @@ public struct Exact: Hashable, Comparable, Sendable, CustomStringConvertible {
         return Money(fen: Int64(r.num * (100 / r.den)))
     }
 
+    /// The value as money, rounding to the fen with `mode`; `MoneyOverflow` when it does not fit 64-bit fen.
+    public func checkedMoney(_ mode: RoundingMode = .halfUp) throws -> Money {
+        if num.multipliedReportingOverflow(by: 100).overflow { throw MoneyOverflow() }
+        let r = rounded(places: 2, mode: mode)
+        guard let f = Int64(exactly: r.num * (100 / r.den)) else { throw MoneyOverflow() }
+        return Money(fen: f)
+    }
+
     /// Exact when the value has at most six decimals; rounded half-up otherwise.
     public var fixed: Fixed {
         let r = rounded(places: Fixed.places)

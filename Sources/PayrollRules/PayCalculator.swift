@@ -99,24 +99,35 @@ extension PeriodRules {
         }
     }
 
+    /// The largest amount one employee's line, gross or bonus may reach (10^13 yuan): within it the rest
+    /// of the calculation (insurance, tax, net, year to date) cannot overflow 64-bit fen.
+    public static let employeeBoundFen: Int64 = 1_000_000_000_000_000
+
+    /// `m`, or `MoneyOverflow` when it is beyond `employeeBoundFen`.
+    static func bounded(_ m: Money) throws -> Money {
+        if m.fen.magnitude > UInt64(employeeBoundFen) { throw MoneyOverflow() }
+        return m
+    }
+
     /// Computes one employee's pay. Pure: the same input gives the same result.
+    /// - Throws: `EvaluationError` for a formula that cannot be evaluated, `MoneyOverflow` for amounts beyond the arithmetic's range.
     public func compute(_ input: PayInput) throws -> PayResult {
         let e = input.employee
         guard let city = cities[e.city] else {
             throw EvaluationError(message: "no city parameters for \(e.city) on \(period.firstDay)")
         }
         let prorated = isProrated(e)
-        var (v, _, bonusAmount) = inputValues(input, prorated: prorated)
+        var (v, _, bonusAmount) = try inputValues(input, prorated: prorated)
 
         // Salary structure, in order; each line is rounded half-up to the fen.
         var lines: [Money] = []
         lines.reserveCapacity(components.count)
         var gross = Money.zero
         for c in components {
-            let value = try Evaluator(values: v, tables: tables).number(c.expr).money(.halfUp)
+            let value = try PeriodRules.bounded(try Evaluator(values: v, tables: tables).number(c.expr).checkedMoney(.halfUp))
             v[c.slot] = Exact(value)
             lines.append(value)
-            if c.spec.inGross { gross += value }
+            if c.spec.inGross { gross = try PeriodRules.bounded(try gross.adding(value)) }
         }
 
         // Social insurance per line, housing fund.
@@ -181,7 +192,7 @@ extension PeriodRules {
 
     /// The evaluation context of one employee: every formula input by slot, with
     /// the adjustments summed; also the adjustments into gross and the annual bonus.
-    func inputValues(_ input: PayInput, prorated: Bool) -> ([Exact], Money, Money) {
+    func inputValues(_ input: PayInput, prorated: Bool) throws -> ([Exact], Money, Money) {
         let e = input.employee, a = input.attendance
         var v = [Exact](repeating: .zero, count: slotCount)
         func set(_ s: InputSlot, _ x: Exact) { v[s.rawValue] = x }
@@ -200,10 +211,10 @@ extension PeriodRules {
         for (slot, value) in parameterSlots { v[slot] = value }
         var grossAdjustments = Money.zero, bonusAmount = Money.zero
         for adj in input.adjustments {
-            if let s = adjustmentSlots[adj.code] { v[s] = v[s] + Exact(adj.amount) }
+            if let s = adjustmentSlots[adj.code] { v[s] = try v[s].adding(Exact(adj.amount)) }
             switch adjustmentTargets[adj.code] ?? .gross {
-            case .gross: grossAdjustments += adj.amount
-            case .annualBonus: bonusAmount += adj.amount
+            case .gross: grossAdjustments = try PeriodRules.bounded(try grossAdjustments.adding(adj.amount))
+            case .annualBonus: bonusAmount = try PeriodRules.bounded(try bonusAmount.adding(adj.amount))
             }
         }
         set(.adjustmentsGross, Exact(grossAdjustments))

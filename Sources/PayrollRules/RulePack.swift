@@ -75,6 +75,16 @@ public struct TaxSettings: Sendable {
     public var rounding: RoundingMode = .halfUp
 }
 
+/// A bank that employees may be paid at: its short code, the 3-digit CNAPS
+/// bank category code (行别代码), Chinese name and head-office BIC.
+public struct BankInfo: Sendable, Equatable {
+    public var code: String
+    public var cnaps: String
+    public var name: String
+    public var bic: String
+    public var source: String
+}
+
 /// A rule pack: dated parameters read from a folder of YAML files.
 public struct RulePack: Sendable {
     public var directory: String
@@ -87,6 +97,15 @@ public struct RulePack: Sendable {
     public var components: [ComponentSpec]
     public var adjustments: [AdjustmentCodeSpec]
     public var tax: TaxSettings
+    /// Known banks (`banks:` in the pack); empty when the pack has none, and then any bank code is accepted.
+    public var banks: [BankInfo] = []
+
+    /// The known bank a `bank_code` cell names, by short code (any case), CNAPS code or Chinese name.
+    public func bank(named text: String) -> BankInfo? {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        let upper = t.uppercased()
+        return banks.first { $0.code.uppercased() == upper || $0.cnaps == t || $0.name == t }
+    }
 
     public var adjustmentCodes: [String] { adjustments.map(\.code) }
 
@@ -110,7 +129,7 @@ public struct RulePack: Sendable {
         guard files.contains("pack.yaml") else {
             throw ConfigError(file: (directory as NSString).appendingPathComponent("pack.yaml"), line: nil, column: nil, key: nil, message: "missing: every rule pack has a pack.yaml")
         }
-        let sections: Set<String> = ["name", "description", "tax", "cities", "parameters", "tables", "components", "adjustments"]
+        let sections: Set<String> = ["name", "description", "tax", "cities", "parameters", "tables", "components", "adjustments", "banks"]
         for f in files where !f.hasPrefix("tests/") {
             let shown = (directory as NSString).appendingPathComponent(f)
             let root = try YNode.load(path: shown)
@@ -134,6 +153,30 @@ public struct RulePack: Sendable {
                     for c in try v.sequence() { pack.components.append(try parseComponent(c)) }
                 case "adjustments":
                     for (code, an) in try v.entries() { pack.adjustments.append(try parseAdjustment(code, an)) }
+                case "banks":
+                    for b in try v.sequence() {
+                        var info = BankInfo(code: "", cnaps: "", name: "", bic: "", source: "")
+                        for (bk, bv) in try b.mapping(allowed: ["code", "cnaps", "name", "bic", "source"], required: ["code", "cnaps", "name", "bic", "source"]) {
+                            let text = try bv.string()
+                            switch bk {
+                            case "code":
+                                guard text.range(of: "^[A-Z][A-Za-z0-9]{1,11}$", options: .regularExpression) != nil else { throw bv.error("a bank code is 2 to 12 letters and digits, starting with a capital letter") }
+                                info.code = text
+                            case "cnaps":
+                                guard text.count == 3, text.allSatisfy(\.isASCII), text.allSatisfy(\.isNumber) else { throw bv.error("a CNAPS bank category code is 3 digits") }
+                                info.cnaps = text
+                            case "name": info.name = text
+                            case "bic":
+                                guard text.range(of: "^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$", options: .regularExpression) != nil else { throw bv.error("a BIC is 8 or 11 letters and digits") }
+                                info.bic = text
+                            default: info.source = text
+                            }
+                        }
+                        if pack.banks.contains(where: { $0.code == info.code || $0.cnaps == info.cnaps }) {
+                            throw b.error("bank \(info.code) (\(info.cnaps)) is listed twice")
+                        }
+                        pack.banks.append(info)
+                    }
                 default: break
                 }
             }

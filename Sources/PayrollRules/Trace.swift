@@ -61,7 +61,7 @@ extension PeriodRules {
         let r = try compute(input)
         let e = input.employee
         // The evaluation context exactly as compute() builds it; then each formula is replayed.
-        var (v, _, _) = inputValues(input, prorated: r.prorated)
+        var (v, _, _) = try inputValues(input, prorated: r.prorated)
         let names = slotNames()
         var lines: [PayTrace.Line] = []
         for (k, c) in components.enumerated() {

@@ -10,24 +10,26 @@ public enum Code: String, CaseIterable, Sendable {
     case fieldCount = "R001", required = "R002", badMoney = "R003", badDate = "R004", badDecimal = "R005",
          badEnum = "R006", outOfRange = "R007", idNumber = "R008", outsidePeriod = "R009",
          duplicateEmployee = "R010", unknownCity = "R011", hfRateRange = "R012", overtimeKind = "R013",
-         targetZero = "R014", bankAccount = "R015", fieldTooLong = "R016"
+         targetZero = "R014", bankAccount = "R015", fieldTooLong = "R016", unsafeIdentifier = "R017",
+         amountTooLarge = "R018", unknownBank = "R019", tooLongForOutput = "R020"
     // Stage 3: across files
     case unknownEmployee = "X001", duplicateDay = "X002", weightSum = "X003", unknownAdjustment = "X004",
-         noScores = "X005"
+         noScores = "X005", duplicateAdjustment = "X006", duplicateRating = "X007"
     // Stage 4: business rules
     case hiredAfterPeriod = "B001", leaveBeforeHire = "B002", negativeSalary = "B003",
          contractEnded = "B004", noAttendance = "B005", leftBeforePeriod = "B006", negativeBonus = "B007"
     // Performance rollup
     case missingMethod = "P001", noFinalScore = "P002"
     // Pay calculation
-    case negativeNet = "N001", bonusTableExpired = "N002", secondAnnualBonus = "N003", calculation = "N004"
+    case negativeNet = "N001", bonusTableExpired = "N002", secondAnnualBonus = "N003", calculation = "N004",
+         totalsTooLarge = "N005", outputLimit = "N006"
     // Year to date
     case missingYearToDate = "Y001", badYearToDate = "Y002", notInLedger = "Y003"
 
     public var severity: Severity {
         switch self {
         case .unknownColumn, .noRowsOptional, .contractEnded, .noAttendance, .leftBeforePeriod, .missingMethod,
-             .secondAnnualBonus, .notInLedger: return .warning
+             .secondAnnualBonus, .notInLedger, .duplicateAdjustment: return .warning
         default: return .error
         }
     }

@@ -20,10 +20,14 @@ public struct IntakeOptions: Sendable {
     public var threads: Int
     /// Grades a calibration may set.
     public var grades: [String]
+    /// Messages may quote cell values (`--show-values`: personal data in the report).
+    public var showValues = false
     public init(period: Period, inputDirectory: String, fileNames: [InputKind: String] = [:], rulePack: RulePack,
-                schemes: PerformanceSchemes = .standard, threads: Int = 0, grades: [String] = ["S", "A", "B", "C", "D"]) {
+                schemes: PerformanceSchemes = .standard, threads: Int = 0, grades: [String] = ["S", "A", "B", "C", "D"],
+                showValues: Bool = false) {
         self.period = period; self.inputDirectory = inputDirectory; self.fileNames = fileNames
         self.rulePack = rulePack; self.schemes = schemes; self.threads = threads; self.grades = grades
+        self.showValues = showValues
     }
     public func fileName(_ k: InputKind) -> String { fileNames[k] ?? k.defaultFileName }
     public func path(_ k: InputKind) -> String { (inputDirectory as NSString).appendingPathComponent(fileName(k)) }
@@ -48,13 +52,17 @@ public enum Intake {
         let lookup = IDIndex(employees.map(\.id))
         // When employees.csv could not be read to its end, "unknown employee"
         // elsewhere would only be noise: those checks wait for a readable file.
-        let employeesComplete = emp.file != nil && !emp.diagnostics.contains { $0.stage == .files && $0.severity == .error }
+        // A header problem in another column does not matter here: the IDs are known as long as employee_id is there.
+        let stopping: Set<String> = Set([Code.encoding, .malformedQuote, .unterminatedQuote, .emptyFile].map(\.rawValue))
+        let employeesComplete = emp.file != nil && !emp.diagnostics.contains {
+            stopping.contains($0.code) || ($0.code == Code.missingColumn.rawValue && $0.column == "employee_id")
+        }
 
         // The other files are independent of each other: read them in parallel.
         let tasks: [@Sendable () throws -> FileResult] = [
             { try readAttendance(o, employees: employees, index: lookup, checkReferences: employeesComplete, progress: progress) },
             { try readScores(o, employees: employees, index: lookup, checkReferences: employeesComplete, progress: progress) },
-            { try readAdjustments(o, index: lookup, checkReferences: employeesComplete, progress: progress) },
+            { try readAdjustments(o, employees: employees, index: lookup, checkReferences: employeesComplete, progress: progress) },
             { try readCalibration(o, index: lookup, checkReferences: employeesComplete) },
             { try readPoints(o, count: employees.count, index: lookup, checkReferences: employeesComplete) },
             { try readCoaching(o, count: employees.count, index: lookup, checkReferences: employeesComplete) },
@@ -97,6 +105,8 @@ public enum Intake {
         diags += perEmployee
         diags.sort(by: Diagnostic.reportOrder)
         scores.sort { $0.employee < $1.employee || ($0.employee == $1.employee && $0.line < $1.line) }
+        diags += duplicateRatings(scores, employees: employees, file: o.fileName(.scores))
+        diags.sort(by: Diagnostic.reportOrder)
         var batch = Batch(period: o.period, employees: employees, attendance: attendance, scores: scores,
                           adjustments: adjustments, inputs: inputs, diagnostics: diags)
         batch.calibrations = calibrations
@@ -122,7 +132,7 @@ public enum Intake {
     static func scan(_ o: IntakeOptions, _ kind: InputKind, progress: ProgressReport?,
                      row: (TableScan, CSVRecord) -> Void) throws -> (TableScan, InputFile?) {
         let name = o.fileName(kind)
-        let scan = TableScan(kind: kind, fileName: name)
+        let scan = TableScan(kind: kind, fileName: name, showValues: o.showValues)
         let path = o.path(kind)
         guard FileManager.default.fileExists(atPath: path) else {
             if !kind.isOptional {
@@ -200,14 +210,28 @@ public enum Intake {
             if cols == nil { cols = EmployeeCols(t) }
             let c = cols!
             guard t.begin(rec) else { return }
-            guard let id = t.text(c.employeeID, required: true) else { return }
-            t.employee = id
-            if let first = seen[id] {
-                t.error(.duplicateEmployee, c.employeeID, en: "employee_id is already used on line \(first); employee IDs must be unique",
-                        zh: "工号已在第 \(first) 行使用；工号必须唯一")
-                return
+            // Every cell of the row is checked even when its ID cannot be used; only a usable ID makes an employee.
+            var keep = true
+            let id = t.text(c.employeeID, required: true)
+            if let id {
+                if let why = SafeIdentifier.problem(id) {
+                    t.error(.unsafeIdentifier, c.employeeID,
+                            en: "employee_id must be 1 to \(SafeIdentifier.maxLength) ASCII letters, digits, '-', '_' or '.', starting with a letter or digit (it names the payslip file); \(why.en)",
+                            zh: "工号须为 1 至 \(SafeIdentifier.maxLength) 个 ASCII 字母、数字或 '-'、'_'、'.'，以字母或数字开头（用作工资单文件名）；此值\(why.zh)")
+                    keep = false
+                } else {
+                    t.employee = id
+                    if let first = seen[id] {
+                        t.error(.duplicateEmployee, c.employeeID, en: "employee_id is already used on line \(first); employee IDs must be unique",
+                                zh: "工号已在第 \(first) 行使用；工号必须唯一")
+                        keep = false
+                    } else {
+                        seen[id] = t.line
+                    }
+                }
+            } else {
+                keep = false
             }
-            seen[id] = t.line
             let name = t.text(c.name, required: true)
             let idNumber = t.text(c.idNumber, required: true)
             if idNumber != nil, let raw = t.raw(c.idNumber), let p = ResidentID.validate(raw) {
@@ -233,11 +257,12 @@ public enum Intake {
                 }
                 if cityParams == nil {
                     let known = o.rulePack.cities[city] != nil
+                    let shown = t.shown(t.raw(c.city)!)
                     t.error(.unknownCity, c.city,
                             en: known ? "the rule pack has no parameters for city \(city) on \(firstDay)"
-                                : "unknown city \"\(city)\"; the rule pack knows \(o.rulePack.cities.keys.sorted().joined(separator: ", "))",
+                                : "unknown city (\(shown.en)); the rule pack knows \(o.rulePack.cities.keys.sorted().joined(separator: ", "))",
                             zh: known ? "规则包中没有城市 \(city) 在 \(firstDay) 适用的参数"
-                                : "未知城市“\(city)”；规则包支持：\(o.rulePack.cities.keys.sorted().joined(separator: ", "))")
+                                : "未知城市（\(shown.zh)）；规则包支持：\(o.rulePack.cities.keys.sorted().joined(separator: ", "))")
                 }
             }
             let hire = t.date(c.hireDate, required: true)
@@ -259,7 +284,18 @@ public enum Intake {
                 }
             }
             let special = t.money(c.specialDeduction, required: false, allowNegative: false)
-            let bankCode = t.text(c.bankCode, required: true)
+            var bankCode = t.text(c.bankCode, required: true)
+            if let code = bankCode, !o.rulePack.banks.isEmpty {
+                if let known = o.rulePack.bank(named: code) {
+                    bankCode = known.code        // the short code, whichever spelling the file used
+                } else {
+                    let shown = t.shown(t.raw(c.bankCode)!)
+                    t.error(.unknownBank, c.bankCode,
+                            en: "unknown bank (\(shown.en)); give a short code or the 3-digit CNAPS code of a bank the rule pack lists: \(o.rulePack.banks.map(\.code).joined(separator: ", "))",
+                            zh: "未知银行（\(shown.zh)）；请填写规则包所列银行的简称或 3 位行别代码：\(o.rulePack.banks.map(\.code).joined(separator: ", "))")
+                    bankCode = nil
+                }
+            }
             let firstIncome = t.enumeration(c.basicDeductionMode, Matchers.deductionMode, required: false) ?? false
             let account = t.text(c.bankAccount, required: true)
             if let account {
@@ -271,6 +307,7 @@ public enum Intake {
                             zh: "银行账号应为 6 至 34 位数字（以文本保存）" + (looksNumeric ? "；该值像是被 Excel 转成了数字（如 6.22E+18）" : ""))
                 }
             }
+            guard keep, let id else { return }
             list.append(Employee(
                 id: id, name: name ?? "", idNumber: idNumber ?? "", department: department ?? "",
                 deptType: deptType ?? .frontline, position: position ?? "", costCenter: costCenter ?? "",
@@ -289,10 +326,10 @@ public enum Intake {
     }
 
     /// The employee_id cell of a row: required, looked up, reported when unknown.
-    /// Returns nil when the cell is empty (reported), .some(nil) when the employee is unknown.
+    /// Returns .some(nil) when the cell is empty (reported) or the employee unknown, so that the row's other cells are still checked.
     static func employeeOf(_ t: TableScan, _ c: Col, index: IDIndex, cache: inout IDLookupCache, checkReferences: Bool,
                            employeesFile: String) -> Int32?? {
-        guard let idBytes = t.raw(c) else { t.missing(c); return nil }
+        guard let idBytes = t.raw(c) else { t.missing(c); return .some(nil) }
         t.employeeBytes = idBytes
         let ei = cache.lookup(idBytes, in: index)
         if ei == nil && checkReferences { unknownEmployee(t, c, employeesFile: employeesFile) }
@@ -409,7 +446,7 @@ public enum Intake {
             let slot = Int(ei) * m + method.rawValue
             if firstLine[slot] == 0 { firstLine[slot] = Int32(t.line) }
             if let weight { weightSum[slot] += weight }
-            guard t.rowErrors == 0, let item else { return }
+            guard t.complete, let item else { return }
             rows.append(ScoreRow(employee: ei, method: method, item: item, perspective: perspective, raterGroup: group,
                                  raterID: rater ?? "", weight: weight, target: target, actual: actual,
                                  direction: direction, rating: rating, line: Int32(t.line)))
@@ -430,7 +467,8 @@ public enum Intake {
 
     // MARK: adjustments.csv
 
-    static func readAdjustments(_ o: IntakeOptions, index: IDIndex, checkReferences: Bool, progress: ProgressReport?) throws -> FileResult {
+    static func readAdjustments(_ o: IntakeOptions, employees: [Employee], index: IDIndex, checkReferences: Bool,
+                                progress: ProgressReport?) throws -> FileResult {
         var list: [Adjustment] = []
         var idCache = IDLookupCache()
         var colsOpt: AdjustmentCols?
@@ -443,20 +481,82 @@ public enum Intake {
                                                     employeesFile: empFile) else { return }
             let code = t.text(cols.code, required: true)?.lowercased()
             if let code, !codes.contains(code) {
+                let shown = t.shown(t.raw(cols.code)!)
                 t.error(.unknownAdjustment, cols.code,
-                        en: "unknown adjustment code \"\(code.prefix(30))\"; the salary structure has \(o.rulePack.adjustmentCodes.joined(separator: ", "))",
-                        zh: "未知调整项目“\(code.prefix(30))”；工资结构中的项目为 \(o.rulePack.adjustmentCodes.joined(separator: ", "))")
+                        en: "unknown adjustment code (\(shown.en)); the salary structure has \(o.rulePack.adjustmentCodes.joined(separator: ", "))",
+                        zh: "未知调整项目（\(shown.zh)）；工资结构中的项目为 \(o.rulePack.adjustmentCodes.joined(separator: ", "))")
             }
             let amount = t.money(cols.amount, required: true, allowNegative: true)
             if code == "annual_bonus", let amount, amount.isNegative {
                 t.error(.negativeBonus, cols.amount, en: "an annual bonus must not be negative", zh: "全年一次性奖金不能为负数")
             }
             let note = t.text(cols.note, required: false) ?? ""
-            guard let ei, let code, let amount, t.rowErrors == 0 else { return }
+            guard let ei, let code, let amount, t.complete else { return }
             list.append(Adjustment(employee: ei, code: code, amount: amount, note: note, line: t.line))
         }
         list.sort { $0.employee < $1.employee || ($0.employee == $1.employee && $0.line < $1.line) }
+        // An exact copy of an earlier row (a pasted duplicate) would pay twice: say so, naming both lines.
+        // Rows are grouped by employee now, so only one employee's rows are held in the set at a time.
+        var start = 0
+        while start < list.count {
+            var end = start
+            while end < list.count && list[end].employee == list[start].employee { end += 1 }
+            var seen: [AdjustmentKey: Int] = [:]
+            for a in list[start..<end] {
+                let key = AdjustmentKey(employee: a.employee, code: a.code, fen: a.amount.fen, note: a.note)
+                if let first = seen[key] {
+                    scan.sink.add(.duplicateAdjustment, line: a.line, column: "employee_id", employee: employees[Int(a.employee)].id,
+                                  en: "this row repeats line \(first) exactly (same employee, code, amount and note); both are paid — delete one if it was pasted twice",
+                                  zh: "此行与第 \(first) 行完全相同（员工、项目、金额、备注均相同）；两行都会发放——如为重复粘贴请删除一行")
+                } else {
+                    seen[key] = a.line
+                }
+            }
+            start = end
+        }
         return FileResult(diagnostics: scan.sink.finish(), file: file, adjustments: list)
+    }
+
+    struct AdjustmentKey: Hashable {
+        var employee: Int32
+        var code: String
+        var fen: Int64
+        var note: String
+    }
+
+    struct RatingKey: Hashable {
+        var employee: Int32
+        var method: Int
+        var item: String
+        var rater: String
+    }
+
+    /// The same rater rating the same item of an employee twice (a pasted 360 row, a KPI item listed twice)
+    /// would count twice: an error on the second row. Rows are sorted by employee, so one employee's rows are held at a time.
+    static func duplicateRatings(_ scores: [ScoreRow], employees: [Employee], file: String) -> [Diagnostic] {
+        var sink = DiagnosticSink(file: file)
+        var start = 0
+        while start < scores.count {
+            var end = start
+            while end < scores.count && scores[end].employee == scores[start].employee { end += 1 }
+            var seen: [RatingKey: Int32] = [:]
+            for r in scores[start..<end] {
+                let key = RatingKey(employee: r.employee, method: r.method.rawValue, item: r.item,
+                                    rater: "\(r.raterID)|\(r.raterGroup.map { "\($0)" } ?? "")|\(r.perspective.map { "\($0)" } ?? "")")
+                if let first = seen[key] {
+                    let is360 = r.method == .feedback360
+                    sink.add(.duplicateRating, line: Int(r.line), column: "item", employee: employees[Int(r.employee)].id,
+                             en: is360 ? "the same rater rates the same item of this employee again (first on line \(first)); each rating counts once"
+                                       : "this employee's \(r.method.code) item appears again (first on line \(first)); each item is listed once",
+                             zh: is360 ? "同一评价人再次为该员工的同一项目评分（首次在第 \(first) 行）；每个评分只计一次"
+                                       : "该员工的 \(r.method.code) 项目重复出现（首次在第 \(first) 行）；每个项目只列一次")
+                } else {
+                    seen[key] = r.line
+                }
+            }
+            start = end
+        }
+        return sink.finish()
     }
 
     // MARK: optional performance inputs
@@ -475,8 +575,9 @@ public enum Intake {
                                                     employeesFile: empFile) else { return }
             let grade = t.text(c.grade, required: true)?.uppercased()
             if let grade, !grades.contains(grade) {
-                t.error(.badEnum, c.grade, en: "expected one of the grades \(o.grades.joined(separator: ", ")); found \"\(grade.prefix(10))\"",
-                        zh: "应为以下等级之一：\(o.grades.joined(separator: ", "))；实际为“\(grade.prefix(10))”")
+                let shown = t.shown(t.raw(c.grade)!)
+                t.error(.badEnum, c.grade, en: "expected one of the grades \(o.grades.joined(separator: ", ")); found \(shown.en)",
+                        zh: "应为以下等级之一：\(o.grades.joined(separator: ", "))；实际为\(shown.zh)")
             }
             let reason = t.text(c.reason, required: true)
             let approver = t.text(c.approver, required: true)
@@ -485,7 +586,7 @@ public enum Intake {
                         zh: "该员工有第二条校准记录（第一条在第 \(first) 行）")
                 return
             }
-            guard let ei, let grade, let reason, let approver, t.rowErrors == 0 else { return }
+            guard let ei, let grade, let reason, let approver, t.complete else { return }
             seen[ei] = t.line
             list.append(Calibration(employee: ei, grade: grade, reason: reason, approver: approver, line: t.line))
         }
@@ -504,7 +605,7 @@ public enum Intake {
             guard t.begin(rec), let ei = employeeOf(t, c.employeeID, index: index, cache: &idCache, checkReferences: checkReferences,
                                                     employeesFile: empFile) else { return }
             let p = t.decimal(c.points, required: true, min: .zero, max: Fixed(100_000), what: "points between 0 and 100000")
-            if let ei, let p, t.rowErrors == 0 { points[Int(ei)] += p }
+            if let ei, let p, t.complete { points[Int(ei)] += p }
         }
         return FileResult(diagnostics: scan.sink.finish(), file: file, points: points)
     }
@@ -526,7 +627,7 @@ public enum Intake {
                 t.error(.outsidePeriod, c.date, en: "check-in dated \(d), after the period \(o.period) ends",
                         zh: "辅导日期 \(d) 晚于期间 \(o.period) 结束")
             }
-            guard let ei, let d, t.rowErrors == 0 else { return }
+            guard let ei, let d, t.complete else { return }
             if d >= quarterStart { checkIns[Int(ei)].inLastQuarter += 1 }
             if checkIns[Int(ei)].latest.map({ $0 < d }) ?? true { checkIns[Int(ei)].latest = d }
         }

@@ -90,7 +90,11 @@ public struct BankTemplate: Sendable {
             case "quoting":
                 guard let q = Quoting(rawValue: try v.string()) else { throw v.error("expected none or rfc4180") }
                 t.quoting = q
-            case "extension": t.extension_ = try v.string()
+            case "extension":
+                t.extension_ = try v.string()
+                guard t.extension_.range(of: "^[A-Za-z0-9]{1,8}$", options: .regularExpression) != nil else {
+                    throw v.error("an extension is 1 to 8 letters or digits")
+                }
             case "header": t.header = try v.sequence().map(fields)
             case "columns": t.columns = try fields(v)
             default: t.trailer = try v.sequence().map(fields)

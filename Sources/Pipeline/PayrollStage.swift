@@ -94,6 +94,14 @@ public enum PayrollStage {
                             "实发工资为负数；须先处理（或将扣款结转）才能发放")
                     }
                     out.append((r, sink.finish()))
+                } catch is MoneyOverflow {
+                    add(.calculation, "an amount of this employee's pay grows beyond what the arithmetic holds (10^13 yuan); check the salary, adjustments and formulas",
+                        "该员工工资中的某个金额超出运算范围（10^13 元）；请检查工资、调整项和公式")
+                    out.append((nil, sink.finish()))
+                } catch is Exact.Overflow {
+                    add(.calculation, "a value of this employee's pay grows beyond the exact arithmetic's range; check the salary, adjustments and formulas",
+                        "该员工工资中的某个数值超出精确运算范围；请检查工资、调整项和公式")
+                    out.append((nil, sink.finish()))
                 } catch {
                     add(.calculation, "the pay calculation failed: \(error)", "工资计算失败：\(error)")
                     out.append((nil, sink.finish()))
@@ -103,6 +111,26 @@ public enum PayrollStage {
         }
         lap("payroll")
         var diags = computed.flatMap(\.1)
+        // Every total a report forms is a sum over employees of these amounts: bound their magnitudes together
+        // so that no writer's sum can overflow, and name the employee at which the bound is passed.
+        var magnitude: UInt64 = 0
+        for (i, c) in computed.enumerated() {
+            guard let r = c.0 else { continue }
+            var m: UInt64 = 0
+            for x in r.lines + [r.gross, r.net, r.employeeSI, r.employerSI, r.housingFund.employee, r.housingFund.employer,
+                                r.tax, r.annualBonus, r.bonusTax, r.employerCost, r.ytd.income, r.ytd.withheld] {
+                m = m &+ x.fen.magnitude
+            }
+            magnitude = magnitude &+ m
+            if magnitude > UInt64(MoneyBounds.totalFen) {
+                let e = employees[i]
+                diags.append(Diagnostic(code: Code.totalsTooLarge.rawValue, severity: .error, stage: .business, file: employeesFile,
+                                        line: e.line, column: nil, employeeID: e.id,
+                                        en: "adding this employee's pay makes the period's totals larger than the reports can add up (about 4.6 × 10^16 yuan); check the amounts",
+                                        zh: "计入该员工后，本期合计金额超出报表可汇总的范围（约 4.6 × 10^16 元）；请检查金额"))
+                break
+            }
+        }
         diags.sort(by: Diagnostic.reportOrder)
         var ledger: [(String, YearToDate)] = []
         var paid = Set<String>()

@@ -18,6 +18,10 @@ final class TableScan {
     var record: CSVRecord?
     var line = 0
     var rowErrors = 0
+    /// The current row lacks a value because its column is missing from the header (reported once, at the header).
+    var incomplete = false
+    /// No error in the current row and no value missing with its column: the row can be used.
+    var complete: Bool { rowErrors == 0 && !incomplete }
     /// The current row's employee_id cell, made into text only when a problem is reported.
     var employeeBytes: CSVField?
     var employeeText: String?
@@ -26,14 +30,43 @@ final class TableScan {
         set { employeeText = newValue }
     }
 
-    init(kind: InputKind, fileName: String) {
+    /// Messages may quote cell values (`--show-values`); by default they only describe them.
+    let showValues: Bool
+
+    init(kind: InputKind, fileName: String, showValues: Bool = false) {
         self.kind = kind
         self.sink = DiagnosticSink(file: fileName)
+        self.showValues = showValues
+    }
+
+    /// What a cell holds, for a message: its value with `--show-values`, else a description that
+    /// reveals nothing personal ("18 digits", "a date", "text of 12 characters").
+    func shown(_ r: CSVField) -> (en: String, zh: String) {
+        if showValues {
+            let t = r.count <= 200 ? r.string : String(r.string.prefix(200)) + "…"
+            return ("\"\(t)\"", "“\(t)”")
+        }
+        return TableScan.describe(r)
+    }
+
+    /// Describes a value without showing it.
+    static func describe(_ r: CSVField) -> (en: String, zh: String) {
+        let bytes = Array(r)
+        if bytes.isEmpty { return ("an empty value", "空值") }
+        if bytes.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { return ("\(bytes.count) digits", "\(bytes.count) 位数字") }
+        if Day.parse(r) != nil { return ("a date", "一个日期") }
+        if case .success = Money.parse(r, allowNegative: true) { return ("an amount", "一个金额") }
+        if case .success = Fixed.parse(r) { return ("a number", "一个数字") }
+        let n = r.string.count
+        return ("text of \(n) character\(n == 1 ? "" : "s")", "\(n) 个字符的文本")
     }
 
     func col(_ name: String) -> Col { Col(pos: positions[name] ?? -1, name: name) }
 
-    /// Stage 1 on the header record. Returns false when rows cannot be read.
+    /// Stage 1 on the header record. A missing or duplicated column is
+    /// reported here once; the rows are still read, and only the checks that
+    /// need the missing column are skipped. Returns false when no column at
+    /// all could be resolved.
     func resolveHeader(_ rec: CSVRecord) -> Bool {
         var lookup: [String: String] = [:]
         for c in kind.columns {
@@ -46,17 +79,20 @@ final class TableScan {
             let text = rec.string(i)
             let key = normalizeHeader(text)
             guard let canonical = lookup[key] else {
-                let shown = String(text.prefix(40))
+                // A header cell is shown unless it looks like data (a file without its header row).
+                let looksLikeData = text.count > 24 || text.contains(where: \.isNumber) && text.filter(\.isNumber).count >= 4
+                let shown = showValues || !looksLikeData ? String(text.prefix(40)) : "#\(i + 1)"
+                let what = shown.hasPrefix("#") ? (en: "column \(shown) (\(TableScan.describe(rec[i]).en))", zh: "第 \(i + 1) 列（\(TableScan.describe(rec[i]).zh)）")
+                    : (en: "column \"\(shown)\"", zh: "列“\(shown)”")
                 sink.add(.unknownColumn, line: rec.line, column: shown.isEmpty ? "#\(i + 1)" : shown, employee: nil,
-                         en: "column \"\(shown)\" is not part of the \(kind.rawValue) contract and is ignored",
-                         zh: "列“\(shown)”不在\(kind.rawValue)约定中，已忽略")
+                         en: "\(what.en) is not part of the \(kind.rawValue) contract and is ignored",
+                         zh: "\(what.zh)不在\(kind.rawValue)约定中，已忽略")
                 continue
             }
             if positions[canonical] != nil {
                 sink.add(.duplicateColumn, line: rec.line, column: canonical, employee: nil,
-                         en: "column \(canonical) appears twice in the header (columns \(positions[canonical]! + 1) and \(i + 1))",
-                         zh: "表头中列 \(canonical) 出现两次（第 \(positions[canonical]! + 1) 列和第 \(i + 1) 列）")
-                ok = false
+                         en: "column \(canonical) appears twice in the header (columns \(positions[canonical]! + 1) and \(i + 1)); the first is read",
+                         zh: "表头中列 \(canonical) 出现两次（第 \(positions[canonical]! + 1) 列和第 \(i + 1) 列）；读取第一列")
                 continue
             }
             positions[canonical] = i
@@ -65,8 +101,8 @@ final class TableScan {
             sink.add(.missingColumn, line: rec.line, column: c.name, employee: nil,
                      en: "required column \(c.name) (\(c.aliases[0])) is missing from the header",
                      zh: "表头缺少必填列 \(c.name)（\(c.aliases[0])）")
-            ok = false
         }
+        if positions.isEmpty { ok = false }
         return ok
     }
 
@@ -75,6 +111,7 @@ final class TableScan {
         record = rec
         line = rec.line
         rowErrors = 0
+        incomplete = false
         employeeBytes = nil
         employeeText = nil
         for i in rec.oversizedMask == 0 ? [] : rec.oversizedFields {
@@ -119,19 +156,27 @@ final class TableScan {
 
     func missing(_ c: Col) {
         if c.pos < 0 {
-            error(.required, c, en: "this row needs column \(c.name), which the file does not have",
-                  zh: "此行需要列 \(c.name)，但文件中没有该列")
+            incomplete = true      // the header's F004 says it once for the whole file
         } else {
             error(.required, c, en: "required value is empty", zh: "必填值为空")
         }
     }
+
+    /// The most characters a text cell may hold: what one Excel cell holds (the register and report workbooks).
+    static let maxTextCharacters = 32_767
 
     func text(_ c: Col, required: Bool) -> String? {
         guard let r = raw(c) else {
             if required { missing(c) }
             return nil
         }
-        return r.string
+        let s = r.string
+        if r.count > TableScan.maxTextCharacters, s.count > TableScan.maxTextCharacters {
+            error(.tooLongForOutput, c, en: "text of \(s.count) characters; an Excel cell of the reports holds at most \(TableScan.maxTextCharacters)",
+                  zh: "文本长 \(s.count) 个字符；报表的 Excel 单元格最多容纳 \(TableScan.maxTextCharacters) 个字符")
+            return nil
+        }
+        return s
     }
 
     func money(_ c: Col, required: Bool, allowNegative: Bool) -> Money? {
@@ -140,7 +185,13 @@ final class TableScan {
             return nil
         }
         switch Money.parse(r, allowNegative: allowNegative) {
-        case .success(let m): return m
+        case .success(let m):
+            if m.fen.magnitude > UInt64(MoneyBounds.cellFen) {
+                error(.amountTooLarge, c, en: "the amount is beyond the 100,000,000.00 yuan one cell may hold",
+                      zh: "金额超过单个单元格允许的 100,000,000.00 元上限")
+                return nil
+            }
+            return m
         case .failure(let e):
             let (en, zh): (String, String)
             switch e {
@@ -165,11 +216,13 @@ final class TableScan {
         switch Fixed.parse(r) {
         case .success(let v):
             if let min, v < min {
-                error(.outOfRange, c, en: "\(what) must be at least \(min); found \(v)", zh: "取值不得小于 \(min)；实际为 \(v)")
+                let found = showValues ? (en: "\(v)", zh: " \(v)") : (en: "a smaller number", zh: "更小的数")
+                error(.outOfRange, c, en: "\(what) must be at least \(min); found \(found.en)", zh: "取值不得小于 \(min)；实际为\(found.zh)")
                 return nil
             }
             if let max, v > max {
-                error(.outOfRange, c, en: "\(what) must be at most \(max); found \(v)", zh: "取值不得大于 \(max)；实际为 \(v)")
+                let found = showValues ? (en: "\(v)", zh: " \(v)") : (en: "a larger number", zh: "更大的数")
+                error(.outOfRange, c, en: "\(what) must be at most \(max); found \(found.en)", zh: "取值不得大于 \(max)；实际为\(found.zh)")
                 return nil
             }
             return v
@@ -187,9 +240,9 @@ final class TableScan {
             return nil
         }
         if let d = Day.parse(r) { return d }
-        let shown = r.count <= 24 ? "\"\(r.string)\"" : "a long text"
-        error(.badDate, c, en: "expected a date YYYY-MM-DD (or YYYY/M/D); found \(shown)",
-              zh: "应为日期 YYYY-MM-DD（或 YYYY/M/D）；实际为 \(shown)")
+        let shown = shown(r)
+        error(.badDate, c, en: "expected a date YYYY-MM-DD (or YYYY/M/D); found \(shown.en)",
+              zh: "应为日期 YYYY-MM-DD（或 YYYY/M/D）；实际为\(shown.zh)")
         return nil
     }
 
@@ -199,10 +252,9 @@ final class TableScan {
             return nil
         }
         if let v = matcher.match(r) { return v }
-        let text = r.string
-        let shown = text.count <= 30 ? "\"\(text)\"" : "a long text"
-        error(.badEnum, c, en: "expected one of \(matcher.choices); found \(shown)",
-              zh: "应为以下之一：\(matcher.choices)；实际为 \(shown)")
+        let shown = shown(r)
+        error(.badEnum, c, en: "expected one of \(matcher.choices); found \(shown.en)",
+              zh: "应为以下之一：\(matcher.choices)；实际为\(shown.zh)")
         return nil
     }
 }

@@ -46,14 +46,20 @@ enum Engine {
         }
         defer { withExtendedLifetime(lock) {} }
         for line in lock.cleanDebris() { console.note(line) }
+        if mode == .run && !Archive.isClosed(root: root, period: period)
+            && FileManager.default.fileExists(atPath: Archive.archivePath(root: root, period: period)) {
+            console.error("\(Archive.archivePath(root: root, period: period)) exists but has no close.json: the archive of \(period) is damaged; check it with `payroll verify \(Archive.archivePath(root: root, period: period))` before running the period again")
+            return Exit.usage
+        }
         if mode == .run && Archive.isClosed(root: root, period: period) {
             console.error("\(period) is closed (\(Archive.archivePath(root: root, period: period))); a correction is a new run of a later period, or reopen it with `payroll reopen \(period) --reason …`")
             return Exit.usage
         }
         let threads = options.threads ?? def.threads
-        let settings = RunSettings(definition: def, period: period, inputDirectory: input, outputRoot: root, threads: threads,
+        var settings = RunSettings(definition: def, period: period, inputDirectory: input, outputRoot: root, threads: threads,
                                    openingBalance: options.openingBalance, firstPeriod: options.firstPeriod,
                                    validateOnly: mode == .validate, only: only)
+        settings.showValues = options.showValues
         do {
             let outcome = try PeriodRunner.execute(settings, progress: console.progress)
             console.endProgress()

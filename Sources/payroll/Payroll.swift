@@ -61,6 +61,9 @@ struct CommonOptions: ParsableArguments {
     @Flag(name: .customLong("first-period"), help: "Declare that this employer paid nothing earlier in the year, so year-to-date starts at zero.")
     var firstPeriod = false
 
+    @Flag(name: .customLong("show-values"), help: "Quote the offending cell values in diagnostics. They may be personal data (ID numbers, accounts, salaries): the report and the terminal then hold them.")
+    var showValues = false
+
     func validatePeriod() throws {
         if let period, Period(period) == nil {
             throw ValidationError("--period must be YYYY-MM, e.g. 2026-01")

@@ -292,6 +292,9 @@ final class LifecycleTests: XCTestCase {
         try "{ not json".write(toFile: root + "/closed/2026-01/close.json", atomically: true, encoding: .utf8)
         let w = try Archive.verify(archive: root + "/closed/2026-01")
         XCTAssertEqual(w.findings.map(\.kind), ["close-record"])
+        // An archive without its close record is a finding too.
+        try FileManager.default.removeItem(atPath: root + "/closed/2026-01/close.json")
+        XCTAssertEqual(try Archive.verify(archive: root + "/closed/2026-01").findings.map(\.file), ["close.json"])
         // A folder that is no archive at all is a usage error.
         XCTAssertThrowsError(try Archive.verify(archive: root + "/2026-01"))
     }

@@ -1,0 +1,72 @@
+/// Values that become part of a path or a file name (employee IDs become
+/// `payslips/<employee_id>.pdf`) are safe identifiers: 1 to 64 characters of
+/// ASCII letters, digits, `-`, `_` and `.`, starting with a letter or a digit.
+/// So no `/`, `\`, NUL, control character, space or leading dot can reach a path.
+public enum SafeIdentifier {
+    public static let maxLength = 64
+
+    /// Why `text` is not a safe identifier, or nil when it is; never quotes the value.
+    public static func problem(_ text: String) -> (en: String, zh: String)? {
+        let b = Array(text.utf8)
+        if b.isEmpty { return ("it is empty", "为空") }
+        if b.count > maxLength { return ("it has \(b.count) bytes, more than \(maxLength)", "长度为 \(b.count) 字节，超过 \(maxLength)") }
+        for c in b {
+            switch c {
+            case 0: return ("it holds a NUL byte", "含有 NUL 字节")
+            case 0x2F, 0x5C: return ("it holds a path separator (/ or \\)", "含有路径分隔符（/ 或 \\）")
+            case 0x01...0x1F, 0x7F: return ("it holds a control character", "含有控制字符")
+            case 0x20: return ("it holds a space", "含有空格")
+            case 0x80...: return ("it holds a character outside ASCII letters and digits", "含有 ASCII 字母和数字以外的字符")
+            default:
+                let ok = (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x2D || c == 0x5F || c == 0x2E
+                if !ok { return ("it holds the punctuation character \(Character(Unicode.Scalar(c)))", "含有标点字符 \(Character(Unicode.Scalar(c)))") }
+            }
+        }
+        let first = b[0]
+        if !((first >= 0x30 && first <= 0x39) || (first >= 0x41 && first <= 0x5A) || (first >= 0x61 && first <= 0x7A)) {
+            return ("it does not start with a letter or a digit", "不是以字母或数字开头")
+        }
+        return nil
+    }
+
+    /// True when `text` may be used as one component of a path.
+    public static func isSafe(_ text: String) -> Bool { problem(text) == nil }
+}
+
+/// Bounds on money that validation enforces, so that no sum the engine or a
+/// writer forms can overflow 64-bit fen.
+public enum MoneyBounds {
+    /// The largest amount one input cell may hold: 100,000,000.00 yuan.
+    public static let cellFen: Int64 = 10_000_000_000
+    /// The largest total of all amounts of a period (about 4.6 × 10^16 yuan): a quarter of Int64's range in fen.
+    public static let totalFen: Int64 = Int64.max / 4
+}
+
+/// An amount that does not fit the 64-bit fen arithmetic.
+public struct MoneyOverflow: Error, Sendable, CustomStringConvertible {
+    public init() {}
+    public var description: String { "an amount beyond the range of the arithmetic (64-bit fen)" }
+}
+
+extension Money {
+    /// `self + o`, or `MoneyOverflow` instead of a trap.
+    public func adding(_ o: Money) throws -> Money {
+        let r = fen.addingReportingOverflow(o.fen)
+        if r.overflow { throw MoneyOverflow() }
+        return Money(fen: r.partialValue)
+    }
+
+    /// `self - o`, or `MoneyOverflow` instead of a trap.
+    public func subtracting(_ o: Money) throws -> Money {
+        let r = fen.subtractingReportingOverflow(o.fen)
+        if r.overflow { throw MoneyOverflow() }
+        return Money(fen: r.partialValue)
+    }
+
+    /// The sum of amounts, or `MoneyOverflow`.
+    public static func sum<S: Sequence>(_ xs: S) throws -> Money where S.Element == Money {
+        var t = Money.zero
+        for x in xs { t = try t.adding(x) }
+        return t
+    }
+}
