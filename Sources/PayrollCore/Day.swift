@@ -56,9 +56,9 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
             if c >= 0x30 && c <= 0x39 {
                 let d = Int(c - 0x30)
                 switch idx {
-                case 0: p0 = p0 * 10 + d; l0 += 1
-                case 1: p1 = p1 * 10 + d; l1 += 1
-                default: p2 = p2 * 10 + d; l2 += 1
+                case 0: p0 = p0 * 10 + d; l0 += 1; if l0 > 4 { return nil }
+                case 1: p1 = p1 * 10 + d; l1 += 1; if l1 > 2 { return nil }
+                default: p2 = p2 * 10 + d; l2 += 1; if l2 > 2 { return nil }
                 }
             } else if (c == UInt8(ascii: "-") || c == UInt8(ascii: "/")) && idx < 2 {
                 if sep == 0 { sep = c } else if sep != c { return nil }

@@ -59,7 +59,11 @@ public struct DiagnosticSink: Sendable {
         self.capPerCode = capPerCode
     }
 
+    /// With `--show-values` the employee cell is kept as it is; otherwise only when it is plausibly an employee ID.
+    public var showValues = false
+
     public mutating func add(_ code: Code, line: Int?, column: String?, employee: String?, en: String, zh: String) {
+        let employee = showValues ? employee : employee.flatMap(TableScan.plausibleID)
         let n = (counts[code] ?? 0) + 1
         counts[code] = n
         if n > capPerCode {

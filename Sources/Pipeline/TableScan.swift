@@ -26,8 +26,19 @@ final class TableScan {
     var employeeBytes: CSVField?
     var employeeText: String?
     var employee: String? {
-        get { employeeText ?? employeeBytes.map(\.string) }
-        set { employeeText = newValue }
+        get { employeeText ?? employeeBytes.flatMap { showValues ? $0.string : TableScan.plausibleID($0.string) } }
+        set { employeeText = newValue.flatMap { showValues ? $0 : TableScan.plausibleID($0) } }
+    }
+
+    /// An employee_id cell as the diagnostic's employee, unless it may be something else that ended up in
+    /// the column (an ID number, an account, an amount when columns are swapped): then nil, and the line says where.
+    static func plausibleID(_ s: String) -> String? {
+        guard SafeIdentifier.isSafe(s) else { return nil }
+        let digits = s.utf8.filter { $0 >= 0x30 && $0 <= 0x39 }.count
+        if digits == s.utf8.count && digits >= 15 { return nil }          // ID numbers, bank accounts
+        if s.contains("."), Money.parse(s) != nil { return nil }          // amounts
+        if Day.parse(Array(s.utf8)) != nil { return nil }                 // dates
+        return s
     }
 
     /// Messages may quote cell values (`--show-values`); by default they only describe them.
@@ -36,6 +47,7 @@ final class TableScan {
     init(kind: InputKind, fileName: String, showValues: Bool = false) {
         self.kind = kind
         self.sink = DiagnosticSink(file: fileName)
+        self.sink.showValues = showValues
         self.showValues = showValues
     }
 
