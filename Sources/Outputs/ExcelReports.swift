@@ -10,6 +10,8 @@ import XLSX
 public enum ExcelReports {
     /// Data rows per register sheet: Excel's 1,048,576 rows less the header and a totals row.
     public static let rowsPerSheet = 1_048_574
+    /// Columns of a worksheet (Excel's limit).
+    public static let maxColumns = 16_384
 
     /// The register as a workbook: frozen header, autofilter, money formats, a
     /// totals row (exact sums of the rounded lines), split across sheets past
@@ -172,6 +174,21 @@ public enum ExcelReports {
             let hn = en ? "Score history" : "历史得分"
             let hs = try wb.addSheet(hn)
             let deptsH = Array(Set(history.map(\.department))).sorted { $0.codePointPrecedes($1) }
+            if deptsH.count >= ExcelReports.maxColumns {
+                // More departments than a sheet has columns: one row per department and period instead, no chart.
+                try hs.write(0, 0, text: en ? "Department" : "部门", style: .header)
+                try hs.write(0, 1, text: en ? "Period" : "期间", style: .header)
+                try hs.write(0, 2, text: en ? "Average score" : "平均得分", style: .header)
+                var r = 1
+                for h in history.sorted(by: { ($0.department, $0.period) < ($1.department, $1.period) }) where r <= rowsPerSheet {
+                    try hs.write(r, 0, text: h.department)
+                    try hs.write(r, 1, text: h.period)
+                    try hs.write(r, 2, decimal: h.average)
+                    r += 1
+                }
+                try wb.close()
+                return
+            }
             try hs.write(0, 0, text: en ? "Period" : "期间", style: .header)
             for (c, d) in deptsH.enumerated() { try hs.write(0, c + 1, text: d, style: .header) }
             for (r, p) in periods.enumerated() {
@@ -206,12 +223,24 @@ public enum ExcelReports {
 
     public static func writeTax(batch: Batch, run: PayrollRun, to path: String) throws {
         let wb = try Workbook(path: path, created: batch.period.firstDay)
-        let ws = try wb.addSheet("正常工资薪金所得")
-        for (c, h) in wageColumns.enumerated() { try ws.write(0, c, text: h, style: .header); ws.columnWidth(c, 12) }
+        // Past a sheet's rows, the employees continue on "正常工资薪金所得 2", … (each with its header).
+        func wageSheet(_ n: Int) throws -> Sheet {
+            let ws = try wb.addSheet(n == 1 ? "正常工资薪金所得" : "正常工资薪金所得 \(n)")
+            for (c, h) in wageColumns.enumerated() { try ws.write(0, c, text: h, style: .header); ws.columnWidth(c, 12) }
+            return ws
+        }
+        var sheets = 1
+        var ws = try wageSheet(1)
         var r = 1
         var bonusRows: [(Employee, PayResult)] = []
         for (i, e) in batch.employees.enumerated() {
             guard let p = run.pay[i] else { continue }
+            if r > rowsPerSheet {
+                ws.freezeHeader()
+                sheets += 1
+                ws = try wageSheet(sheets)
+                r = 1
+            }
             try ws.write(r, 0, text: e.id)
             try ws.write(r, 1, text: e.name)
             try ws.write(r, 2, text: "居民身份证")
@@ -229,14 +258,23 @@ public enum ExcelReports {
         }
         ws.freezeHeader()
         if !bonusRows.isEmpty {
-            let bs = try wb.addSheet("全年一次性奖金收入")
-            for (c, h) in bonusColumns.enumerated() { try bs.write(0, c, text: h, style: .header); bs.columnWidth(c, 14) }
+            func bonusSheet(_ n: Int) throws -> Sheet {
+                let bs = try wb.addSheet(n == 1 ? "全年一次性奖金收入" : "全年一次性奖金收入 \(n)")
+                for (c, h) in bonusColumns.enumerated() { try bs.write(0, c, text: h, style: .header); bs.columnWidth(c, 14) }
+                return bs
+            }
+            var bs = try bonusSheet(1)
             for (k, (e, p)) in bonusRows.enumerated() {
-                try bs.write(k + 1, 0, text: e.id)
-                try bs.write(k + 1, 1, text: e.name)
-                try bs.write(k + 1, 2, text: "居民身份证")
-                try bs.write(k + 1, 3, text: e.idNumber)
-                try bs.write(k + 1, 4, money: p.annualBonus)
+                let row = k % rowsPerSheet + 1
+                if row == 1 && k > 0 {
+                    bs.freezeHeader()
+                    bs = try bonusSheet(k / rowsPerSheet + 1)
+                }
+                try bs.write(row, 0, text: e.id)
+                try bs.write(row, 1, text: e.name)
+                try bs.write(row, 2, text: "居民身份证")
+                try bs.write(row, 3, text: e.idNumber)
+                try bs.write(row, 4, money: p.annualBonus)
             }
             bs.freezeHeader()
         }
