@@ -155,25 +155,28 @@ def duplicate_row(rng, data):
     return b"\n".join(lines)
 
 
-@mutation
-def swap_header_columns(rng, data):
+def header_edit(rng, data, edit):
     lines = data.split(b"\n", 1)
     cells = lines[0].split(b",")
     if len(cells) < 2:
         return data
+    edit(rng, cells)
+    return b",".join(cells) + (b"\n" + lines[1] if len(lines) > 1 else b"")
+
+
+def _swap(rng, cells):
     i, j = rng.sample(range(len(cells)), 2)
     cells[i], cells[j] = cells[j], cells[i]
-    return b",".join(cells) + (b"\n" + lines[1] if len(lines) > 1 else b"")
+
+
+@mutation
+def swap_header_columns(rng, data):
+    return header_edit(rng, data, _swap)
 
 
 @mutation
 def drop_header_column(rng, data):
-    lines = data.split(b"\n", 1)
-    cells = lines[0].split(b",")
-    if len(cells) < 2:
-        return data
-    del cells[rng.randrange(len(cells))]
-    return b",".join(cells) + (b"\n" + lines[1] if len(lines) > 1 else b"")
+    return header_edit(rng, data, lambda r, cells: cells.pop(r.randrange(len(cells))))
 
 
 @mutation

@@ -496,36 +496,22 @@ public enum Intake {
         }
         list.sort { $0.employee < $1.employee || ($0.employee == $1.employee && $0.line < $1.line) }
         // An exact copy of an earlier row (a pasted duplicate) would pay twice: say so, naming both lines.
-        // Rows are grouped by employee now, so only one employee's rows are held in the set at a time.
-        var start = 0
-        while start < list.count {
-            var end = start
-            while end < list.count && list[end].employee == list[start].employee { end += 1 }
-            var seen: [AdjustmentKey: Int] = [:]
-            for a in list[start..<end] {
-                let key = AdjustmentKey(employee: a.employee, code: a.code, fen: a.amount.fen, note: a.note)
-                if let first = seen[key] {
-                    scan.sink.add(.duplicateAdjustment, line: a.line, column: "employee_id", employee: employees[Int(a.employee)].id,
-                                  en: "this row repeats line \(first) exactly (same employee, code, amount and note); both are paid — delete one if it was pasted twice",
-                                  zh: "此行与第 \(first) 行完全相同（员工、项目、金额、备注均相同）；两行都会发放——如为重复粘贴请删除一行")
-                } else {
-                    seen[key] = a.line
-                }
-            }
-            start = end
+        for (again, first) in repeats(list, employee: \.employee, key: { AdjustmentKey(code: $0.code, fen: $0.amount.fen, note: $0.note) }) {
+            let a = list[again]
+            scan.sink.add(.duplicateAdjustment, line: a.line, column: "employee_id", employee: employees[Int(a.employee)].id,
+                          en: "this row repeats line \(list[first].line) exactly (same employee, code, amount and note); both are paid — delete one if it was pasted twice",
+                          zh: "此行与第 \(list[first].line) 行完全相同（员工、项目、金额、备注均相同）；两行都会发放——如为重复粘贴请删除一行")
         }
         return FileResult(diagnostics: scan.sink.finish(), file: file, adjustments: list)
     }
 
     struct AdjustmentKey: Hashable {
-        var employee: Int32
         var code: String
         var fen: Int64
         var note: String
     }
 
     struct RatingKey: Hashable {
-        var employee: Int32
         var method: Int
         var item: String
         var rater: String
@@ -535,28 +521,38 @@ public enum Intake {
     /// would count twice: an error on the second row. Rows are sorted by employee, so one employee's rows are held at a time.
     static func duplicateRatings(_ scores: [ScoreRow], employees: [Employee], file: String) -> [Diagnostic] {
         var sink = DiagnosticSink(file: file)
+        let key = { (r: ScoreRow) in
+            RatingKey(method: r.method.rawValue, item: r.item,
+                      rater: "\(r.raterID)|\(r.raterGroup.map { "\($0)" } ?? "")|\(r.perspective.map { "\($0)" } ?? "")")
+        }
+        for (again, first) in repeats(scores, employee: \.employee, key: key) {
+            let r = scores[again], is360 = r.method == .feedback360
+            sink.add(.duplicateRating, line: Int(r.line), column: "item", employee: employees[Int(r.employee)].id,
+                     en: is360 ? "the same rater rates the same item of this employee again (first on line \(scores[first].line)); each rating counts once"
+                               : "this employee's \(r.method.code) item appears again (first on line \(scores[first].line)); each item is listed once",
+                     zh: is360 ? "同一评价人再次为该员工的同一项目评分（首次在第 \(scores[first].line) 行）；每个评分只计一次"
+                               : "该员工的 \(r.method.code) 项目重复出现（首次在第 \(scores[first].line) 行）；每个项目只列一次")
+        }
+        return sink.finish()
+    }
+
+    /// In rows sorted by employee, each row whose key repeats an earlier row of the same employee, with
+    /// that earlier row (indexes). Only one employee's keys are held at a time, so memory does not grow with the file.
+    static func repeats<Row, K: Hashable>(_ rows: [Row], employee: (Row) -> Int32, key: (Row) -> K) -> [(again: Int, first: Int)] {
+        var out: [(Int, Int)] = []
         var start = 0
-        while start < scores.count {
+        while start < rows.count {
+            let who = employee(rows[start])
             var end = start
-            while end < scores.count && scores[end].employee == scores[start].employee { end += 1 }
-            var seen: [RatingKey: Int32] = [:]
-            for r in scores[start..<end] {
-                let key = RatingKey(employee: r.employee, method: r.method.rawValue, item: r.item,
-                                    rater: "\(r.raterID)|\(r.raterGroup.map { "\($0)" } ?? "")|\(r.perspective.map { "\($0)" } ?? "")")
-                if let first = seen[key] {
-                    let is360 = r.method == .feedback360
-                    sink.add(.duplicateRating, line: Int(r.line), column: "item", employee: employees[Int(r.employee)].id,
-                             en: is360 ? "the same rater rates the same item of this employee again (first on line \(first)); each rating counts once"
-                                       : "this employee's \(r.method.code) item appears again (first on line \(first)); each item is listed once",
-                             zh: is360 ? "同一评价人再次为该员工的同一项目评分（首次在第 \(first) 行）；每个评分只计一次"
-                                       : "该员工的 \(r.method.code) 项目重复出现（首次在第 \(first) 行）；每个项目只列一次")
-                } else {
-                    seen[key] = r.line
-                }
+            var seen: [K: Int] = [:]
+            while end < rows.count && employee(rows[end]) == who {
+                let k = key(rows[end])
+                if let first = seen[k] { out.append((end, first)) } else { seen[k] = end }
+                end += 1
             }
             start = end
         }
-        return sink.finish()
+        return out
     }
 
     // MARK: optional performance inputs

@@ -67,6 +67,9 @@ final class TableScan {
         if bytes.isEmpty { return ("an empty value", "空值") }
         if bytes.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { return ("\(bytes.count) digits", "\(bytes.count) 位数字") }
         if Day.parse(r) != nil { return ("a date", "一个日期") }
+        let dateShaped = bytes.count >= 8 && bytes.count <= 10 && bytes.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D || $0 == 0x2F }
+            && bytes.filter { $0 == 0x2D || $0 == 0x2F }.count == 2
+        if dateShaped { return ("a date that does not exist", "不存在的日期") }
         if case .success = Money.parse(r, allowNegative: true) { return ("an amount", "一个金额") }
         if case .success = Fixed.parse(r) { return ("a number", "一个数字") }
         let n = r.string.count

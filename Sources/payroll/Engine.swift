@@ -147,7 +147,17 @@ final class Console: @unchecked Sendable {
         }
         let errors = batch.errorCount, warnings = batch.warningCount
         out += en ? "Validation: \(errors) errors, \(warnings) warnings\n" : "校验：\(errors) 个错误，\(warnings) 个警告\n"
-        let shown = batch.diagnostics.prefix(20)
+        // Every kind of problem is shown: up to three of each code, errors first, in stage order; the rest are counted.
+        let stageRank: [Character: Int] = ["F": 0, "R": 1, "X": 2, "B": 3, "Y": 4, "P": 5, "N": 6]
+        let byCode = Dictionary(grouping: batch.diagnostics, by: \.code)
+        let codes = byCode.keys.sorted { a, b in
+            let ea = byCode[a]![0].severity == .error, eb = byCode[b]![0].severity == .error
+            if ea != eb { return ea }
+            let ra = stageRank[a.first!] ?? 9, rb = stageRank[b.first!] ?? 9
+            return ra != rb ? ra < rb : a < b
+        }
+        var shown: [Diagnostic] = []
+        for c in codes where shown.count < 40 { shown += byCode[c]!.prefix(3) }
         for d in shown {
             var loc = d.file
             if let l = d.line { loc += ":\(l)" }
@@ -155,8 +165,9 @@ final class Console: @unchecked Sendable {
             out += "  \(d.severity == .error ? "E" : "W") \(d.code) \(loc)\(d.employeeID.map { " \($0)" } ?? ""): \(locale.text(d))\n"
         }
         if batch.diagnostics.count > shown.count {
-            out += en ? "  … and \(batch.diagnostics.count - shown.count) more in validation.csv\n"
-                      : "  … 另有 \(batch.diagnostics.count - shown.count) 条，见 validation.csv\n"
+            let counts = codes.map { "\($0) ×\(byCode[$0]!.count)" }.joined(separator: ", ")
+            out += en ? "  … and \(batch.diagnostics.count - shown.count) more in validation.csv (\(counts))\n"
+                      : "  … 另有 \(batch.diagnostics.count - shown.count) 条，见 validation.csv（\(counts)）\n"
         }
         if batch.hasErrors {
             out += en ? "Stopped: nothing was paid. Report: \(folder)/validation.csv\n"
