@@ -279,27 +279,30 @@ private final class ParseState {
         lastWasCR = false
         guard len > 0, let data else { endField(); return }
         let raw = UnsafeRawBufferPointer(start: data, count: len)
-        // Any byte above 0x7F? Eight bytes at a time.
-        var high = false
+        // Any byte above 0x7F, any line break (a byte below 0x0E)? Eight bytes at a time, one pass:
+        // most fields have neither, and then nothing else looks at their bytes.
+        var high = false, breaks = false
         var i = 0
         while i + 8 <= len {
-            if data.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { high = true; break }
+            let w = data.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            if w & 0x8080_8080_8080_8080 != 0 { high = true }
+            if (w &- 0x0E0E_0E0E_0E0E_0E0E) & ~w & 0x8080_8080_8080_8080 != 0 { breaks = true }
+            if high && breaks { break }
             i += 8
         }
-        if !high {
-            while i < len { if raw[i] >= 0x80 { high = true; break }; i += 1 }
+        if !(high && breaks) {
+            while i < len {
+                let c = raw[i]
+                if c >= 0x80 { high = true } else if c < 0x0E { breaks = true }
+                i += 1
+            }
         }
-        // Line breaks inside a (quoted) field count toward the physical line: LF, CRLF and a lone CR.
-        var from = UnsafeRawPointer(data), left = len
-        while left > 0, let nl = memchr(from, 0x0A, left) {
-            line += 1
-            let used = UnsafeRawPointer(nl) - from + 1
-            from += used
-            left -= used
-        }
-        if memchr(data, 0x0D, len) != nil {
+        if breaks {
+            // Line breaks inside a (quoted) field count toward the physical line: LF, CRLF and a lone CR.
             let b = data.assumingMemoryBound(to: UInt8.self)
-            for k in 0..<len where b[k] == 0x0D && (k + 1 == len || b[k + 1] != 0x0A) { line += 1 }
+            for k in 0..<len {
+                if b[k] == 0x0A { line += 1 } else if b[k] == 0x0D && (k + 1 == len || b[k + 1] != 0x0A) { line += 1 }
+            }
         }
         if len > maxFieldBytes {
             if fieldCount < 64 { oversized |= 1 << UInt64(fieldCount) }

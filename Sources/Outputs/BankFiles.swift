@@ -64,10 +64,53 @@ public enum BankFiles {
                 }
             }
         }
+        // What render() refuses, found without rendering: in a fixed-width layout, a number or an account wider
+        // than its field (text fields are cut to fit, never refused); delimited layouts refuse nothing.
         do {
-            for (account, payments) in try assign(batch: batch, run: run, settings: settings) {
-                _ = try render(template: account.template, account: account, payments: payments, batch: batch, run: run,
-                               settings: settings, company: company)
+            for (account, payments) in try assign(batch: batch, run: run, settings: settings) where account.template.kind == .fixed {
+                let t = account.template
+                func check(_ fields: [BankField], _ value: (String) -> String?, employee: String?) {
+                    for f in fields {
+                        guard case .value(let v) = f.source, strictFields.contains(v), let w = f.width, let text = value(v) else { continue }
+                        if text.utf8.count > w {
+                            let who = employee.map { "employee \($0)" } ?? "the header or trailer"
+                            problems.append(BankFileError(message: "\(who): \(v) needs \(text.utf8.count) positions but the layout gives \(w)",
+                                                          employee: employee))
+                        }
+                    }
+                }
+                let strict = t.columns.compactMap { f -> (String, Int)? in
+                    guard case .value(let v) = f.source, strictFields.contains(v), let w = f.width else { return nil }
+                    return (v, w)
+                }
+                for (n, p) in payments.enumerated() where !strict.isEmpty {
+                    for (v, w) in strict {
+                        let needs: Int
+                        switch v {
+                        case "seq": needs = String(n + 1).utf8.count
+                        case "account": needs = batch.employees[p.employeeIndex].bankAccount.utf8.count
+                        case "amount": needs = p.amount.description.utf8.count
+                        case "amount_cents": needs = String(p.amount.fen).utf8.count
+                        default: continue
+                        }
+                        if needs > w {
+                            let id = batch.employees[p.employeeIndex].id
+                            problems.append(BankFileError(message: "employee \(id): \(v) needs \(needs) positions but the layout gives \(w)",
+                                                          employee: id))
+                        }
+                    }
+                }
+                let total = try Money.sum(payments.map(\.amount))
+                let whole: (String) -> String? = { v in
+                    switch v {
+                    case "count": return String(payments.count)
+                    case "total": return total.description
+                    case "total_cents": return String(total.fen)
+                    default: return nil
+                    }
+                }
+                check(t.header.flatMap { $0 }, whole, employee: nil)
+                check(t.trailer.flatMap { $0 }, whole, employee: nil)
             }
         } catch let e as BankFileError {
             problems.append(e)
@@ -196,6 +239,9 @@ public enum BankFiles {
         }
     }
 
+    /// Values a fixed-width field never cuts: a number or an account that does not fit is an error.
+    static let strictFields: Set<String> = ["amount", "amount_cents", "total", "total_cents", "count", "seq", "account"]
+
     /// A fixed-width field: padded or cut to `width` bytes of the encoding,
     /// never in the middle of a character; a number that does not fit is an error.
     static func fixedField(_ text: String, field f: BankField, encoding: String, who: String,
@@ -204,7 +250,7 @@ public enum BankFiles {
         var clean = text.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ")
         var bytes = try encode(clean, encoding, who)
         if bytes.count > width {
-            if case .value(let v) = f.source, ["amount", "amount_cents", "total", "total_cents", "count", "seq", "account"].contains(v) {
+            if case .value(let v) = f.source, strictFields.contains(v) {
                 throw BankFileError(message: "\(who): \(v) needs \(bytes.count) positions but the layout gives \(width)")
             }
             while bytes.count > width, !clean.isEmpty {

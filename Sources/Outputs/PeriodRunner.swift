@@ -106,8 +106,9 @@ public enum PeriodRunner {
             // What the writers would refuse is found now, so that a clean validation means a run that writes.
             if let run, !batch.hasErrors, let payments = def.payments, def.outputs.contains(.bank) {
                 let file = def.fileNames[.employees] ?? "employees.csv"
-                let lines = Dictionary(batch.employees.map { ($0.id, $0.line) }, uniquingKeysWith: { a, _ in a })
-                for p in BankFiles.check(batch: batch, run: run, settings: payments, company: def.company) {
+                let problems = BankFiles.check(batch: batch, run: run, settings: payments, company: def.company)
+                let lines = problems.isEmpty ? [:] : Dictionary(batch.employees.map { ($0.id, $0.line) }, uniquingKeysWith: { a, _ in a })
+                for p in problems {
                     batch.diagnostics.append(Diagnostic(code: Code.outputLimit.rawValue, severity: .error, stage: .business, file: file,
                                                         line: p.employee.flatMap { lines[$0] }, column: p.employee == nil ? nil : "bank_account",
                                                         employeeID: p.employee,

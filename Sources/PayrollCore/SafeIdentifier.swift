@@ -7,7 +7,7 @@ public enum SafeIdentifier {
 
     /// Why `text` is not a safe identifier, or nil when it is; never quotes the value.
     public static func problem(_ text: String) -> (en: String, zh: String)? {
-        let b = Array(text.utf8)
+        let b = text.utf8
         if b.isEmpty { return ("it is empty", "为空") }
         if b.count > maxLength { return ("it has \(b.count) bytes, more than \(maxLength)", "长度为 \(b.count) 字节，超过 \(maxLength)") }
         for c in b {
@@ -22,7 +22,7 @@ public enum SafeIdentifier {
                 if !ok { return ("it holds the punctuation character \(Character(Unicode.Scalar(c)))", "含有标点字符 \(Character(Unicode.Scalar(c)))") }
             }
         }
-        let first = b[0]
+        let first = b.first!
         if !((first >= 0x30 && first <= 0x39) || (first >= 0x41 && first <= 0x5A) || (first >= 0x61 && first <= 0x7A)) {
             return ("it does not start with a letter or a digit", "不是以字母或数字开头")
         }

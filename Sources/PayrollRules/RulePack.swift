@@ -102,6 +102,7 @@ public struct RulePack: Sendable {
 
     /// The known bank a `bank_code` cell names, by short code (any case), CNAPS code or Chinese name.
     public func bank(named text: String) -> BankInfo? {
+        if let exact = banks.first(where: { $0.code == text }) { return exact }     // the common case, no string work
         let t = text.trimmingCharacters(in: .whitespaces)
         let upper = t.uppercased()
         return banks.first { $0.code.uppercased() == upper || $0.cnaps == t || $0.name == t }

@@ -496,7 +496,9 @@ public enum Intake {
         }
         list.sort { $0.employee < $1.employee || ($0.employee == $1.employee && $0.line < $1.line) }
         // An exact copy of an earlier row (a pasted duplicate) would pay twice: say so, naming both lines.
-        for (again, first) in repeats(list, employee: \.employee, key: { AdjustmentKey(code: $0.code, fen: $0.amount.fen, note: $0.note) }) {
+        let same = { (i: Int, j: Int) in list[i].amount == list[j].amount && list[i].code == list[j].code && list[i].note == list[j].note }
+        for (again, first) in repeats(count: list.count, employee: { list[$0].employee }, same: same,
+                                      key: { AdjustmentKey(code: list[$0].code, fen: list[$0].amount.fen, note: list[$0].note) }) {
             let a = list[again]
             scan.sink.add(.duplicateAdjustment, line: a.line, column: "employee_id", employee: employees[Int(a.employee)].id,
                           en: "this row repeats line \(list[first].line) exactly (same employee, code, amount and note); both are paid — delete one if it was pasted twice",
@@ -513,6 +515,8 @@ public enum Intake {
 
     struct RatingKey: Hashable {
         var method: Int
+        var group: Int
+        var perspective: Int
         var item: String
         var rater: String
     }
@@ -521,11 +525,15 @@ public enum Intake {
     /// would count twice: an error on the second row. Rows are sorted by employee, so one employee's rows are held at a time.
     static func duplicateRatings(_ scores: [ScoreRow], employees: [Employee], file: String) -> [Diagnostic] {
         var sink = DiagnosticSink(file: file)
-        let key = { (r: ScoreRow) in
-            RatingKey(method: r.method.rawValue, item: r.item,
-                      rater: "\(r.raterID)|\(r.raterGroup.map { "\($0)" } ?? "")|\(r.perspective.map { "\($0)" } ?? "")")
+        let same = { (i: Int, j: Int) in
+            scores[i].method == scores[j].method && scores[i].raterGroup == scores[j].raterGroup
+                && scores[i].perspective == scores[j].perspective && scores[i].item == scores[j].item && scores[i].raterID == scores[j].raterID
         }
-        for (again, first) in repeats(scores, employee: \.employee, key: key) {
+        let key = { (i: Int) in
+            RatingKey(method: scores[i].method.rawValue, group: scores[i].raterGroup?.rawValue ?? -1,
+                      perspective: scores[i].perspective?.rawValue ?? -1, item: scores[i].item, rater: scores[i].raterID)
+        }
+        for (again, first) in repeats(count: scores.count, employee: { scores[$0].employee }, same: same, key: key) {
             let r = scores[again], is360 = r.method == .feedback360
             sink.add(.duplicateRating, line: Int(r.line), column: "item", employee: employees[Int(r.employee)].id,
                      en: is360 ? "the same rater rates the same item of this employee again (first on line \(scores[first].line)); each rating counts once"
@@ -536,19 +544,28 @@ public enum Intake {
         return sink.finish()
     }
 
-    /// In rows sorted by employee, each row whose key repeats an earlier row of the same employee, with
-    /// that earlier row (indexes). Only one employee's keys are held at a time, so memory does not grow with the file.
-    static func repeats<Row, K: Hashable>(_ rows: [Row], employee: (Row) -> Int32, key: (Row) -> K) -> [(again: Int, first: Int)] {
+    /// In rows sorted by employee, each row that repeats an earlier row of the same employee (`same`, or
+    /// equal `key`s in a large group), with that earlier row (indexes). Only one employee's keys are held at a
+    /// time, so memory does not grow with the file.
+    static func repeats<K: Hashable>(count: Int, employee: (Int) -> Int32, same: (Int, Int) -> Bool,
+                                     key: (Int) -> K) -> [(again: Int, first: Int)] {
         var out: [(Int, Int)] = []
         var start = 0
-        while start < rows.count {
-            let who = employee(rows[start])
+        while start < count {
+            let who = employee(start)
             var end = start
-            var seen: [K: Int] = [:]
-            while end < rows.count && employee(rows[end]) == who {
-                let k = key(rows[end])
-                if let first = seen[k] { out.append((end, first)) } else { seen[k] = end }
-                end += 1
+            while end < count && employee(end) == who { end += 1 }
+            if end - start <= 48 {
+                // A typical employee's few dozen rows: comparing pairs in place is cheaper than hashing copies.
+                for i in (start + 1)..<max(start + 1, end) {
+                    for j in start..<i where same(i, j) { out.append((i, j)); break }
+                }
+            } else {
+                var seen: [K: Int] = [:]
+                for i in start..<end {
+                    let k = key(i)
+                    if let first = seen[k] { out.append((i, first)) } else { seen[k] = i }
+                }
             }
             start = end
         }

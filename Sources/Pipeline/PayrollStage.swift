@@ -117,8 +117,9 @@ public enum PayrollStage {
         for (i, c) in computed.enumerated() {
             guard let r = c.0 else { continue }
             var m: UInt64 = 0
-            for x in r.lines + [r.gross, r.net, r.employeeSI, r.employerSI, r.housingFund.employee, r.housingFund.employer,
-                                r.tax, r.annualBonus, r.bonusTax, r.employerCost, r.ytd.income, r.ytd.withheld] {
+            for x in r.lines { m = m &+ x.fen.magnitude }
+            for x in [r.gross, r.net, r.employeeSI, r.employerSI, r.housingFund.employee, r.housingFund.employer, r.tax, r.annualBonus,
+                      r.bonusTax, r.employerCost, r.ytd.income, r.ytd.withheld] as [Money] {
                 m = m &+ x.fen.magnitude
             }
             magnitude = magnitude &+ m

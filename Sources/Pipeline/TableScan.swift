@@ -34,10 +34,13 @@ final class TableScan {
     /// the column (an ID number, an account, an amount when columns are swapped): then nil, and the line says where.
     static func plausibleID(_ s: String) -> String? {
         guard SafeIdentifier.isSafe(s) else { return nil }
-        let digits = s.utf8.filter { $0 >= 0x30 && $0 <= 0x39 }.count
+        var digits = 0, dot = false, dash = false
+        for c in s.utf8 {
+            if c >= 0x30 && c <= 0x39 { digits += 1 } else if c == 0x2E { dot = true } else if c == 0x2D { dash = true }
+        }
         if digits == s.utf8.count && digits >= 15 { return nil }          // ID numbers, bank accounts
-        if s.contains("."), Money.parse(s) != nil { return nil }          // amounts
-        if Day.parse(Array(s.utf8)) != nil { return nil }                 // dates
+        if dot, Money.parse(s) != nil { return nil }                      // amounts
+        if dash, Day.parse(Array(s.utf8)) != nil { return nil }           // dates
         return s
     }
 

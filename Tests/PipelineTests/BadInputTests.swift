@@ -348,6 +348,23 @@ final class BadInputTests: XCTestCase {
         XCTAssertTrue(shown.batch.diagnostics.contains { $0.code == "R004" && $0.messageEN.contains("\"310104197502218663\"") })
     }
 
+    func testTheTerminalAndTheReportQuoteNoValueUnlessAsked() throws {
+        let m = try DemoMonth()
+        m.renameColumns("employees.csv", "hire_date", "id_number")
+        try m.write()
+        let idNumber = "310104197502218663"        // D001's, now under hire_date
+        XCTAssertTrue(m.tables["employees.csv"]!.rows[0].contains(idNumber))
+        let root = tempDir()
+        let quiet = try payroll(["validate", "--input", m.dir, "--out", root])
+        XCTAssertEqual(quiet.status, 1)
+        let report = try String(contentsOfFile: root + "/2026-01/validation.csv", encoding: .utf8)
+        XCTAssertTrue(report.contains("R004"))
+        for text in [quiet.out, quiet.err, report] { XCTAssertFalse(text.contains(idNumber)) }
+        let loud = try payroll(["validate", "--input", m.dir, "--out", tempDir(), "--show-values"])
+        XCTAssertEqual(loud.status, 1)
+        XCTAssertTrue(loud.out.contains(idNumber), loud.out)
+    }
+
     // MARK: duplicates
 
     func testDuplicateRowsAreReported() throws {
