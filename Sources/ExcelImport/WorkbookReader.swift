@@ -85,10 +85,25 @@ public enum WorkbookReader {
         }
     }
 
+    /// The largest XML part read (a worksheet of a million rows is far smaller): a zip bomb stops here.
+    static let maxPartBytes = 512 << 20
+
+    /// One part of the workbook, checked: at most `maxPartBytes`, and valid UTF-8 (what Excel writes). A damaged
+    /// part is an error naming it; it never reaches the XML parser, which cannot be trusted with invalid bytes.
     static func part(_ a: Archive, _ path: String) throws -> Data? {
         guard let e = a[path] else { return nil }
         var d = Data()
-        _ = try a.extract(e, skipCRC32: false) { d.append($0) }
+        do {
+            _ = try a.extract(e, skipCRC32: false) { chunk in
+                if d.count + chunk.count > maxPartBytes { throw WorkbookError(message: "\(path) is larger than \(maxPartBytes >> 20) MiB unpacked; the workbook is damaged or not a payroll workbook") }
+                d.append(chunk)
+            }
+        } catch let e as WorkbookError { throw e } catch {
+            throw WorkbookError(message: "\(path) cannot be unpacked (\(error)); the workbook is damaged")
+        }
+        if String(data: d, encoding: .utf8) == nil {
+            throw WorkbookError(message: "\(path) is not valid UTF-8; the workbook is damaged")
+        }
         return d
     }
 
