@@ -37,12 +37,8 @@ enum Engine {
         let root = options.out ?? def.outputRoot ?? "output"
         // One command at a time on an output root; a second one changes nothing.
         let lock: RootLock
-        do { lock = try RootLock.acquire(root: root, command: "\(mode == .run ? "run" : "validate") \(period)") } catch let e as RootBusy {
-            console.error(e.description)
-            return Exit.busy
-        } catch {
-            console.error("\(error)")
-            return Exit.operational
+        do { lock = try RootLock.acquire(root: root, command: "\(mode == .run ? "run" : "validate") \(period)") } catch {
+            return Failures.report(error)
         }
         defer { withExtendedLifetime(lock) {} }
         for line in lock.cleanDebris() { console.note(line) }
@@ -92,14 +88,9 @@ enum Engine {
                 FileHandle.standardError.write(Data("timings: \(text)\n".utf8))
             }
             return outcome.batch.hasErrors ? Exit.dataErrors : 0
-        } catch let e as RulePackError {
-            console.endProgress()
-            console.error("rule pack: \(e)")
-            return Exit.config
         } catch {
             console.endProgress()
-            console.error("\(error)")
-            return Exit.operational
+            return Failures.report(error)
         }
     }
 }

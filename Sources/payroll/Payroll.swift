@@ -147,12 +147,15 @@ struct TestRules: ParsableCommand {
     var pack: String = "pipelines/rules/cn"
 
     func run() throws {
+        try Failures.run { try runTests() }
+    }
+
+    func runTests() throws {
         let outcomes: [RuleTests.Outcome]
         do {
             outcomes = try RuleTests.run(pack: try RulePack.load(directory: pack))
         } catch {
-            FileHandle.standardError.write(Data("payroll: error: rule pack: \(error)\n".utf8))
-            throw ExitCode(Exit.config)
+            throw Failure(.rulePack, "rule pack: \(error)")
         }
         var failed = 0
         for o in outcomes {
@@ -179,17 +182,13 @@ func parsePeriod(_ s: String) throws -> Period {
     return p
 }
 
-func fail(_ message: String, _ code: Int32) -> ExitCode {
-    FileHandle.standardError.write(Data("payroll: error: \(message)\n".utf8))
-    return ExitCode(code)
-}
 
 /// Runs `body` holding the output root's lock; a busy root exits 75 at once, changing nothing.
 func withRootLock<T>(_ root: String, _ command: String, _ body: () throws -> T) throws -> T {
     let lock: RootLock
-    do { lock = try RootLock.acquire(root: root, command: command, create: false) } catch let e as RootBusy {
-        throw fail(e.description, Exit.busy)
-    } catch { throw fail("\(error)", Exit.usage) }
+    do { lock = try RootLock.acquire(root: root, command: command, create: false) } catch let e as OutputError {
+        throw Failure(.usage, e.message)      // no such output root
+    }
     for line in lock.cleanDebris() { FileHandle.standardError.write(Data("payroll: note: \(line)\n".utf8)) }
     return try withExtendedLifetime(lock) { try body() }
 }
@@ -203,18 +202,15 @@ struct Close: ParsableCommand {
     @Option(help: "Sign close.json with this Ed25519 private key (NAME.key from `payroll keygen`).") var sign: String?
 
     func run() throws {
-        let p = try parsePeriod(period)
-        var key: Curve25519.Signing.PrivateKey?
-        if let sign {
-            do { key = try Keys.signingKey(path: sign) } catch { throw fail("\(error)", Exit.usage) }
-        }
-        try withRootLock(root.out, "close \(p)") {
-            do {
+        try Failures.run {
+            let p = try parsePeriod(period)
+            let key = try sign.map { try Keys.signingKey(path: $0) }
+            try withRootLock(root.out, "close \(p)") {
                 let c = try Archive.close(period: p, root: root.out, signingKey: key)
                 print("closed \(p): \(c.path)")
                 print("chain head: \(p) close.json SHA-256 \(c.closeSHA256)")
                 if let key { print("signed with Ed25519 key \(Keys.fingerprint(key.publicKey.rawRepresentation)) (close.sig)") }
-            } catch let e as AuditError { throw fail(e.message, Exit.usage) } catch { throw fail("\(error)", Exit.operational) }
+            }
         }
     }
 }
@@ -227,12 +223,12 @@ struct Reopen: ParsableCommand {
     @OptionGroup var root: RootOption
 
     func run() throws {
-        let p = try parsePeriod(period)
-        try withRootLock(root.out, "reopen \(p)") {
-            do {
+        try Failures.run {
+            let p = try parsePeriod(period)
+            try withRootLock(root.out, "reopen \(p)") {
                 let path = try Archive.reopen(period: p, root: root.out, reason: reason)
                 print("reopened \(p); the closed archive is kept at \(path)")
-            } catch let e as AuditError { throw fail(e.message, Exit.usage) } catch { throw fail("\(error)", Exit.operational) }
+            }
         }
     }
 }
@@ -245,15 +241,11 @@ struct Verify: ParsableCommand {
     @Option(help: "The chain head hash recorded at closing; a different head is a finding.") var head: String?
     @Flag(name: .customLong("no-rerun"), help: "Check integrity only; do not re-run the period.") var noRerun = false
 
-    func run() throws {
-        var pub: Curve25519.Signing.PublicKey?
-        if let key {
-            do { pub = try Keys.verifyingKey(path: key) } catch { throw fail("\(error)", Exit.usage) }
-        }
-        var v: Archive.Verification
-        do { v = try Archive.verify(archive: archive, key: pub, rerun: !noRerun) } catch let e as AuditError { throw fail(e.message, Exit.usage) } catch {
-            throw fail("\(error)", Exit.operational)
-        }
+    func run() throws { try Failures.run(verify) }
+
+    func verify() throws {
+        let pub = try key.map { try Keys.verifyingKey(path: $0) }
+        var v = try Archive.verify(archive: archive, key: pub, rerun: !noRerun)
         if let head {
             let found = v.head?.sha256 ?? ""
             if found.lowercased() != head.lowercased() {
@@ -282,10 +274,12 @@ struct Status: ParsableCommand {
     @OptionGroup var root: RootOption
     @Option(help: "Only this year (YYYY).") var year: Int?
 
-    func run() throws {
+    func run() throws { try Failures.run(status) }
+
+    func status() throws {
         var d: ObjCBool = false
         guard FileManager.default.fileExists(atPath: root.out, isDirectory: &d), d.boolValue else {
-            throw fail("output root not found: \(root.out)", Exit.usage)
+            throw Failure(.usage, "output root not found: \(root.out)")
         }
         // When no other command is working on the root, tidy what interrupted ones left (and say so) before reading it.
         var lock: RootLock?
@@ -327,12 +321,12 @@ struct Keygen: ParsableCommand {
     @Option(help: "Path and name of the key files, without extension.") var out: String
 
     func run() throws {
-        do {
+        try Failures.run {
             let k = try Keys.generate(name: out)
             print("private key: \(k.privatePath) (keep it secret; mode 0600)")
             print("public key:  \(k.publicPath) (give it to the auditor)")
             print("fingerprint: \(k.fingerprint)")
-        } catch { throw fail("\(error)", Exit.usage) }
+        }
     }
 }
 
@@ -345,11 +339,11 @@ struct Explain: ParsableCommand {
     @Flag(help: "Print JSON for tools.") var json = false
 
     func run() throws {
-        let p = try parsePeriod(period)
-        do {
+        try Failures.run {
+            let p = try parsePeriod(period)
             let r = try Outputs.Explain.run(period: p, employeeID: employee, root: root.out)
             if json { FileHandle.standardOutput.write(try Outputs.Explain.json(r) + Data("\n".utf8)) } else { print(Outputs.Explain.text(r), terminator: "") }
-        } catch let e as AuditError { throw fail(e.message, Exit.usage) } catch { throw fail("\(error)", Exit.operational) }
+        }
     }
 }
 
@@ -359,9 +353,17 @@ struct Diff: ParsableCommand {
     @Argument(help: "First run folder (or register CSV).") var a: String
     @Argument(help: "Second run folder (or register CSV).") var b: String
 
-    func run() throws {
-        let d: RegisterDiff.Result
-        do { d = try RegisterDiff.compare(a, b) } catch { throw fail("\(error)", Exit.usage) }
+    func run() throws { try Failures.run(diff) }
+
+    func diff() throws {
+        for p in [a, b] {
+            var d: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: p, isDirectory: &d) else { throw Failure(.usage, "no such run folder or register: \(p)") }
+            if d.boolValue && !FileManager.default.fileExists(atPath: (p as NSString).appendingPathComponent("payroll_register.csv")) {
+                throw Failure(.usage, "\(p) is not a run folder: it holds no payroll_register.csv")
+            }
+        }
+        let d = try RegisterDiff.compare(a, b)
         if d.isEmpty { print("no differences"); return }
         for c in d.changes {
             print("\(c.employee)\t\(c.column)\t\(c.a) → \(c.b)" + (c.delta.map { "\t(\($0.isNegative ? "" : "+")\($0))" } ?? ""))
@@ -390,7 +392,9 @@ struct Import: ParsableCommand {
         if !suggest && (map == nil || out == nil) { throw ValidationError("give --map and --out (or --suggest)") }
     }
 
-    func run() throws {
+    func run() throws { try Failures.run(importWorkbook) }
+
+    func importWorkbook() throws {
         do {
             if suggest {
                 print(Importer.suggest(source: try SourceTable.load(path: source, sheet: sheet)), terminator: "")
@@ -405,7 +409,7 @@ struct Import: ParsableCommand {
             let errors = r.issues.filter { $0.severity == .error }.count
             print("\(errors) errors; report: \(out!)/import_report.csv")
             if errors > 0 { throw ExitCode(Exit.dataErrors) }
-        } catch let e as ConfigError { throw fail("mapping: \(e)", Exit.usage) } catch let e as WorkbookError { throw fail(e.message, Exit.usage) }
+        } catch let e as ConfigError { throw Failure(.usage, "mapping: \(e)") }
     }
 }
 
@@ -419,8 +423,13 @@ struct Reconcile: ParsableCommand {
     @OptionGroup var root: RootOption
     @Option(help: "Where to write the workbook.") var report: String?
 
-    func run() throws {
+    func run() throws { try Failures.run(reconcile) }
+
+    func reconcile() throws {
         let p = try parsePeriod(period)
+        guard RunRecord.isFinished((root.out as NSString).appendingPathComponent(p.description)) else {
+            throw Failure(.usage, "no finished run of \(p) in \(root.out); run the period first")
+        }
         do {
             let m = try ImportMapping.load(path: map)
             let table = try SourceTable.load(path: legacy, sheet: m.sheet)
@@ -430,7 +439,6 @@ struct Reconcile: ParsableCommand {
             print(ExcelImport.Reconcile.summary(r), terminator: "")
             print("report: \(path)")
             if !r.differences.isEmpty || !r.onlyLegacy.isEmpty || !r.onlyEngine.isEmpty { throw ExitCode(Exit.dataErrors) }
-        } catch let e as ConfigError { throw fail("mapping: \(e)", Exit.usage) } catch let e as WorkbookError { throw fail(e.message, Exit.usage) }
-        catch let e as AuditError { throw fail(e.message, Exit.usage) }
+        } catch let e as ConfigError { throw Failure(.usage, "mapping: \(e)") }
     }
 }

@@ -1,0 +1,69 @@
+import ArgumentParser
+import ExcelImport
+import Foundation
+import Outputs
+import PayrollRules
+import Pipeline
+
+/// A failure a command ends with, by kind; `Failures` turns it into the message and the exit code.
+struct Failure: Error, CustomStringConvertible {
+    let kind: Failures.Kind
+    let message: String
+    init(_ kind: Failures.Kind, _ message: String) { self.kind = kind; self.message = message }
+    var description: String { message }
+}
+
+/// The one place where an error becomes a message on standard error and an
+/// exit code, for every subcommand (README "Exit codes").
+enum Failures {
+    enum Kind: CaseIterable {
+        /// The input data has errors, or a comparison found differences (1).
+        case data
+        /// The command line is wrong: bad flags, a named file or folder that is missing or is not what
+        /// it should be, a malformed pipeline or mapping, a refused close or reopen, a closed period (64).
+        case usage
+        /// The disk, the file system or a C library failed (70).
+        case operational
+        /// Another payroll command holds the output root; nothing was changed (75).
+        case busy
+        /// The rule pack is malformed or lacks a value the period needs (78).
+        case rulePack
+
+        var code: Int32 {
+            switch self {
+            case .data: return Exit.dataErrors
+            case .usage: return Exit.usage
+            case .operational: return Exit.operational
+            case .busy: return Exit.busy
+            case .rulePack: return Exit.config
+            }
+        }
+    }
+
+    /// The kind and message of any error a command can meet.
+    static func classify(_ error: Error) -> (Kind, String) {
+        switch error {
+        case let e as Failure: return (e.kind, e.message)
+        case let e as RootBusy: return (.busy, e.description)
+        case let e as RulePackError: return (.rulePack, "rule pack: \(e)")
+        case let e as ConfigError: return (.usage, "\(e)")
+        case let e as AuditError: return (.usage, e.message)
+        case let e as KeyError: return (.usage, e.message)
+        case let e as WorkbookError: return (.usage, e.message)
+        case let e as ValidationError: return (.usage, e.message)
+        default: return (.operational, "\(error)")
+        }
+    }
+
+    /// Prints an error as `payroll: error: …` and gives its exit code.
+    static func report(_ error: Error) -> Int32 {
+        let (kind, message) = classify(error)
+        FileHandle.standardError.write(Data("payroll: error: \(message)\n".utf8))
+        return kind.code
+    }
+
+    /// Runs a command's body: its own exit codes pass through, any other error leaves here.
+    static func run(_ body: () throws -> Void) throws {
+        do { try body() } catch let e as ExitCode { throw e } catch { throw ExitCode(report(error)) }
+    }
+}
