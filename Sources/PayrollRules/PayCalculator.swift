@@ -138,21 +138,21 @@ extension PeriodRules {
             guard let p = city.lines[line] else { continue }
             let base = Swift.min(Swift.max(e.siBase, p.floor), p.ceiling)
             let emp = p.employeeRate.isZeroRate && p.employeeFixed == .zero ? Money.zero
-                : PeriodRules.round(Exact(base) * Exact(p.employeeRate), p.rounding) + p.employeeFixed
-            let er = PeriodRules.round(Exact(base) * Exact(p.employerRate), p.rounding)
+                : try PeriodRules.round(try Exact(base).multiplied(by: Exact(p.employeeRate)), p.rounding).adding(p.employeeFixed)
+            let er = PeriodRules.round(try Exact(base).multiplied(by: Exact(p.employerRate)), p.rounding)
             insurance[line.ordinal] = InsuranceAmounts(base: base, employee: emp, employer: er)
             employeeSI += emp
             employerSI += er
         }
         let hf = city.housingFund
         let hfBase = Swift.min(Swift.max(e.hfBase ?? e.siBase, hf.floor), hf.ceiling)
-        let hfAmount = PeriodRules.round(Exact(hfBase) * Exact(e.hfRate), hf.rounding)
+        let hfAmount = PeriodRules.round(try Exact(hfBase).multiplied(by: Exact(e.hfRate)), hf.rounding)
         let housing = InsuranceAmounts(base: hfBase, employee: hfAmount, employer: hfAmount)
 
         // Cumulative withholding.
         let prev = input.previous.flatMap { $0.year == period.year ? $0 : nil } ?? YearToDate(year: period.year)
         let months = deductionMonths(hire: e.hireDate, mode: input.mode, previous: input.previous?.year == period.year ? input.previous : nil)
-        let basic = (basicDeduction.value * Exact(months)).money()
+        let basic = try basicDeduction.value.multiplied(by: Exact(months)).checkedMoney()
         var (ytd, tax) = CumulativeWithholding.step(previous: prev, months: months, basicDeduction: basic, income: gross,
                                                     special: employeeSI + housing.employee,
                                                     additional: e.specialDeduction ?? .zero,
@@ -164,9 +164,9 @@ extension PeriodRules {
         var problems: [String] = []
         if bonusAmount > .zero {
             if let table = annualBonus {
-                let row = table.value.row(for: Exact(bonusAmount) / Exact(12))
+                let row = table.value.row(for: try Exact(bonusAmount).divided(by: Exact(12)))
                 bonusRate = row.rate
-                bonusTax = (Exact(bonusAmount) * row.rate - row.quickDeduction).money(pack.tax.rounding)
+                bonusTax = try Exact(bonusAmount).multiplied(by: row.rate).adding(row.quickDeduction.negated).checkedMoney(pack.tax.rounding)
             } else {
                 problems.append("annual-bonus-table")
             }
