@@ -213,10 +213,17 @@ public enum Archive {
             n += 1
         } while fm.fileExists(atPath: target)
         let from = archivePath(root: root, period: period)
-        try fm.moveItem(atPath: from, toPath: target)
+        // The reason goes in first and the rename is the single step that reopens, so a reopening
+        // interrupted at any moment is either not done or done with its reason on record.
         let note: [String: Any] = ["period": period.description, "reason": reason, "reopened_at": ISO8601DateFormatter().string(from: Date())]
+        let notePath = (from as NSString).appendingPathComponent("reopen.json")
         try JSONSerialization.data(withJSONObject: note, options: [.prettyPrinted, .sortedKeys])
-            .write(to: URL(fileURLWithPath: (target as NSString).appendingPathComponent("reopen.json")))
+            .write(to: URL(fileURLWithPath: notePath))
+        TestHook.step("reopen-noted")
+        do { try fm.moveItem(atPath: from, toPath: target) } catch {
+            try? fm.removeItem(atPath: notePath)
+            throw error
+        }
         return target
     }
 
@@ -278,7 +285,9 @@ public enum Archive {
         } else {
             notes.append("\(prefix)close.json has no record hash (closed by an older engine); its files are checked, its own fields cannot be")
         }
-        var known = Set<String>(["close.json", "reopen.json", CloseSignature.fileName])
+        // reopen.json belongs to a reopened archive (`<period>.reopened-N`) only.
+        let reopened = (archive as NSString).lastPathComponent.contains(".reopened-")
+        var known = Set<String>(reopened ? ["close.json", "reopen.json", CloseSignature.fileName] : ["close.json", CloseSignature.fileName])
         if let listed = record["files"] as? [[String: Any]] {
             for f in listed {
                 guard let p = f["path"] as? String, let h = f["sha256"] as? String else { continue }

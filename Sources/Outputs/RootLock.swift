@@ -86,7 +86,14 @@ public final class RootLock: @unchecked Sendable {
                 }
             }
         }
-        // 2. Temporary and set-aside folders of runs (and closes) whose process is gone.
+        // 2. A reopening interrupted after noting its reason and before moving the archive: the period stays closed.
+        for p in Archive.closedPeriods(root: root) {
+            let note = (Archive.archivePath(root: root, period: p) as NSString).appendingPathComponent("reopen.json")
+            if fm.fileExists(atPath: note), (try? fm.removeItem(atPath: note)) != nil {
+                said.append("removed closed/\(p)/reopen.json, left by a reopening of \(p) that did not finish; \(p) is still closed")
+            }
+        }
+        // 3. Temporary and set-aside folders of runs (and closes) whose process is gone.
         let places = [root, Archive.closedFolder(root: root)]
         for dir in places {
             for f in ((try? fm.contentsOfDirectory(atPath: dir)) ?? []).sorted() where f.hasPrefix(".tmp-") || f.hasPrefix(".old-") {

@@ -185,10 +185,11 @@ func parsePeriod(_ s: String) throws -> Period {
 
 /// Runs `body` holding the output root's lock; a busy root exits 75 at once, changing nothing.
 func withRootLock<T>(_ root: String, _ command: String, _ body: () throws -> T) throws -> T {
-    let lock: RootLock
-    do { lock = try RootLock.acquire(root: root, command: command, create: false) } catch let e as OutputError {
-        throw Failure(.usage, e.message)      // no such output root
+    var d: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: root, isDirectory: &d), d.boolValue else {
+        throw Failure(.usage, "output root not found: \(root)")
     }
+    let lock = try RootLock.acquire(root: root, command: command, create: false)
     for line in lock.cleanDebris() { FileHandle.standardError.write(Data("payroll: note: \(line)\n".utf8)) }
     return try withExtendedLifetime(lock) { try body() }
 }

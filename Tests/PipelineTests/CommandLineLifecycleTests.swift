@@ -223,6 +223,16 @@ final class CommandLineLifecycleTests: XCTestCase {
             XCTAssertEqual(closed.status, 0, closed.err)
             XCTAssertTrue(closed.err.contains("removed closed/.tmp-2026-01-"), closed.err)
             XCTAssertEqual(try payroll(["verify", root + "/closed/2026-01", "--no-rerun"]).status, 0)
+            // A reopening killed after noting its reason: the period is still closed, the note is removed (and said).
+            let r = try payroll(["reopen", "2026-01", "--reason", "fix", "--out", root], env: ["PAYROLL_TEST_STOP_AT": "reopen-noted"])
+            XCTAssertTrue(r.signalled)
+            XCTAssertTrue(Archive.isClosed(root: root, period: Period("2026-01")!))
+            XCTAssertEqual(try payroll(["verify", root + "/closed/2026-01", "--no-rerun"]).status, 1, "the stray note is a finding until tidied")
+            let tidy = try payroll(["status", "--out", root])
+            XCTAssertTrue(tidy.out.contains("removed closed/2026-01/reopen.json"), tidy.out)
+            XCTAssertEqual(try payroll(["verify", root + "/closed/2026-01", "--no-rerun"]).status, 0)
+            XCTAssertEqual(try payroll(["reopen", "2026-01", "--reason", "fix", "--out", root]).status, 0)
+            XCTAssertFalse(Archive.isClosed(root: root, period: Period("2026-01")!))
         }
     }
 
