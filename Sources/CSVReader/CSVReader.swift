@@ -1,4 +1,4 @@
-import CLibCSV
+internal import CLibCSV
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

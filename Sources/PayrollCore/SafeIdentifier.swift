@@ -29,6 +29,20 @@ public enum SafeIdentifier {
         return nil
     }
 
+    /// An employee_id cell as a diagnostic's employee, unless it may be something else that ended up in the
+    /// column (an ID number, an account, an amount or a date when columns are swapped): then nil, and the line says where.
+    public static func plausibleEmployeeID(_ s: String) -> String? {
+        guard SafeIdentifier.isSafe(s) else { return nil }
+        var digits = 0, dot = false, dash = false
+        for c in s.utf8 {
+            if c >= 0x30 && c <= 0x39 { digits += 1 } else if c == 0x2E { dot = true } else if c == 0x2D { dash = true }
+        }
+        if digits == s.utf8.count && digits >= 15 { return nil }          // ID numbers, bank accounts
+        if dot, Money.parse(s) != nil { return nil }                      // amounts
+        if dash, Day.parse(Array(s.utf8)) != nil { return nil }           // dates
+        return s
+    }
+
     /// True when `text` may be used as one component of a path.
     public static func isSafe(_ text: String) -> Bool { problem(text) == nil }
 }

@@ -30,19 +30,8 @@ final class TableScan {
         set { employeeText = newValue.flatMap { showValues ? $0 : TableScan.plausibleID($0) } }
     }
 
-    /// An employee_id cell as the diagnostic's employee, unless it may be something else that ended up in
-    /// the column (an ID number, an account, an amount when columns are swapped): then nil, and the line says where.
-    static func plausibleID(_ s: String) -> String? {
-        guard SafeIdentifier.isSafe(s) else { return nil }
-        var digits = 0, dot = false, dash = false
-        for c in s.utf8 {
-            if c >= 0x30 && c <= 0x39 { digits += 1 } else if c == 0x2E { dot = true } else if c == 0x2D { dash = true }
-        }
-        if digits == s.utf8.count && digits >= 15 { return nil }          // ID numbers, bank accounts
-        if dot, Money.parse(s) != nil { return nil }                      // amounts
-        if dash, Day.parse(Array(s.utf8)) != nil { return nil }           // dates
-        return s
-    }
+    /// An employee_id cell as the diagnostic's employee, or nil when it may be personal data (`SafeIdentifier.plausibleEmployeeID`).
+    static func plausibleID(_ s: String) -> String? { SafeIdentifier.plausibleEmployeeID(s) }
 
     /// Messages may quote cell values (`--show-values`); by default they only describe them.
     let showValues: Bool

@@ -1,4 +1,4 @@
-import CXlsxWriter
+internal import CXlsxWriter
 import PayrollCore
 
 /// A libxlsxwriter failure, translated from its C error code in one place.

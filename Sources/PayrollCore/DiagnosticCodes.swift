@@ -1,5 +1,3 @@
-import PayrollCore
-
 /// The stable diagnostic codes. A code never changes meaning; new problems get new codes.
 public enum Code: String, CaseIterable, Sendable {
     // Stage 1: files and headers
@@ -63,7 +61,7 @@ public struct DiagnosticSink: Sendable {
     public var showValues = false
 
     public mutating func add(_ code: Code, line: Int?, column: String?, employee: String?, en: String, zh: String) {
-        let employee = showValues ? employee : employee.flatMap(TableScan.plausibleID)
+        let employee = showValues ? employee : employee.flatMap(SafeIdentifier.plausibleEmployeeID)
         let n = (counts[code] ?? 0) + 1
         counts[code] = n
         if n > capPerCode {
