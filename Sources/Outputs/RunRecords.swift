@@ -199,6 +199,9 @@ public enum RootStatus {
             guard let before = statuses[prev], before.record != nil, let now = before.ledgerSHA256 else {
                 return "it read the \(prev) ledger \(short(used.sha256)), but \(prev) has no finished run any more"
             }
+            if let written = before.record?.outputs.first(where: { $0.path == "ytd_ledger.csv" })?.sha256, written != now {
+                return "it read the \(prev) ledger \(short(used.sha256)), and that ledger has since been edited by hand (now \(short(now)), its run wrote \(short(written))); re-run \(prev), then \(period)"
+            }
             if now != used.sha256 {
                 var why = "it read the \(prev) ledger \(short(used.sha256)), but \(prev) was re-run since and its ledger is now \(short(now))"
                 if let kept = keptRun(root: root, name: prev.description, ledgerSHA256: used.sha256) {

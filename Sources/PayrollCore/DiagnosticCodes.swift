@@ -22,7 +22,7 @@ public enum Code: String, CaseIterable, Sendable {
     case negativeNet = "N001", bonusTableExpired = "N002", secondAnnualBonus = "N003", calculation = "N004",
          totalsTooLarge = "N005", outputLimit = "N006"
     // Year to date
-    case missingYearToDate = "Y001", badYearToDate = "Y002", notInLedger = "Y003"
+    case missingYearToDate = "Y001", badYearToDate = "Y002", notInLedger = "Y003", ledgerChanged = "Y004"
 
     public var severity: Severity {
         switch self {

@@ -128,6 +128,28 @@ final class LifecycleTests: XCTestCase {
         XCTAssertTrue(s[2].staleReason?.contains("which is stale itself") == true, s[2].staleReason ?? "")
     }
 
+    func testALedgerEditedAfterItsRunIsNotCarriedForward() throws {
+        let root = try janAndFeb()
+        let feb = try hashes(root + "/2026-02")
+        let ledger = root + "/2026-01/ytd_ledger.csv"
+        try edit(ledger) { text in
+            // D001's year-to-date income, one yuan more.
+            var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            let i = lines.firstIndex { $0.hasPrefix("D001,") }!
+            var c = lines[i].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            c[3] = (Money.parse(c[3])! + Money(yuan: 1)).description
+            lines[i] = c.joined(separator: ",")
+            return lines.joined(separator: "\n")
+        }
+        let o = try runPeriod("2026-02", input: "demo-2026-02", root: root)
+        XCTAssertFalse(o.finished)
+        XCTAssertEqual(o.batch.diagnostics.filter { $0.code == "Y004" }.count, 1, "\(o.batch.diagnostics.map(\.messageEN))")
+        XCTAssertEqual(try hashes(root + "/2026-02"), feb, "the finished February is untouched")
+        let s = RootStatus.read(root: root).first { $0.period == self.feb }
+        XCTAssertEqual(s?.state, .stale)
+        XCTAssertTrue(s?.staleReason?.contains("edited by hand") ?? false, s?.staleReason ?? "")
+    }
+
     // MARK: case 3
 
     func testPeriodsCloseInOrderAndReopenLatestFirst() throws {
