@@ -98,15 +98,19 @@ public struct ImportMapping: Sendable {
 /// What kind of value each CONTRACT column holds, for converting Excel cells.
 enum ValueKind { case text, digits, date, money, decimal }
 
+/// The register's amount columns (RegisterAmounts): money in a legacy register too.
+let registerAmounts = Set(RegisterAmounts.names)
+
 func valueKind(file: String, _ column: String) -> ValueKind {
     if file == "employees" && (column == "position" || column == "base") { return .text }
     switch column {
     case "id_number", "bank_account": return .digits
     case "hire_date", "leave_date", "contract_end", "date": return .date
-    case "base_salary", "position_salary", "allowance", "bonus_base", "si_base", "hf_base", "special_deduction", "amount",
-         "gross", "net_pay", "tax", "hf", "si", "si_pension", "si_medical", "si_unemployment", "bonus_tax", "annual_bonus",
-         "performance_bonus", "overtime", "absence_deduction", "sick_deduction", "proration", "adjustments", "base", "position",
-         "employer_si", "employer_hf", "employer_cost", "ytd_taxable":
+    case "base_salary", "position_salary", "allowance", "bonus_base", "si_base", "hf_base", "special_deduction", "amount", "si",
+         // the default structure's salary lines
+         "performance_bonus", "overtime", "absence_deduction", "sick_deduction", "proration", "adjustments", "base", "position":
+        return .money
+    case _ where registerAmounts.contains(column):
         return .money
     case "hf_rate", "overtime_hours", "weight", "target", "actual", "rating", "points": return .decimal
     default: return .text

@@ -52,11 +52,8 @@ public enum Register {
     public static func columns(_ rules: PeriodRules) -> [String] {
         ["employee_id", "department", "final_score", "grade", "coefficient"]
             + rules.components.filter(\.spec.inGross).map(\.spec.code)
-            + ["gross", "si_pension", "si_medical", "si_unemployment", "hf", "ytd_taxable", "tax", "annual_bonus",
-               "bonus_tax", "net_pay", "employer_si", "employer_hf", "employer_cost",
-               "name", "cost_center", "city", "employee_si", "ytd_income", "ytd_basic_deduction", "ytd_special",
-               "ytd_additional", "ytd_tax", "ytd_withheld", "kpi_score", "mbo_score", "feedback360_score", "bsc_score",
-               "department_rank", "company_rank"]
+            + RegisterAmounts.pay.map(\.name) + ["name", "cost_center", "city"] + RegisterAmounts.yearToDate.map(\.name)
+            + ["kpi_score", "mbo_score", "feedback360_score", "bsc_score", "department_rank", "company_rank"]
     }
 
     /// A register cell, typed: the CSV writes its text, the workbook a number or a string.
@@ -82,11 +79,9 @@ public enum Register {
         let e = batch.employees[i], p = run.performance[i]
         var f: [Cell] = [.text(e.id), .text(e.department), .score(p.final), .text(p.grade), .score(p.coefficient)]
         for (k, c) in run.rules.components.enumerated() where c.spec.inGross { f.append(.money(r.lines[k])) }
-        f += [r.gross, r.line(.pension).employee, r.line(.medical).employee, r.line(.unemployment).employee,
-              r.housingFund.employee, r.ytd.taxable, r.tax, r.annualBonus, r.bonusTax, r.net, r.employerSI,
-              r.housingFund.employer, r.employerCost].map(Cell.money)
+        for a in RegisterAmounts.pay { f.append(.money(a.value(r))) }
         f += [.text(e.name), .text(e.costCenter), .text(e.city)]
-        f += [r.employeeSI, r.ytd.income, r.basicDeduction, r.ytd.special, r.ytd.additional, r.ytd.tax, r.ytd.withheld].map(Cell.money)
+        for a in RegisterAmounts.yearToDate { f.append(.money(a.value(r))) }
         f += [.score(p.kpi), .score(p.mbo), .score(p.feedback360), .score(p.bsc), .integer(p.departmentRank), .integer(p.companyRank)]
         return f
     }

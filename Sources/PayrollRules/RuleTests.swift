@@ -1,41 +1,46 @@
 import Foundation
 import PayrollCore
 
+/// The register's amounts, declared once: the register (its columns and cells), the rule
+/// tests (`PayResult.amount`) and the importer (which columns hold money) read them from here.
+public enum RegisterAmounts {
+    public typealias Amount = (name: String, value: @Sendable (PayResult) -> Money)
+
+    /// After the salary lines, in the register's order (STANDARD.md's columns).
+    public static let pay: [Amount] = [
+        ("gross", { $0.gross }), ("si_pension", { $0.line(.pension).employee }), ("si_medical", { $0.line(.medical).employee }),
+        ("si_unemployment", { $0.line(.unemployment).employee }), ("hf", { $0.housingFund.employee }), ("ytd_taxable", { $0.ytd.taxable }),
+        ("tax", { $0.tax }), ("annual_bonus", { $0.annualBonus }), ("bonus_tax", { $0.bonusTax }), ("net_pay", { $0.net }),
+        ("employer_si", { $0.employerSI }), ("employer_hf", { $0.housingFund.employer }), ("employer_cost", { $0.employerCost }),
+    ]
+
+    /// The year-to-date figures the register adds after name, cost centre and city.
+    public static let yearToDate: [Amount] = [
+        ("employee_si", { $0.employeeSI }), ("ytd_income", { $0.ytd.income }), ("ytd_basic_deduction", { $0.basicDeduction }),
+        ("ytd_special", { $0.ytd.special }), ("ytd_additional", { $0.ytd.additional }), ("ytd_tax", { $0.ytd.tax }),
+        ("ytd_withheld", { $0.ytd.withheld }),
+    ]
+
+    /// Amounts the rule tests may check that the register does not show.
+    public static let more: [Amount] = [
+        ("employer_pension", { $0.line(.pension).employer }), ("employer_medical", { $0.line(.medical).employer }),
+        ("employer_unemployment", { $0.line(.unemployment).employer }), ("employer_work_injury", { $0.line(.workInjury).employer }),
+        ("si_base_pension", { $0.line(.pension).base }), ("si_base_medical", { $0.line(.medical).base }),
+        ("si_base_unemployment", { $0.line(.unemployment).base }), ("hf_base", { $0.housingFund.base }),
+    ]
+
+    static let byName: [String: @Sendable (PayResult) -> Money] = Dictionary(
+        uniqueKeysWithValues: (pay + yearToDate + more).map { ($0.name, $0.value) })
+
+    /// Every amount name besides the salary lines.
+    public static var names: [String] { (pay + yearToDate + more).map(\.name) }
+}
+
 extension PayResult {
     /// An amount by its register name (or a structure component's code).
     public func amount(_ name: String, rules: PeriodRules) -> Money? {
         if let i = rules.componentIndex(name) { return lines[i] }
-        switch name {
-        case "gross": return gross
-        case "si_pension": return line(.pension).employee
-        case "si_medical": return line(.medical).employee
-        case "si_unemployment": return line(.unemployment).employee
-        case "hf": return housingFund.employee
-        case "employee_si": return employeeSI
-        case "ytd_income": return ytd.income
-        case "ytd_basic_deduction": return basicDeduction
-        case "ytd_special": return ytd.special
-        case "ytd_additional": return ytd.additional
-        case "ytd_taxable": return ytd.taxable
-        case "ytd_tax": return ytd.tax
-        case "ytd_withheld": return ytd.withheld
-        case "tax": return tax
-        case "annual_bonus": return annualBonus
-        case "bonus_tax": return bonusTax
-        case "net_pay": return net
-        case "employer_si": return employerSI
-        case "employer_pension": return line(.pension).employer
-        case "employer_medical": return line(.medical).employer
-        case "employer_unemployment": return line(.unemployment).employer
-        case "employer_work_injury": return line(.workInjury).employer
-        case "employer_hf": return housingFund.employer
-        case "employer_cost": return employerCost
-        case "si_base_pension": return line(.pension).base
-        case "si_base_medical": return line(.medical).base
-        case "si_base_unemployment": return line(.unemployment).base
-        case "hf_base": return housingFund.base
-        default: return nil
-        }
+        return RegisterAmounts.byName[name].map { $0(self) }
     }
 }
 
