@@ -4,6 +4,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
+# The committed .swift-format is the style: the tree stays lint-clean (swift-format ships with the toolchain).
+if swift format --version >/dev/null 2>&1; then
+  lint=$(swift format lint --recursive Sources Tests Package.swift 2>&1 || true)
+  if [ -n "$lint" ]; then echo "$lint"; echo "swift format lint: the tree is not formatted (run: swift format format --in-place --recursive Sources Tests Package.swift)"; exit 1; fi
+fi
 log=$(mktemp)
 set +e
 swift build --product payroll 2>&1 | tee "$log"

@@ -1,8 +1,9 @@
 internal import CLibCSV
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The text encoding a CSV file turned out to have.
@@ -44,7 +45,10 @@ public struct CSVField: RandomAccessCollection {
     @usableFromInline let base: UnsafePointer<UInt8>?
     public let count: Int
 
-    @inlinable init(base: UnsafePointer<UInt8>?, count: Int) { self.base = base; self.count = count }
+    @inlinable init(base: UnsafePointer<UInt8>?, count: Int) {
+        self.base = base
+        self.count = count
+    }
 
     @inlinable public var startIndex: Int { 0 }
     @inlinable public var endIndex: Int { count }
@@ -56,7 +60,8 @@ public struct CSVField: RandomAccessCollection {
     /// The field without surrounding spaces and tabs.
     @inlinable public func trimmed() -> CSVField {
         guard let base else { return self }
-        var i = 0, e = count
+        var i = 0
+        var e = count
         while i < e, base[i] == 0x20 || base[i] == 0x09 { i += 1 }
         while e > i, base[e - 1] == 0x20 || base[e - 1] == 0x09 { e -= 1 }
         return CSVField(base: base + i, count: e - i)
@@ -173,11 +178,11 @@ private final class ParseState {
     var fieldCount = 0
     var oversized: UInt64 = 0
     var recordLine = 1
-    var line = 1               // physical line the parser is on
-    var lastWasCR = false      // the previous callback was a record ending in CR with nothing after it (so an LF now is CRLF)
+    var line = 1  // physical line the parser is on
+    var lastWasCR = false  // the previous callback was a record ending in CR with nothing after it (so an LF now is CRLF)
     var recordIndex = 0
     var encoding: TextEncoding = .utf8
-    var sawNonASCII = false    // a valid non-ASCII UTF-8 field was delivered
+    var sawNonASCII = false  // a valid non-ASCII UTF-8 field was delivered
     var encodingFailed = false
     let transcoder = GB18030Transcoder()
     var scratch: [UInt8] = []
@@ -242,9 +247,13 @@ private final class ParseState {
                 first = false
                 let p = buf.assumingMemoryBound(to: UInt8.self)
                 if n >= 3, p[0] == 0xEF, p[1] == 0xBB, p[2] == 0xBF {
-                    encoding = .utf8BOM; start += 3; len -= 3
+                    encoding = .utf8BOM
+                    start += 3
+                    len -= 3
                 } else if n >= 4, p[0] == 0x84, p[1] == 0x31, p[2] == 0x95, p[3] == 0x33 {
-                    encoding = .gb18030; start += 4; len -= 4
+                    encoding = .gb18030
+                    start += 4
+                    len -= 4
                 }
             }
             total += n
@@ -277,11 +286,15 @@ private final class ParseState {
     func field(_ data: UnsafeMutableRawPointer?, _ len: Int) {
         if fieldCount == 0 { recordLine = line }
         lastWasCR = false
-        guard len > 0, let data else { endField(); return }
+        guard len > 0, let data else {
+            endField()
+            return
+        }
         let raw = UnsafeRawBufferPointer(start: data, count: len)
         // Any byte above 0x7F, any line break (a byte below 0x0E)? Eight bytes at a time, one pass:
         // most fields have neither, and then nothing else looks at their bytes.
-        var high = false, breaks = false
+        var high = false
+        var breaks = false
         var i = 0
         while i + 8 <= len {
             let w = data.loadUnaligned(fromByteOffset: i, as: UInt64.self)
@@ -325,7 +338,9 @@ private final class ParseState {
             case .gb18030:
                 if transcoder.convert(raw, into: &scratch) {
                     scratch.withUnsafeBytes { if $0.count > 0 { appendBytes($0.baseAddress!, $0.count) } }
-                } else { encodingFailed = true }
+                } else {
+                    encodingFailed = true
+                }
             }
         } else {
             appendBytes(data, len)
@@ -344,13 +359,14 @@ private final class ParseState {
             lastWasCR = false
         }
         if encodingFailed { return }
-        if fieldCount == 0 { return }   // a blank line
+        if fieldCount == 0 { return }  // a blank line
         if byteCount == 0 && oversized == 0 {
             fieldCount = 0
             return
         }
-        let rec = CSVRecord(line: recordLine, index: recordIndex, bytes: UnsafePointer(bytes), ends: UnsafePointer(ends),
-                            count: fieldCount, oversizedMask: oversized)
+        let rec = CSVRecord(
+            line: recordLine, index: recordIndex, bytes: UnsafePointer(bytes), ends: UnsafePointer(ends),
+            count: fieldCount, oversizedMask: oversized)
         recordIndex += 1
         deliver(rec)
         byteCount = 0
@@ -373,7 +389,8 @@ private final class ParseState {
             all.append(contentsOf: UnsafeRawBufferPointer(start: buf, count: n))
             let safeEnd = all.count - 4
             if safeEnd > 0 {
-                let (bad, consumed) = encoding == .gb18030
+                let (bad, consumed) =
+                    encoding == .gb18030
                     ? firstInvalidGB18030(all, limit: safeEnd) : firstInvalidUTF8(all, limit: safeEnd)
                 if let bad { return base + bad }
                 all.removeFirst(consumed)

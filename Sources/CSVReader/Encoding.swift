@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Strict UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF).
@@ -17,24 +17,35 @@ where B.Element == UInt8, B.Index == Int {
     let stop = b.startIndex + limit
     while i < stop {
         let c = b[i]
-        if c < 0x80 { i += 1; continue }
+        if c < 0x80 {
+            i += 1
+            continue
+        }
         var need = 0
-        var lo: UInt8 = 0x80, hi: UInt8 = 0xBF
+        var lo: UInt8 = 0x80
+        var hi: UInt8 = 0xBF
         switch c {
         case 0xC2...0xDF: need = 1
-        case 0xE0: need = 2; lo = 0xA0
+        case 0xE0:
+            need = 2
+            lo = 0xA0
         case 0xE1...0xEC, 0xEE...0xEF: need = 2
-        case 0xED: need = 2; hi = 0x9F
-        case 0xF0: need = 3; lo = 0x90
+        case 0xED:
+            need = 2
+            hi = 0x9F
+        case 0xF0:
+            need = 3
+            lo = 0x90
         case 0xF1...0xF3: need = 3
-        case 0xF4: need = 3; hi = 0x8F
+        case 0xF4:
+            need = 3
+            hi = 0x8F
         default: return i - b.startIndex
         }
         if i + need >= end { return i - b.startIndex }
         for k in 1...need {
             let t = b[i + k]
-            if k == 1 { if t < lo || t > hi { return i - b.startIndex } }
-            else if t < 0x80 || t > 0xBF { return i - b.startIndex }
+            if k == 1 { if t < lo || t > hi { return i - b.startIndex } } else if t < 0x80 || t > 0xBF { return i - b.startIndex }
         }
         i += need + 1
     }
@@ -45,7 +56,10 @@ where B.Element == UInt8, B.Index == Int {
 func firstInvalidUTF8(_ b: [UInt8], limit: Int) -> (Int?, Int) {
     var i = 0
     while i < limit {
-        if b[i] < 0x80 { i += 1; continue }
+        if b[i] < 0x80 {
+            i += 1
+            continue
+        }
         let len: Int
         switch b[i] {
         case 0xC2...0xDF: len = 2
@@ -65,13 +79,21 @@ func firstInvalidGB18030(_ b: [UInt8], limit: Int) -> (Int?, Int) {
     var i = 0
     while i < limit {
         let c = b[i]
-        if c < 0x80 { i += 1; continue }
+        if c < 0x80 {
+            i += 1
+            continue
+        }
         guard c >= 0x81 && c <= 0xFE, i + 1 < b.count else { return (i, i) }
         let t = b[i + 1]
-        if (t >= 0x40 && t <= 0x7E) || (t >= 0x80 && t <= 0xFE) { i += 2; continue }
+        if (t >= 0x40 && t <= 0x7E) || (t >= 0x80 && t <= 0xFE) {
+            i += 2
+            continue
+        }
         if t >= 0x30 && t <= 0x39, i + 3 < b.count,
-           b[i + 2] >= 0x81 && b[i + 2] <= 0xFE, b[i + 3] >= 0x30 && b[i + 3] <= 0x39 {
-            i += 4; continue
+            b[i + 2] >= 0x81 && b[i + 2] <= 0xFE, b[i + 3] >= 0x30 && b[i + 3] <= 0x39
+        {
+            i += 4
+            continue
         }
         return (i, i)
     }
@@ -91,8 +113,11 @@ final class GB18030Transcoder {
 
     /// Converts one field; false when the bytes are not valid GB18030.
     func convert(_ input: UnsafeRawBufferPointer, into out: inout [UInt8]) -> Bool {
-        guard let cd, input.count > 0 else { out.removeAll(keepingCapacity: true); return input.count == 0 }
-        iconv(cd, nil, nil, nil, nil) // reset shift state
+        guard let cd, input.count > 0 else {
+            out.removeAll(keepingCapacity: true)
+            return input.count == 0
+        }
+        iconv(cd, nil, nil, nil, nil)  // reset shift state
         let capacity = input.count * 2 + 8
         out = [UInt8](repeating: 0, count: capacity)
         var inLeft = input.count
@@ -135,7 +160,8 @@ private func convert(_ h: iconv_t, _ text: String) -> [UInt8]? {
     var input = Array(text.utf8)
     if input.isEmpty { return [] }
     var out = [UInt8](repeating: 0, count: input.count * 2 + 8)
-    var inLeft = input.count, outLeft = out.count
+    var inLeft = input.count
+    var outLeft = out.count
     var ok = true
     input.withUnsafeMutableBufferPointer { ib in
         out.withUnsafeMutableBufferPointer { ob in

@@ -1,9 +1,9 @@
-import Foundation
 import CSVReader
+import Foundation
+import Outputs
 import PayrollCore
 import PayrollRules
 import Pipeline
-import Outputs
 
 /// A problem found while importing, named by its cell (`工资表!C12`).
 public struct ImportIssue: Error, Sendable, Equatable {
@@ -60,8 +60,10 @@ public struct ImportMapping: Sendable {
     public static func load(path: String) throws -> ImportMapping {
         let root = try YNode.load(path: path)
         var m = ImportMapping(sheet: nil, headerRows: [1], dataStarts: 2, totalMarkers: ["合计", "总计", "小计", "Total"], targets: [])
-        for (k, v) in try root.mapping(allowed: ["description", "sheet", "header_rows", "data_starts", "total_markers", "targets"],
-                                       required: ["targets"]) {
+        for (k, v) in try root.mapping(
+            allowed: ["description", "sheet", "header_rows", "data_starts", "total_markers", "targets"],
+            required: ["targets"])
+        {
             switch k {
             case "description": _ = try v.string()
             case "sheet": m.sheet = try v.string()
@@ -73,9 +75,14 @@ public struct ImportMapping: Sendable {
                     var cols: [ColumnMapping] = []
                     var key = "employee_id"
                     for (col, cv) in try tv.entries() {
-                        if col == "_key" { key = try cv.string(); continue }
+                        if col == "_key" {
+                            key = try cv.string()
+                            continue
+                        }
                         var c = ColumnMapping(target: col, header: nil, constant: nil, map: [:])
-                        if case .scalar = cv.node { c.header = try cv.string() } else {
+                        if case .scalar = cv.node {
+                            c.header = try cv.string()
+                        } else {
                             for (ck, x) in try cv.mapping(allowed: ["column", "value", "map"]) {
                                 switch ck {
                                 case "column": c.header = try x.string()
@@ -107,8 +114,8 @@ func valueKind(file: String, _ column: String) -> ValueKind {
     case "id_number", "bank_account": return .digits
     case "hire_date", "leave_date", "contract_end", "date": return .date
     case "base_salary", "position_salary", "allowance", "bonus_base", "si_base", "hf_base", "special_deduction", "amount", "si",
-         // the default structure's salary lines
-         "performance_bonus", "overtime", "absence_deduction", "sick_deduction", "proration", "adjustments", "base", "position":
+        // the default structure's salary lines
+        "performance_bonus", "overtime", "absence_deduction", "sick_deduction", "proration", "adjustments", "base", "position":
         return .money
     case _ where registerAmounts.contains(column):
         return .money
@@ -140,7 +147,7 @@ public enum Importer {
     }
 
     public struct Result: Sendable {
-        public var files: [String: [[String]]]      // file → rows (header first)
+        public var files: [String: [[String]]]  // file → rows (header first)
         public var issues: [ImportIssue]
         public var imported: [String: Int]
     }
@@ -157,8 +164,13 @@ public enum Importer {
             for c in columns {
                 if let h = c.header {
                     guard let col = column(for: h, in: heads) else {
-                        issues.append(ImportIssue(code: "I001", severity: .error, cell: "\(source.name)!\(mapping.headerRows.map(String.init).joined(separator: ","))",
-                                                  column: c.target, message: "no header \"\(h)\" (or more than one) in rows \(mapping.headerRows); headers are: \(heads.values.sorted().joined(separator: ", "))"))
+                        issues.append(
+                            ImportIssue(
+                                code: "I001", severity: .error, cell: "\(source.name)!\(mapping.headerRows.map(String.init).joined(separator: ","))",
+                                column: c.target,
+                                message:
+                                    "no header \"\(h)\" (or more than one) in rows \(mapping.headerRows); headers are: \(heads.values.sorted().joined(separator: ", "))"
+                            ))
                         resolved.append((c, nil))
                         continue
                     }
@@ -171,30 +183,46 @@ public enum Importer {
             let keyCol = resolved.first { $0.0.target == key }?.1
             for r in mapping.dataStarts...max(mapping.dataStarts, s.maxRow) {
                 let rowCells = s.cells[r] ?? [:]
-                if rowCells.values.allSatisfy({ $0.text.trimmingCharacters(in: .whitespaces).isEmpty }) { continue }   // blank (e.g. trailing formatted rows)
+                // A blank row (e.g. trailing formatted rows) is skipped.
+                if rowCells.values.allSatisfy({ $0.text.trimmingCharacters(in: .whitespaces).isEmpty }) { continue }
                 let texts = rowCells.sorted { $0.key < $1.key }.prefix(4).map { $0.value.text }
                 let keyText = keyCol.flatMap { rowCells[$0]?.text.trimmingCharacters(in: .whitespaces) } ?? ""
                 if texts.contains(where: { t in mapping.totalMarkers.contains { t.contains($0) } }) {
-                    issues.append(ImportIssue(code: "I010", severity: .note, cell: ref(r, 1), column: "",
-                                              message: "row \(r) is a totals row (\(texts.first { t in mapping.totalMarkers.contains { t.contains($0) } } ?? "")); skipped"))
+                    issues.append(
+                        ImportIssue(
+                            code: "I010", severity: .note, cell: ref(r, 1), column: "",
+                            message:
+                                "row \(r) is a totals row (\(texts.first { t in mapping.totalMarkers.contains { t.contains($0) } } ?? "")); skipped"))
                     continue
                 }
                 if keyText.isEmpty {
-                    issues.append(ImportIssue(code: "I011", severity: .note, cell: ref(r, keyCol ?? 1), column: key,
-                                              message: "row \(r) has no \(key); skipped"))
+                    issues.append(
+                        ImportIssue(
+                            code: "I011", severity: .note, cell: ref(r, keyCol ?? 1), column: key,
+                            message: "row \(r) has no \(key); skipped"))
                     continue
                 }
                 var out: [String] = []
                 for (c, col) in resolved {
-                    if let k = c.constant { out.append(k); continue }
-                    guard let col else { out.append(""); continue }
+                    if let k = c.constant {
+                        out.append(k)
+                        continue
+                    }
+                    guard let col else {
+                        out.append("")
+                        continue
+                    }
                     let cell = rowCells[col]
                     switch convert(cell, kind: valueKind(file: file, c.target), column: c.target, at: ref(r, col)) {
                     case .success(var v):
                         if !c.map.isEmpty, !v.isEmpty {
-                            if let m = c.map[v] { v = m } else {
-                                issues.append(ImportIssue(code: "I006", severity: .error, cell: ref(r, col), column: c.target,
-                                                          message: "\"\(v.prefix(20))\" has no entry in the mapping's map for \(c.target)"))
+                            if let m = c.map[v] {
+                                v = m
+                            } else {
+                                issues.append(
+                                    ImportIssue(
+                                        code: "I006", severity: .error, cell: ref(r, col), column: c.target,
+                                        message: "\"\(v.prefix(20))\" has no entry in the mapping's map for \(c.target)"))
                             }
                         }
                         out.append(v)
@@ -222,19 +250,32 @@ public enum Importer {
         case (.digits, .number(let raw)):
             let digits = Decimal(string: raw).map { "\($0)" } ?? raw
             if column == "bank_account" {
-                return fail("I004", "bank_account is stored as a number: leading zeros are dropped and digits beyond the 15th are lost, so the account cannot be trusted. Format the column as text and enter the account again")
+                return fail(
+                    "I004",
+                    "bank_account is stored as a number: leading zeros are dropped and digits beyond the 15th are lost, so the account cannot be trusted. Format the column as text and enter the account again"
+                )
             }
             if raw.uppercased().contains("E") || digits.count > 15 {
-                return fail("I003", "\(column) is stored as a number (shown like 1.10101E+17): Excel keeps only 15 significant digits, so digits are lost. Format the column as text and enter the value again")
+                return fail(
+                    "I003",
+                    "\(column) is stored as a number (shown like 1.10101E+17): Excel keeps only 15 significant digits, so digits are lost. Format the column as text and enter the value again"
+                )
             }
-            return fail("I004", "\(column) is stored as a number, so leading zeros are lost and the value cannot be trusted. Format the column as text and enter it again")
+            return fail(
+                "I004",
+                "\(column) is stored as a number, so leading zeros are lost and the value cannot be trusted. Format the column as text and enter it again"
+            )
         case (.digits, .text(let t)):
             let v = t.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: " ", with: "")
-            if v.uppercased().contains("E+") { return fail("I003", "\(column) is text that shows a number in scientific notation (digits already lost)") }
+            if v.uppercased().contains("E+") {
+                return fail("I003", "\(column) is text that shows a number in scientific notation (digits already lost)")
+            }
             return .success(v)
         case (.date, .number(let raw)):
             // A date serial counts days; a time of day is the fraction, which a date column drops.
-            guard let d = Decimal(string: raw), d >= 1, d < 2_958_466 else { return fail("I005", "expected a date; found a number that is not a date serial") }
+            guard let d = Decimal(string: raw), d >= 1, d < 2_958_466 else {
+                return fail("I005", "expected a date; found a number that is not a date serial")
+            }
             return .success(excelDate(NSDecimalNumber(decimal: roundDecimal(d - Decimal(string: "0.5")!, 0)).intValue).description)
         case (.date, .text(let t)):
             let v = t.trimmingCharacters(in: .whitespaces)
@@ -272,14 +313,18 @@ public enum Importer {
 
     /// Excel's 1900 date system: serial 1 is 1900-01-01 and the non-existent 1900-02-29 is serial 60.
     public static func excelDate(_ serial: Int) -> Day {
-        var days = serial >= 60 ? serial - 1 : serial      // skip the phantom leap day
-        var y = 1900, m = 1
+        var days = serial >= 60 ? serial - 1 : serial  // skip the phantom leap day
+        var y = 1900
+        var m = 1
         while true {
             let len = Day.daysIn(year: y, month: m)
             if days <= len { return Day(year: y, month: m, day: max(1, days))! }
             days -= len
             m += 1
-            if m > 12 { m = 1; y += 1 }
+            if m > 12 {
+                m = 1
+                y += 1
+            }
         }
     }
 
@@ -290,7 +335,8 @@ public enum Importer {
     }
 
     static func roundDecimal(_ d: Decimal, _ places: Int) -> Decimal {
-        var x = d, r = Decimal()
+        var x = d
+        var r = Decimal()
         NSDecimalRound(&r, &x, places, .plain)
         return r
     }
@@ -313,8 +359,9 @@ public enum Importer {
             try w.close()
         }
         for (file, rows) in r.files { try write(rows, file.hasSuffix(".csv") ? file : file + ".csv") }
-        try write([["code", "severity", "cell", "column", "message"]] + r.issues.map { [$0.code, $0.severity.rawValue, $0.cell, $0.column, $0.message] },
-                  "import_report.csv")
+        try write(
+            [["code", "severity", "cell", "column", "message"]] + r.issues.map { [$0.code, $0.severity.rawValue, $0.cell, $0.column, $0.message] },
+            "import_report.csv")
     }
 
     /// Proposes a mapping from the header text: CONTRACT names, their Chinese aliases and common synonyms.
@@ -325,14 +372,18 @@ public enum Importer {
         var headerRow = 1
         for r in 1...min(10, max(1, s.maxRow)) {
             let hits = (1...max(1, s.maxColumn)).filter { c in known[norm(s.mergedValue(r, c)?.text ?? "")] != nil }.count
-            if hits >= 3 { headerRow = r; break }
+            if hits >= 3 {
+                headerRow = r
+                break
+            }
         }
         // A second header row when the row below holds sub-headers under merged cells.
         let merged = s.merges.contains { $0.top == headerRow && $0.bottom == headerRow && $0.right > $0.left }
         let rows = merged ? [headerRow, headerRow + 1] : [headerRow]
         let heads = headers(s, rows: rows)
         var out = "# Suggested by `payroll import --suggest`: check every line before use.\n"
-        out += "sheet: \(source.name)\nheader_rows: [\(rows.map(String.init).joined(separator: ", "))]\ndata_starts: \(rows.last! + 1)\ntargets:\n  employees:\n"
+        out +=
+            "sheet: \(source.name)\nheader_rows: [\(rows.map(String.init).joined(separator: ", "))]\ndata_starts: \(rows.last! + 1)\ntargets:\n  employees:\n"
         var used = Set<String>()
         var unknown: [String] = []
         for (col, h) in heads.sorted(by: { $0.key < $1.key }) {
@@ -365,12 +416,14 @@ public enum Importer {
             m[norm(c.name)] = c.name
             for a in c.aliases { m[norm(a)] = c.name }
         }
-        let extra: [String: String] = ["员工编号": "employee_id", "职工编号": "employee_id", "编号": "employee_id", "员工姓名": "name",
+        let extra: [String: String] = [
+            "员工编号": "employee_id", "职工编号": "employee_id", "编号": "employee_id", "员工姓名": "name",
             "身份证": "id_number", "证件号码": "id_number", "所属部门": "department", "职位": "position", "岗位名称": "position",
             "入职时间": "hire_date", "离职时间": "leave_date", "合同到期": "contract_end", "底薪": "base_salary", "基本薪资": "base_salary",
             "岗位津贴": "position_salary", "补贴": "allowance", "津贴": "allowance", "绩效基数": "bonus_base", "社保基数": "si_base",
             "公积金基数": "hf_base", "公积金比例": "hf_rate", "专项附加": "special_deduction", "银行": "bank_code", "开户银行": "bank_code",
-            "卡号": "bank_account", "银行卡号": "bank_account", "工资卡号": "bank_account", "参保地": "city", "成本中心": "cost_center"]
+            "卡号": "bank_account", "银行卡号": "bank_account", "工资卡号": "bank_account", "参保地": "city", "成本中心": "cost_center",
+        ]
         for (k, v) in extra { m[norm(k)] = v }
         return m
     }

@@ -1,8 +1,8 @@
 import Foundation
+import Outputs
 import PayrollCore
 import PayrollRules
 import Pipeline
-import Outputs
 import XLSX
 
 /// Parallel-run reconciliation: the legacy register against this engine's run
@@ -48,12 +48,17 @@ public enum Reconcile {
         }
         // Recompute the period (from its manifest) to know each employee's inputs and the rules in force.
         let context = try? Explain.context(period: period, root: root)
-        var matched: [String] = [], diffs: [Difference] = [], onlyLegacy: [String] = []
+        var matched: [String] = []
+        var diffs: [Difference] = []
+        var onlyLegacy: [String] = []
         var seen = Set<String>()
         for r in rows.dropFirst() {
             let id = r[idCol]
             seen.insert(id)
-            guard let e = engineRow(id) else { onlyLegacy.append(id); continue }
+            guard let e = engineRow(id) else {
+                onlyLegacy.append(id)
+                continue
+            }
             var found: [Difference] = []
             for line in lines {
                 guard let i = header.firstIndex(of: line), let legacyValue = Money.parse(r[i]), let engine = engineValue(line, e) else { continue }
@@ -65,8 +70,9 @@ public enum Reconcile {
             if found.isEmpty { matched.append(id) } else { diffs += found }
         }
         let onlyEngine = reg.order.filter { !seen.contains($0) }
-        return Result(matched: matched, differences: diffs, onlyLegacy: onlyLegacy, onlyEngine: onlyEngine, lines: lines,
-                      importIssues: imported.issues)
+        return Result(
+            matched: matched, differences: diffs, onlyLegacy: onlyLegacy, onlyEngine: onlyEngine, lines: lines,
+            importIssues: imported.issues)
     }
 
     /// The likely cause of a difference, where the engine can tell.
@@ -75,11 +81,16 @@ public enum Reconcile {
         if let ctx = context, let i = ctx.batch.employees.firstIndex(where: { $0.id == d.employee }) {
             let emp = ctx.batch.employees[i]
             if d.line == "si" || d.line.hasPrefix("si_"), let city = ctx.rules.cities[emp.city], let p = city.lines[.pension] {
-                if emp.siBase > p.ceiling { return "social insurance base clamped to \(emp.city)'s ceiling \(p.ceiling) in the engine (declared \(emp.siBase))" }
-                if emp.siBase < p.floor { return "social insurance base raised to \(emp.city)'s floor \(p.floor) in the engine (declared \(emp.siBase))" }
+                if emp.siBase > p.ceiling {
+                    return "social insurance base clamped to \(emp.city)'s ceiling \(p.ceiling) in the engine (declared \(emp.siBase))"
+                }
+                if emp.siBase < p.floor {
+                    return "social insurance base raised to \(emp.city)'s floor \(p.floor) in the engine (declared \(emp.siBase))"
+                }
             }
             if d.line == "tax", let table = ctx.rules.annualBonus?.value, let gross = Money.parse(row["gross"] ?? ""),
-               let hf = Money.parse(row["hf"] ?? "") {
+                let hf = Money.parse(row["hf"] ?? "")
+            {
                 let si = engineValue("si", row) ?? .zero
                 let taxable = gross - ctx.rules.basicDeduction.value.money() - si - hf - (emp.specialDeduction ?? .zero)
                 let monthly = taxable.isNegative ? Money.zero : table.tax(on: Exact(taxable)).money()
@@ -111,19 +122,27 @@ public enum Reconcile {
     public static func writeXLSX(_ r: Result, period: Period, to path: String) throws {
         let wb = try Workbook(path: path, created: period.firstDay)
         let s = try wb.addSheet("汇总 Summary")
-        let rows: [(String, Int)] = [("一致 Matched", r.matched.count), ("有差异的员工 Employees differing", Set(r.differences.map(\.employee)).count),
-                                     ("差异行 Lines differing", r.differences.count), ("仅旧表 Only in legacy", r.onlyLegacy.count),
-                                     ("仅本系统 Only in engine", r.onlyEngine.count)]
+        let rows: [(String, Int)] = [
+            ("一致 Matched", r.matched.count), ("有差异的员工 Employees differing", Set(r.differences.map(\.employee)).count),
+            ("差异行 Lines differing", r.differences.count), ("仅旧表 Only in legacy", r.onlyLegacy.count),
+            ("仅本系统 Only in engine", r.onlyEngine.count),
+        ]
         try s.write(0, 0, text: "项目 Item", style: .header)
         try s.write(0, 1, text: "数量 Count", style: .header)
-        for (k, (a, b)) in rows.enumerated() { try s.write(k + 1, 0, text: a); try s.write(k + 1, 1, integer: b) }
+        for (k, (a, b)) in rows.enumerated() {
+            try s.write(k + 1, 0, text: a)
+            try s.write(k + 1, 1, integer: b)
+        }
         s.columnWidth(0, 34)
         let d = try wb.addSheet("差异 Differences")
         let h = ["employee_id", "line", "legacy", "engine", "difference", "likely cause"]
         for (c, t) in h.enumerated() { try d.write(0, c, text: t, style: .header) }
         for (k, x) in r.differences.enumerated() {
-            try d.write(k + 1, 0, text: x.employee); try d.write(k + 1, 1, text: x.line)
-            try d.write(k + 1, 2, money: x.legacy); try d.write(k + 1, 3, money: x.engine); try d.write(k + 1, 4, money: x.difference)
+            try d.write(k + 1, 0, text: x.employee)
+            try d.write(k + 1, 1, text: x.line)
+            try d.write(k + 1, 2, money: x.legacy)
+            try d.write(k + 1, 3, money: x.engine)
+            try d.write(k + 1, 4, money: x.difference)
             try d.write(k + 1, 5, text: x.cause)
         }
         d.columnWidth(5, 80)
@@ -132,8 +151,16 @@ public enum Reconcile {
         try o.write(0, 0, text: "employee_id", style: .header)
         try o.write(0, 1, text: "side", style: .header)
         var k = 1
-        for id in r.onlyLegacy { try o.write(k, 0, text: id); try o.write(k, 1, text: "legacy only"); k += 1 }
-        for id in r.onlyEngine { try o.write(k, 0, text: id); try o.write(k, 1, text: "engine only"); k += 1 }
+        for id in r.onlyLegacy {
+            try o.write(k, 0, text: id)
+            try o.write(k, 1, text: "legacy only")
+            k += 1
+        }
+        for id in r.onlyEngine {
+            try o.write(k, 0, text: id)
+            try o.write(k, 1, text: "engine only")
+            k += 1
+        }
         try wb.close()
     }
 }

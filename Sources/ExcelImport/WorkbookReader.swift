@@ -1,8 +1,9 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import ZIPFoundation
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 /// A cell as stored in the file: what Excel kept, before any interpretation.
 public struct RawCell: Sendable, Equatable {
@@ -48,8 +49,13 @@ public struct RawSheet: Sendable {
     public static func reference(_ row: Int, _ col: Int) -> String { columnName(col) + String(row) }
 
     public static func columnName(_ col: Int) -> String {
-        var n = col, s = ""
-        while n > 0 { let r = (n - 1) % 26; s = String(UnicodeScalar(UInt8(65 + r))) + s; n = (n - 1) / 26 }
+        var n = col
+        var s = ""
+        while n > 0 {
+            let r = (n - 1) % 26
+            s = String(UnicodeScalar(UInt8(65 + r))) + s
+            n = (n - 1) / 26
+        }
         return s
     }
 }
@@ -95,7 +101,10 @@ public enum WorkbookReader {
         var d = Data()
         do {
             _ = try a.extract(e, skipCRC32: false) { chunk in
-                if d.count + chunk.count > maxPartBytes { throw WorkbookError(message: "\(path) is larger than \(maxPartBytes >> 20) MiB unpacked; the workbook is damaged or not a payroll workbook") }
+                if d.count + chunk.count > maxPartBytes {
+                    throw WorkbookError(
+                        message: "\(path) is larger than \(maxPartBytes >> 20) MiB unpacked; the workbook is damaged or not a payroll workbook")
+                }
                 d.append(chunk)
             }
         } catch let e as WorkbookError { throw e } catch {
@@ -125,7 +134,11 @@ public enum WorkbookReader {
 private final class RelsParser: NSObject, XMLParserDelegate {
     var map: [String: String] = [:]
     static func parse(_ d: Data) -> [String: String] {
-        let p = RelsParser(); let x = XMLParser(data: d); x.delegate = p; _ = x.parse(); return p.map
+        let p = RelsParser()
+        let x = XMLParser(data: d)
+        x.delegate = p
+        _ = x.parse()
+        return p.map
     }
     func parser(_ parser: XMLParser, didStartElement e: String, namespaceURI: String?, qualifiedName: String?, attributes a: [String: String] = [:]) {
         if e == "Relationship", let id = a["Id"], let t = a["Target"] { map[id] = t }
@@ -135,7 +148,11 @@ private final class RelsParser: NSObject, XMLParserDelegate {
 private final class WorkbookParser: NSObject, XMLParserDelegate {
     var sheets: [(name: String, rid: String)] = []
     static func parse(_ d: Data) -> [(name: String, rid: String)] {
-        let p = WorkbookParser(); let x = XMLParser(data: d); x.delegate = p; _ = x.parse(); return p.sheets
+        let p = WorkbookParser()
+        let x = XMLParser(data: d)
+        x.delegate = p
+        _ = x.parse()
+        return p.sheets
     }
     func parser(_ parser: XMLParser, didStartElement e: String, namespaceURI: String?, qualifiedName: String?, attributes a: [String: String] = [:]) {
         if e == "sheet", let n = a["name"], let r = a["r:id"] ?? a.first(where: { $0.key.hasSuffix(":id") })?.value { sheets.append((n, r)) }
@@ -148,7 +165,9 @@ private final class SharedStringsParser: NSObject, XMLParserDelegate {
     var inT = false
     var inRPh = false
     static func parse(_ d: Data) throws -> [String] {
-        let p = SharedStringsParser(); let x = XMLParser(data: d); x.delegate = p
+        let p = SharedStringsParser()
+        let x = XMLParser(data: d)
+        x.delegate = p
         guard x.parse() else { throw WorkbookError(message: "sharedStrings.xml is not valid XML") }
         return p.strings
     }
@@ -156,7 +175,7 @@ private final class SharedStringsParser: NSObject, XMLParserDelegate {
         switch e {
         case "si": current = ""
         case "t": inT = true
-        case "rPh": inRPh = true     // phonetic runs are not part of the text
+        case "rPh": inRPh = true  // phonetic runs are not part of the text
         default: break
         }
     }
@@ -179,7 +198,9 @@ private final class StylesParser: NSObject, XMLParserDelegate {
     static let builtInDates: Set<Int> = [14, 15, 16, 17, 18, 19, 20, 21, 22, 45, 46, 47, 27, 30, 36, 50, 57]
 
     static func dateStyles(_ d: Data) throws -> Set<Int> {
-        let p = StylesParser(); let x = XMLParser(data: d); x.delegate = p
+        let p = StylesParser()
+        let x = XMLParser(data: d)
+        x.delegate = p
         guard x.parse() else { throw WorkbookError(message: "styles.xml is not valid XML") }
         var out = Set<Int>()
         for (i, f) in p.xfFormats.enumerated() where builtInDates.contains(f) || p.customDate.contains(f) { out.insert(i) }
@@ -220,18 +241,24 @@ private final class SheetParser: NSObject, XMLParserDelegate {
 
     static func parse(_ d: Data, name: String, shared: [String], dateStyles: Set<Int>) throws -> RawSheet {
         let p = SheetParser(name: name, shared: shared, dateStyles: dateStyles)
-        let x = XMLParser(data: d); x.delegate = p
+        let x = XMLParser(data: d)
+        x.delegate = p
         guard x.parse() else { throw WorkbookError(message: "sheet \(name) is not valid XML: \(x.parserError.map { "\($0)" } ?? "")") }
         if let f = p.failure { throw WorkbookError(message: f) }
         return p.sheet
     }
 
     static func split(_ ref: String) -> (row: Int, col: Int)? {
-        var col = 0, row = 0
+        var col = 0
+        var row = 0
         for ch in ref.unicodeScalars {
-            if ch.value >= 65 && ch.value <= 90 { col = col * 26 + Int(ch.value - 64) }
-            else if ch.value >= 48 && ch.value <= 57 { row = row * 10 + Int(ch.value - 48) }
-            else { return nil }
+            if ch.value >= 65 && ch.value <= 90 {
+                col = col * 26 + Int(ch.value - 64)
+            } else if ch.value >= 48 && ch.value <= 57 {
+                row = row * 10 + Int(ch.value - 48)
+            } else {
+                return nil
+            }
         }
         return row > 0 && col > 0 ? (row, col) : nil
     }
@@ -239,10 +266,17 @@ private final class SheetParser: NSObject, XMLParserDelegate {
     func parser(_ parser: XMLParser, didStartElement e: String, namespaceURI: String?, qualifiedName: String?, attributes a: [String: String] = [:]) {
         switch e {
         case "c":
-            ref = a["r"] ?? ""; type = a["t"] ?? "n"; style = a["s"].flatMap(Int.init) ?? 0
-            value = ""; hasValue = false
-        case "v": inValue = true; hasValue = true
-        case "is": inInline = true; hasValue = true
+            ref = a["r"] ?? ""
+            type = a["t"] ?? "n"
+            style = a["s"].flatMap(Int.init) ?? 0
+            value = ""
+            hasValue = false
+        case "v":
+            inValue = true
+            hasValue = true
+        case "is":
+            inInline = true
+            hasValue = true
         case "t": if inInline { inValue = true }
         case "mergeCell":
             if let r = a["ref"] {
@@ -266,7 +300,10 @@ private final class SheetParser: NSObject, XMLParserDelegate {
             let kind: RawCell.Kind
             switch type {
             case "s":
-                guard let i = Int(value), i < shared.count else { failure = "cell \(ref): shared string \(value) does not exist"; return }
+                guard let i = Int(value), i < shared.count else {
+                    failure = "cell \(ref): shared string \(value) does not exist"
+                    return
+                }
                 kind = .text(shared[i])
             case "inlineStr", "str": kind = .text(value)
             case "b": kind = .bool(value == "1")

@@ -1,6 +1,6 @@
+import CSVReader
 import Crypto
 import Foundation
-import CSVReader
 import PayrollCore
 import PayrollRules
 import Pipeline
@@ -32,7 +32,10 @@ public enum Archive {
 
     static func files(under dir: String) -> [String] {
         (FileManager.default.enumerator(atPath: dir)?.compactMap { $0 as? String } ?? [])
-            .filter { var d: ObjCBool = false; return FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent($0), isDirectory: &d) && !d.boolValue }
+            .filter {
+                var d: ObjCBool = false
+                return FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent($0), isDirectory: &d) && !d.boolValue
+            }
             .sorted { $0.codePointPrecedes($1) }
     }
 
@@ -110,15 +113,19 @@ public enum Archive {
             throw AuditError("\(run) is not a finished run (no manifest.json); run the period first")
         }
         if status.state == .partial {
-            throw AuditError("\(period) is a partial run: it lacks \(status.missingKinds.joined(separator: ", ")), which the pipeline declares; run \(period) in full (without --only) before closing it")
+            throw AuditError(
+                "\(period) is a partial run: it lacks \(status.missingKinds.joined(separator: ", ")), which the pipeline declares; run \(period) in full (without --only) before closing it"
+            )
         }
         if status.state == .stale, let why = status.staleReason {
             throw AuditError("\(period) is stale and cannot be closed: \(why)")
         }
         let prev = period.previous
         if prev.year == period.year, !isClosed(root: root, period: prev),
-           runRecord.previousLedger != nil || statuses.contains(where: { $0.period == prev && $0.record != nil }) {
-            throw AuditError("close \(prev) first: \(prev) is open, and the periods of a year are closed in order (\(period) builds on \(prev)'s ledger)")
+            runRecord.previousLedger != nil || statuses.contains(where: { $0.period == prev && $0.record != nil })
+        {
+            throw AuditError(
+                "close \(prev) first: \(prev) is open, and the periods of a year are closed in order (\(period) builds on \(prev)'s ledger)")
         }
         let closed = closedPeriods(root: root)
         if let later = closed.first(where: { $0 > period }) {
@@ -147,7 +154,9 @@ public enum Archive {
         let dirAbs = URL(fileURLWithPath: pipelineDir.isEmpty ? "." : pipelineDir).standardizedFileURL.path
         var packDir: String?
         if !packAbs.hasPrefix(dirAbs + "/") {
-            for f in files(under: def.rulePackDirectory) { try copy((def.rulePackDirectory as NSString).appendingPathComponent(f), at("rulepack/" + f)) }
+            for f in files(under: def.rulePackDirectory) {
+                try copy((def.rulePackDirectory as NSString).appendingPathComponent(f), at("rulepack/" + f))
+            }
             rulePackOverride = "rulepack"
             packDir = PeriodRunner.tidy(def.rulePackDirectory)
         }
@@ -235,7 +244,11 @@ public enum Archive {
         public var file: String
         public var detail: String
 
-        public init(kind: String, file: String, detail: String) { self.kind = kind; self.file = file; self.detail = detail }
+        public init(kind: String, file: String, detail: String) {
+            self.kind = kind
+            self.file = file
+            self.detail = detail
+        }
     }
 
     /// What `verify` found.
@@ -255,8 +268,10 @@ public enum Archive {
     /// Checks one archive's own integrity: close.json's record and field
     /// hashes, every listed file, files not listed, the signature. Returns the
     /// record (nil when close.json cannot be read).
-    static func integrity(archive: String, prefix: String, key: Curve25519.Signing.PublicKey?,
-                          findings: inout [Finding], notes: inout [String], signed: inout [String]) -> [String: Any]? {
+    static func integrity(
+        archive: String, prefix: String, key: Curve25519.Signing.PublicKey?,
+        findings: inout [Finding], notes: inout [String], signed: inout [String]
+    ) -> [String: Any]? {
         let fm = FileManager.default
         func at(_ rel: String) -> String { (archive as NSString).appendingPathComponent(rel) }
         func add(_ kind: String, _ file: String, _ detail: String) { findings.append(Finding(kind: kind, file: prefix + file, detail: detail)) }
@@ -278,9 +293,12 @@ public enum Archive {
                     if fields[k] != (try? canonical([k: v])).map(Hex.sha256) { changed.append(k) }
                 }
                 for k in fields.keys where rest[k] == nil { changed.append(k) }
-                add("close-record", "close.json", changed.isEmpty
-                    ? "close.json was changed after closing: its record hash no longer matches its fields"
-                    : "close.json was changed after closing: field \(changed.sorted().map { "`\($0)`" }.joined(separator: ", ")) differs from the hash recorded at closing")
+                add(
+                    "close-record", "close.json",
+                    changed.isEmpty
+                        ? "close.json was changed after closing: its record hash no longer matches its fields"
+                        : "close.json was changed after closing: field \(changed.sorted().map { "`\($0)`" }.joined(separator: ", ")) differs from the hash recorded at closing"
+                )
             }
         } else {
             notes.append("\(prefix)close.json has no record hash (closed by an older engine); its files are checked, its own fields cannot be")
@@ -343,8 +361,11 @@ public enum Archive {
         guard fm.fileExists(atPath: closePath) else {
             // An archive whose close record was removed is damaged, not something else.
             if ["outputs", "inputs", "pipeline"].contains(where: { fm.fileExists(atPath: (archive as NSString).appendingPathComponent($0)) }) {
-                return Verification(findings: [Finding(kind: "missing-file", file: "close.json",
-                                                       detail: "the close record is missing: the archive was damaged, and its period no longer counts as closed")])
+                return Verification(findings: [
+                    Finding(
+                        kind: "missing-file", file: "close.json",
+                        detail: "the close record is missing: the archive was damaged, and its period no longer counts as closed")
+                ])
             }
             throw AuditError("\(archive) is not a closed period's archive (no close.json)")
         }
@@ -353,10 +374,12 @@ public enum Archive {
         let closedDir = (archive as NSString).deletingLastPathComponent
         let siblings = ((try? fm.contentsOfDirectory(atPath: closedDir)) ?? []).compactMap(Period.init).sorted()
         if let last = siblings.last(where: { fm.fileExists(atPath: (closedDir as NSString).appendingPathComponent("\($0)/close.json")) }),
-           let h = try? FileHash.sha256(path: (closedDir as NSString).appendingPathComponent("\(last)/close.json")).hex {
+            let h = try? FileHash.sha256(path: (closedDir as NSString).appendingPathComponent("\(last)/close.json")).hex
+        {
             v.head = (last.description, h)
         }
-        guard let record = integrity(archive: archive, prefix: "", key: key, findings: &v.findings, notes: &v.notes, signed: &v.signaturesChecked) else {
+        guard let record = integrity(archive: archive, prefix: "", key: key, findings: &v.findings, notes: &v.notes, signed: &v.signaturesChecked)
+        else {
             return v
         }
         func at(_ rel: String) -> String { (archive as NSString).appendingPathComponent(rel) }
@@ -369,12 +392,15 @@ public enum Archive {
             let prevDir = (closedDir as NSString).appendingPathComponent(pp)
             let prevClose = (prevDir as NSString).appendingPathComponent("close.json")
             guard fm.fileExists(atPath: prevClose) else {
-                v.findings.append(Finding(kind: "chain", file: "\(pp)/close.json", detail: "the previous closed period \(pp) is missing: the hash chain is broken"))
+                v.findings.append(
+                    Finding(kind: "chain", file: "\(pp)/close.json", detail: "the previous closed period \(pp) is missing: the hash chain is broken"))
                 break
             }
             if (try? FileHash.sha256(path: prevClose).hex) != ph {
-                v.findings.append(Finding(kind: "chain", file: "\(pp)/close.json",
-                                          detail: "the close record of \(pp) changed after \(periodText) was closed: the hash chain is broken"))
+                v.findings.append(
+                    Finding(
+                        kind: "chain", file: "\(pp)/close.json",
+                        detail: "the close record of \(pp) changed after \(periodText) was closed: the hash chain is broken"))
             }
             let r = integrity(archive: prevDir, prefix: "\(pp)/", key: key, findings: &v.findings, notes: &v.notes, signed: &v.signaturesChecked)
             link = r?["previous"] as? [String: Any]
@@ -382,16 +408,22 @@ public enum Archive {
         // Each archived input against what the run recorded when it read it.
         if let m = try? json(at("outputs/manifest.json")) {
             let mapped = (record["inputs"] as? [[String: String]]) ?? []
-            let pipelineDir = ((m["inputs"] as? [[String: Any]])?.first { $0["kind"] as? String == "pipeline" }?["path"] as? String)
+            let pipelineDir =
+                ((m["inputs"] as? [[String: Any]])?.first { $0["kind"] as? String == "pipeline" }?["path"] as? String)
                 .map { ($0 as NSString).deletingLastPathComponent } ?? ""
             for e in (m["inputs"] as? [[String: Any]]) ?? [] {
                 guard let kind = e["kind"] as? String, let path = e["path"] as? String, let h = e["sha256"] as? String else { continue }
-                let rel = mapped.first { $0["kind"] == kind && $0["path"] == path }?["archived"]
+                let rel =
+                    mapped.first { $0["kind"] == kind && $0["path"] == path }?["archived"]
                     ?? archivedInput(kind: kind, path: path, period: e["period"] as? String, pipelineDir: pipelineDir, packDir: nil)
-                guard fm.fileExists(atPath: at(rel)) else { continue }   // reported above as a missing file
+                guard fm.fileExists(atPath: at(rel)) else { continue }  // reported above as a missing file
                 if let now = try? FileHash.sha256(path: at(rel)).hex, now != h {
-                    v.findings.append(Finding(kind: "input", file: rel,
-                                              detail: "is not the \(kind) file the run read: SHA-256 \(RootStatus.short(now)), the run's manifest records \(RootStatus.short(h))"))
+                    v.findings.append(
+                        Finding(
+                            kind: "input", file: rel,
+                            detail:
+                                "is not the \(kind) file the run read: SHA-256 \(RootStatus.short(now)), the run's manifest records \(RootStatus.short(h))"
+                        ))
                 }
             }
             for e in (m["outputs"] as? [[String: Any]]) ?? [] {
@@ -399,8 +431,11 @@ public enum Archive {
                 let rel = "outputs/" + path
                 guard fm.fileExists(atPath: at(rel)) else { continue }
                 if let now = try? FileHash.sha256(path: at(rel)).hex, now != h {
-                    v.findings.append(Finding(kind: "output", file: rel,
-                                              detail: "is not the file the run wrote: SHA-256 \(RootStatus.short(now)), the run's manifest records \(RootStatus.short(h))"))
+                    v.findings.append(
+                        Finding(
+                            kind: "output", file: rel,
+                            detail:
+                                "is not the file the run wrote: SHA-256 \(RootStatus.short(now)), the run's manifest records \(RootStatus.short(h))"))
                 }
             }
         } else if fm.fileExists(atPath: at("outputs/manifest.json")) {
@@ -431,8 +466,9 @@ public enum Archive {
         let only = settings["only"].flatMap { $0.isEmpty ? nil : Set($0.split(separator: ",").compactMap { OutputKind(rawValue: String($0)) }) }
         let opening = fm.fileExists(atPath: at("inputs/opening_balance.csv")) ? at("inputs/opening_balance.csv") : nil
         let prevLedger = fm.fileExists(atPath: at("inputs/previous_ytd_ledger.csv")) ? at("inputs/previous_ytd_ledger.csv") : nil
-        var s = RunSettings(definition: def, period: period, inputDirectory: at("inputs"), outputRoot: tmp, threads: 0,
-                            openingBalance: opening, firstPeriod: settings["first_period"] == "true", only: only)
+        var s = RunSettings(
+            definition: def, period: period, inputDirectory: at("inputs"), outputRoot: tmp, threads: 0,
+            openingBalance: opening, firstPeriod: settings["first_period"] == "true", only: only)
         s.previousLedger = prevLedger
         let historyDir = at("inputs/history")
         s.historySources = ((try? fm.contentsOfDirectory(atPath: historyDir)) ?? []).filter { $0.hasSuffix(".csv") }.sorted()
@@ -442,12 +478,21 @@ public enum Archive {
             findings.append(Finding(kind: "rerun", file: "-", detail: "the re-run stopped on \(outcome.batch.errorCount) data errors"))
             return
         }
-        let archived = at("outputs"), rerun = outcome.folder
-        let a = Set(files(under: archived)), b = Set(files(under: rerun))
+        let archived = at("outputs")
+        let rerun = outcome.folder
+        let a = Set(files(under: archived))
+        let b = Set(files(under: rerun))
         for f in a.union(b).sorted(by: { $0.codePointPrecedes($1) }) {
-            guard a.contains(f) else { findings.append(Finding(kind: "output", file: f, detail: "produced by the re-run but not in the archive")); continue }
-            guard b.contains(f) else { findings.append(Finding(kind: "output", file: f, detail: "in the archive but not produced by the re-run")); continue }
-            let x = (archived as NSString).appendingPathComponent(f), y = (rerun as NSString).appendingPathComponent(f)
+            guard a.contains(f) else {
+                findings.append(Finding(kind: "output", file: f, detail: "produced by the re-run but not in the archive"))
+                continue
+            }
+            guard b.contains(f) else {
+                findings.append(Finding(kind: "output", file: f, detail: "in the archive but not produced by the re-run"))
+                continue
+            }
+            let x = (archived as NSString).appendingPathComponent(f)
+            let y = (rerun as NSString).appendingPathComponent(f)
             if f == "manifest.json" {
                 // Input paths differ (archive vs original folders); compare what matters: hashes by kind.
                 if try manifestDigest(x) != manifestDigest(y) {
@@ -509,7 +554,10 @@ public enum RegisterDiff {
         var order: [String] = []
         let s = try CSVFileReader(path: path).read { r in
             let cells = (0..<r.count).map { r.string($0) }
-            if r.index == 0 { header = cells; return }
+            if r.index == 0 {
+                header = cells
+                return
+            }
             rows[cells[0]] = cells
             order.append(cells[0])
         }
@@ -521,29 +569,37 @@ public enum RegisterDiff {
     public static func compare(_ a: String, _ b: String) throws -> Result {
         func file(_ p: String) -> String {
             var d: ObjCBool = false
-            if FileManager.default.fileExists(atPath: p, isDirectory: &d), d.boolValue { return (p as NSString).appendingPathComponent("payroll_register.csv") }
+            if FileManager.default.fileExists(atPath: p, isDirectory: &d), d.boolValue {
+                return (p as NSString).appendingPathComponent("payroll_register.csv")
+            }
             return p
         }
-        let x = try read(file(a)), y = try read(file(b))
+        let x = try read(file(a))
+        let y = try read(file(b))
         let columns = x.header.filter { y.header.contains($0) && $0 != "employee_id" }
         var changes: [Change] = []
         var totals: [String: Money] = [:]
         for id in x.order {
             guard let ra = x.rows[id], let rb = y.rows[id] else { continue }
             for c in columns {
-                let va = ra[x.header.firstIndex(of: c)!], vb = rb[y.header.firstIndex(of: c)!]
+                let va = ra[x.header.firstIndex(of: c)!]
+                let vb = rb[y.header.firstIndex(of: c)!]
                 guard va != vb else { continue }
                 var delta: Money?
-                if let ma = Money.parse(va), let mb = Money.parse(vb), !["final_score", "coefficient", "department_rank", "company_rank"].contains(c),
-                   !c.hasSuffix("_score") {
+                if let ma = Money.parse(va), let mb = Money.parse(vb),
+                    !["final_score", "coefficient", "department_rank", "company_rank"].contains(c),
+                    !c.hasSuffix("_score")
+                {
                     delta = mb - ma
                     totals[c, default: .zero] += mb - ma
                 }
                 changes.append(Change(employee: id, column: c, a: va, b: vb, delta: delta))
             }
         }
-        let onlyA = x.order.filter { y.rows[$0] == nil }, onlyB = y.order.filter { x.rows[$0] == nil }
-        return Result(changes: changes, onlyA: onlyA, onlyB: onlyB,
-                      totals: columns.compactMap { c in totals[c].map { (c, $0) } })
+        let onlyA = x.order.filter { y.rows[$0] == nil }
+        let onlyB = y.order.filter { x.rows[$0] == nil }
+        return Result(
+            changes: changes, onlyA: onlyA, onlyB: onlyB,
+            totals: columns.compactMap { c in totals[c].map { (c, $0) } })
     }
 }

@@ -1,5 +1,5 @@
-import Foundation
 import CSVReader
+import Foundation
 import PayrollCore
 import PayrollRules
 import Pipeline
@@ -21,7 +21,7 @@ public enum BankFiles {
 
     public struct Written: Sendable {
         public var account: String
-        public var files: [String]      // relative paths
+        public var files: [String]  // relative paths
         public var count: Int
         public var total: Money
     }
@@ -37,15 +37,20 @@ public enum BankFiles {
             registerTotal += r.net
             guard r.net > .zero else { continue }
             guard let a = settings.account(for: e.bankCode) else {
-                throw BankFileError(message: "employee \(e.id) banks with \(e.bankCode), which no paying account in the pipeline pays; add it to an account's `pays` or add a \"*\" account",
-                                    employee: e.id)
+                throw BankFileError(
+                    message:
+                        "employee \(e.id) banks with \(e.bankCode), which no paying account in the pipeline pays; add it to an account's `pays` or add a \"*\" account",
+                    employee: e.id)
             }
             byAccount[a.id, default: []].append(Payment(employeeIndex: i, amount: r.net))
         }
         let out = settings.accounts.compactMap { a in byAccount[a.id].map { (a, $0) } }
         let filesTotal = out.flatMap(\.1).reduce(Money.zero) { $0 + $1.amount }
         guard filesTotal == registerTotal else {
-            throw BankFileError(message: "the bank files would total \(filesTotal.fen) fen but the register's net pay totals \(registerTotal.fen) fen; nothing was written")
+            throw BankFileError(
+                message:
+                    "the bank files would total \(filesTotal.fen) fen but the register's net pay totals \(registerTotal.fen) fen; nothing was written"
+            )
         }
         return out
     }
@@ -60,7 +65,11 @@ public enum BankFiles {
                 guard let r = run.pay[i], r.net > .zero else { continue }
                 let id = "\(batch.period)-\(e.id)"
                 if id.count > 35 {
-                    problems.append(BankFileError(message: "pain.001's end-to-end ID (period and employee_id, \(id.count) characters) holds at most 35 characters; this employee_id is too long for the bank's file (at most 27 characters)", employee: e.id))
+                    problems.append(
+                        BankFileError(
+                            message:
+                                "pain.001's end-to-end ID (period and employee_id, \(id.count) characters) holds at most 35 characters; this employee_id is too long for the bank's file (at most 27 characters)",
+                            employee: e.id))
                 }
             }
         }
@@ -74,8 +83,10 @@ public enum BankFiles {
                         guard case .value(let v) = f.source, strictFields.contains(v), let w = f.width, let text = value(v) else { continue }
                         if text.utf8.count > w {
                             let who = employee.map { "employee \($0)" } ?? "the header or trailer"
-                            problems.append(BankFileError(message: "\(who): \(v) needs \(text.utf8.count) positions but the layout gives \(w)",
-                                                          employee: employee))
+                            problems.append(
+                                BankFileError(
+                                    message: "\(who): \(v) needs \(text.utf8.count) positions but the layout gives \(w)",
+                                    employee: employee))
                         }
                     }
                 }
@@ -95,8 +106,10 @@ public enum BankFiles {
                         }
                         if needs > w {
                             let id = batch.employees[p.employeeIndex].id
-                            problems.append(BankFileError(message: "employee \(id): \(v) needs \(needs) positions but the layout gives \(w)",
-                                                          employee: id))
+                            problems.append(
+                                BankFileError(
+                                    message: "employee \(id): \(v) needs \(needs) positions but the layout gives \(w)",
+                                    employee: id))
                         }
                     }
                 }
@@ -120,23 +133,29 @@ public enum BankFiles {
         return problems
     }
 
-    public static func write(batch: Batch, run: PayrollRun, settings: PaymentSettings, company: String,
-                             folder: (String) throws -> String) throws -> [Written] {
+    public static func write(
+        batch: Batch, run: PayrollRun, settings: PaymentSettings, company: String,
+        folder: (String) throws -> String
+    ) throws -> [Written] {
         var written: [Written] = []
         for (account, payments) in try assign(batch: batch, run: run, settings: settings) {
             let rel = "bank/\(account.id).\(account.template.extension_)"
-            let bytes = try render(template: account.template, account: account, payments: payments, batch: batch, run: run,
-                                   settings: settings, company: company)
+            let bytes = try render(
+                template: account.template, account: account, payments: payments, batch: batch, run: run,
+                settings: settings, company: company)
             try write(bytes, to: try folder(rel))
             var files = [rel]
             if settings.pain001 {
                 let xrel = "bank/\(account.id).pain001.xml"
-                try write(Array(pain001(account: account, payments: payments, batch: batch, settings: settings, company: company).utf8),
-                          to: try folder(xrel))
+                try write(
+                    Array(pain001(account: account, payments: payments, batch: batch, settings: settings, company: company).utf8),
+                    to: try folder(xrel))
                 files.append(xrel)
             }
-            written.append(Written(account: account.id, files: files, count: payments.count,
-                                   total: payments.reduce(Money.zero) { $0 + $1.amount }))
+            written.append(
+                Written(
+                    account: account.id, files: files, count: payments.count,
+                    total: payments.reduce(Money.zero) { $0 + $1.amount }))
         }
         return written
     }
@@ -150,8 +169,10 @@ public enum BankFiles {
     // MARK: templates
 
     /// Renders a template. Count and totals come from the detail lines as written.
-    public static func render(template t: BankTemplate, account: PayingAccount, payments: [Payment], batch: Batch, run: PayrollRun,
-                              settings: PaymentSettings, company: String) throws -> [UInt8] {
+    public static func render(
+        template t: BankTemplate, account: PayingAccount, payments: [Payment], batch: Batch, run: PayrollRun,
+        settings: PaymentSettings, company: String
+    ) throws -> [UInt8] {
         let total = payments.reduce(Money.zero) { $0 + $1.amount }
         let date = settings.executionDate(for: batch.period)
         func common(_ name: String) -> String? {
@@ -200,19 +221,21 @@ public enum BankFiles {
         for (n, p) in payments.enumerated() {
             let e = batch.employees[p.employeeIndex]
             do {
-            try emit(t.columns, value: { v in
-                switch v {
-                case "seq": return String(n + 1)
-                case "account": return e.bankAccount
-                case "name": return e.name
-                case "amount": return p.amount.description
-                case "amount_cents": return String(p.amount.fen)
-                case "employee_id": return e.id
-                case "bank_code": return e.bankCode
-                case "id_number": return e.idNumber
-                default: return nil
-                }
-            }, who: "employee \(e.id)")
+                try emit(
+                    t.columns,
+                    value: { v in
+                        switch v {
+                        case "seq": return String(n + 1)
+                        case "account": return e.bankAccount
+                        case "name": return e.name
+                        case "amount": return p.amount.description
+                        case "amount_cents": return String(p.amount.fen)
+                        case "employee_id": return e.id
+                        case "bank_code": return e.bankCode
+                        case "id_number": return e.idNumber
+                        default: return nil
+                        }
+                    }, who: "employee \(e.id)")
             } catch let error as BankFileError {
                 throw BankFileError(message: error.message, employee: e.id)
             }
@@ -244,8 +267,10 @@ public enum BankFiles {
 
     /// A fixed-width field: padded or cut to `width` bytes of the encoding,
     /// never in the middle of a character; a number that does not fit is an error.
-    static func fixedField(_ text: String, field f: BankField, encoding: String, who: String,
-                           encode: (String, String, String) throws -> [UInt8]) throws -> [UInt8] {
+    static func fixedField(
+        _ text: String, field f: BankField, encoding: String, who: String,
+        encode: (String, String, String) throws -> [UInt8]
+    ) throws -> [UInt8] {
         let width = f.width!
         var clean = text.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ")
         var bytes = try encode(clean, encoding, who)
@@ -288,34 +313,36 @@ public enum BankFiles {
     /// pain.001.001.09 for one paying account: one payment information block
     /// with category purpose SALA, batch booking, and one transaction per
     /// employee whose end-to-end ID is the period and employee ID.
-    public static func pain001(account: PayingAccount, payments: [Payment], batch: Batch, settings: PaymentSettings,
-                               company: String) -> String {
+    public static func pain001(
+        account: PayingAccount, payments: [Payment], batch: Batch, settings: PaymentSettings,
+        company: String
+    ) -> String {
         let total = payments.reduce(Money.zero) { $0 + $1.amount }
         let date = settings.executionDate(for: batch.period)
         let msgID = limit("PAYROLL-\(batch.period)-\(account.id)", 35)
         var x = """
-        <?xml version="1.0" encoding="UTF-8"?>
-        <Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.001.001.09" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-          <CstmrCdtTrfInitn>
-            <GrpHdr>
-              <MsgId>\(xml(msgID))</MsgId>
-              <CreDtTm>\(batch.period.lastDay)T18:00:00</CreDtTm>
-              <NbOfTxs>\(payments.count)</NbOfTxs>
-              <CtrlSum>\(total.description)</CtrlSum>
-              <InitgPty><Nm>\(xml(limit(company, 140)))</Nm></InitgPty>
-            </GrpHdr>
-            <PmtInf>
-              <PmtInfId>\(xml(limit("\(msgID)-1", 35)))</PmtInfId>
-              <PmtMtd>TRF</PmtMtd>
-              <BtchBookg>true</BtchBookg>
-              <NbOfTxs>\(payments.count)</NbOfTxs>
-              <CtrlSum>\(total.description)</CtrlSum>
-              <PmtTpInf><CtgyPurp><Cd>SALA</Cd></CtgyPurp></PmtTpInf>
-              <ReqdExctnDt><Dt>\(date)</Dt></ReqdExctnDt>
-              <Dbtr><Nm>\(xml(limit(account.name, 140)))</Nm></Dbtr>
-              <DbtrAcct><Id><Othr><Id>\(xml(account.account))</Id></Othr></Id><Ccy>CNY</Ccy></DbtrAcct>
+            <?xml version="1.0" encoding="UTF-8"?>
+            <Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.001.001.09" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+              <CstmrCdtTrfInitn>
+                <GrpHdr>
+                  <MsgId>\(xml(msgID))</MsgId>
+                  <CreDtTm>\(batch.period.lastDay)T18:00:00</CreDtTm>
+                  <NbOfTxs>\(payments.count)</NbOfTxs>
+                  <CtrlSum>\(total.description)</CtrlSum>
+                  <InitgPty><Nm>\(xml(limit(company, 140)))</Nm></InitgPty>
+                </GrpHdr>
+                <PmtInf>
+                  <PmtInfId>\(xml(limit("\(msgID)-1", 35)))</PmtInfId>
+                  <PmtMtd>TRF</PmtMtd>
+                  <BtchBookg>true</BtchBookg>
+                  <NbOfTxs>\(payments.count)</NbOfTxs>
+                  <CtrlSum>\(total.description)</CtrlSum>
+                  <PmtTpInf><CtgyPurp><Cd>SALA</Cd></CtgyPurp></PmtTpInf>
+                  <ReqdExctnDt><Dt>\(date)</Dt></ReqdExctnDt>
+                  <Dbtr><Nm>\(xml(limit(account.name, 140)))</Nm></Dbtr>
+                  <DbtrAcct><Id><Othr><Id>\(xml(account.account))</Id></Othr></Id><Ccy>CNY</Ccy></DbtrAcct>
 
-        """
+            """
         if let bic = account.bic {
             x += "      <DbtrAgt><FinInstnId><BICFI>\(xml(bic))</BICFI></FinInstnId></DbtrAgt>\n"
         } else {
@@ -325,24 +352,24 @@ public enum BankFiles {
             let e = batch.employees[p.employeeIndex]
             let agent = settings.bankBICs[e.bankCode].map { "<BICFI>\(xml($0))</BICFI>" } ?? "<Othr><Id>\(xml(limit(e.bankCode, 35)))</Id></Othr>"
             x += """
-                  <CdtTrfTxInf>
-                    <PmtId><EndToEndId>\(xml(limit("\(batch.period)-\(e.id)", 35)))</EndToEndId></PmtId>
-                    <Amt><InstdAmt Ccy="CNY">\(p.amount.description)</InstdAmt></Amt>
-                    <CdtrAgt><FinInstnId>\(agent)</FinInstnId></CdtrAgt>
-                    <Cdtr><Nm>\(xml(limit(e.name, 140)))</Nm></Cdtr>
-                    <CdtrAcct><Id><Othr><Id>\(xml(e.bankAccount))</Id></Othr></Id></CdtrAcct>
-                    <Purp><Cd>SALA</Cd></Purp>
-                    <RmtInf><Ustrd>\(xml(limit("\(settings.purpose) \(batch.period) Salary", 140)))</Ustrd></RmtInf>
-                  </CdtTrfTxInf>
+                      <CdtTrfTxInf>
+                        <PmtId><EndToEndId>\(xml(limit("\(batch.period)-\(e.id)", 35)))</EndToEndId></PmtId>
+                        <Amt><InstdAmt Ccy="CNY">\(p.amount.description)</InstdAmt></Amt>
+                        <CdtrAgt><FinInstnId>\(agent)</FinInstnId></CdtrAgt>
+                        <Cdtr><Nm>\(xml(limit(e.name, 140)))</Nm></Cdtr>
+                        <CdtrAcct><Id><Othr><Id>\(xml(e.bankAccount))</Id></Othr></Id></CdtrAcct>
+                        <Purp><Cd>SALA</Cd></Purp>
+                        <RmtInf><Ustrd>\(xml(limit("\(settings.purpose) \(batch.period) Salary", 140)))</Ustrd></RmtInf>
+                      </CdtTrfTxInf>
 
-            """
+                """
         }
         x += """
-            </PmtInf>
-          </CstmrCdtTrfInitn>
-        </Document>
+                </PmtInf>
+              </CstmrCdtTrfInitn>
+            </Document>
 
-        """
+            """
         return x
     }
 }

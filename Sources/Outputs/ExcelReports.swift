@@ -1,5 +1,5 @@
-import Foundation
 import CSVReader
+import Foundation
 import PayrollCore
 import PayrollRules
 import Performance
@@ -16,16 +16,19 @@ public enum ExcelReports {
     /// The register as a workbook: frozen header, autofilter, money formats, a
     /// totals row (exact sums of the rounded lines), split across sheets past
     /// Excel's row limit, constant-memory mode above 50,000 employees.
-    public static func writeRegister(batch: Batch, run: PayrollRun, locale: ReportLocale, to path: String,
-                                     rowsPerSheet: Int = rowsPerSheet) throws {
+    public static func writeRegister(
+        batch: Batch, run: PayrollRun, locale: ReportLocale, to path: String,
+        rowsPerSheet: Int = rowsPerSheet
+    ) throws {
         let columns = Register.columns(run.rules)
         let large = batch.employees.count > 50_000
         let wb = try Workbook(path: path, constantMemory: large, created: batch.period.firstDay)
         let rows = batch.employees.indices.filter { run.pay[$0] != nil }
         var totals = [Money](repeating: .zero, count: columns.count)
-        let moneyCols: [Int] = Register.cells(rows.first ?? 0, batch: batch, run: run).map { cells in
-            cells.indices.filter { k in if case .money = cells[k] { return true } else { return false } }
-        } ?? []
+        let moneyCols: [Int] =
+            Register.cells(rows.first ?? 0, batch: batch, run: run).map { cells in
+                cells.indices.filter { k in if case .money = cells[k] { return true } else { return false } }
+            } ?? []
         let sheetCount = max(1, (rows.count + rowsPerSheet - 1) / rowsPerSheet)
         let base = locale == .en ? "Register" : "工资表"
         for s in 0..<sheetCount {
@@ -67,9 +70,15 @@ public enum ExcelReports {
         var employerSI = Money.zero, employerHF = Money.zero, employerCost = Money.zero, bonus = Money.zero
         mutating func add(_ r: PayResult) {
             headcount += 1
-            gross += r.gross; net += r.net; employeeSI += r.employeeSI; hf += r.housingFund.employee
-            tax += r.tax + r.bonusTax; employerSI += r.employerSI; employerHF += r.housingFund.employer
-            employerCost += r.employerCost; bonus += r.annualBonus
+            gross += r.gross
+            net += r.net
+            employeeSI += r.employeeSI
+            hf += r.housingFund.employee
+            tax += r.tax + r.bonusTax
+            employerSI += r.employerSI
+            employerHF += r.housingFund.employer
+            employerCost += r.employerCost
+            bonus += r.annualBonus
         }
         var values: [Money] { [gross, bonus, employeeSI, hf, tax, net, employerSI, employerHF, employerCost] }
     }
@@ -81,11 +90,15 @@ public enum ExcelReports {
     }
 
     public static let summaryMoneyColumnsZH = ["应发合计", "年终奖", "个人社保", "个人公积金", "个税", "实发", "单位社保", "单位公积金", "用工成本"]
-    public static let summaryMoneyColumnsEN = ["Gross", "Annual bonus", "Employee SI", "Employee HF", "Tax", "Net pay", "Employer SI", "Employer HF", "Employer cost"]
+    public static let summaryMoneyColumnsEN = [
+        "Gross", "Annual bonus", "Employee SI", "Employee HF", "Tax", "Net pay", "Employer SI", "Employer HF", "Employer cost",
+    ]
 
     /// Totals by department and cost center, charts of cost and grades, rankings and score history.
-    public static func writeSummary(batch: Batch, run: PayrollRun, locale: ReportLocale, history: [(department: String, period: String, average: Fixed)],
-                                    to path: String) throws {
+    public static func writeSummary(
+        batch: Batch, run: PayrollRun, locale: ReportLocale, history: [(department: String, period: String, average: Fixed)],
+        to path: String
+    ) throws {
         let en = locale == .en
         let wb = try Workbook(path: path, created: batch.period.firstDay)
         let moneyHeads = en ? summaryMoneyColumnsEN : summaryMoneyColumnsZH
@@ -93,7 +106,10 @@ public enum ExcelReports {
             let sheet = try wb.addSheet(name)
             sheet.landscapeFitWidth()
             let heads = [keyTitle, en ? "Headcount" : "人数"] + moneyHeads
-            for (c, h) in heads.enumerated() { try sheet.write(0, c, text: h, style: .header); sheet.columnWidth(c, 14) }
+            for (c, h) in heads.enumerated() {
+                try sheet.write(0, c, text: h, style: .header)
+                sheet.columnWidth(c, 14)
+            }
             var total = Group()
             for (r, (k, g)) in rows.enumerated() {
                 try sheet.write(r + 1, 0, text: k)
@@ -151,13 +167,19 @@ public enum ExcelReports {
 
         // Rankings (the complete list is in performance.csv).
         let rs = try wb.addSheet(en ? "Rankings" : "绩效排名")
-        let rh = en ? ["Rank", "Employee ID", "Name", "Department", "Final score", "Grade", "Department rank"]
-                    : ["公司排名", "工号", "姓名", "部门", "综合得分", "等级", "部门排名"]
-        for (c, h) in rh.enumerated() { try rs.write(0, c, text: h, style: .header); rs.columnWidth(c, 12) }
+        let rh =
+            en
+            ? ["Rank", "Employee ID", "Name", "Department", "Final score", "Grade", "Department rank"]
+            : ["公司排名", "工号", "姓名", "部门", "综合得分", "等级", "部门排名"]
+        for (c, h) in rh.enumerated() {
+            try rs.write(0, c, text: h, style: .header)
+            rs.columnWidth(c, 12)
+        }
         let ranked = run.performance.indices.filter { run.performance[$0].final != nil }
             .sorted { run.performance[$0].companyRank < run.performance[$1].companyRank }.prefix(10_000)
         for (r, i) in ranked.enumerated() {
-            let p = run.performance[i], e = batch.employees[i]
+            let p = run.performance[i]
+            let e = batch.employees[i]
             try rs.write(r + 1, 0, integer: p.companyRank)
             try rs.write(r + 1, 1, text: e.id)
             try rs.write(r + 1, 2, text: e.name)
@@ -213,20 +235,27 @@ public enum ExcelReports {
     /// Income and social-insurance columns are this period's; the special
     /// additional deductions are year-to-date, in the 其他 column because the
     /// input gives only their monthly total, not the split by item.
-    public static let wageColumns = ["工号", "*姓名", "*证件类型", "*证件号码", "本期收入", "本期免税收入", "基本养老保险费", "基本医疗保险费",
-                                     "失业保险费", "住房公积金", "累计子女教育", "累计继续教育", "累计住房贷款利息", "累计住房租金",
-                                     "累计赡养老人", "累计3岁以下婴幼儿照护", "累计个人养老金", "企业(职业)年金", "商业健康保险",
-                                     "税延养老保险", "公务交通费用", "通讯费用", "律师办案费用", "西藏附加减除费用", "其他",
-                                     "准予扣除的捐赠额", "减免税额", "协定减免", "备注"]
-    public static let bonusColumns = ["工号", "*姓名", "*证件类型", "*证件号码", "*全年一次性奖金额", "免税收入", "其他", "准予扣除的捐赠额",
-                                      "减免税额", "备注"]
+    public static let wageColumns = [
+        "工号", "*姓名", "*证件类型", "*证件号码", "本期收入", "本期免税收入", "基本养老保险费", "基本医疗保险费",
+        "失业保险费", "住房公积金", "累计子女教育", "累计继续教育", "累计住房贷款利息", "累计住房租金",
+        "累计赡养老人", "累计3岁以下婴幼儿照护", "累计个人养老金", "企业(职业)年金", "商业健康保险",
+        "税延养老保险", "公务交通费用", "通讯费用", "律师办案费用", "西藏附加减除费用", "其他",
+        "准予扣除的捐赠额", "减免税额", "协定减免", "备注",
+    ]
+    public static let bonusColumns = [
+        "工号", "*姓名", "*证件类型", "*证件号码", "*全年一次性奖金额", "免税收入", "其他", "准予扣除的捐赠额",
+        "减免税额", "备注",
+    ]
 
     public static func writeTax(batch: Batch, run: PayrollRun, to path: String) throws {
         let wb = try Workbook(path: path, created: batch.period.firstDay)
         // Past a sheet's rows, the employees continue on "正常工资薪金所得 2", … (each with its header).
         func wageSheet(_ n: Int) throws -> Sheet {
             let ws = try wb.addSheet(n == 1 ? "正常工资薪金所得" : "正常工资薪金所得 \(n)")
-            for (c, h) in wageColumns.enumerated() { try ws.write(0, c, text: h, style: .header); ws.columnWidth(c, 12) }
+            for (c, h) in wageColumns.enumerated() {
+                try ws.write(0, c, text: h, style: .header)
+                ws.columnWidth(c, 12)
+            }
             return ws
         }
         var sheets = 1
@@ -260,7 +289,10 @@ public enum ExcelReports {
         if !bonusRows.isEmpty {
             func bonusSheet(_ n: Int) throws -> Sheet {
                 let bs = try wb.addSheet(n == 1 ? "全年一次性奖金收入" : "全年一次性奖金收入 \(n)")
-                for (c, h) in bonusColumns.enumerated() { try bs.write(0, c, text: h, style: .header); bs.columnWidth(c, 14) }
+                for (c, h) in bonusColumns.enumerated() {
+                    try bs.write(0, c, text: h, style: .header)
+                    bs.columnWidth(c, 14)
+                }
                 return bs
             }
             var bs = try bonusSheet(1)
@@ -288,7 +320,13 @@ public enum ExcelReports {
         let w = try CSVStreamWriter(path: path)
         try w.row(["period", "cost_center", "account", "account_name", "debit", "credit"])
         for (cc, _) in groups(batch, run, by: { $0.costCenter }) {
-            var wages = Money.zero, erSI = Money.zero, erHF = Money.zero, net = Money.zero, si = Money.zero, hf = Money.zero, tax = Money.zero
+            var wages = Money.zero
+            var erSI = Money.zero
+            var erHF = Money.zero
+            var net = Money.zero
+            var si = Money.zero
+            var hf = Money.zero
+            var tax = Money.zero
             for (i, e) in batch.employees.enumerated() where e.costCenter == cc {
                 guard let r = run.pay[i] else { continue }
                 wages += r.gross + r.annualBonus

@@ -29,17 +29,21 @@ public enum Explain {
         let folder = (root as NSString).appendingPathComponent(period.description)
         let manifestPath = (folder as NSString).appendingPathComponent("manifest.json")
         guard let data = FileManager.default.contents(atPath: manifestPath),
-              let m = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            let m = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else {
             throw AuditError("\(folder) is not a finished run (no manifest.json)")
         }
         let inputs = (m["inputs"] as? [[String: Any]]) ?? []
         func input(_ kind: String) -> String? { inputs.first { $0["kind"] as? String == kind }?["path"] as? String }
-        guard let pipeline = input("pipeline"), let employees = input("employees") else { throw AuditError("the manifest names no pipeline or employees file") }
+        guard let pipeline = input("pipeline"), let employees = input("employees") else {
+            throw AuditError("the manifest names no pipeline or employees file")
+        }
         let settings = m["settings"] as? [String: String] ?? [:]
         let def = try PipelineDefinition.load(path: pipeline)
-        var s = RunSettings(definition: def, period: period, inputDirectory: (employees as NSString).deletingLastPathComponent,
-                            outputRoot: root, threads: 0, openingBalance: input("opening-balance"),
-                            firstPeriod: settings["first_period"] == "true")
+        var s = RunSettings(
+            definition: def, period: period, inputDirectory: (employees as NSString).deletingLastPathComponent,
+            outputRoot: root, threads: 0, openingBalance: input("opening-balance"),
+            firstPeriod: settings["first_period"] == "true")
         s.previousLedger = input("previous-ledger")
         let c = try PeriodRunner.compute(s)
         guard let run = c.run else { throw AuditError("the period's inputs now have errors; it cannot be recomputed") }
@@ -55,13 +59,16 @@ public enum Explain {
         guard let i = c.batch.employees.firstIndex(where: { $0.id == employeeID }) else {
             throw AuditError("employee \(employeeID) is not in \(period)")
         }
-        let e = c.batch.employees[i], p = run.performance[i]
+        let e = c.batch.employees[i]
+        let p = run.performance[i]
         let starts = c.batch.adjustments.filter { Int($0.employee) == i }
-        let ytd = try YearToDateStore.load(period: period, root: root, opening: s.openingBalance, firstPeriod: s.firstPeriod,
-                                           previousLedger: s.previousLedger)
-        let inputForTrace = PayInput(employee: e, attendance: c.batch.attendance[i], coefficient: p.coefficient,
-                                     finalScore: p.final ?? .zero, pointsBonus: p.pointsBonus, adjustments: starts,
-                                     previous: ytd.entries[e.id], mode: e.firstIncomeOfYear ? .firstIncome : .employment)
+        let ytd = try YearToDateStore.load(
+            period: period, root: root, opening: s.openingBalance, firstPeriod: s.firstPeriod,
+            previousLedger: s.previousLedger)
+        let inputForTrace = PayInput(
+            employee: e, attendance: c.batch.attendance[i], coefficient: p.coefficient,
+            finalScore: p.final ?? .zero, pointsBonus: p.pointsBonus, adjustments: starts,
+            previous: ytd.entries[e.id], mode: e.firstIncomeOfYear ? .firstIncome : .employment)
         let trace = try c.rules.trace(inputForTrace)
         var matches: Bool?
         let registerPath = (folder as NSString).appendingPathComponent("payroll_register.csv")
@@ -69,8 +76,9 @@ public enum Explain {
             let stored = try RegisterDiff.read(registerPath)
             matches = stored.rows[e.id].map { Array($0.prefix(row.count)) == row }
         }
-        return Report(period: period, employee: e, trace: trace, finalScore: p.final?.formatted(places: 2) ?? "",
-                      grade: p.grade, coefficient: p.coefficient.formatted(places: 2), matchesRegister: matches)
+        return Report(
+            period: period, employee: e, trace: trace, finalScore: p.final?.formatted(places: 2) ?? "",
+            grade: p.grade, coefficient: p.coefficient.formatted(places: 2), matchesRegister: matches)
     }
 
     public static func text(_ r: Report) -> String {
@@ -99,7 +107,9 @@ public enum Explain {
         }
         o += "\n"
         for (k, v) in r.trace.net { o += "\(k): \(v)\n" }
-        if let m = r.matchesRegister { o += m ? "\nThe register's row for this employee matches.\n" : "\nWARNING: the stored register row differs from this recomputation.\n" }
+        if let m = r.matchesRegister {
+            o += m ? "\nThe register's row for this employee matches.\n" : "\nWARNING: the stored register row differs from this recomputation.\n"
+        }
         return o
     }
 
@@ -108,17 +118,23 @@ public enum Explain {
         let obj: [String: Any] = [
             "period": r.period.description, "employee_id": r.employee.id, "department": r.employee.department,
             "performance": ["final_score": r.finalScore, "grade": r.grade, "coefficient": r.coefficient],
-            "lines": t.lines.map { l in [
-                "code": l.code, "label": l.label, "in_gross": l.inGross, "formula": l.formula,
-                "inputs": Dictionary(uniqueKeysWithValues: l.inputs.map { ($0.0, $0.1) }),
-                "parameters": l.parameters.map { ["name": $0.name, "value": $0.value, "from": $0.from, "source": $0.source] },
-                "exact": l.exact, "rounding": l.rounding, "amount": l.amount.description] as [String: Any] },
+            "lines": t.lines.map { l in
+                [
+                    "code": l.code, "label": l.label, "in_gross": l.inGross, "formula": l.formula,
+                    "inputs": Dictionary(uniqueKeysWithValues: l.inputs.map { ($0.0, $0.1) }),
+                    "parameters": l.parameters.map { ["name": $0.name, "value": $0.value, "from": $0.from, "source": $0.source] },
+                    "exact": l.exact, "rounding": l.rounding, "amount": l.amount.description,
+                ] as [String: Any]
+            },
             "gross": t.gross.description,
-            "insurance": t.insurance.map { s in [
-                "line": s.line, "declared_base": s.declaredBase.description, "floor": s.floor.description, "ceiling": s.ceiling.description,
-                "base": s.base.description, "employee_rate": s.employeeRate, "employee_fixed": s.employeeFixed.description,
-                "employer_rate": s.employerRate, "rounding": s.rounding, "employee": s.employee.description,
-                "employer": s.employer.description, "source": s.source] },
+            "insurance": t.insurance.map { s in
+                [
+                    "line": s.line, "declared_base": s.declaredBase.description, "floor": s.floor.description, "ceiling": s.ceiling.description,
+                    "base": s.base.description, "employee_rate": s.employeeRate, "employee_fixed": s.employeeFixed.description,
+                    "employer_rate": s.employerRate, "rounding": s.rounding, "employee": s.employee.description,
+                    "employer": s.employer.description, "source": s.source,
+                ]
+            },
             "tax": t.tax.map { ["step": $0.0, "value": $0.1] },
             "annual_bonus": t.bonus.map { ["step": $0.0, "value": $0.1] },
             "net_pay": t.result.net.description,

@@ -1,7 +1,8 @@
 import Crypto
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A key file that cannot be read or written.
@@ -27,7 +28,8 @@ public enum Keys {
     /// - Throws: `KeyError` when a file exists or cannot be written.
     @discardableResult
     public static func generate(name: String) throws -> (privatePath: String, publicPath: String, fingerprint: String) {
-        let keyPath = name + ".key", pubPath = name + ".pub"
+        let keyPath = name + ".key"
+        let pubPath = name + ".pub"
         let fm = FileManager.default
         for p in [keyPath, pubPath] where fm.fileExists(atPath: p) {
             throw KeyError("\(p) already exists; choose another name (keys are never overwritten)")
@@ -57,7 +59,8 @@ public enum Keys {
     public static func signingKey(path: String) throws -> Curve25519.Signing.PrivateKey {
         let o = try read(path)
         guard o["format"] == privateFormat, let b = o["ed25519_private"], let raw = Data(base64Encoded: b),
-              let k = try? Curve25519.Signing.PrivateKey(rawRepresentation: raw) else {
+            let k = try? Curve25519.Signing.PrivateKey(rawRepresentation: raw)
+        else {
             throw KeyError("\(path) is not a payroll private key file (made by `payroll keygen`)")
         }
         return k
@@ -68,7 +71,8 @@ public enum Keys {
         let o = try read(path)
         if o["format"] == privateFormat { return try signingKey(path: path).publicKey }
         guard o["format"] == publicFormat, let b = o["ed25519_public"], let raw = Data(base64Encoded: b),
-              let k = try? Curve25519.Signing.PublicKey(rawRepresentation: raw) else {
+            let k = try? Curve25519.Signing.PublicKey(rawRepresentation: raw)
+        else {
             throw KeyError("\(path) is not a payroll public key file (made by `payroll keygen`)")
         }
         return k
@@ -125,7 +129,8 @@ public enum CloseSignature {
     /// Nil when the signature document holds a valid signature of `closeJSON` by `key`; otherwise what is wrong.
     public static func problem(signature: Data, closeJSON: Data, key: Curve25519.Signing.PublicKey) -> String? {
         guard let o = try? JSONSerialization.jsonObject(with: signature) as? [String: String], let b = o["signature"],
-              let sig = Data(base64Encoded: b) else { return "close.sig cannot be read" }
+            let sig = Data(base64Encoded: b)
+        else { return "close.sig cannot be read" }
         let fp = Keys.fingerprint(key.rawRepresentation)
         if let f = o["key_fingerprint"], f != fp {
             return "close.sig was made with key \(f), not with the given public key \(fp)"

@@ -12,7 +12,12 @@ public struct ManifestEntry: Sendable {
     public var counts: [String: Int]
 
     public init(kind: String, path: String, sha256: String, bytes: Int, extra: [String: String] = [:], counts: [String: Int] = [:]) {
-        self.kind = kind; self.path = path; self.sha256 = sha256; self.bytes = bytes; self.extra = extra; self.counts = counts
+        self.kind = kind
+        self.path = path
+        self.sha256 = sha256
+        self.bytes = bytes
+        self.extra = extra
+        self.counts = counts
     }
 
     var json: [String: Any] {

@@ -1,5 +1,5 @@
-import Foundation
 import CSVReader
+import Foundation
 import PayrollCore
 import PayrollRules
 import Performance
@@ -70,36 +70,43 @@ public enum PerformanceReports {
             for i in idx where run.performance[i].final != nil { grades[run.performance[i].grade, default: 0] += 1 }
             let coached = batch.checkIns.isEmpty ? 0 : idx.filter { batch.checkIns[$0].inLastQuarter > 0 }.count
             let sum = scores.reduce(Exact.zero, +)
-            return DepartmentSummary(department: d, deptType: batch.employees[idx[0]].deptType.rawValue, employees: idx.count,
-                                     scored: scores.count,
-                                     average: scores.isEmpty ? nil : (sum / Exact(scores.count)).rounded(places: 2),
-                                     minimum: scores.min(), maximum: scores.max(), gradeCounts: grades, coached: coached,
-                                     coverage: (Exact(coached) / Exact(idx.count)).rounded(places: 4))
+            return DepartmentSummary(
+                department: d, deptType: batch.employees[idx[0]].deptType.rawValue, employees: idx.count,
+                scored: scores.count,
+                average: scores.isEmpty ? nil : (sum / Exact(scores.count)).rounded(places: 2),
+                minimum: scores.min(), maximum: scores.max(), gradeCounts: grades, coached: coached,
+                coverage: (Exact(coached) / Exact(idx.count)).rounded(places: 4))
         }
     }
 
     public static func writeDepartments(batch: Batch, run: PayrollRun, grades: [String], to path: String) throws {
         let w = try CSVStreamWriter(path: path)
-        try w.row(["department", "dept_type", "employees", "scored", "average_score", "min_score", "max_score"]
-                  + grades.map { "grade_\($0)" } + ["coached_last_quarter", "coaching_coverage"])
+        try w.row(
+            ["department", "dept_type", "employees", "scored", "average_score", "min_score", "max_score"]
+                + grades.map { "grade_\($0)" } + ["coached_last_quarter", "coaching_coverage"])
         for d in departments(batch: batch, run: run) {
-            try w.row([d.department, d.deptType, String(d.employees), String(d.scored), f2(d.average), f2(d.minimum), f2(d.maximum)]
-                      + grades.map { String(d.gradeCounts[$0] ?? 0) } + [String(d.coached), d.coverage.formatted(places: 4)])
+            try w.row(
+                [d.department, d.deptType, String(d.employees), String(d.scored), f2(d.average), f2(d.minimum), f2(d.maximum)]
+                    + grades.map { String(d.gradeCounts[$0] ?? 0) } + [String(d.coached), d.coverage.formatted(places: 4)])
         }
         try w.close()
     }
 
     public static func writeMerit(batch: Batch, run: PayrollRun, policy: MeritPolicy, to path: String) throws {
         let w = try CSVStreamWriter(path: path)
-        try w.row(["employee_id", "name", "department", "position", "grade", "monthly_salary", "band_min", "band_max",
-                   "band_position", "band_quartile", "proposed_raise_pct", "proposed_raise", "proposed_salary", "status"])
+        try w.row([
+            "employee_id", "name", "department", "position", "grade", "monthly_salary", "band_min", "band_max",
+            "band_position", "band_quartile", "proposed_raise_pct", "proposed_raise", "proposed_salary", "status",
+        ])
         for (i, e) in batch.employees.enumerated() {
             let p = run.performance[i]
             guard p.final != nil, let m = policy.propose(for: e, grade: p.grade) else { continue }
-            try w.row([e.id, e.name, e.department, e.position, p.grade, m.salary.description, m.bandMin.description,
-                       m.bandMax.description, m.bandPosition.formatted(places: 4), String(m.quartile),
-                       (m.raise * Exact(100)).formatted(places: 2), m.amount.description, (m.salary + m.amount).description,
-                       "proposed: needs approval"])
+            try w.row([
+                e.id, e.name, e.department, e.position, p.grade, m.salary.description, m.bandMin.description,
+                m.bandMax.description, m.bandPosition.formatted(places: 4), String(m.quartile),
+                (m.raise * Exact(100)).formatted(places: 2), m.amount.description, (m.salary + m.amount).description,
+                "proposed: needs approval",
+            ])
         }
         try w.close()
     }
@@ -119,16 +126,22 @@ public enum PerformanceReports {
     /// The history sources plus this period: each employee's score series and
     /// each department's average by period.
     @discardableResult
-    public static func writeHistory(batch: Batch, run: PayrollRun, sources: [(period: String, path: String)], employeesTo: String,
-                                    departmentsTo: String) throws -> [(department: String, period: String, average: Fixed)] {
+    public static func writeHistory(
+        batch: Batch, run: PayrollRun, sources: [(period: String, path: String)], employeesTo: String,
+        departmentsTo: String
+    ) throws -> [(department: String, period: String, average: Fixed)] {
         var averages: [(department: String, period: String, average: Fixed)] = []
         var series: [(period: String, id: String, dept: String, score: String, grade: String)] = []
         for (f, card) in sources {
             var pos: [String: Int] = [:]
             _ = try CSVFileReader(path: card).read { rec in
-                if rec.index == 0 { for i in 0..<rec.count { pos[rec.string(i)] = i }; return }
+                if rec.index == 0 {
+                    for i in 0..<rec.count { pos[rec.string(i)] = i }
+                    return
+                }
                 guard let a = pos["employee_id"], let d = pos["department"], let s = pos["final_score"], let g = pos["grade"],
-                      rec.count > max(a, d, s, g) else { return }
+                    rec.count > max(a, d, s, g)
+                else { return }
                 series.append((f, rec.string(a), rec.string(d), rec.string(s), rec.string(g)))
             }
         }

@@ -24,11 +24,19 @@ public struct RunSettings: Sendable {
     /// Diagnostics may quote cell values (`--show-values`: personal data in the report and on the terminal).
     public var showValues = false
 
-    public init(definition: PipelineDefinition, period: Period, inputDirectory: String, outputRoot: String, threads: Int,
-                openingBalance: String? = nil, firstPeriod: Bool = false, validateOnly: Bool = false, only: Set<OutputKind>? = nil) {
-        self.definition = definition; self.period = period; self.inputDirectory = inputDirectory; self.outputRoot = outputRoot
-        self.threads = threads; self.openingBalance = openingBalance; self.firstPeriod = firstPeriod
-        self.validateOnly = validateOnly; self.only = only
+    public init(
+        definition: PipelineDefinition, period: Period, inputDirectory: String, outputRoot: String, threads: Int,
+        openingBalance: String? = nil, firstPeriod: Bool = false, validateOnly: Bool = false, only: Set<OutputKind>? = nil
+    ) {
+        self.definition = definition
+        self.period = period
+        self.inputDirectory = inputDirectory
+        self.outputRoot = outputRoot
+        self.threads = threads
+        self.openingBalance = openingBalance
+        self.firstPeriod = firstPeriod
+        self.validateOnly = validateOnly
+        self.only = only
     }
 }
 
@@ -70,7 +78,9 @@ public enum PeriodRunner {
 
     /// load → validate → rollup → payroll, nothing written.
     public static func compute(_ s: RunSettings, progress: ProgressReport? = nil) throws -> Computed {
-        let def = s.definition, period = s.period, root = s.outputRoot
+        let def = s.definition
+        let period = s.period
+        let root = s.outputRoot
         let pack: RulePack
         let rules: PeriodRules
         do {
@@ -87,22 +97,26 @@ public enum PeriodRunner {
             stageSeconds.append((name, Double(now.uptimeNanoseconds - mark.uptimeNanoseconds) / 1e9))
             mark = now
         }
-        var batch = try Intake.load(IntakeOptions(period: period, inputDirectory: s.inputDirectory, fileNames: def.fileNames,
-                                                  rulePack: pack, schemes: def.performance.schemes, threads: s.threads,
-                                                  grades: def.performance.config.grades.map(\.grade), showValues: s.showValues), progress: progress)
+        var batch = try Intake.load(
+            IntakeOptions(
+                period: period, inputDirectory: s.inputDirectory, fileNames: def.fileNames,
+                rulePack: pack, schemes: def.performance.schemes, threads: s.threads,
+                grades: def.performance.config.grades.map(\.grade), showValues: s.showValues), progress: progress)
         lap("intake")
         if !batch.hasErrors { progress?("performance and pay, employees", batch.employees.count) }
         var run: PayrollRun?
         if !batch.hasErrors {
-            let ytd = try YearToDateStore.load(period: period, root: root, opening: s.openingBalance, firstPeriod: s.firstPeriod,
-                                               previousLedger: s.previousLedger)
+            let ytd = try YearToDateStore.load(
+                period: period, root: root, opening: s.openingBalance, firstPeriod: s.firstPeriod,
+                previousLedger: s.previousLedger)
             batch.diagnostics += ytd.diagnostics
             if case .ledger(let path)? = ytd.source, s.previousLedger == nil {
                 batch.diagnostics += ledgerIntegrity(path: path, period: period.previous)
             }
             if !batch.hasErrors {
-                let r = PayrollStage.run(batch: batch, rules: rules, ytd: ytd, settings: def.performance, threads: s.threads,
-                                         employeesFile: def.fileNames[.employees] ?? "employees.csv")
+                let r = PayrollStage.run(
+                    batch: batch, rules: rules, ytd: ytd, settings: def.performance, threads: s.threads,
+                    employeesFile: def.fileNames[.employees] ?? "employees.csv")
                 batch.diagnostics += r.diagnostics
                 run = r
             }
@@ -112,10 +126,12 @@ public enum PeriodRunner {
                 let problems = BankFiles.check(batch: batch, run: run, settings: payments, company: def.company)
                 let lines = problems.isEmpty ? [:] : Dictionary(batch.employees.map { ($0.id, $0.line) }, uniquingKeysWith: { a, _ in a })
                 for p in problems {
-                    batch.diagnostics.append(Diagnostic(code: Code.outputLimit.rawValue, severity: .error, stage: .business, file: file,
-                                                        line: p.employee.flatMap { lines[$0] }, column: p.employee == nil ? nil : "bank_account",
-                                                        employeeID: p.employee,
-                                                        en: "the bank file cannot be written: \(p.message)", zh: "无法生成银行文件：\(p.message)"))
+                    batch.diagnostics.append(
+                        Diagnostic(
+                            code: Code.outputLimit.rawValue, severity: .error, stage: .business, file: file,
+                            line: p.employee.flatMap { lines[$0] }, column: p.employee == nil ? nil : "bank_account",
+                            employeeID: p.employee,
+                            en: "the bank file cannot be written: \(p.message)", zh: "无法生成银行文件：\(p.message)"))
                 }
             }
             batch.diagnostics.sort(by: Diagnostic.reportOrder)
@@ -126,9 +142,14 @@ public enum PeriodRunner {
     }
 
     public static func execute(_ s: RunSettings, progress: ProgressReport? = nil) throws -> RunOutcome {
-        let def = s.definition, period = s.period, root = s.outputRoot
+        let def = s.definition
+        let period = s.period
+        let root = s.outputRoot
         let c = try compute(s, progress: progress)
-        let batch = c.batch, run = c.run, pack = c.pack, started = c.started
+        let batch = c.batch
+        let run = c.run
+        let pack = c.pack
+        let started = c.started
         var stageSeconds = c.stageSeconds
         var mark = DispatchTime.now()
         func lap(_ name: String) {
@@ -184,12 +205,14 @@ public enum PeriodRunner {
                 }
                 try PerformanceReports.writeScorecards(batch: batch, run: run, to: try folder.path("performance.csv"))
                 try record("report", "performance.csv")
-                try PerformanceReports.writeDepartments(batch: batch, run: run, grades: def.performance.config.grades.map(\.grade),
-                                                        to: try folder.path("performance_departments.csv"))
+                try PerformanceReports.writeDepartments(
+                    batch: batch, run: run, grades: def.performance.config.grades.map(\.grade),
+                    to: try folder.path("performance_departments.csv"))
                 try record("report", "performance_departments.csv")
-                history = try PerformanceReports.writeHistory(batch: batch, run: run, sources: sources,
-                                                    employeesTo: try folder.path("performance_history.csv"),
-                                                    departmentsTo: try folder.path("department_history.csv"))
+                history = try PerformanceReports.writeHistory(
+                    batch: batch, run: run, sources: sources,
+                    employeesTo: try folder.path("performance_history.csv"),
+                    departmentsTo: try folder.path("department_history.csv"))
                 try record("report", "performance_history.csv")
                 try record("report", "department_history.csv")
                 if let merit = def.performance.merit {
@@ -221,9 +244,10 @@ public enum PeriodRunner {
                 let payslipDir = (dir as NSString).deletingLastPathComponent
                 try? FileManager.default.removeItem(atPath: dir)
                 let secret = ProcessInfo.processInfo.environment["PAYROLL_PDF_OWNER_SECRET"] ?? def.payslipOwnerSecret
-                let names = try Payslips.writeAll(batch: batch, run: run, company: def.company, locale: def.locale,
-                                                  password: def.payslipPassword, ownerSecret: secret, font: def.payslipFont,
-                                                  folder: payslipDir, threads: s.threads)
+                let names = try Payslips.writeAll(
+                    batch: batch, run: run, company: def.company, locale: def.locale,
+                    password: def.payslipPassword, ownerSecret: secret, font: def.payslipFont,
+                    folder: payslipDir, threads: s.threads)
                 for n in names { try record("payslip", "payslips/\(n)") }
                 written.insert(.payslips)
                 TestHook.step("payslips-written")
@@ -232,14 +256,18 @@ public enum PeriodRunner {
             try record("ytd-ledger", YearToDateStore.ledgerFile)
             for f in batch.inputs {
                 let h = try FileHash.sha256(path: f.path)
-                manifest.inputs.append(ManifestEntry(kind: f.kind, path: tidy(f.path), sha256: h.hex, bytes: h.bytes,
-                                                     extra: ["encoding": f.encoding ?? ""], counts: ["records": f.records]))
+                manifest.inputs.append(
+                    ManifestEntry(
+                        kind: f.kind, path: tidy(f.path), sha256: h.hex, bytes: h.bytes,
+                        extra: ["encoding": f.encoding ?? ""], counts: ["records": f.records]))
             }
             if let ob = s.openingBalance {
                 let h = try FileHash.sha256(path: ob)
                 manifest.inputs.append(ManifestEntry(kind: "opening-balance", path: tidy(ob), sha256: h.hex, bytes: h.bytes))
             } else if period.month != 1, !s.firstPeriod {
-                let prev = s.previousLedger ?? ((root as NSString).appendingPathComponent(period.previous.description) as NSString)
+                let prev =
+                    s.previousLedger
+                    ?? ((root as NSString).appendingPathComponent(period.previous.description) as NSString)
                     .appendingPathComponent(YearToDateStore.ledgerFile)
                 let h = try FileHash.sha256(path: prev)
                 manifest.inputs.append(ManifestEntry(kind: "previous-ledger", path: tidy(prev), sha256: h.hex, bytes: h.bytes))
@@ -251,8 +279,10 @@ public enum PeriodRunner {
                 let h = try FileHash.sha256(path: p)
                 manifest.inputs.append(ManifestEntry(kind: "rule-pack", path: tidy(p), sha256: h.hex, bytes: h.bytes))
             }
-            manifest.settings = ["input": tidy(s.inputDirectory), "first_period": s.firstPeriod ? "true" : "false",
-                                 "only": s.only.map { $0.map(\.rawValue).sorted().joined(separator: ",") } ?? ""]
+            manifest.settings = [
+                "input": tidy(s.inputDirectory), "first_period": s.firstPeriod ? "true" : "false",
+                "only": s.only.map { $0.map(\.rawValue).sorted().joined(separator: ",") } ?? "",
+            ]
             let paid = run.pay.compactMap { $0 }
             manifest.summary = [
                 "employees": batch.employees.count, "errors": batch.errorCount, "warnings": batch.warningCount,
@@ -270,8 +300,9 @@ public enum PeriodRunner {
         TestHook.step("committed")
         lap("write")
         let ns = DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds
-        return RunOutcome(batch: batch, run: run, folder: folder.finalPath, finished: finished, seconds: Double(ns) / 1e9, stageSeconds: stageSeconds,
-                          keptFinishedRun: keptFinishedRun, replacedKeptAt: replacedKeptAt)
+        return RunOutcome(
+            batch: batch, run: run, folder: folder.finalPath, finished: finished, seconds: Double(ns) / 1e9, stageSeconds: stageSeconds,
+            keptFinishedRun: keptFinishedRun, replacedKeptAt: replacedKeptAt)
     }
 
     /// The previous period's ledger must be the file its run wrote: its SHA-256 is in that run's manifest.
@@ -279,13 +310,20 @@ public enum PeriodRunner {
     static func ledgerIntegrity(path: String, period: Period) -> [Diagnostic] {
         let folder = (path as NSString).deletingLastPathComponent
         guard let record = try? RunRecord.read(folder: folder),
-              let listed = record.outputs.first(where: { $0.path == YearToDateStore.ledgerFile })?.sha256 else { return [] }
+            let listed = record.outputs.first(where: { $0.path == YearToDateStore.ledgerFile })?.sha256
+        else { return [] }
         let now = (try? FileHash.sha256(path: path).hex) ?? ""
         guard now != listed else { return [] }
-        return [Diagnostic(code: Code.ledgerChanged.rawValue, severity: .error, stage: .crossFile, file: YearToDateStore.ledgerFile,
-                           line: nil, column: nil, employeeID: nil,
-                           en: "\(period)'s ytd_ledger.csv is not the file its run wrote (SHA-256 \(RootStatus.short(now)), its manifest records \(RootStatus.short(listed))): it was changed after the run; re-run \(period) instead of editing its ledger",
-                           zh: "\(period) 的 ytd_ledger.csv 与其运行时写出的文件不一致（SHA-256 \(RootStatus.short(now))，清单记录为 \(RootStatus.short(listed))）：运行后被改动过；请重新运行 \(period)，不要手工修改台账")]
+        return [
+            Diagnostic(
+                code: Code.ledgerChanged.rawValue, severity: .error, stage: .crossFile, file: YearToDateStore.ledgerFile,
+                line: nil, column: nil, employeeID: nil,
+                en:
+                    "\(period)'s ytd_ledger.csv is not the file its run wrote (SHA-256 \(RootStatus.short(now)), its manifest records \(RootStatus.short(listed))): it was changed after the run; re-run \(period) instead of editing its ledger",
+                zh:
+                    "\(period) 的 ytd_ledger.csv 与其运行时写出的文件不一致（SHA-256 \(RootStatus.short(now))，清单记录为 \(RootStatus.short(listed))）：运行后被改动过；请重新运行 \(period)，不要手工修改台账"
+            )
+        ]
     }
 
     /// "pipelines/../fixtures/demo/x.csv" → "fixtures/demo/x.csv".
@@ -293,7 +331,10 @@ public enum PeriodRunner {
         var parts: [Substring] = []
         for c in path.split(separator: "/", omittingEmptySubsequences: true) {
             if c == "." { continue }
-            if c == "..", let last = parts.last, last != ".." { parts.removeLast(); continue }
+            if c == "..", let last = parts.last, last != ".." {
+                parts.removeLast()
+                continue
+            }
             parts.append(c)
         }
         return (path.hasPrefix("/") ? "/" : "") + parts.joined(separator: "/")

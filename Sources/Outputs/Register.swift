@@ -24,7 +24,10 @@ public final class CSVStreamWriter {
             if i > 0 { buffer.append(0x2C) }
             if f.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
                 buffer.append(0x22)
-                for b in f.utf8 { if b == 0x22 { buffer.append(0x22) }; buffer.append(b) }
+                for b in f.utf8 {
+                    if b == 0x22 { buffer.append(0x22) }
+                    buffer.append(b)
+                }
                 buffer.append(0x22)
             } else {
                 buffer.append(contentsOf: f.utf8)
@@ -76,7 +79,8 @@ public enum Register {
     /// One employee's register row, in `columns` order; nil when the employee was not paid.
     public static func cells(_ i: Int, batch: Batch, run: PayrollRun) -> [Cell]? {
         guard let r = run.pay[i] else { return nil }
-        let e = batch.employees[i], p = run.performance[i]
+        let e = batch.employees[i]
+        let p = run.performance[i]
         var f: [Cell] = [.text(e.id), .text(e.department), .score(p.final), .text(p.grade), .score(p.coefficient)]
         for (k, c) in run.rules.components.enumerated() where c.spec.inGross { f.append(.money(r.lines[k])) }
         for a in RegisterAmounts.pay { f.append(.money(a.value(r))) }
@@ -104,9 +108,11 @@ public enum Register {
         let w = try CSVStreamWriter(path: path)
         try w.row(YearToDateStore.ledgerColumns)
         for (id, y) in run.ledger {
-            try w.row([id, String(y.year), String(y.months), y.income.description, y.taxFree.description, y.special.description,
-                       y.additional.description, y.taxable.description, y.tax.description, y.withheld.description,
-                       y.annualBonus.description, y.annualBonusTax.description])
+            try w.row([
+                id, String(y.year), String(y.months), y.income.description, y.taxFree.description, y.special.description,
+                y.additional.description, y.taxable.description, y.tax.description, y.withheld.description,
+                y.annualBonus.description, y.annualBonusTax.description,
+            ])
         }
         try w.close()
     }

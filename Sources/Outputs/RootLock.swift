@@ -1,8 +1,9 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Another payroll command holds the output root (exit 75, try again later).
@@ -24,7 +25,10 @@ public final class RootLock: @unchecked Sendable {
     private let fd: Int32
     public let root: String
 
-    private init(fd: Int32, root: String) { self.fd = fd; self.root = root }
+    private init(fd: Int32, root: String) {
+        self.fd = fd
+        self.root = root
+    }
 
     deinit {
         _ = flock(fd, LOCK_UN)
@@ -73,11 +77,14 @@ public final class RootLock: @unchecked Sendable {
         var said: [String] = []
         let me = getpid()
         // 1. A replacement interrupted between moving the finished run aside and moving the new one in.
-        for j in ((try? fm.contentsOfDirectory(atPath: root)) ?? []).filter({ $0.hasPrefix(RunFolder.journalPrefix) && $0.hasSuffix(".json") }).sorted() {
+        for j in ((try? fm.contentsOfDirectory(atPath: root)) ?? []).filter({ $0.hasPrefix(RunFolder.journalPrefix) && $0.hasSuffix(".json") })
+            .sorted()
+        {
             let jp = (root as NSString).appendingPathComponent(j)
             defer { try? fm.removeItem(atPath: jp) }
             guard let d = fm.contents(atPath: jp), let o = try? JSONSerialization.jsonObject(with: d) as? [String: String],
-                  let name = o["name"], let kept = o["kept_at"], RunFolder.isSafeName(name) else { continue }
+                let name = o["name"], let kept = o["kept_at"], RunFolder.isSafeName(name)
+            else { continue }
             let final = (root as NSString).appendingPathComponent(name)
             let keptPath = (root as NSString).appendingPathComponent(kept)
             if !fm.fileExists(atPath: final), RunRecord.isFinished(keptPath) {
@@ -105,7 +112,8 @@ public final class RootLock: @unchecked Sendable {
                     let name = String(f.dropFirst(5).dropLast(String(pid).count + 1))
                     let final = (root as NSString).appendingPathComponent(name)
                     if RunFolder.isSafeName(name), !fm.fileExists(atPath: final), RunRecord.isFinished(p),
-                       (try? fm.moveItem(atPath: p, toPath: final)) != nil {
+                        (try? fm.moveItem(atPath: p, toPath: final)) != nil
+                    {
                         said.append("restored the finished run \(name) from \(rel), left by an interrupted run (pid \(pid))")
                         continue
                     }

@@ -56,7 +56,8 @@ public final class RunFolder {
     public static func checkInside(_ relative: String) throws {
         let parts = relative.split(separator: "/", omittingEmptySubsequences: false)
         guard !relative.isEmpty, !relative.hasPrefix("/"), !relative.contains("\0"), !relative.contains("\\"),
-              parts.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." && ($0 == ".keep" || !$0.hasPrefix(".")) }) else {
+            parts.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." && ($0 == ".keep" || !$0.hasPrefix(".")) })
+        else {
             throw OutputError("refusing to write \(relative.debugDescription): the path would not stay inside the run folder")
         }
     }

@@ -40,7 +40,8 @@ public struct RunRecord: Sendable {
         let path = (folder as NSString).appendingPathComponent(manifestFile)
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         guard let data = FileManager.default.contents(atPath: path),
-              let o = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            let o = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else {
             throw OutputError("\(path) cannot be read as a run manifest")
         }
         func entries(_ key: String) -> [Entry] {
@@ -54,11 +55,12 @@ public struct RunRecord: Sendable {
         if let r = o["replaces"] as? [String: Any], let h = r["manifest_sha256"] as? String, let k = r["kept_at"] as? String {
             replaces = (h, k)
         }
-        return RunRecord(folder: folder, manifestSHA256: Hex.sha256(data), period: (o["period"] as? String).flatMap(Period.init),
-                         inputs: entries("inputs"), outputs: entries("outputs"),
-                         settings: (o["settings"] as? [String: String]) ?? [:],
-                         declaredKinds: kinds?["declared"] as? [String], writtenKinds: kinds?["written"] as? [String],
-                         replaces: replaces)
+        return RunRecord(
+            folder: folder, manifestSHA256: Hex.sha256(data), period: (o["period"] as? String).flatMap(Period.init),
+            inputs: entries("inputs"), outputs: entries("outputs"),
+            settings: (o["settings"] as? [String: String]) ?? [:],
+            declaredKinds: kinds?["declared"] as? [String], writtenKinds: kinds?["written"] as? [String],
+            replaces: replaces)
     }
 
     /// Output kinds the pipeline declares that this run did not write (empty for a full run).
@@ -169,22 +171,28 @@ public enum RootStatus {
             let ledgerHash = record != nil && fm.fileExists(atPath: ledger) ? try? FileHash.sha256(path: ledger).hex : nil
             var closeHash: String?
             if Archive.isClosed(root: root, period: p) {
-                closeHash = try? FileHash.sha256(path: (Archive.archivePath(root: root, period: p) as NSString).appendingPathComponent("close.json")).hex
+                closeHash = try? FileHash.sha256(path: (Archive.archivePath(root: root, period: p) as NSString).appendingPathComponent("close.json"))
+                    .hex
             }
             let reopenings = closedEntries.filter { $0.hasPrefix("\(p).reopened-") }
                 .sorted { (Int($0.split(separator: "-").last ?? "") ?? 0) < (Int($1.split(separator: "-").last ?? "") ?? 0) }
                 .map { name -> (String, String) in
                     let note = (closedDir as NSString).appendingPathComponent("\(name)/reopen.json")
-                    let reason = (try? JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: note))) as? [String: Any])?["reason"] as? String
+                    let reason =
+                        (try? JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: note))) as? [String: Any])?["reason"]
+                        as? String
                     return ("closed/\(name)", reason ?? "")
                 }
-            byPeriod[p] = PeriodStatus(period: p, state: state, staleReason: nil, missingKinds: record?.missingKinds ?? [], record: record,
-                                       ledgerSHA256: ledgerHash, closeSHA256: closeHash, reopenings: reopenings,
-                                       replaced: OutputRoot.replacedRuns(root: root, name: p.description))
+            byPeriod[p] = PeriodStatus(
+                period: p, state: state, staleReason: nil, missingKinds: record?.missingKinds ?? [], record: record,
+                ledgerSHA256: ledgerHash, closeSHA256: closeHash, reopenings: reopenings,
+                replaced: OutputRoot.replacedRuns(root: root, name: p.description))
         }
         // Staleness runs down the chain of ledgers, oldest first.
         for p in byPeriod.keys.sorted() {
-            guard var s = byPeriod[p], let record = s.record, let reason = staleness(of: record, period: p, root: root, statuses: byPeriod) else { continue }
+            guard var s = byPeriod[p], let record = s.record, let reason = staleness(of: record, period: p, root: root, statuses: byPeriod) else {
+                continue
+            }
             s.state = .stale
             s.staleReason = reason
             byPeriod[p] = s
@@ -200,7 +208,8 @@ public enum RootStatus {
                 return "it read the \(prev) ledger \(short(used.sha256)), but \(prev) has no finished run any more"
             }
             if let written = before.record?.outputs.first(where: { $0.path == "ytd_ledger.csv" })?.sha256, written != now {
-                return "it read the \(prev) ledger \(short(used.sha256)), and that ledger has since been edited by hand (now \(short(now)), its run wrote \(short(written))); re-run \(prev), then \(period)"
+                return
+                    "it read the \(prev) ledger \(short(used.sha256)), and that ledger has since been edited by hand (now \(short(now)), its run wrote \(short(written))); re-run \(prev), then \(period)"
             }
             if now != used.sha256 {
                 var why = "it read the \(prev) ledger \(short(used.sha256)), but \(prev) was re-run since and its ledger is now \(short(now))"
@@ -242,7 +251,7 @@ public enum RootStatus {
     /// The closed periods' chain head: the latest closed period and the SHA-256 of its close.json.
     public static func chainHead(root: String) -> (period: Period, sha256: String)? {
         guard let last = Archive.closedPeriods(root: root).last,
-              let h = try? FileHash.sha256(path: (Archive.archivePath(root: root, period: last) as NSString).appendingPathComponent("close.json")).hex
+            let h = try? FileHash.sha256(path: (Archive.archivePath(root: root, period: last) as NSString).appendingPathComponent("close.json")).hex
         else { return nil }
         return (last, h)
     }

@@ -11,8 +11,10 @@ public enum ValidationReport {
         let csv = try CSVStreamWriter(path: path)
         try csv.row(columns)
         for d in diags {
-            try csv.row([d.code, d.severity.rawValue, d.file, d.line.map(String.init) ?? "", d.column ?? "",
-                         d.employeeID ?? "", locale.text(d)])
+            try csv.row([
+                d.code, d.severity.rawValue, d.file, d.line.map(String.init) ?? "", d.column ?? "",
+                d.employeeID ?? "", locale.text(d),
+            ])
         }
         try csv.close()
     }

@@ -21,8 +21,10 @@ public final class PDFDocument {
     public let fontFamily: String
 
     /// - created: fixes the document's creation date (reproducible files).
-    public init(path: String, width: Double = 595.28, height: Double = 841.89, title: String, author: String,
-                created: Day, fontFamily: String = "WenQuanYi Micro Hei") throws {
+    public init(
+        path: String, width: Double = 595.28, height: Double = 841.89, title: String, author: String,
+        created: Day, fontFamily: String = "WenQuanYi Micro Hei"
+    ) throws {
         self.path = path
         self.fontFamily = fontFamily
         guard let s = cairo_pdf_surface_create(path, width, height), cairo_surface_status(s) == CAIRO_STATUS_SUCCESS else {
@@ -45,8 +47,10 @@ public final class PDFDocument {
 
     /// Draws text with its top-left (or top-right for `.right`) at (x, y); returns its height.
     @discardableResult
-    public func text(_ s: String, x: Double, y: Double, size: Double, bold: Bool = false, align: TextAlign = .left,
-                     width: Double? = nil, gray: Double = 0) -> Double {
+    public func text(
+        _ s: String, x: Double, y: Double, size: Double, bold: Bool = false, align: TextAlign = .left,
+        width: Double? = nil, gray: Double = 0
+    ) -> Double {
         guard let cr else { return 0 }
         let layout = pango_cairo_create_layout(cr)!
         defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
@@ -61,7 +65,8 @@ public final class PDFDocument {
             pango_layout_set_width(layout, Int32(width * Double(PANGO_SCALE)))
             pango_layout_set_alignment(layout, align == .right ? PANGO_ALIGN_RIGHT : align == .center ? PANGO_ALIGN_CENTER : PANGO_ALIGN_LEFT)
         }
-        var w: Int32 = 0, h: Int32 = 0
+        var w: Int32 = 0
+        var h: Int32 = 0
         pango_layout_get_size(layout, &w, &h)
         var left = x
         if width == nil && align == .right { left = x - Double(w) / Double(PANGO_SCALE) }
@@ -123,9 +128,10 @@ public enum PDFEncryption {
         }
         try check(qpdf_read(q, input, nil), "read")
         try check(qpdf_init_write(q, output), "init write")
-        qpdf_set_r6_encryption_parameters2(q, userPassword, ownerPassword,
-                                           QPDF_TRUE, QPDF_TRUE, QPDF_TRUE, QPDF_TRUE, QPDF_TRUE, QPDF_FALSE,
-                                           qpdf_r3p_full, QPDF_TRUE)
+        qpdf_set_r6_encryption_parameters2(
+            q, userPassword, ownerPassword,
+            QPDF_TRUE, QPDF_TRUE, QPDF_TRUE, QPDF_TRUE, QPDF_TRUE, QPDF_FALSE,
+            qpdf_r3p_full, QPDF_TRUE)
         try check(qpdf_write(q), "write")
     }
 }

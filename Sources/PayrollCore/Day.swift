@@ -6,8 +6,11 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     public init?(year: Int, month: Int, day: Int) {
         guard year >= 1900, year <= 2200, month >= 1, month <= 12,
-              day >= 1, day <= Day.daysIn(year: year, month: month) else { return nil }
-        self.year = year; self.month = month; self.day = day
+            day >= 1, day <= Day.daysIn(year: year, month: month)
+        else { return nil }
+        self.year = year
+        self.month = month
+        self.day = day
     }
 
     public static func isLeap(_ y: Int) -> Bool { (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 }
@@ -26,10 +29,15 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Monday = 1 … Sunday = 7 (ISO 8601).
     public var isoWeekday: Int {
         // Zeller-style computation on the proleptic Gregorian calendar.
-        var y = year, m = month
-        if m < 3 { m += 12; y -= 1 }
-        let k = y % 100, j = y / 100
-        let h = (day + (13 * (m + 1)) / 5 + k + k / 4 + j / 4 + 5 * j) % 7 // 0 = Saturday
+        var y = year
+        var m = month
+        if m < 3 {
+            m += 12
+            y -= 1
+        }
+        let k = y % 100
+        let j = y / 100
+        let h = (day + (13 * (m + 1)) / 5 + k + k / 4 + j / 4 + 5 * j) % 7  // 0 = Saturday
         return ((h + 5) % 7) + 1
     }
 
@@ -42,8 +50,12 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Parses `YYYY-MM-DD` and Excel's Chinese default `YYYY/M/D`.
     @inlinable
     public static func parse<C: RandomAccessCollection>(_ bytes: C) -> Day? where C.Element == UInt8, C.Index == Int {
-        var p0 = 0, p1 = 0, p2 = 0
-        var l0 = 0, l1 = 0, l2 = 0
+        var p0 = 0
+        var p1 = 0
+        var p2 = 0
+        var l0 = 0
+        var l1 = 0
+        var l2 = 0
         var idx = 0
         var sep: UInt8 = 0
         var i = bytes.startIndex
@@ -56,9 +68,18 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
             if c >= 0x30 && c <= 0x39 {
                 let d = Int(c - 0x30)
                 switch idx {
-                case 0: p0 = p0 * 10 + d; l0 += 1; if l0 > 4 { return nil }
-                case 1: p1 = p1 * 10 + d; l1 += 1; if l1 > 2 { return nil }
-                default: p2 = p2 * 10 + d; l2 += 1; if l2 > 2 { return nil }
+                case 0:
+                    p0 = p0 * 10 + d
+                    l0 += 1
+                    if l0 > 4 { return nil }
+                case 1:
+                    p1 = p1 * 10 + d
+                    l1 += 1
+                    if l1 > 2 { return nil }
+                default:
+                    p2 = p2 * 10 + d
+                    l2 += 1
+                    if l2 > 2 { return nil }
                 }
             } else if (c == UInt8(ascii: "-") || c == UInt8(ascii: "/")) && idx < 2 {
                 if sep == 0 { sep = c } else if sep != c { return nil }
@@ -87,17 +108,19 @@ public struct Period: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     public init?(year: Int, month: Int) {
         guard year >= 1900, year <= 2200, (1...12).contains(month) else { return nil }
-        self.year = year; self.month = month
+        self.year = year
+        self.month = month
     }
 
     /// `YYYY-MM`.
     public init?(_ text: String) {
         let b = Array(text.utf8)
         guard b.count == 7, b[4] == UInt8(ascii: "-"),
-              let y = Int(String(decoding: b[0..<4], as: UTF8.self)),
-              let m = Int(String(decoding: b[5..<7], as: UTF8.self)),
-              b[0..<4].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
-              b[5..<7].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+            let y = Int(String(decoding: b[0..<4], as: UTF8.self)),
+            let m = Int(String(decoding: b[5..<7], as: UTF8.self)),
+            b[0..<4].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+            b[5..<7].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 })
+        else { return nil }
         self.init(year: y, month: m)
     }
 

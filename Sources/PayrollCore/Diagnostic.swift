@@ -9,7 +9,10 @@ public enum Locale2: String, Sendable, CaseIterable {
 
 /// The validation stage that found a problem.
 public enum ValidationStage: Int, Sendable, Comparable {
-    case files = 1, rows = 2, crossFile = 3, business = 4
+    case files = 1
+    case rows = 2
+    case crossFile = 3
+    case business = 4
     public static func < (a: ValidationStage, b: ValidationStage) -> Bool { a.rawValue < b.rawValue }
 }
 
@@ -27,11 +30,19 @@ public struct Diagnostic: Hashable, Sendable {
     public var messageEN: String
     public var messageZH: String
 
-    public init(code: String, severity: Severity, stage: ValidationStage, file: String, line: Int?,
-                column: String?, employeeID: String?, en: String, zh: String) {
-        self.code = code; self.severity = severity; self.stage = stage; self.file = file
-        self.line = line; self.column = column; self.employeeID = employeeID
-        self.messageEN = en; self.messageZH = zh
+    public init(
+        code: String, severity: Severity, stage: ValidationStage, file: String, line: Int?,
+        column: String?, employeeID: String?, en: String, zh: String
+    ) {
+        self.code = code
+        self.severity = severity
+        self.stage = stage
+        self.file = file
+        self.line = line
+        self.column = column
+        self.employeeID = employeeID
+        self.messageEN = en
+        self.messageZH = zh
     }
 
     public func message(_ locale: Locale2) -> String { locale == .zh ? messageZH : messageEN }

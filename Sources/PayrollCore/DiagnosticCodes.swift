@@ -1,33 +1,83 @@
 /// The stable diagnostic codes. A code never changes meaning; new problems get new codes.
 public enum Code: String, CaseIterable, Sendable {
     // Stage 1: files and headers
-    case fileMissing = "F001", encoding = "F002", emptyFile = "F003", missingColumn = "F004",
-         duplicateColumn = "F005", unknownColumn = "F006", malformedQuote = "F007",
-         unterminatedQuote = "F008", noRows = "F009", noRowsOptional = "F010"
+    case fileMissing = "F001"
+    case encoding = "F002"
+    case emptyFile = "F003"
+    case missingColumn = "F004"
+    case
+        duplicateColumn = "F005"
+    case unknownColumn = "F006"
+    case malformedQuote = "F007"
+    case
+        unterminatedQuote = "F008"
+    case noRows = "F009"
+    case noRowsOptional = "F010"
     // Stage 2: rows
-    case fieldCount = "R001", required = "R002", badMoney = "R003", badDate = "R004", badDecimal = "R005",
-         badEnum = "R006", outOfRange = "R007", idNumber = "R008", outsidePeriod = "R009",
-         duplicateEmployee = "R010", unknownCity = "R011", hfRateRange = "R012", overtimeKind = "R013",
-         targetZero = "R014", bankAccount = "R015", fieldTooLong = "R016", unsafeIdentifier = "R017",
-         amountTooLarge = "R018", unknownBank = "R019", tooLongForOutput = "R020"
+    case fieldCount = "R001"
+    case required = "R002"
+    case badMoney = "R003"
+    case badDate = "R004"
+    case badDecimal = "R005"
+    case
+        badEnum = "R006"
+    case outOfRange = "R007"
+    case idNumber = "R008"
+    case outsidePeriod = "R009"
+    case
+        duplicateEmployee = "R010"
+    case unknownCity = "R011"
+    case hfRateRange = "R012"
+    case overtimeKind = "R013"
+    case
+        targetZero = "R014"
+    case bankAccount = "R015"
+    case fieldTooLong = "R016"
+    case unsafeIdentifier = "R017"
+    case
+        amountTooLarge = "R018"
+    case unknownBank = "R019"
+    case tooLongForOutput = "R020"
     // Stage 3: across files
-    case unknownEmployee = "X001", duplicateDay = "X002", weightSum = "X003", unknownAdjustment = "X004",
-         noScores = "X005", duplicateAdjustment = "X006", duplicateRating = "X007"
+    case unknownEmployee = "X001"
+    case duplicateDay = "X002"
+    case weightSum = "X003"
+    case unknownAdjustment = "X004"
+    case
+        noScores = "X005"
+    case duplicateAdjustment = "X006"
+    case duplicateRating = "X007"
     // Stage 4: business rules
-    case hiredAfterPeriod = "B001", leaveBeforeHire = "B002", negativeSalary = "B003",
-         contractEnded = "B004", noAttendance = "B005", leftBeforePeriod = "B006", negativeBonus = "B007"
+    case hiredAfterPeriod = "B001"
+    case leaveBeforeHire = "B002"
+    case negativeSalary = "B003"
+    case
+        contractEnded = "B004"
+    case noAttendance = "B005"
+    case leftBeforePeriod = "B006"
+    case negativeBonus = "B007"
     // Performance rollup
-    case missingMethod = "P001", noFinalScore = "P002"
+    case missingMethod = "P001"
+    case noFinalScore = "P002"
     // Pay calculation
-    case negativeNet = "N001", bonusTableExpired = "N002", secondAnnualBonus = "N003", calculation = "N004",
-         totalsTooLarge = "N005", outputLimit = "N006"
+    case negativeNet = "N001"
+    case bonusTableExpired = "N002"
+    case secondAnnualBonus = "N003"
+    case calculation = "N004"
+    case
+        totalsTooLarge = "N005"
+    case outputLimit = "N006"
     // Year to date
-    case missingYearToDate = "Y001", badYearToDate = "Y002", notInLedger = "Y003", ledgerChanged = "Y004"
+    case missingYearToDate = "Y001"
+    case badYearToDate = "Y002"
+    case notInLedger = "Y003"
+    case ledgerChanged = "Y004"
 
     public var severity: Severity {
         switch self {
         case .unknownColumn, .noRowsOptional, .contractEnded, .noAttendance, .leftBeforePeriod, .missingMethod,
-             .secondAnnualBonus, .notInLedger, .duplicateAdjustment: return .warning
+            .secondAnnualBonus, .notInLedger, .duplicateAdjustment:
+            return .warning
         default: return .error
         }
     }
@@ -68,8 +118,10 @@ public struct DiagnosticSink: Sendable {
             if firstLineOverCap[code] == nil { firstLineOverCap[code] = line ?? 0 }
             return
         }
-        items.append(Diagnostic(code: code.rawValue, severity: code.severity, stage: code.stage, file: file,
-                                line: line, column: column, employeeID: employee, en: en, zh: zh))
+        items.append(
+            Diagnostic(
+                code: code.rawValue, severity: code.severity, stage: code.stage, file: file,
+                line: line, column: column, employeeID: employee, en: en, zh: zh))
     }
 
     public var hasErrors: Bool { items.contains { $0.severity == .error } }
@@ -79,10 +131,12 @@ public struct DiagnosticSink: Sendable {
         var out = items
         for (code, n) in counts.sorted(by: { $0.key.rawValue < $1.key.rawValue }) where n > capPerCode {
             let more = n - capPerCode
-            out.append(Diagnostic(code: code.rawValue, severity: code.severity, stage: code.stage, file: file,
-                                  line: firstLineOverCap[code], column: nil, employeeID: nil,
-                                  en: "\(more) more problems of this kind from this line on (only the first \(capPerCode) are listed)",
-                                  zh: "自此行起还有 \(more) 个同类问题（仅列出前 \(capPerCode) 个）"))
+            out.append(
+                Diagnostic(
+                    code: code.rawValue, severity: code.severity, stage: code.stage, file: file,
+                    line: firstLineOverCap[code], column: nil, employeeID: nil,
+                    en: "\(more) more problems of this kind from this line on (only the first \(capPerCode) are listed)",
+                    zh: "自此行起还有 \(more) 个同类问题（仅列出前 \(capPerCode) 个）"))
         }
         return out
     }

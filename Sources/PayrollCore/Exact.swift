@@ -4,23 +4,38 @@
 /// and kept in lowest terms; an overflow is a typed error, never a wrong value.
 public struct Exact: Hashable, Comparable, Sendable, CustomStringConvertible {
     public private(set) var num: Int128
-    public private(set) var den: Int128   // always > 0
+    public private(set) var den: Int128  // always > 0
 
     public struct Overflow: Error, Sendable {}
 
     public init(_ n: Int128, _ d: Int128 = 1) {
         precondition(d != 0, "zero denominator")
-        if d == 1 { num = n; den = 1; return }
-        var n = n, d = d
-        if d < 0 { n = -n; d = -d }
+        if d == 1 {
+            num = n
+            den = 1
+            return
+        }
+        var n = n
+        var d = d
+        if d < 0 {
+            n = -n
+            d = -d
+        }
         let g = Exact.gcd(n.magnitude, d.magnitude)
-        if g > 1 { n /= Int128(g); d /= Int128(g) }
-        num = n; den = d
+        if g > 1 {
+            n /= Int128(g)
+            d /= Int128(g)
+        }
+        num = n
+        den = d
     }
 
     /// Already in lowest terms with a positive denominator.
     @inline(__always)
-    init(reduced n: Int128, _ d: Int128) { num = n; den = d }
+    init(reduced n: Int128, _ d: Int128) {
+        num = n
+        den = d
+    }
 
     public init(_ i: Int) { self.init(Int128(i)) }
     public init(_ m: Money) { self.init(Int128(m.fen), 100) }
@@ -35,11 +50,13 @@ public struct Exact: Hashable, Comparable, Sendable, CustomStringConvertible {
         if b == 0 || b == 1 || a == 1 { return b == 0 ? a : 1 }
         // Most values are small: 64-bit Euclid is far cheaper than 128-bit division.
         if a <= UInt128(UInt64.max) && b <= UInt128(UInt64.max) {
-            var x = UInt64(a), y = UInt64(b)
+            var x = UInt64(a)
+            var y = UInt64(b)
             while y != 0 { (x, y) = (y, x % y) }
             return UInt128(x)
         }
-        var a = a, b = b
+        var a = a
+        var b = b
         while b != 0 { (a, b) = (b, a % b) }
         return a
     }
@@ -69,7 +86,7 @@ public struct Exact: Hashable, Comparable, Sendable, CustomStringConvertible {
         let g2 = Int128(Exact.gcd(o.num.magnitude, den.magnitude))
         let n = try Exact.checked((num / max(g1, 1)).multipliedReportingOverflow(by: o.num / max(g2, 1)))
         let d = try Exact.checked((den / max(g2, 1)).multipliedReportingOverflow(by: o.den / max(g1, 1)))
-        return Exact(reduced: n, d)   // both inputs are in lowest terms, so the cross-reduced product is too
+        return Exact(reduced: n, d)  // both inputs are in lowest terms, so the cross-reduced product is too
     }
 
     public func divided(by o: Exact) throws -> Exact {
@@ -89,7 +106,8 @@ public struct Exact: Hashable, Comparable, Sendable, CustomStringConvertible {
     public static func < (a: Exact, b: Exact) -> Bool {
         if a.den == b.den { return a.num < b.num }
         // Compare a.num*b.den with b.num*a.den; fall back to the sign of the difference on overflow.
-        let l = a.num.multipliedReportingOverflow(by: b.den), r = b.num.multipliedReportingOverflow(by: a.den)
+        let l = a.num.multipliedReportingOverflow(by: b.den)
+        let r = b.num.multipliedReportingOverflow(by: a.den)
         if !l.overflow && !r.overflow { return l.partialValue < r.partialValue }
         return (try? b.adding(a.negated)).map { $0.num > 0 } ?? false
     }
@@ -102,7 +120,8 @@ public struct Exact: Hashable, Comparable, Sendable, CustomStringConvertible {
         var scale: Int128 = 1
         for _ in 0..<places { scale *= 10 }
         let n = num * scale
-        let q = n / den, r = (n % den).magnitude
+        let q = n / den
+        let r = (n % den).magnitude
         var qm = q.magnitude
         let d = den.magnitude
         switch mode {

@@ -53,7 +53,7 @@ public struct Fixed: Hashable, Comparable, Sendable, CustomStringConvertible {
         var qq = q
         switch mode {
         case .halfUp:
-            if r >= dm - r { qq += 1 }          // r*2 >= d without overflow
+            if r >= dm - r { qq += 1 }  // r*2 >= d without overflow
         case .up:
             if r != 0 { qq += 1 }
         case .down:
@@ -81,7 +81,10 @@ public struct Fixed: Hashable, Comparable, Sendable, CustomStringConvertible {
         var frac = m % UInt64(Fixed.scale)
         if frac == 0 { return "\(sign)\(whole)" }
         var digits = Fixed.places
-        while frac % 10 == 0 { frac /= 10; digits -= 1 }
+        while frac % 10 == 0 {
+            frac /= 10
+            digits -= 1
+        }
         let fs = String(frac)
         return "\(sign)\(whole)." + String(repeating: "0", count: digits - fs.count) + fs
     }
@@ -124,8 +127,12 @@ extension Fixed {
         while i < end, bytes[i] == 0x20 { i = (i + 1) }
         if i == end { return .failure(.empty) }
         var negative = false
-        if bytes[i] == UInt8(ascii: "-") { negative = true; i = (i + 1) }
-        else if bytes[i] == UInt8(ascii: "+") { i = (i + 1) }
+        if bytes[i] == UInt8(ascii: "-") {
+            negative = true
+            i = (i + 1)
+        } else if bytes[i] == UInt8(ascii: "+") {
+            i = (i + 1)
+        }
         var whole: Int64 = 0
         var frac: Int64 = 0
         var fracDigits = 0
@@ -160,7 +167,10 @@ extension Fixed {
         }
         if digits == 0 { return .failure(.notANumber) }
         var f = min(fracDigits, Fixed.places)
-        while f < Fixed.places { frac *= 10; f += 1 }
+        while f < Fixed.places {
+            frac *= 10
+            f += 1
+        }
         let u = whole * Fixed.scale + frac
         return .success(Fixed(units: negative ? -u : u))
     }

@@ -30,9 +30,9 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
 
 public enum MoneyParseError: Error, Equatable, Sendable {
     case empty
-    case notANumber          // letters, currency signs, exponents …
-    case tooManyDecimals     // more than two places
-    case badGrouping         // thousands separators in the wrong places
+    case notANumber  // letters, currency signs, exponents …
+    case tooManyDecimals  // more than two places
+    case badGrouping  // thousands separators in the wrong places
     case negativeNotAllowed
     case tooLarge
 }
@@ -53,8 +53,12 @@ extension Money {
         }
         if i == end { return .failure(.empty) }
         var negative = false
-        if bytes[i] == UInt8(ascii: "-") { negative = true; i = (i + 1) }
-        else if bytes[i] == UInt8(ascii: "+") { i = (i + 1) }
+        if bytes[i] == UInt8(ascii: "-") {
+            negative = true
+            i = (i + 1)
+        } else if bytes[i] == UInt8(ascii: "+") {
+            i = (i + 1)
+        }
         if i == end { return .failure(.notANumber) }
         var whole: Int64 = 0
         var digitsInGroup = 0

@@ -37,7 +37,6 @@ public enum Direction: Int, Sendable {
     case higher, lower
 }
 
-
 /// One employee row of employees.csv, typed. `rowValid` is false when the row
 /// had errors (the employee still exists for cross-file references).
 public struct Employee: Sendable {
@@ -69,7 +68,12 @@ public struct Employee: Sendable {
     /// the basic deduction counts every month of the year so far.
     public var firstIncomeOfYear: Bool = false
 
-    public init(id: String, name: String, idNumber: String, department: String, deptType: DeptType, position: String, costCenter: String, city: String, hireDate: Day, leaveDate: Day?, contractEnd: Day?, baseSalary: Money, positionSalary: Money, allowance: Money?, bonusBase: Money?, siBase: Money, hfBase: Money?, hfRate: Fixed, specialDeduction: Money?, bankCode: String, bankAccount: String, line: Int, rowValid: Bool, firstIncomeOfYear: Bool = false) {
+    public init(
+        id: String, name: String, idNumber: String, department: String, deptType: DeptType, position: String, costCenter: String, city: String,
+        hireDate: Day, leaveDate: Day?, contractEnd: Day?, baseSalary: Money, positionSalary: Money, allowance: Money?, bonusBase: Money?,
+        siBase: Money, hfBase: Money?, hfRate: Fixed, specialDeduction: Money?, bankCode: String, bankAccount: String, line: Int, rowValid: Bool,
+        firstIncomeOfYear: Bool = false
+    ) {
         self.firstIncomeOfYear = firstIncomeOfYear
         self.id = id
         self.name = name
@@ -135,7 +139,10 @@ public struct ScoreRow: Sendable {
     public var rating: Fixed?
     public var line: Int32
 
-    public init(employee: Int32, method: ScoreMethod, item: String, perspective: Perspective?, raterGroup: RaterGroup?, raterID: String, weight: Fixed?, target: Fixed?, actual: Fixed?, direction: Direction, rating: Fixed?, line: Int32) {
+    public init(
+        employee: Int32, method: ScoreMethod, item: String, perspective: Perspective?, raterGroup: RaterGroup?, raterID: String, weight: Fixed?,
+        target: Fixed?, actual: Fixed?, direction: Direction, rating: Fixed?, line: Int32
+    ) {
         self.employee = employee
         self.method = method
         self.item = item
@@ -206,7 +213,10 @@ public struct Batch: Sendable {
     public var warningCount: Int { diagnostics.lazy.filter { $0.severity == .warning }.count }
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
 
-    public init(period: Period, employees: [Employee], attendance: [AttendanceSummary], scores: [ScoreRow], adjustments: [Adjustment], inputs: [InputFile], diagnostics: [Diagnostic]) {
+    public init(
+        period: Period, employees: [Employee], attendance: [AttendanceSummary], scores: [ScoreRow], adjustments: [Adjustment], inputs: [InputFile],
+        diagnostics: [Diagnostic]
+    ) {
         self.period = period
         self.employees = employees
         self.attendance = attendance
@@ -235,7 +245,11 @@ public struct Calibration: Sendable {
     public var line: Int
 
     public init(employee: Int32, grade: String, reason: String, approver: String, line: Int) {
-        self.employee = employee; self.grade = grade; self.reason = reason; self.approver = approver; self.line = line
+        self.employee = employee
+        self.grade = grade
+        self.reason = reason
+        self.approver = approver
+        self.line = line
     }
 }
 

@@ -33,13 +33,15 @@ public enum SafeIdentifier {
     /// column (an ID number, an account, an amount or a date when columns are swapped): then nil, and the line says where.
     public static func plausibleEmployeeID(_ s: String) -> String? {
         guard SafeIdentifier.isSafe(s) else { return nil }
-        var digits = 0, dot = false, dash = false
+        var digits = 0
+        var dot = false
+        var dash = false
         for c in s.utf8 {
             if c >= 0x30 && c <= 0x39 { digits += 1 } else if c == 0x2E { dot = true } else if c == 0x2D { dash = true }
         }
-        if digits == s.utf8.count && digits >= 15 { return nil }          // ID numbers, bank accounts
-        if dot, Money.parse(s) != nil { return nil }                      // amounts
-        if dash, Day.parse(Array(s.utf8)) != nil { return nil }           // dates
+        if digits == s.utf8.count && digits >= 15 { return nil }  // ID numbers, bank accounts
+        if dot, Money.parse(s) != nil { return nil }  // amounts
+        if dash, Day.parse(Array(s.utf8)) != nil { return nil }  // dates
         return s
     }
 

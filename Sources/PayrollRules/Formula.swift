@@ -41,7 +41,10 @@ public enum ValueType: Sendable, Equatable { case number, boolean }
 public struct Symbol: Sendable {
     public var slot: Int
     public var type: ValueType
-    public init(slot: Int, type: ValueType) { self.slot = slot; self.type = type }
+    public init(slot: Int, type: ValueType) {
+        self.slot = slot
+        self.type = type
+    }
 }
 
 public struct FormulaError: Error, Sendable {
@@ -67,7 +70,13 @@ public struct FormulaCompiler {
         var p = Parser(tokens: try tokenize(text), compiler: self, length: text.utf8.count)
         let (e, t) = try p.expression()
         if let extra = p.peek { throw FormulaError(offset: extra.offset, message: "unexpected \(extra.kind.shown) after the end of the formula") }
-        if t != expect { throw FormulaError(offset: 0, message: "the formula gives a \(t == .number ? "number" : "true/false value"); expected a \(expect == .number ? "number" : "true/false value")") }
+        if t != expect {
+            throw FormulaError(
+                offset: 0,
+                message:
+                    "the formula gives a \(t == .number ? "number" : "true/false value"); expected a \(expect == .number ? "number" : "true/false value")"
+            )
+        }
         return e
     }
 
@@ -75,7 +84,10 @@ public struct FormulaCompiler {
 
     struct Token {
         enum Kind: Equatable {
-            case number(String), name(String), op(String), lparen, rparen, comma
+            case number(String)
+            case name(String)
+            case op(String)
+            case lparen, rparen, comma
             var shown: String {
                 switch self {
                 case .number(let s), .name(let s), .op(let s): return "'\(s)'"
@@ -97,7 +109,10 @@ public struct FormulaCompiler {
         func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
         while i < b.count {
             let c = b[i]
-            if c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D { i += 1; continue }
+            if c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D {
+                i += 1
+                continue
+            }
             let start = i
             if isDigit(c) || (c == 0x2E && i + 1 < b.count && isDigit(b[i + 1])) {
                 while i < b.count && (isDigit(b[i]) || b[i] == 0x2E) { i += 1 }
@@ -105,14 +120,26 @@ public struct FormulaCompiler {
             } else if isAlpha(c) {
                 while i < b.count && (isAlpha(b[i]) || isDigit(b[i]) || b[i] == 0x2E) { i += 1 }
                 out.append(Token(kind: .name(String(decoding: b[start..<i], as: UTF8.self)), offset: start))
-            } else if c == 0x28 { out.append(Token(kind: .lparen, offset: i)); i += 1 }
-            else if c == 0x29 { out.append(Token(kind: .rparen, offset: i)); i += 1 }
-            else if c == 0x2C { out.append(Token(kind: .comma, offset: i)); i += 1 }
-            else {
+            } else if c == 0x28 {
+                out.append(Token(kind: .lparen, offset: i))
+                i += 1
+            } else if c == 0x29 {
+                out.append(Token(kind: .rparen, offset: i))
+                i += 1
+            } else if c == 0x2C {
+                out.append(Token(kind: .comma, offset: i))
+                i += 1
+            } else {
                 let two = i + 1 < b.count ? String(decoding: b[i...i + 1], as: UTF8.self) : ""
-                if ["<=", ">=", "==", "!="].contains(two) { out.append(Token(kind: .op(two), offset: i)); i += 2 }
-                else if "+-*/<>".utf8.contains(c) { out.append(Token(kind: .op(String(UnicodeScalar(c))), offset: i)); i += 1 }
-                else { throw FormulaError(offset: i, message: "unexpected character '\(String(UnicodeScalar(c)))'") }
+                if ["<=", ">=", "==", "!="].contains(two) {
+                    out.append(Token(kind: .op(two), offset: i))
+                    i += 2
+                } else if "+-*/<>".utf8.contains(c) {
+                    out.append(Token(kind: .op(String(UnicodeScalar(c))), offset: i))
+                    i += 1
+                } else {
+                    throw FormulaError(offset: i, message: "unexpected character '\(String(UnicodeScalar(c)))'")
+                }
             }
         }
         return out
@@ -125,16 +152,24 @@ public struct FormulaCompiler {
         var pos = 0
 
         init(tokens: [Token], compiler: FormulaCompiler, length: Int) {
-            self.tokens = tokens; self.compiler = compiler; self.length = length
+            self.tokens = tokens
+            self.compiler = compiler
+            self.length = length
         }
 
         var peek: Token? { pos < tokens.count ? tokens[pos] : nil }
         var here: Int { peek?.offset ?? length }
-        mutating func take() -> Token? { defer { pos += 1 }; return peek }
+        mutating func take() -> Token? {
+            defer { pos += 1 }
+            return peek
+        }
 
         func want(_ t: ValueType, _ got: ValueType, at offset: Int, _ what: String) throws {
             if t != got {
-                throw FormulaError(offset: offset, message: "\(what) needs a \(t == .number ? "number" : "true/false value"), not a \(got == .number ? "number" : "true/false value")")
+                throw FormulaError(
+                    offset: offset,
+                    message:
+                        "\(what) needs a \(t == .number ? "number" : "true/false value"), not a \(got == .number ? "number" : "true/false value")")
             }
         }
 
@@ -143,10 +178,13 @@ public struct FormulaCompiler {
         mutating func orExpr() throws -> (Expr, ValueType) {
             var (l, lt) = try andExpr()
             while case .name("or")? = peek?.kind {
-                let at = here; pos += 1
+                let at = here
+                pos += 1
                 let (r, rt) = try andExpr()
-                try want(.boolean, lt, at: at, "'or'"); try want(.boolean, rt, at: at, "'or'")
-                l = .or(l, r); lt = .boolean
+                try want(.boolean, lt, at: at, "'or'")
+                try want(.boolean, rt, at: at, "'or'")
+                l = .or(l, r)
+                lt = .boolean
             }
             return (l, lt)
         }
@@ -154,17 +192,21 @@ public struct FormulaCompiler {
         mutating func andExpr() throws -> (Expr, ValueType) {
             var (l, lt) = try notExpr()
             while case .name("and")? = peek?.kind {
-                let at = here; pos += 1
+                let at = here
+                pos += 1
                 let (r, rt) = try notExpr()
-                try want(.boolean, lt, at: at, "'and'"); try want(.boolean, rt, at: at, "'and'")
-                l = .and(l, r); lt = .boolean
+                try want(.boolean, lt, at: at, "'and'")
+                try want(.boolean, rt, at: at, "'and'")
+                l = .and(l, r)
+                lt = .boolean
             }
             return (l, lt)
         }
 
         mutating func notExpr() throws -> (Expr, ValueType) {
             if case .name("not")? = peek?.kind {
-                let at = here; pos += 1
+                let at = here
+                pos += 1
                 let (e, t) = try notExpr()
                 try want(.boolean, t, at: at, "'not'")
                 return (.not(e), .boolean)
@@ -175,9 +217,11 @@ public struct FormulaCompiler {
         mutating func comparison() throws -> (Expr, ValueType) {
             let (l, lt) = try additive()
             if case .op(let o)? = peek?.kind, ["<", "<=", ">", ">=", "==", "!="].contains(o) {
-                let at = here; pos += 1
+                let at = here
+                pos += 1
                 let (r, rt) = try additive()
-                try want(.number, lt, at: at, "'\(o)'"); try want(.number, rt, at: at, "'\(o)'")
+                try want(.number, lt, at: at, "'\(o)'")
+                try want(.number, rt, at: at, "'\(o)'")
                 let op: Expr.CompareOp = ["<": .lt, "<=": .le, ">": .gt, ">=": .ge, "==": .eq, "!=": .ne][o]!
                 return (.compare(op, l, r), .boolean)
             }
@@ -187,10 +231,13 @@ public struct FormulaCompiler {
         mutating func additive() throws -> (Expr, ValueType) {
             var (l, lt) = try multiplicative()
             while case .op(let o)? = peek?.kind, o == "+" || o == "-" {
-                let at = here; pos += 1
+                let at = here
+                pos += 1
                 let (r, rt) = try multiplicative()
-                try want(.number, lt, at: at, "'\(o)'"); try want(.number, rt, at: at, "'\(o)'")
-                l = .arithmetic(o == "+" ? .add : .sub, l, r); lt = .number
+                try want(.number, lt, at: at, "'\(o)'")
+                try want(.number, rt, at: at, "'\(o)'")
+                l = .arithmetic(o == "+" ? .add : .sub, l, r)
+                lt = .number
             }
             return (l, lt)
         }
@@ -198,18 +245,22 @@ public struct FormulaCompiler {
         mutating func multiplicative() throws -> (Expr, ValueType) {
             var (l, lt) = try unary()
             while case .op(let o)? = peek?.kind, o == "*" || o == "/" {
-                let at = here; pos += 1
+                let at = here
+                pos += 1
                 let (r, rt) = try unary()
-                try want(.number, lt, at: at, "'\(o)'"); try want(.number, rt, at: at, "'\(o)'")
+                try want(.number, lt, at: at, "'\(o)'")
+                try want(.number, rt, at: at, "'\(o)'")
                 if o == "/", case .number(let n) = r, n.isZero { throw FormulaError(offset: at, message: "division by zero") }
-                l = .arithmetic(o == "*" ? .mul : .div, l, r); lt = .number
+                l = .arithmetic(o == "*" ? .mul : .div, l, r)
+                lt = .number
             }
             return (l, lt)
         }
 
         mutating func unary() throws -> (Expr, ValueType) {
             if case .op("-")? = peek?.kind {
-                let at = here; pos += 1
+                let at = here
+                pos += 1
                 let (e, t) = try unary()
                 try want(.number, t, at: at, "'-'")
                 return (.negate(e), .number)
@@ -221,7 +272,10 @@ public struct FormulaCompiler {
             guard case .lparen? = peek?.kind else { throw FormulaError(offset: here, message: "expected '('") }
             pos += 1
             var args: [(Expr, ValueType, Int)] = []
-            if case .rparen? = peek?.kind { pos += 1; return args }
+            if case .rparen? = peek?.kind {
+                pos += 1
+                return args
+            }
             while true {
                 let at = here
                 let (e, t) = try expression()
@@ -248,7 +302,8 @@ public struct FormulaCompiler {
                 if n == "false" { return (.boolean(false), .boolean) }
                 guard let s = compiler.symbols[n] else {
                     let near = compiler.symbols.keys.filter { $0.hasPrefix(String(n.prefix(3))) }.sorted().prefix(4)
-                    throw FormulaError(offset: t.offset, message: "unknown name '\(n)'" + (near.isEmpty ? "" : "; did you mean \(near.joined(separator: ", "))?"))
+                    throw FormulaError(
+                        offset: t.offset, message: "unknown name '\(n)'" + (near.isEmpty ? "" : "; did you mean \(near.joined(separator: ", "))?"))
                 }
                 return (.slot(s.slot), s.type)
             default:
@@ -259,7 +314,11 @@ public struct FormulaCompiler {
         mutating func call(_ name: String, at: Int) throws -> (Expr, ValueType) {
             func numbers(_ a: [(Expr, ValueType, Int)], _ count: ClosedRange<Int>) throws -> [Expr] {
                 guard count.contains(a.count) else {
-                    throw FormulaError(offset: at, message: "\(name)() takes \(count.lowerBound == count.upperBound ? "\(count.lowerBound)" : "\(count.lowerBound) to \(count.upperBound)") arguments, got \(a.count)")
+                    throw FormulaError(
+                        offset: at,
+                        message:
+                            "\(name)() takes \(count.lowerBound == count.upperBound ? "\(count.lowerBound)" : "\(count.lowerBound) to \(count.upperBound)") arguments, got \(a.count)"
+                    )
                 }
                 for x in a { try want(.number, x.1, at: x.2, "\(name)()") }
                 return a.map(\.0)
@@ -307,9 +366,13 @@ public struct FormulaCompiler {
             case "lookup", "tax":
                 guard case .lparen? = peek?.kind else { throw FormulaError(offset: here, message: "expected '('") }
                 pos += 1
-                guard let tt = take(), case .name(let tn) = tt.kind else { throw FormulaError(offset: here, message: "\(name)() needs a table name first") }
+                guard let tt = take(), case .name(let tn) = tt.kind else {
+                    throw FormulaError(offset: here, message: "\(name)() needs a table name first")
+                }
                 guard let ti = compiler.tables[tn] else {
-                    throw FormulaError(offset: tt.offset, message: "unknown table '\(tn)'; the rule pack has \(compiler.tables.keys.sorted().joined(separator: ", "))")
+                    throw FormulaError(
+                        offset: tt.offset,
+                        message: "unknown table '\(tn)'; the rule pack has \(compiler.tables.keys.sorted().joined(separator: ", "))")
                 }
                 guard case .comma? = take()?.kind else { throw FormulaError(offset: here, message: "expected ',' after the table name") }
                 let xAt = here
@@ -341,7 +404,8 @@ public struct Evaluator {
             case .slot(let s): return values[s]
             case .negate(let x): return try number(x).negated
             case .arithmetic(let op, let l, let r):
-                let a = try number(l), b = try number(r)
+                let a = try number(l)
+                let b = try number(r)
                 switch op {
                 case .add: return try a.adding(b)
                 case .sub: return try a.adding(b.negated)
@@ -354,7 +418,9 @@ public struct Evaluator {
             case .minimum(let xs): return try xs.map(number).min()!
             case .maximum(let xs): return try xs.map(number).max()!
             case .clamp(let x, let lo, let hi): return try Swift.min(Swift.max(number(x), number(lo)), number(hi))
-            case .abs(let x): let v = try number(x); return v.isNegative ? v.negated : v
+            case .abs(let x):
+                let v = try number(x)
+                return v.isNegative ? v.negated : v
             case .round(let x, let places, let mode): return try number(x).rounded(places: places, mode: mode)
             case .lookup(let t, let x): return tables[t].row(for: try number(x)).value
             case .tax(let t, let x): return tables[t].tax(on: try number(x))
@@ -375,7 +441,8 @@ public struct Evaluator {
         case .or(let l, let r): return try boolean(l) || boolean(r)
         case .ifElse(let c, let a, let b): return try boolean(c) ? boolean(a) : boolean(b)
         case .compare(let op, let l, let r):
-            let a = try number(l), b = try number(r)
+            let a = try number(l)
+            let b = try number(r)
             switch op {
             case .lt: return a < b
             case .le: return !(b < a)

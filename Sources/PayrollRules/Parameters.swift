@@ -51,9 +51,12 @@ public struct BracketTable: Sendable {
 }
 
 extension RulePack {
-    static func parseSeries<T>(_ name: String, _ node: YNode, file: String,
-                               value: (YNode) throws -> T, valueKey: String) throws -> DatedSeries<T> {
-        var unit = "", desc = ""
+    static func parseSeries<T>(
+        _ name: String, _ node: YNode, file: String,
+        value: (YNode) throws -> T, valueKey: String
+    ) throws -> DatedSeries<T> {
+        var unit = ""
+        var desc = ""
         var entries: [Dated<T>] = []
         for (k, v) in try node.mapping(allowed: ["unit", "description", "values"], required: ["values"]) {
             switch k {
@@ -61,9 +64,14 @@ extension RulePack {
             case "description": desc = try v.string()
             default:
                 for e in try v.sequence() {
-                    var from: Day?, until: Day?, source = "", val: T?
-                    for (ek, ev) in try e.mapping(allowed: ["from", "until", "source", "note", "unconfirmed", valueKey],
-                                                  required: ["from", "source", valueKey]) {
+                    var from: Day?
+                    var until: Day?
+                    var source = ""
+                    var val: T?
+                    for (ek, ev) in try e.mapping(
+                        allowed: ["from", "until", "source", "note", "unconfirmed", valueKey],
+                        required: ["from", "source", valueKey])
+                    {
                         switch ek {
                         case "from": from = try ev.day()
                         case "until": until = try ev.day()
@@ -73,8 +81,10 @@ extension RulePack {
                         }
                     }
                     if let u = until, u < from! { throw e.error("until is before from") }
-                    entries.append(Dated(from: from!, until: until, source: source, value: val!,
-                                         location: "\(file):\(e.line ?? 0)"))
+                    entries.append(
+                        Dated(
+                            from: from!, until: until, source: source, value: val!,
+                            location: "\(file):\(e.line ?? 0)"))
                 }
             }
         }
@@ -84,8 +94,9 @@ extension RulePack {
                 throw ConfigError(file: file, line: nil, column: nil, key: name, message: "two values start on \(a.from)")
             }
             if let u = a.until, u < b.from, Day.dayAfter(u) != b.from {
-                throw ConfigError(file: file, line: nil, column: nil, key: name,
-                                  message: "gap in dates: nothing is in force between \(u) and \(b.from)")
+                throw ConfigError(
+                    file: file, line: nil, column: nil, key: name,
+                    message: "gap in dates: nothing is in force between \(u) and \(b.from)")
             }
         }
         return DatedSeries(name: name, unit: unit, description: desc, entries: entries)

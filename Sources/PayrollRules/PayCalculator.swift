@@ -15,12 +15,22 @@ public struct YearToDate: Sendable, Equatable {
     public var annualBonus: Money
     public var annualBonusTax: Money
 
-    public init(year: Int, months: Int = 0, income: Money = .zero, taxFree: Money = .zero, special: Money = .zero,
-                additional: Money = .zero, taxable: Money = .zero, tax: Money = .zero, withheld: Money = .zero,
-                annualBonus: Money = .zero, annualBonusTax: Money = .zero) {
-        self.year = year; self.months = months; self.income = income; self.taxFree = taxFree; self.special = special
-        self.additional = additional; self.taxable = taxable; self.tax = tax; self.withheld = withheld
-        self.annualBonus = annualBonus; self.annualBonusTax = annualBonusTax
+    public init(
+        year: Int, months: Int = 0, income: Money = .zero, taxFree: Money = .zero, special: Money = .zero,
+        additional: Money = .zero, taxable: Money = .zero, tax: Money = .zero, withheld: Money = .zero,
+        annualBonus: Money = .zero, annualBonusTax: Money = .zero
+    ) {
+        self.year = year
+        self.months = months
+        self.income = income
+        self.taxFree = taxFree
+        self.special = special
+        self.additional = additional
+        self.taxable = taxable
+        self.tax = tax
+        self.withheld = withheld
+        self.annualBonus = annualBonus
+        self.annualBonusTax = annualBonusTax
     }
 }
 
@@ -75,11 +85,18 @@ public struct PayInput: Sendable {
     public var previous: YearToDate?
     public var mode: BasicDeductionMode
 
-    public init(employee: Employee, attendance: AttendanceSummary, coefficient: Exact, finalScore: Exact, pointsBonus: Money = .zero,
-                adjustments: [Adjustment], previous: YearToDate?, mode: BasicDeductionMode = .employment) {
-        self.employee = employee; self.attendance = attendance; self.coefficient = coefficient
-        self.finalScore = finalScore; self.pointsBonus = pointsBonus; self.adjustments = adjustments
-        self.previous = previous; self.mode = mode
+    public init(
+        employee: Employee, attendance: AttendanceSummary, coefficient: Exact, finalScore: Exact, pointsBonus: Money = .zero,
+        adjustments: [Adjustment], previous: YearToDate?, mode: BasicDeductionMode = .employment
+    ) {
+        self.employee = employee
+        self.attendance = attendance
+        self.coefficient = coefficient
+        self.finalScore = finalScore
+        self.pointsBonus = pointsBonus
+        self.adjustments = adjustments
+        self.previous = previous
+        self.mode = mode
     }
 }
 
@@ -131,13 +148,17 @@ extension PeriodRules {
         }
 
         // Social insurance per line, housing fund.
-        var insurance = [InsuranceAmounts](repeating: InsuranceAmounts(base: .zero, employee: .zero, employer: .zero),
-                                           count: InsuranceLine.allCases.count)
-        var employeeSI = Money.zero, employerSI = Money.zero
+        var insurance = [InsuranceAmounts](
+            repeating: InsuranceAmounts(base: .zero, employee: .zero, employer: .zero),
+            count: InsuranceLine.allCases.count)
+        var employeeSI = Money.zero
+        var employerSI = Money.zero
         for line in InsuranceLine.allCases {
             guard let p = city.lines[line] else { continue }
             let base = Swift.min(Swift.max(e.siBase, p.floor), p.ceiling)
-            let emp = p.employeeRate.isZeroRate && p.employeeFixed == .zero ? Money.zero
+            let emp =
+                p.employeeRate.isZeroRate && p.employeeFixed == .zero
+                ? Money.zero
                 : try PeriodRules.round(try Exact(base).multiplied(by: Exact(p.employeeRate)), p.rounding).adding(p.employeeFixed)
             let er = PeriodRules.round(try Exact(base).multiplied(by: Exact(p.employerRate)), p.rounding)
             insurance[line.ordinal] = InsuranceAmounts(base: base, employee: emp, employer: er)
@@ -153,10 +174,11 @@ extension PeriodRules {
         let prev = input.previous.flatMap { $0.year == period.year ? $0 : nil } ?? YearToDate(year: period.year)
         let months = deductionMonths(hire: e.hireDate, mode: input.mode, previous: input.previous?.year == period.year ? input.previous : nil)
         let basic = try basicDeduction.value.multiplied(by: Exact(months)).checkedMoney()
-        var (ytd, tax) = CumulativeWithholding.step(previous: prev, months: months, basicDeduction: basic, income: gross,
-                                                    special: employeeSI + housing.employee,
-                                                    additional: e.specialDeduction ?? .zero,
-                                                    table: withholding.value, rounding: pack.tax.rounding)
+        var (ytd, tax) = CumulativeWithholding.step(
+            previous: prev, months: months, basicDeduction: basic, income: gross,
+            special: employeeSI + housing.employee,
+            additional: e.specialDeduction ?? .zero,
+            table: withholding.value, rounding: pack.tax.rounding)
 
         // Annual one-time bonus, taxed on its own.
         var bonusTax = Money.zero
@@ -175,10 +197,11 @@ extension PeriodRules {
             ytd.annualBonusTax = prev.annualBonusTax + bonusTax
         }
         let net = gross + bonusAmount - employeeSI - housing.employee - tax - bonusTax
-        return PayResult(lines: lines, gross: gross, insurance: insurance, housingFund: housing, employeeSI: employeeSI,
-                         employerSI: employerSI, basicDeduction: basic, ytd: ytd, tax: tax, annualBonus: bonusAmount,
-                         bonusTax: bonusTax, bonusRate: bonusRate, net: net,
-                         employerCost: gross + employerSI + housing.employer, prorated: prorated, problems: problems)
+        return PayResult(
+            lines: lines, gross: gross, insurance: insurance, housingFund: housing, employeeSI: employeeSI,
+            employerSI: employerSI, basicDeduction: basic, ytd: ytd, tax: tax, annualBonus: bonusAmount,
+            bonusTax: bonusTax, bonusRate: bonusRate, net: net,
+            employerCost: gross + employerSI + housing.employer, prorated: prorated, problems: problems)
     }
 
     public func componentIndex(_ code: String) -> Int? { components.firstIndex { $0.spec.code == code } }
@@ -193,23 +216,32 @@ extension PeriodRules {
     /// The evaluation context of one employee: every formula input by slot, with
     /// the adjustments summed; also the adjustments into gross and the annual bonus.
     func inputValues(_ input: PayInput, prorated: Bool) throws -> ([Exact], Money, Money) {
-        let e = input.employee, a = input.attendance
+        let e = input.employee
+        let a = input.attendance
         var v = [Exact](repeating: .zero, count: slotCount)
         func set(_ s: InputSlot, _ x: Exact) { v[s.rawValue] = x }
-        set(.baseSalary, Exact(e.baseSalary)); set(.positionSalary, Exact(e.positionSalary))
-        set(.allowance, Exact(e.allowance ?? .zero)); set(.bonusBase, Exact(e.bonusBase ?? .zero))
-        set(.siBase, Exact(e.siBase)); set(.hfBase, Exact(e.hfBase ?? e.siBase)); set(.hfRate, Exact(e.hfRate))
+        set(.baseSalary, Exact(e.baseSalary))
+        set(.positionSalary, Exact(e.positionSalary))
+        set(.allowance, Exact(e.allowance ?? .zero))
+        set(.bonusBase, Exact(e.bonusBase ?? .zero))
+        set(.siBase, Exact(e.siBase))
+        set(.hfBase, Exact(e.hfBase ?? e.siBase))
+        set(.hfRate, Exact(e.hfRate))
         set(.specialDeduction, Exact(e.specialDeduction ?? .zero))
         for (st, slot) in PeriodRules.statusSlots { set(slot, Exact(a.days(st))) }
         set(.paidDays, Exact(a.days(.present) + a.days(.annualLeave) + a.days(.compLeave) + a.days(.businessTrip)))
         set(.attendanceRows, Exact(Int(a.rows)))
-        set(.overtimeWorkday, Exact(a.overtimeWorkday)); set(.overtimeRestday, Exact(a.overtimeRestday))
+        set(.overtimeWorkday, Exact(a.overtimeWorkday))
+        set(.overtimeRestday, Exact(a.overtimeRestday))
         set(.overtimeHoliday, Exact(a.overtimeHoliday))
-        set(.coefficient, input.coefficient); set(.finalScore, input.finalScore); set(.pointsBonus, Exact(input.pointsBonus))
+        set(.coefficient, input.coefficient)
+        set(.finalScore, input.finalScore)
+        set(.pointsBonus, Exact(input.pointsBonus))
         set(.prorated, prorated ? .one : .zero)
         set(.periodDays, Exact(period.dayCount))
         for (slot, value) in parameterSlots { v[slot] = value }
-        var grossAdjustments = Money.zero, bonusAmount = Money.zero
+        var grossAdjustments = Money.zero
+        var bonusAmount = Money.zero
         for adj in input.adjustments {
             if let s = adjustmentSlots[adj.code] { v[s] = try v[s].adding(Exact(adj.amount)) }
             switch adjustmentTargets[adj.code] ?? .gross {
@@ -221,8 +253,10 @@ extension PeriodRules {
         return (v, grossAdjustments, bonusAmount)
     }
 
-    static let statusSlots: [(AttendanceStatus, InputSlot)] = [(.present, .present), (.absent, .absent), (.personalLeave, .personalLeave),
-        (.sickLeave, .sickLeave), (.annualLeave, .annualLeave), (.compLeave, .compLeave), (.businessTrip, .businessTrip)]
+    static let statusSlots: [(AttendanceStatus, InputSlot)] = [
+        (.present, .present), (.absent, .absent), (.personalLeave, .personalLeave),
+        (.sickLeave, .sickLeave), (.annualLeave, .annualLeave), (.compLeave, .compLeave), (.businessTrip, .businessTrip),
+    ]
 }
 
 extension InsuranceLine {
@@ -244,9 +278,11 @@ extension Fixed {
 public enum CumulativeWithholding {
     /// Adds this month to `previous` and returns the new year-to-date state and
     /// this month's tax: max(0, round(taxable × rate − quick deduction) − withheld so far).
-    public static func step(previous prev: YearToDate, months: Int, basicDeduction basic: Money, income: Money,
-                            special: Money, additional: Money, table: BracketTable,
-                            rounding: RoundingMode = .halfUp) -> (YearToDate, Money) {
+    public static func step(
+        previous prev: YearToDate, months: Int, basicDeduction basic: Money, income: Money,
+        special: Money, additional: Money, table: BracketTable,
+        rounding: RoundingMode = .halfUp
+    ) -> (YearToDate, Money) {
         var ytd = prev
         ytd.months = months
         ytd.income = prev.income + income
@@ -256,7 +292,7 @@ public enum CumulativeWithholding {
         ytd.taxable = taxable.isNegative ? .zero : taxable
         ytd.tax = table.tax(on: Exact(ytd.taxable)).money(rounding)
         let due = ytd.tax - prev.withheld
-        let tax = due.isNegative ? Money.zero : due     // a negative month withholds nothing and refunds nothing
+        let tax = due.isNegative ? Money.zero : due  // a negative month withholds nothing and refunds nothing
         ytd.withheld = prev.withheld + tax
         return (ytd, tax)
     }

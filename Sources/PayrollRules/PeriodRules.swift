@@ -78,8 +78,9 @@ public struct PeriodRules: Sendable {
                 throw ConfigError(file: packFile, line: nil, column: nil, key: name, message: "the pack has no \(what) named \(name)")
             }
             guard let v = s.at(day) else {
-                throw ConfigError(file: s.entries.first?.location ?? packFile, line: nil, column: nil, key: name,
-                                  message: "no value in force on \(day) (the period \(period) needs one)")
+                throw ConfigError(
+                    file: s.entries.first?.location ?? packFile, line: nil, column: nil, key: name,
+                    message: "no value in force on \(day) (the period \(period) needs one)")
             }
             return v
         }
@@ -108,10 +109,12 @@ public struct PeriodRules: Sendable {
             let expr: Expr
             do { expr = try compiler.compile(c.formula) } catch let e as FormulaError {
                 // Block scalars start on the next line; plain ones at the key's value.
-                throw ConfigError(file: c.file, line: c.line, column: c.column + e.offset, key: "components.\(c.code).formula",
-                                  message: e.message)
+                throw ConfigError(
+                    file: c.file, line: c.line, column: c.column + e.offset, key: "components.\(c.code).formula",
+                    message: e.message)
             }
-            var slots = Set<Int>(), tbls = Set<Int>()
+            var slots = Set<Int>()
+            var tbls = Set<Int>()
             collect(expr, &slots, &tbls)
             let params = paramSlots.filter { slots.contains($0.value) }.map(\.key).sorted()
             usedParams.formUnion(params)
@@ -132,7 +135,9 @@ public struct PeriodRules: Sendable {
         }
         var tables: [BracketTable] = []
         for (i, name) in tableNames.enumerated() {
-            if let t = pack.tables[name]!.at(day) { tables.append(t.value) } else {
+            if let t = pack.tables[name]!.at(day) {
+                tables.append(t.value)
+            } else {
                 if usedTables.contains(i) { _ = try need(pack.tables[name], name, what: "table") }
                 tables.append(BracketTable(rows: [Bracket(upto: nil, rate: .zero, quickDeduction: .zero, value: .zero)]))
             }
@@ -140,14 +145,17 @@ public struct PeriodRules: Sendable {
         let basic = try need(pack.parameters[pack.tax.basicDeduction], pack.tax.basicDeduction, what: "parameter")
         let withholding = try need(pack.tables[pack.tax.withholdingTable], pack.tax.withholdingTable, what: "table")
         guard let bonusSeries = pack.tables[pack.tax.annualBonusTable] else {
-            throw ConfigError(file: packFile, line: nil, column: nil, key: pack.tax.annualBonusTable, message: "the pack has no table named \(pack.tax.annualBonusTable)")
+            throw ConfigError(
+                file: packFile, line: nil, column: nil, key: pack.tax.annualBonusTable,
+                message: "the pack has no table named \(pack.tax.annualBonusTable)")
         }
-        return PeriodRules(period: period, pack: pack, components: compiled, parameterValues: values, tables: tables,
-                           tableNames: tableNames, slotCount: next, parameterSlots: paramValues,
-                           adjustmentSlots: adjustmentSlots, basicDeduction: basic, withholding: withholding,
-                           annualBonus: bonusSeries.at(day), annualBonusSeries: bonusSeries,
-                           cities: pack.cities.keys.reduce(into: [:]) { m, c in m[c] = pack.city(c, on: day) },
-                           adjustmentTargets: Dictionary(uniqueKeysWithValues: pack.adjustments.map { ($0.code, $0.into) }))
+        return PeriodRules(
+            period: period, pack: pack, components: compiled, parameterValues: values, tables: tables,
+            tableNames: tableNames, slotCount: next, parameterSlots: paramValues,
+            adjustmentSlots: adjustmentSlots, basicDeduction: basic, withholding: withholding,
+            annualBonus: bonusSeries.at(day), annualBonusSeries: bonusSeries,
+            cities: pack.cities.keys.reduce(into: [:]) { m, c in m[c] = pack.city(c, on: day) },
+            adjustmentTargets: Dictionary(uniqueKeysWithValues: pack.adjustments.map { ($0.code, $0.into) }))
     }
 
     static func collect(_ e: Expr, _ slots: inout Set<Int>, _ tables: inout Set<Int>) {
@@ -156,11 +164,16 @@ public struct PeriodRules: Sendable {
         case .slot(let s): slots.insert(s)
         case .negate(let x), .not(let x), .abs(let x), .round(let x, _, _): collect(x, &slots, &tables)
         case .arithmetic(_, let a, let b), .compare(_, let a, let b), .and(let a, let b), .or(let a, let b):
-            collect(a, &slots, &tables); collect(b, &slots, &tables)
+            collect(a, &slots, &tables)
+            collect(b, &slots, &tables)
         case .ifElse(let a, let b, let c), .clamp(let a, let b, let c):
-            collect(a, &slots, &tables); collect(b, &slots, &tables); collect(c, &slots, &tables)
+            collect(a, &slots, &tables)
+            collect(b, &slots, &tables)
+            collect(c, &slots, &tables)
         case .minimum(let xs), .maximum(let xs): for x in xs { collect(x, &slots, &tables) }
-        case .lookup(let t, let x), .tax(let t, let x): tables.insert(t); collect(x, &slots, &tables)
+        case .lookup(let t, let x), .tax(let t, let x):
+            tables.insert(t)
+            collect(x, &slots, &tables)
         }
     }
 }
@@ -195,15 +208,17 @@ func freshString(_ s: String) -> String { String(decoding: Array(s.utf8), as: UT
 
 extension ComponentSpec {
     func copied() -> ComponentSpec {
-        ComponentSpec(code: freshString(code), labelZH: freshString(labelZH), labelEN: freshString(labelEN), inGross: inGross,
-                      formula: freshString(formula), file: freshString(file), line: line, column: column)
+        ComponentSpec(
+            code: freshString(code), labelZH: freshString(labelZH), labelEN: freshString(labelEN), inGross: inGross,
+            formula: freshString(formula), file: freshString(file), line: line, column: column)
     }
 }
 
 extension CityParameters {
     func copied() -> CityParameters {
-        CityParameters(city: freshString(city), from: from, source: freshString(source),
-                       lines: Dictionary(uniqueKeysWithValues: lines.map { ($0.key, $0.value) }), housingFund: housingFund)
+        CityParameters(
+            city: freshString(city), from: from, source: freshString(source),
+            lines: Dictionary(uniqueKeysWithValues: lines.map { ($0.key, $0.value) }), housingFund: housingFund)
     }
 }
 

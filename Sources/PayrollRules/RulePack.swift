@@ -3,7 +3,8 @@ import PayrollCore
 
 /// Social-insurance lines with a base band of their own (Shenzhen bands differ per line).
 public enum InsuranceLine: String, CaseIterable, Sendable {
-    case pension, medical, unemployment, workInjury = "work_injury"
+    case pension, medical, unemployment
+    case workInjury = "work_injury"
 }
 
 public enum AmountRounding: String, Sendable {
@@ -102,7 +103,7 @@ public struct RulePack: Sendable {
 
     /// The known bank a `bank_code` cell names, by short code (any case), CNAPS code or Chinese name.
     public func bank(named text: String) -> BankInfo? {
-        if let exact = banks.first(where: { $0.code == text }) { return exact }     // the common case, no string work
+        if let exact = banks.first(where: { $0.code == text }) { return exact }  // the common case, no string work
         let t = text.trimmingCharacters(in: .whitespaces)
         let upper = t.uppercased()
         return banks.first { $0.code.uppercased() == upper || $0.cnaps == t || $0.name == t }
@@ -125,10 +126,13 @@ public struct RulePack: Sendable {
         let files = (fm.enumerator(atPath: directory)?.compactMap { $0 as? String } ?? [])
             .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }
             .sorted { $0.codePointPrecedes($1) }
-        var pack = RulePack(directory: directory, name: "", files: files, cities: [:], parameters: [:], tables: [:],
-                            components: [], adjustments: [], tax: TaxSettings())
+        var pack = RulePack(
+            directory: directory, name: "", files: files, cities: [:], parameters: [:], tables: [:],
+            components: [], adjustments: [], tax: TaxSettings())
         guard files.contains("pack.yaml") else {
-            throw ConfigError(file: (directory as NSString).appendingPathComponent("pack.yaml"), line: nil, column: nil, key: nil, message: "missing: every rule pack has a pack.yaml")
+            throw ConfigError(
+                file: (directory as NSString).appendingPathComponent("pack.yaml"), line: nil, column: nil, key: nil,
+                message: "missing: every rule pack has a pack.yaml")
         }
         let sections: Set<String> = ["name", "description", "tax", "cities", "parameters", "tables", "components", "adjustments", "banks"]
         for f in files where !f.hasPrefix("tests/") {
@@ -157,18 +161,26 @@ public struct RulePack: Sendable {
                 case "banks":
                     for b in try v.sequence() {
                         var info = BankInfo(code: "", cnaps: "", name: "", bic: "", source: "")
-                        for (bk, bv) in try b.mapping(allowed: ["code", "cnaps", "name", "bic", "source"], required: ["code", "cnaps", "name", "bic", "source"]) {
+                        for (bk, bv) in try b.mapping(
+                            allowed: ["code", "cnaps", "name", "bic", "source"], required: ["code", "cnaps", "name", "bic", "source"])
+                        {
                             let text = try bv.string()
                             switch bk {
                             case "code":
-                                guard text.range(of: "^[A-Z][A-Za-z0-9]{1,11}$", options: .regularExpression) != nil else { throw bv.error("a bank code is 2 to 12 letters and digits, starting with a capital letter") }
+                                guard text.range(of: "^[A-Z][A-Za-z0-9]{1,11}$", options: .regularExpression) != nil else {
+                                    throw bv.error("a bank code is 2 to 12 letters and digits, starting with a capital letter")
+                                }
                                 info.code = text
                             case "cnaps":
-                                guard text.count == 3, text.allSatisfy(\.isASCII), text.allSatisfy(\.isNumber) else { throw bv.error("a CNAPS bank category code is 3 digits") }
+                                guard text.count == 3, text.allSatisfy(\.isASCII), text.allSatisfy(\.isNumber) else {
+                                    throw bv.error("a CNAPS bank category code is 3 digits")
+                                }
                                 info.cnaps = text
                             case "name": info.name = text
                             case "bic":
-                                guard text.range(of: "^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$", options: .regularExpression) != nil else { throw bv.error("a BIC is 8 or 11 letters and digits") }
+                                guard text.range(of: "^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$", options: .regularExpression) != nil else {
+                                    throw bv.error("a BIC is 8 or 11 letters and digits")
+                                }
                                 info.bic = text
                             default: info.source = text
                             }
@@ -182,7 +194,11 @@ public struct RulePack: Sendable {
                 }
             }
         }
-        if pack.name.isEmpty { throw ConfigError(file: (directory as NSString).appendingPathComponent("pack.yaml"), line: nil, column: nil, key: "name", message: "required key is missing") }
+        if pack.name.isEmpty {
+            throw ConfigError(
+                file: (directory as NSString).appendingPathComponent("pack.yaml"), line: nil, column: nil, key: "name",
+                message: "required key is missing")
+        }
         var seen = Set<String>()
         for c in pack.components where !seen.insert(c.code).inserted {
             throw ConfigError(file: c.file, line: c.line, column: nil, key: "components", message: "component \(c.code) is defined twice")
@@ -191,7 +207,8 @@ public struct RulePack: Sendable {
     }
 
     static func label(_ n: YNode) throws -> (String, String) {
-        var zh = "", en = ""
+        var zh = ""
+        var en = ""
         for (k, v) in try n.mapping(allowed: ["zh", "en"], required: ["zh", "en"]) {
             if k == "zh" { zh = try v.string() } else { en = try v.string() }
         }
@@ -227,8 +244,9 @@ public struct RulePack: Sendable {
     static func parseAdjustment(_ code: String, _ n: YNode) throws -> AdjustmentCodeSpec {
         var a = AdjustmentCodeSpec(code: code, labelZH: "", labelEN: "", into: .gross)
         for (k, v) in try n.mapping(allowed: ["label", "into"], required: ["label", "into"]) {
-            if k == "label" { (a.labelZH, a.labelEN) = try label(v) }
-            else {
+            if k == "label" {
+                (a.labelZH, a.labelEN) = try label(v)
+            } else {
                 guard let t = AdjustmentTarget(rawValue: try v.string()) else { throw v.error("expected gross or annual_bonus") }
                 a.into = t
             }
@@ -238,8 +256,10 @@ public struct RulePack: Sendable {
 
     static func parseTax(_ n: YNode) throws -> TaxSettings {
         var t = TaxSettings()
-        for (k, v) in try n.mapping(allowed: ["basic_deduction", "withholding_table", "annual_bonus_table", "rounding"],
-                                    required: ["basic_deduction", "withholding_table", "annual_bonus_table", "rounding"]) {
+        for (k, v) in try n.mapping(
+            allowed: ["basic_deduction", "withholding_table", "annual_bonus_table", "rounding"],
+            required: ["basic_deduction", "withholding_table", "annual_bonus_table", "rounding"])
+        {
             switch k {
             case "basic_deduction": t.basicDeduction = try v.string()
             case "withholding_table": t.withholdingTable = try v.string()
@@ -256,7 +276,10 @@ public struct RulePack: Sendable {
         for (code, cityNode) in try v.entries() {
             var list: [CityParameters] = []
             for (ck, cv) in try cityNode.mapping(allowed: ["name", "periods"], required: ["periods"]) {
-                if ck == "name" { _ = try label(cv); continue }
+                if ck == "name" {
+                    _ = try label(cv)
+                    continue
+                }
                 for p in try cv.sequence() { list.append(try parseCityPeriod(p, city: code)) }
             }
             list.sort { $0.from < $1.from }
@@ -273,17 +296,24 @@ public struct RulePack: Sendable {
         var lines: [InsuranceLine: InsuranceLineParameters] = [:]
         var hf: HousingFundParameters?
         let allowed: Set<String> = ["from", "source", "note", "unconfirmed", "pension", "medical", "unemployment", "work_injury", "housing_fund"]
-        for (k, v) in try n.mapping(allowed: allowed, required: ["from", "source", "pension", "medical", "unemployment", "work_injury", "housing_fund"]) {
+        for (k, v) in try n.mapping(
+            allowed: allowed, required: ["from", "source", "pension", "medical", "unemployment", "work_injury", "housing_fund"])
+        {
             switch k {
             case "from": from = try v.day()
             case "source": source = try v.string()
             case "note": _ = try v.string()
             case "unconfirmed": _ = try v.stringList()
             case "housing_fund":
-                var floor = Money.zero, ceiling = Money.zero, minR = Fixed.zero, maxR = Fixed.zero
+                var floor = Money.zero
+                var ceiling = Money.zero
+                var minR = Fixed.zero
+                var maxR = Fixed.zero
                 var rounding = AmountRounding.yuan
-                for (hk, hv) in try v.mapping(allowed: ["floor", "ceiling", "min_rate", "max_rate", "rounding"],
-                                              required: ["floor", "ceiling", "min_rate", "max_rate", "rounding"]) {
+                for (hk, hv) in try v.mapping(
+                    allowed: ["floor", "ceiling", "min_rate", "max_rate", "rounding"],
+                    required: ["floor", "ceiling", "min_rate", "max_rate", "rounding"])
+                {
                     switch hk {
                     case "floor": floor = try hv.money()
                     case "ceiling": ceiling = try hv.money()
@@ -296,10 +326,13 @@ public struct RulePack: Sendable {
                 hf = HousingFundParameters(floor: floor, ceiling: ceiling, minRate: minR, maxRate: maxR, rounding: rounding)
             default:
                 let line = InsuranceLine(rawValue: k)!
-                var p = InsuranceLineParameters(floor: .zero, ceiling: .zero, employeeRate: .zero, employerRate: .zero,
-                                                employeeFixed: .zero, rounding: .fen)
-                for (lk, lv) in try v.mapping(allowed: ["floor", "ceiling", "employee", "employer", "employee_fixed", "rounding"],
-                                              required: ["floor", "ceiling", "employer"]) {
+                var p = InsuranceLineParameters(
+                    floor: .zero, ceiling: .zero, employeeRate: .zero, employerRate: .zero,
+                    employeeFixed: .zero, rounding: .fen)
+                for (lk, lv) in try v.mapping(
+                    allowed: ["floor", "ceiling", "employee", "employer", "employee_fixed", "rounding"],
+                    required: ["floor", "ceiling", "employer"])
+                {
                     switch lk {
                     case "floor": p.floor = try lv.money()
                     case "ceiling": p.ceiling = try lv.money()

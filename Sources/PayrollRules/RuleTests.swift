@@ -92,21 +92,27 @@ public enum RuleTests {
     }
 
     static func parseCase(_ c: YNode) throws -> (String, Period, PayInput, [(String, YNode)]) {
-        var name = "", period: Period?
-        var e = Employee(id: "T1", name: "test", idNumber: "", department: "test", deptType: .backoffice, position: "test",
-                         costCenter: "test", city: "shanghai", hireDate: Day(year: 2020, month: 1, day: 1)!, leaveDate: nil,
-                         contractEnd: nil, baseSalary: .zero, positionSalary: .zero, allowance: nil, bonusBase: nil,
-                         siBase: .zero, hfBase: nil, hfRate: .zero, specialDeduction: nil, bankCode: "", bankAccount: "",
-                         line: 0, rowValid: true)
+        var name = ""
+        var period: Period?
+        var e = Employee(
+            id: "T1", name: "test", idNumber: "", department: "test", deptType: .backoffice, position: "test",
+            costCenter: "test", city: "shanghai", hireDate: Day(year: 2020, month: 1, day: 1)!, leaveDate: nil,
+            contractEnd: nil, baseSalary: .zero, positionSalary: .zero, allowance: nil, bonusBase: nil,
+            siBase: .zero, hfBase: nil, hfRate: .zero, specialDeduction: nil, bankCode: "", bankAccount: "",
+            line: 0, rowValid: true)
         var att = AttendanceSummary()
         var coefficient = Exact.one
         var adjustments: [Adjustment] = []
         var previous: YearToDate?
         var mode = BasicDeductionMode.employment
         var expect: [(String, YNode)] = []
-        for (k, v) in try c.mapping(allowed: ["name", "source", "period", "employee", "attendance", "coefficient",
-                                              "adjustments", "previous", "mode", "expect"],
-                                    required: ["name", "period", "employee", "expect"]) {
+        for (k, v) in try c.mapping(
+            allowed: [
+                "name", "source", "period", "employee", "attendance", "coefficient",
+                "adjustments", "previous", "mode", "expect",
+            ],
+            required: ["name", "period", "employee", "expect"])
+        {
             switch k {
             case "name": name = try v.string()
             case "source": _ = try v.string()
@@ -114,8 +120,10 @@ public enum RuleTests {
                 guard let p = Period(try v.string()) else { throw v.error("expected YYYY-MM") }
                 period = p
             case "employee":
-                for (ek, ev) in try v.mapping(allowed: ["city", "base_salary", "position_salary", "allowance", "bonus_base",
-                                                        "si_base", "hf_base", "hf_rate", "special_deduction", "hire_date", "leave_date"]) {
+                for (ek, ev) in try v.mapping(allowed: [
+                    "city", "base_salary", "position_salary", "allowance", "bonus_base",
+                    "si_base", "hf_base", "hf_rate", "special_deduction", "hire_date", "leave_date",
+                ]) {
                     switch ek {
                     case "city": e.city = try ev.string()
                     case "base_salary": e.baseSalary = try ev.money()
@@ -131,13 +139,21 @@ public enum RuleTests {
                     }
                 }
             case "attendance":
-                let statuses: [String: AttendanceStatus] = ["present": .present, "absent": .absent, "personal_leave": .personalLeave,
-                    "sick_leave": .sickLeave, "annual_leave": .annualLeave, "comp_leave": .compLeave, "business_trip": .businessTrip]
+                let statuses: [String: AttendanceStatus] = [
+                    "present": .present, "absent": .absent, "personal_leave": .personalLeave,
+                    "sick_leave": .sickLeave, "annual_leave": .annualLeave, "comp_leave": .compLeave, "business_trip": .businessTrip,
+                ]
                 for (ak, av) in try v.mapping(allowed: Set(statuses.keys).union(["overtime_workday", "overtime_restday", "overtime_holiday"])) {
-                    if let s = statuses[ak] { att.days[s.rawValue] = Int32(try av.int()); att.rows += Int32(try av.int()) }
-                    else if ak == "overtime_workday" { att.overtimeWorkday = try av.fixed() }
-                    else if ak == "overtime_restday" { att.overtimeRestday = try av.fixed() }
-                    else { att.overtimeHoliday = try av.fixed() }
+                    if let s = statuses[ak] {
+                        att.days[s.rawValue] = Int32(try av.int())
+                        att.rows += Int32(try av.int())
+                    } else if ak == "overtime_workday" {
+                        att.overtimeWorkday = try av.fixed()
+                    } else if ak == "overtime_restday" {
+                        att.overtimeRestday = try av.fixed()
+                    } else {
+                        att.overtimeHoliday = try av.fixed()
+                    }
                 }
             case "coefficient": coefficient = Exact(try v.fixed())
             case "adjustments":
@@ -164,8 +180,15 @@ public enum RuleTests {
                 expect = try v.entries().map { ($0.key, $0.value) }
             }
         }
-        if var p = previous { p.year = period!.year; previous = p }
-        return (name, period!, PayInput(employee: e, attendance: att, coefficient: coefficient, finalScore: Exact(100),
-                                        adjustments: adjustments, previous: previous, mode: mode), expect)
+        if var p = previous {
+            p.year = period!.year
+            previous = p
+        }
+        return (
+            name, period!,
+            PayInput(
+                employee: e, attendance: att, coefficient: coefficient, finalScore: Exact(100),
+                adjustments: adjustments, previous: previous, mode: mode), expect
+        )
     }
 }

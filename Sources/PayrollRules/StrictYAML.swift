@@ -11,7 +11,11 @@ public struct ConfigError: Error, CustomStringConvertible, Sendable {
     public var message: String
 
     public init(file: String, line: Int?, column: Int?, key: String?, message: String) {
-        self.file = file; self.line = line; self.column = column; self.key = key; self.message = message
+        self.file = file
+        self.line = line
+        self.column = column
+        self.key = key
+        self.message = message
     }
 
     public var description: String {
@@ -49,14 +53,17 @@ public struct YNode {
         } catch let e as ConfigError {
             throw e
         } catch let e as YamlError {
-            var line: Int?, col: Int?
+            var line: Int?
+            var col: Int?
             var msg = "\(e)"
             switch e {
             case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _):
-                line = mark.line; col = mark.column
+                line = mark.line
+                col = mark.column
                 msg = "not valid YAML: \(problem)" + (context.map { " (\($0.text))" } ?? "")
             case let .composer(context, problem, mark, _):
-                line = mark.line; col = mark.column
+                line = mark.line
+                col = mark.column
                 msg = "not valid YAML: \(problem)" + (context.map { " (\($0.text))" } ?? "")
             default: break
             }
@@ -85,8 +92,9 @@ public struct YNode {
             guard let ks = k.string else { throw error("a key must be text") }
             let c = child(v, key: ks)
             if !allowed.isEmpty && !allowed.contains(ks) {
-                throw ConfigError(file: file, line: k.mark?.line, column: k.mark?.column, key: c.keyPath,
-                                  message: "unknown key; expected one of: \(allowed.sorted().joined(separator: ", "))")
+                throw ConfigError(
+                    file: file, line: k.mark?.line, column: k.mark?.column, key: c.keyPath,
+                    message: "unknown key; expected one of: \(allowed.sorted().joined(separator: ", "))")
             }
             if !seen.insert(ks).inserted {
                 throw ConfigError(file: file, line: k.mark?.line, column: k.mark?.column, key: c.keyPath, message: "duplicate key")
@@ -94,7 +102,8 @@ public struct YNode {
             out.append((ks, c))
         }
         for r in required.sorted() where !seen.contains(r) {
-            throw ConfigError(file: file, line: line, column: column, key: keyPath.isEmpty ? r : "\(keyPath).\(r)", message: "required key is missing")
+            throw ConfigError(
+                file: file, line: line, column: column, key: keyPath.isEmpty ? r : "\(keyPath).\(r)", message: "required key is missing")
         }
         return out
     }

@@ -51,8 +51,14 @@ extension PeriodRules {
         var names: [Int: String] = [:]
         for s in InputSlot.allCases { names[s.rawValue] = s.name }
         var next = InputSlot.allCases.count
-        for name in pack.parameters.keys.sorted() { names[next] = name; next += 1 }
-        for a in pack.adjustments { names[next] = "adjustment.\(a.code)"; next += 1 }
+        for name in pack.parameters.keys.sorted() {
+            names[next] = name
+            next += 1
+        }
+        for a in pack.adjustments {
+            names[next] = "adjustment.\(a.code)"
+            next += 1
+        }
         for c in components { names[c.slot] = c.spec.code }
         return names
     }
@@ -67,7 +73,8 @@ extension PeriodRules {
         for (k, c) in components.enumerated() {
             let exact = try Evaluator(values: v, tables: tables).number(c.expr)
             v[c.slot] = Exact(r.lines[k])
-            var slots = Set<Int>(), tbls = Set<Int>()
+            var slots = Set<Int>()
+            var tbls = Set<Int>()
             PeriodRules.collect(c.expr, &slots, &tbls)
             let paramNames = Set(c.parameters)
             let inputs = slots.sorted().compactMap { s -> (String, String)? in
@@ -78,26 +85,32 @@ extension PeriodRules {
                 guard let d = parameterValues[name] else { return nil }
                 return PayTrace.Parameter(name: name, value: d.value.text(), from: d.from.description, source: d.source)
             }
-            lines.append(PayTrace.Line(code: c.spec.code, label: "\(c.spec.labelZH) \(c.spec.labelEN)", inGross: c.spec.inGross,
-                                       formula: c.spec.formula, inputs: inputs, parameters: params, exact: exact.text(maxPlaces: 10),
-                                       rounding: "half-up to the fen", amount: r.lines[k]))
+            lines.append(
+                PayTrace.Line(
+                    code: c.spec.code, label: "\(c.spec.labelZH) \(c.spec.labelEN)", inGross: c.spec.inGross,
+                    formula: c.spec.formula, inputs: inputs, parameters: params, exact: exact.text(maxPlaces: 10),
+                    rounding: "half-up to the fen", amount: r.lines[k]))
         }
         let city = cities[e.city]!
         var ins: [PayTrace.Insurance] = []
         for line in InsuranceLine.allCases {
             guard let p = city.lines[line] else { continue }
             let amt = r.line(line)
-            ins.append(PayTrace.Insurance(line: line.rawValue, declaredBase: e.siBase, floor: p.floor, ceiling: p.ceiling, base: amt.base,
-                                          employeeRate: p.employeeRate.description, employeeFixed: p.employeeFixed,
-                                          employerRate: p.employerRate.description, rounding: p.rounding.rawValue,
-                                          employee: amt.employee, employer: amt.employer, source: "\(e.city) from \(city.from): \(city.source)"))
+            ins.append(
+                PayTrace.Insurance(
+                    line: line.rawValue, declaredBase: e.siBase, floor: p.floor, ceiling: p.ceiling, base: amt.base,
+                    employeeRate: p.employeeRate.description, employeeFixed: p.employeeFixed,
+                    employerRate: p.employerRate.description, rounding: p.rounding.rawValue,
+                    employee: amt.employee, employer: amt.employer, source: "\(e.city) from \(city.from): \(city.source)"))
         }
         let hf = city.housingFund
-        ins.append(PayTrace.Insurance(line: "housing_fund", declaredBase: e.hfBase ?? e.siBase, floor: hf.floor, ceiling: hf.ceiling,
-                                      base: r.housingFund.base, employeeRate: e.hfRate.description, employeeFixed: .zero,
-                                      employerRate: e.hfRate.description, rounding: hf.rounding.rawValue,
-                                      employee: r.housingFund.employee, employer: r.housingFund.employer,
-                                      source: "\(e.city) from \(city.from): \(city.source)"))
+        ins.append(
+            PayTrace.Insurance(
+                line: "housing_fund", declaredBase: e.hfBase ?? e.siBase, floor: hf.floor, ceiling: hf.ceiling,
+                base: r.housingFund.base, employeeRate: e.hfRate.description, employeeFixed: .zero,
+                employerRate: e.hfRate.description, rounding: hf.rounding.rawValue,
+                employee: r.housingFund.employee, employer: r.housingFund.employer,
+                source: "\(e.city) from \(city.from): \(city.source)"))
         let prev = input.previous.flatMap { $0.year == period.year ? $0 : nil } ?? YearToDate(year: period.year)
         let bracket = withholding.value.row(for: Exact(r.ytd.taxable))
         let tax: [(String, String)] = [
@@ -105,25 +118,38 @@ extension PeriodRules {
             ("gross this month", r.gross.description),
             ("ytd_income", r.ytd.income.description),
             ("months of basic deduction", "\(r.ytd.months) (\(input.mode.rawValue))"),
-            ("basic deduction", "\(basicDeduction.value.text()) × \(r.ytd.months) = \(r.basicDeduction)  [\(basicDeduction.source), from \(basicDeduction.from)]"),
+            (
+                "basic deduction",
+                "\(basicDeduction.value.text()) × \(r.ytd.months) = \(r.basicDeduction)  [\(basicDeduction.source), from \(basicDeduction.from)]"
+            ),
             ("ytd_special (SI + HF)", "\(prev.special) + \(r.employeeSI) + \(r.housingFund.employee) = \(r.ytd.special)"),
             ("ytd_additional", "\(prev.additional) + \(e.specialDeduction ?? .zero) = \(r.ytd.additional)"),
-            ("ytd_taxable", "max(0, \(r.ytd.income) − \(r.ytd.taxFree) − \(r.basicDeduction) − \(r.ytd.special) − \(r.ytd.additional)) = \(r.ytd.taxable)"),
+            (
+                "ytd_taxable",
+                "max(0, \(r.ytd.income) − \(r.ytd.taxFree) − \(r.basicDeduction) − \(r.ytd.special) − \(r.ytd.additional)) = \(r.ytd.taxable)"
+            ),
             ("bracket", "rate \(bracket.rate.text()), quick deduction \(bracket.quickDeduction.text())  [\(withholding.source)]"),
-            ("ytd_tax", "round(\(r.ytd.taxable) × \(bracket.rate.text()) − \(bracket.quickDeduction.text())) = \(r.ytd.tax)  (\(pack.tax.rounding.rawValue))"),
+            (
+                "ytd_tax",
+                "round(\(r.ytd.taxable) × \(bracket.rate.text()) − \(bracket.quickDeduction.text())) = \(r.ytd.tax)  (\(pack.tax.rounding.rawValue))"
+            ),
             ("withheld before this month", prev.withheld.description),
             ("tax this month", "max(0, \(r.ytd.tax) − \(prev.withheld)) = \(r.tax)"),
         ]
         var bonus: [(String, String)] = []
         if r.annualBonus > .zero, let t = annualBonus {
             let row = t.value.row(for: Exact(r.annualBonus) / Exact(12))
-            bonus = [("annual bonus", r.annualBonus.description),
-                     ("bonus / 12", (Exact(r.annualBonus) / Exact(12)).text()),
-                     ("bracket", "rate \(row.rate.text()), quick deduction \(row.quickDeduction.text())  [\(t.source)]"),
-                     ("bonus tax", "round(\(r.annualBonus) × \(row.rate.text()) − \(row.quickDeduction.text())) = \(r.bonusTax)")]
+            bonus = [
+                ("annual bonus", r.annualBonus.description),
+                ("bonus / 12", (Exact(r.annualBonus) / Exact(12)).text()),
+                ("bracket", "rate \(row.rate.text()), quick deduction \(row.quickDeduction.text())  [\(t.source)]"),
+                ("bonus tax", "round(\(r.annualBonus) × \(row.rate.text()) − \(row.quickDeduction.text())) = \(r.bonusTax)"),
+            ]
         }
-        let net: [(String, String)] = [("net pay", "\(r.gross) + \(r.annualBonus) − \(r.employeeSI) − \(r.housingFund.employee) − \(r.tax) − \(r.bonusTax) = \(r.net)"),
-                                       ("employer cost", "\(r.gross) + \(r.employerSI) + \(r.housingFund.employer) = \(r.employerCost)")]
+        let net: [(String, String)] = [
+            ("net pay", "\(r.gross) + \(r.annualBonus) − \(r.employeeSI) − \(r.housingFund.employee) − \(r.tax) − \(r.bonusTax) = \(r.net)"),
+            ("employer cost", "\(r.gross) + \(r.employerSI) + \(r.housingFund.employer) = \(r.employerCost)"),
+        ]
         return PayTrace(lines: lines, gross: r.gross, insurance: ins, tax: tax, bonus: bonus, net: net, result: r)
     }
 }

@@ -25,7 +25,7 @@ public struct ForcedDistribution: Sendable {
             out.append(max(0, boundary - previous))
             previous = max(previous, boundary)
         }
-        if let last = out.indices.last { out[last] += n - previous }   // shares that fall short of 1
+        if let last = out.indices.last { out[last] += n - previous }  // shares that fall short of 1
         return out
     }
 
@@ -35,7 +35,8 @@ public struct ForcedDistribution: Sendable {
         for i in results.indices where results[i].final != nil { byDept[employees[i].department, default: []].append(i) }
         for (_, members) in byDept {
             let ordered = members.sorted { a, b in
-                let fa = results[a].final!, fb = results[b].final!
+                let fa = results[a].final!
+                let fb = results[b].final!
                 if fa != fb { return fb < fa }
                 return a < b
             }

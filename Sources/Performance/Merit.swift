@@ -10,7 +10,8 @@ public struct MeritPolicy: Sendable {
     public var matrix: [String: [Exact]]
 
     public init(bands: [String: (min: Money, max: Money)], matrix: [String: [Exact]]) {
-        self.bands = bands; self.matrix = matrix
+        self.bands = bands
+        self.matrix = matrix
     }
 
     public struct Proposal: Sendable {
@@ -35,11 +36,19 @@ public struct MeritPolicy: Sendable {
         var position = width.isZero ? Exact.one : (Exact(salary) - Exact(band.min)) / width
         position = min(max(position, .zero), .one)
         let quartile: Int
-        if position < Exact(1, 4) { quartile = 1 } else if position < Exact(1, 2) { quartile = 2 }
-        else if position < Exact(3, 4) { quartile = 3 } else { quartile = 4 }
+        if position < Exact(1, 4) {
+            quartile = 1
+        } else if position < Exact(1, 2) {
+            quartile = 2
+        } else if position < Exact(3, 4) {
+            quartile = 3
+        } else {
+            quartile = 4
+        }
         let raise = row[quartile - 1]
         let amount = (Exact(salary) * raise).rounded(places: 0).money()
-        return Proposal(salary: salary, bandMin: band.min, bandMax: band.max, bandPosition: position.rounded(places: 4),
-                        quartile: quartile, raise: raise, amount: amount)
+        return Proposal(
+            salary: salary, bandMin: band.min, bandMax: band.max, bandPosition: position.rounded(places: 4),
+            quartile: quartile, raise: raise, amount: amount)
     }
 }

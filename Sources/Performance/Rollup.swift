@@ -3,7 +3,7 @@ import PayrollCore
 /// How performance is rolled up; the defaults are STANDARD.md's.
 public struct PerformanceConfig: Sendable {
     public var methodWeights: [DeptType: [ScoreMethod: Exact]]
-    public var itemCap: Exact                    // 1.2: an item scores at most 120
+    public var itemCap: Exact  // 1.2: an item scores at most 120
     public var groupWeights: [RaterGroup: Exact]
     /// Peer and subordinate groups with fewer distinct raters are left out (anonymity).
     public var minRaters: Int
@@ -12,19 +12,24 @@ public struct PerformanceConfig: Sendable {
     public var grades: [(grade: String, atLeast: Exact?, coefficient: Exact)]
 
     public static let standard = PerformanceConfig(
-        methodWeights: [.frontline: [.kpi: Exact(1)],
-                        .backoffice: [.mbo: Exact(4, 10), .feedback360: Exact(3, 10), .bsc: Exact(3, 10)]],
+        methodWeights: [
+            .frontline: [.kpi: Exact(1)],
+            .backoffice: [.mbo: Exact(4, 10), .feedback360: Exact(3, 10), .bsc: Exact(3, 10)],
+        ],
         itemCap: Exact(12, 10),
         groupWeights: [.manager: Exact(4, 10), .peer: Exact(3, 10), .subordinate: Exact(2, 10), .selfRating: Exact(1, 10)],
         minRaters: 3,
         anonymousGroups: [.peer, .subordinate],
-        grades: [("S", Exact(105), Exact(15, 10)), ("A", Exact(95), Exact(12, 10)), ("B", Exact(80), Exact(1)),
-                 ("C", Exact(60), Exact(8, 10)), ("D", nil, Exact(5, 10))])
+        grades: [
+            ("S", Exact(105), Exact(15, 10)), ("A", Exact(95), Exact(12, 10)), ("B", Exact(80), Exact(1)),
+            ("C", Exact(60), Exact(8, 10)), ("D", nil, Exact(5, 10)),
+        ])
 
     /// A copy that shares no heap storage with `self` (one per worker thread).
     public func threadLocal() -> PerformanceConfig {
         var c = self
-        c.methodWeights = Dictionary(uniqueKeysWithValues: methodWeights.map { ($0.key, Dictionary(uniqueKeysWithValues: $0.value.map { ($0.key, $0.value) })) })
+        c.methodWeights = Dictionary(
+            uniqueKeysWithValues: methodWeights.map { ($0.key, Dictionary(uniqueKeysWithValues: $0.value.map { ($0.key, $0.value) })) })
         c.groupWeights = Dictionary(uniqueKeysWithValues: groupWeights.map { ($0.key, $0.value) })
         c.anonymousGroups = Set(anonymousGroups.map { $0 })
         c.grades = grades.map { (String(decoding: Array($0.grade.utf8), as: UTF8.self), $0.atLeast, $0.coefficient) }
@@ -42,7 +47,7 @@ public struct PerformanceResult: Sendable {
     public var kpi: Exact?
     public var mbo: Exact?
     public var feedback360: Exact?
-    public var feedbackSelf: Exact?        // shown separately on the scorecard
+    public var feedbackSelf: Exact?  // shown separately on the scorecard
     public var bsc: Exact?
     public var bscPerspectives: [Perspective: Exact] = [:]
     /// 360 groups used (mean per group) and groups left out for anonymity.
@@ -83,8 +88,12 @@ public enum Rollup {
     public static func employee(_ e: Employee, rows: ArraySlice<ScoreRow>, config: PerformanceConfig) -> PerformanceResult {
         var r = PerformanceResult()
         let weights = config.methodWeights[e.deptType] ?? [:]
-        var kpiSum = Exact.zero, bscSum = Exact.zero, mboSum = Exact.zero
-        var hasKPI = false, hasBSC = false, hasMBO = false
+        var kpiSum = Exact.zero
+        var bscSum = Exact.zero
+        var mboSum = Exact.zero
+        var hasKPI = false
+        var hasBSC = false
+        var hasMBO = false
         var perspective = [Exact](repeating: .zero, count: Perspective.allCases.count)
         var hasPerspective = [Bool](repeating: false, count: Perspective.allCases.count)
         var groupSum = [Exact](repeating: .zero, count: RaterGroup.allCases.count)
@@ -96,13 +105,21 @@ public enum Rollup {
                 guard let t = row.target, let a = row.actual, let w = row.weight else { continue }
                 let s = itemScore(target: Exact(t), actual: Exact(a), direction: row.direction, cap: config.itemCap)
                 let ws = Exact(w) * s
-                if row.method == .kpi { kpiSum = kpiSum + ws; hasKPI = true } else {
-                    bscSum = bscSum + ws; hasBSC = true
-                    if let p = row.perspective { perspective[p.rawValue] = perspective[p.rawValue] + ws; hasPerspective[p.rawValue] = true }
+                if row.method == .kpi {
+                    kpiSum = kpiSum + ws
+                    hasKPI = true
+                } else {
+                    bscSum = bscSum + ws
+                    hasBSC = true
+                    if let p = row.perspective {
+                        perspective[p.rawValue] = perspective[p.rawValue] + ws
+                        hasPerspective[p.rawValue] = true
+                    }
                 }
             case .mbo:
                 guard let w = row.weight, let rating = row.rating else { continue }
-                mboSum = mboSum + Exact(w) * Exact(rating); hasMBO = true
+                mboSum = mboSum + Exact(w) * Exact(rating)
+                hasMBO = true
             case .feedback360:
                 guard let g = row.raterGroup, let rating = row.rating else { continue }
                 groupSum[g.rawValue] = groupSum[g.rawValue] + Exact(rating)
@@ -119,7 +136,8 @@ public enum Rollup {
         }
         if hasMBO { r.mbo = mboSum.rounded(places: 2) }
         if groupCount.contains(where: { $0 > 0 }) {
-            var weighted = Exact.zero, total = Exact.zero
+            var weighted = Exact.zero
+            var total = Exact.zero
             for g in RaterGroup.allCases {
                 let n = groupCount[g.rawValue]
                 guard n > 0 else { continue }
@@ -136,7 +154,8 @@ public enum Rollup {
             }
             if !total.isZero { r.feedback360 = (weighted / total).rounded(places: 2) }
         }
-        var fSum = Exact.zero, fWeight = Exact.zero
+        var fSum = Exact.zero
+        var fWeight = Exact.zero
         for m in ScoreMethod.allCases {
             guard let w = weights[m] else { continue }
             let s: Exact?
@@ -146,7 +165,12 @@ public enum Rollup {
             case .feedback360: s = r.feedback360
             case .bsc: s = r.bsc
             }
-            if let s { fSum = fSum + w * s; fWeight = fWeight + w } else { r.missingMethods.append(m) }
+            if let s {
+                fSum = fSum + w * s
+                fWeight = fWeight + w
+            } else {
+                r.missingMethods.append(m)
+            }
         }
         if !fWeight.isZero {
             let f = (fSum / fWeight).rounded(places: 2)
@@ -163,7 +187,7 @@ public enum Rollup {
         let keys: [(score: Exact, index: Int)] = results.indices.compactMap { i in results[i].final.map { ($0, i) } }
         let order = keys.sorted { a, b in
             if a.score != b.score { return b.score < a.score }
-            return a.index < b.index     // employees are in employee_id order
+            return a.index < b.index  // employees are in employee_id order
         }.map(\.index)
         var deptCounter: [String: Int] = [:]
         for (i, idx) in order.enumerated() {

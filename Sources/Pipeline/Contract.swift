@@ -35,7 +35,6 @@ func normalizeHeader(_ s: String) -> String {
     return t.trimmingCharacters(in: .whitespaces).lowercased()
 }
 
-
 protocol ContractColumn: CaseIterable, RawRepresentable where RawValue == String {
     var zh: String { get }
     var more: [String] { get }
@@ -47,12 +46,33 @@ extension ContractColumn {
 }
 
 public enum EmployeeColumn: String, CaseIterable, ContractColumn {
-    case employeeID = "employee_id", name, idNumber = "id_number", department, deptType = "dept_type",
-         position, costCenter = "cost_center", city, hireDate = "hire_date", leaveDate = "leave_date",
-         contractEnd = "contract_end", baseSalary = "base_salary", positionSalary = "position_salary",
-         allowance, bonusBase = "bonus_base", siBase = "si_base", hfBase = "hf_base", hfRate = "hf_rate",
-         specialDeduction = "special_deduction", bankCode = "bank_code", bankAccount = "bank_account",
-         basicDeductionMode = "basic_deduction_mode"
+    case employeeID = "employee_id"
+    case name
+    case idNumber = "id_number"
+    case department
+    case deptType = "dept_type"
+    case
+        position
+    case costCenter = "cost_center"
+    case city
+    case hireDate = "hire_date"
+    case leaveDate = "leave_date"
+    case
+        contractEnd = "contract_end"
+    case baseSalary = "base_salary"
+    case positionSalary = "position_salary"
+    case
+        allowance
+    case bonusBase = "bonus_base"
+    case siBase = "si_base"
+    case hfBase = "hf_base"
+    case hfRate = "hf_rate"
+    case
+        specialDeduction = "special_deduction"
+    case bankCode = "bank_code"
+    case bankAccount = "bank_account"
+    case
+        basicDeductionMode = "basic_deduction_mode"
     var zh: String {
         switch self {
         case .employeeID: return "工号"
@@ -96,7 +116,10 @@ public enum EmployeeColumn: String, CaseIterable, ContractColumn {
 }
 
 public enum AttendanceColumn: String, CaseIterable, ContractColumn {
-    case employeeID = "employee_id", date, status, overtimeHours = "overtime_hours", overtimeKind = "overtime_kind"
+    case employeeID = "employee_id"
+    case date, status
+    case overtimeHours = "overtime_hours"
+    case overtimeKind = "overtime_kind"
     var zh: String {
         switch self {
         case .employeeID: return "工号"
@@ -110,8 +133,12 @@ public enum AttendanceColumn: String, CaseIterable, ContractColumn {
 }
 
 public enum ScoreColumn: String, CaseIterable, ContractColumn {
-    case employeeID = "employee_id", method, item, perspective, raterGroup = "rater_group", raterID = "rater_id",
-         weight, target, actual, direction, rating
+    case employeeID = "employee_id"
+    case method, item, perspective
+    case raterGroup = "rater_group"
+    case raterID = "rater_id"
+    case
+        weight, target, actual, direction, rating
     var zh: String {
         switch self {
         case .employeeID: return "工号"
@@ -133,7 +160,8 @@ public enum ScoreColumn: String, CaseIterable, ContractColumn {
 }
 
 public enum AdjustmentColumn: String, CaseIterable, ContractColumn {
-    case employeeID = "employee_id", code, amount, note
+    case employeeID = "employee_id"
+    case code, amount, note
     var zh: String {
         switch self {
         case .employeeID: return "工号"
@@ -147,7 +175,8 @@ public enum AdjustmentColumn: String, CaseIterable, ContractColumn {
 
 /// calibration.csv: grade overrides decided in a calibration meeting.
 public enum CalibrationColumn: String, CaseIterable, ContractColumn {
-    case employeeID = "employee_id", grade, reason, approver
+    case employeeID = "employee_id"
+    case grade, reason, approver
     var zh: String {
         switch self {
         case .employeeID: return "工号"
@@ -161,7 +190,8 @@ public enum CalibrationColumn: String, CaseIterable, ContractColumn {
 
 /// points.csv: points for special achievements (e.g. a shortened reimbursement cycle).
 public enum PointsColumn: String, CaseIterable, ContractColumn {
-    case employeeID = "employee_id", points, reason
+    case employeeID = "employee_id"
+    case points, reason
     var zh: String {
         switch self {
         case .employeeID: return "工号"
@@ -174,7 +204,8 @@ public enum PointsColumn: String, CaseIterable, ContractColumn {
 
 /// coaching.csv: coaching check-ins.
 public enum CoachingColumn: String, CaseIterable, ContractColumn {
-    case employeeID = "employee_id", date, coach, topic
+    case employeeID = "employee_id"
+    case date, coach, topic
     var zh: String {
         switch self {
         case .employeeID: return "工号"
@@ -213,13 +244,17 @@ extension ScoreMethod {
 }
 
 extension Perspective {
-    static let aliases: [String: Perspective] = ["financial": .financial, "customer": .customer, "process": .process, "learning": .learning,
-                                                 "财务": .financial, "客户": .customer, "内部流程": .process, "学习与成长": .learning]
+    static let aliases: [String: Perspective] = [
+        "financial": .financial, "customer": .customer, "process": .process, "learning": .learning,
+        "财务": .financial, "客户": .customer, "内部流程": .process, "学习与成长": .learning,
+    ]
 }
 
 extension RaterGroup {
-    static let aliases: [String: RaterGroup] = ["self": .selfRating, "manager": .manager, "peer": .peer, "subordinate": .subordinate,
-                                                "自评": .selfRating, "上级": .manager, "同事": .peer, "下属": .subordinate]
+    static let aliases: [String: RaterGroup] = [
+        "self": .selfRating, "manager": .manager, "peer": .peer, "subordinate": .subordinate,
+        "自评": .selfRating, "上级": .manager, "同事": .peer, "下属": .subordinate,
+    ]
 }
 
 extension Direction {

@@ -42,4 +42,3 @@ public struct Executor: Sendable {
         return slots.withLock { $0.map { $0! } }
     }
 }
-

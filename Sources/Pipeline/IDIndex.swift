@@ -5,8 +5,8 @@ import CSVReader
 /// hot path (twenty million attendance rows at a million employees).
 public struct IDIndex: Sendable {
     private var arena: [UInt8] = []
-    private var starts: [Int] = []          // id i is arena[starts[i]..<starts[i+1]]
-    private var slots: [Int32]               // open addressing: -1 empty, else id index
+    private var starts: [Int] = []  // id i is arena[starts[i]..<starts[i+1]]
+    private var slots: [Int32]  // open addressing: -1 empty, else id index
     private var hashes: [UInt64]
     private let mask: Int
 
@@ -25,10 +25,13 @@ public struct IDIndex: Sendable {
             let h = IDIndex.hash(bytes)
             var p = Int(truncatingIfNeeded: h) & mask
             while slots[p] >= 0 {
-                if hashes[p] == h && equal(Int(slots[p]), bytes) { break }   // duplicate: keep the first
+                if hashes[p] == h && equal(Int(slots[p]), bytes) { break }  // duplicate: keep the first
                 p = (p + 1) & mask
             }
-            if slots[p] < 0 { slots[p] = Int32(i); hashes[p] = h }
+            if slots[p] < 0 {
+                slots[p] = Int32(i)
+                hashes[p] = h
+            }
         }
         starts.append(arena.count)
     }
@@ -43,7 +46,8 @@ public struct IDIndex: Sendable {
 
     @inline(__always)
     private func equal<C: Collection>(_ i: Int, _ b: C) -> Bool where C.Element == UInt8 {
-        let s = starts[i], e = i + 1 < starts.count ? starts[i + 1] : arena.count
+        let s = starts[i]
+        let e = i + 1 < starts.count ? starts[i + 1] : arena.count
         return e - s == b.count && arena[s..<e].elementsEqual(b)
     }
 

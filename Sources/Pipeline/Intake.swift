@@ -22,11 +22,18 @@ public struct IntakeOptions: Sendable {
     public var grades: [String]
     /// Messages may quote cell values (`--show-values`: personal data in the report).
     public var showValues = false
-    public init(period: Period, inputDirectory: String, fileNames: [InputKind: String] = [:], rulePack: RulePack,
-                schemes: PerformanceSchemes = .standard, threads: Int = 0, grades: [String] = ["S", "A", "B", "C", "D"],
-                showValues: Bool = false) {
-        self.period = period; self.inputDirectory = inputDirectory; self.fileNames = fileNames
-        self.rulePack = rulePack; self.schemes = schemes; self.threads = threads; self.grades = grades
+    public init(
+        period: Period, inputDirectory: String, fileNames: [InputKind: String] = [:], rulePack: RulePack,
+        schemes: PerformanceSchemes = .standard, threads: Int = 0, grades: [String] = ["S", "A", "B", "C", "D"],
+        showValues: Bool = false
+    ) {
+        self.period = period
+        self.inputDirectory = inputDirectory
+        self.fileNames = fileNames
+        self.rulePack = rulePack
+        self.schemes = schemes
+        self.threads = threads
+        self.grades = grades
         self.showValues = showValues
     }
     public func fileName(_ k: InputKind) -> String { fileNames[k] ?? k.defaultFileName }
@@ -54,9 +61,11 @@ public enum Intake {
         // elsewhere would only be noise: those checks wait for a readable file.
         // A header problem in another column does not matter here: the IDs are known as long as employee_id is there.
         let stopping: Set<String> = Set([Code.encoding, .malformedQuote, .unterminatedQuote, .emptyFile].map(\.rawValue))
-        let employeesComplete = emp.file != nil && !emp.diagnostics.contains {
-            stopping.contains($0.code) || ($0.code == Code.missingColumn.rawValue && $0.column == "employee_id")
-        }
+        let employeesComplete =
+            emp.file != nil
+            && !emp.diagnostics.contains {
+                stopping.contains($0.code) || ($0.code == Code.missingColumn.rawValue && $0.column == "employee_id")
+            }
 
         // The other files are independent of each other: read them in parallel.
         let tasks: [@Sendable () throws -> FileResult] = [
@@ -83,22 +92,32 @@ public enum Intake {
             if let c = r.checkIns { checkIns = c }
             diags += r.diagnostics
             if let f = r.file { inputs.append(f) }
-            if let a = r.attendance { attendance = a; attendanceRead = true }
-            if let s = r.scores { scores = s; scoresRead = true }
+            if let a = r.attendance {
+                attendance = a
+                attendanceRead = true
+            }
+            if let s = r.scores {
+                scores = s
+                scoresRead = true
+            }
             if let m = r.scoreMethods { scoreMethods = m }
             if let a = r.adjustments { adjustments = a }
         }
 
         // Stages 3 and 4 per employee, sharded.
-        let att = attendance, methods = scoreMethods
-        let haveAttendance = attendanceRead, haveScores = scoresRead
-        let period = o.period, schemes = o.schemes
+        let att = attendance
+        let methods = scoreMethods
+        let haveAttendance = attendanceRead
+        let haveScores = scoresRead
+        let period = o.period
+        let schemes = o.schemes
         let employeesFile = o.fileName(.employees)
         let perEmployee: [Diagnostic] = executor.map(count: employees.count) { range in
             var sink = DiagnosticSink(file: employeesFile)
             for i in range {
-                checkEmployee(employees[i], attendance: haveAttendance ? att[i] : nil,
-                              methods: haveScores ? methods[i] : nil, period: period, schemes: schemes, sink: &sink)
+                checkEmployee(
+                    employees[i], attendance: haveAttendance ? att[i] : nil,
+                    methods: haveScores ? methods[i] : nil, period: period, schemes: schemes, sink: &sink)
             }
             return sink.finish()
         }
@@ -107,8 +126,9 @@ public enum Intake {
         scores.sort { $0.employee < $1.employee || ($0.employee == $1.employee && $0.line < $1.line) }
         diags += duplicateRatings(scores, employees: employees, file: o.fileName(.scores))
         diags.sort(by: Diagnostic.reportOrder)
-        var batch = Batch(period: o.period, employees: employees, attendance: attendance, scores: scores,
-                          adjustments: adjustments, inputs: inputs, diagnostics: diags)
+        var batch = Batch(
+            period: o.period, employees: employees, attendance: attendance, scores: scores,
+            adjustments: adjustments, inputs: inputs, diagnostics: diags)
         batch.calibrations = calibrations
         batch.points = points
         batch.checkIns = checkIns
@@ -129,15 +149,18 @@ public enum Intake {
 
     /// Opens a file and runs stage 1; calls `row` for each data record whose
     /// header resolved. Returns nil for `file` when the file is absent.
-    static func scan(_ o: IntakeOptions, _ kind: InputKind, progress: ProgressReport?,
-                     row: (TableScan, CSVRecord) -> Void) throws -> (TableScan, InputFile?) {
+    static func scan(
+        _ o: IntakeOptions, _ kind: InputKind, progress: ProgressReport?,
+        row: (TableScan, CSVRecord) -> Void
+    ) throws -> (TableScan, InputFile?) {
         let name = o.fileName(kind)
         let scan = TableScan(kind: kind, fileName: name, showValues: o.showValues)
         let path = o.path(kind)
         guard FileManager.default.fileExists(atPath: path) else {
             if !kind.isOptional {
-                scan.sink.add(.fileMissing, line: nil, column: nil, employee: nil,
-                              en: "required file \(name) is not in the input folder", zh: "输入目录中缺少必需文件 \(name)")
+                scan.sink.add(
+                    .fileMissing, line: nil, column: nil, employee: nil,
+                    en: "required file \(name) is not in the input folder", zh: "输入目录中缺少必需文件 \(name)")
             }
             return (scan, nil)
         }
@@ -157,32 +180,40 @@ public enum Intake {
         switch summary.fault {
         case .none: break
         case let .unterminatedQuote(line):
-            scan.sink.add(.unterminatedQuote, line: line, column: nil, employee: nil,
-                          en: "a quoted field opened on this line is never closed; the file ends inside it",
-                          zh: "此行开始的引号字段未闭合，文件在引号内结束")
+            scan.sink.add(
+                .unterminatedQuote, line: line, column: nil, employee: nil,
+                en: "a quoted field opened on this line is never closed; the file ends inside it",
+                zh: "此行开始的引号字段未闭合，文件在引号内结束")
         case let .malformedQuote(line):
-            scan.sink.add(.malformedQuote, line: line, column: nil, employee: nil,
-                          en: "malformed quoting: a quote inside an unquoted field or text after a closing quote; reading of this file stopped here",
-                          zh: "引号格式错误：未加引号的字段中含引号，或闭合引号后还有文本；此文件在此停止读取")
+            scan.sink.add(
+                .malformedQuote, line: line, column: nil, employee: nil,
+                en: "malformed quoting: a quote inside an unquoted field or text after a closing quote; reading of this file stopped here",
+                zh: "引号格式错误：未加引号的字段中含引号，或闭合引号后还有文本；此文件在此停止读取")
         case let .invalidEncoding(offset, line):
-            scan.sink.add(.encoding, line: line, column: nil, employee: nil,
-                          en: "the file is neither valid UTF-8 nor valid GB18030: invalid byte sequence at byte offset \(offset); reading of this file stopped here",
-                          zh: "文件既不是有效的 UTF-8 也不是有效的 GB18030：字节偏移 \(offset) 处有无效字节序列；此文件在此停止读取")
+            scan.sink.add(
+                .encoding, line: line, column: nil, employee: nil,
+                en:
+                    "the file is neither valid UTF-8 nor valid GB18030: invalid byte sequence at byte offset \(offset); reading of this file stopped here",
+                zh: "文件既不是有效的 UTF-8 也不是有效的 GB18030：字节偏移 \(offset) 处有无效字节序列；此文件在此停止读取")
         }
         if summary.records == 0 && summary.fault == nil {
-            scan.sink.add(.emptyFile, line: nil, column: nil, employee: nil,
-                          en: "the file is empty: expected a header row and data rows", zh: "文件为空：应有表头行和数据行")
+            scan.sink.add(
+                .emptyFile, line: nil, column: nil, employee: nil,
+                en: "the file is empty: expected a header row and data rows", zh: "文件为空：应有表头行和数据行")
         } else if summary.records == 1 && summary.fault == nil && headerOK {
             if kind == .employees || kind == .attendance {
-                scan.sink.add(.noRows, line: 1, column: nil, employee: nil,
-                              en: "the file has a header but no data rows", zh: "文件只有表头，没有数据行")
+                scan.sink.add(
+                    .noRows, line: 1, column: nil, employee: nil,
+                    en: "the file has a header but no data rows", zh: "文件只有表头，没有数据行")
             } else {
-                scan.sink.add(.noRowsOptional, line: 1, column: nil, employee: nil,
-                              en: "the file has a header but no data rows", zh: "文件只有表头，没有数据行")
+                scan.sink.add(
+                    .noRowsOptional, line: 1, column: nil, employee: nil,
+                    en: "the file has a header but no data rows", zh: "文件只有表头，没有数据行")
             }
         }
-        let file = InputFile(kind: kind.rawValue, path: path, encoding: summary.encoding.rawValue,
-                             records: max(0, summary.records - 1), bytes: summary.bytes)
+        let file = InputFile(
+            kind: kind.rawValue, path: path, encoding: summary.encoding.rawValue,
+            records: max(0, summary.records - 1), bytes: summary.bytes)
         return (scan, file)
     }
 
@@ -215,15 +246,18 @@ public enum Intake {
             let id = t.text(c.employeeID, required: true)
             if let id {
                 if let why = SafeIdentifier.problem(id) {
-                    t.error(.unsafeIdentifier, c.employeeID,
-                            en: "employee_id must be 1 to \(SafeIdentifier.maxLength) ASCII letters, digits, '-', '_' or '.', starting with a letter or digit (it names the payslip file); \(why.en)",
-                            zh: "工号须为 1 至 \(SafeIdentifier.maxLength) 个 ASCII 字母、数字或 '-'、'_'、'.'，以字母或数字开头（用作工资单文件名）；此值\(why.zh)")
+                    t.error(
+                        .unsafeIdentifier, c.employeeID,
+                        en:
+                            "employee_id must be 1 to \(SafeIdentifier.maxLength) ASCII letters, digits, '-', '_' or '.', starting with a letter or digit (it names the payslip file); \(why.en)",
+                        zh: "工号须为 1 至 \(SafeIdentifier.maxLength) 个 ASCII 字母、数字或 '-'、'_'、'.'，以字母或数字开头（用作工资单文件名）；此值\(why.zh)")
                     keep = false
                 } else {
                     t.employee = id
                     if let first = seen[id] {
-                        t.error(.duplicateEmployee, c.employeeID, en: "employee_id is already used on line \(first); employee IDs must be unique",
-                                zh: "工号已在第 \(first) 行使用；工号必须唯一")
+                        t.error(
+                            .duplicateEmployee, c.employeeID, en: "employee_id is already used on line \(first); employee IDs must be unique",
+                            zh: "工号已在第 \(first) 行使用；工号必须唯一")
                         keep = false
                     } else {
                         seen[id] = t.line
@@ -251,18 +285,23 @@ public enum Intake {
             let city = t.text(c.city, required: true)?.lowercased()
             var cityParams: CityParameters?
             if let city {
-                if let cached = cityCache[city] { cityParams = cached } else {
+                if let cached = cityCache[city] {
+                    cityParams = cached
+                } else {
                     cityParams = o.rulePack.city(city, on: firstDay)
                     cityCache[city] = cityParams
                 }
                 if cityParams == nil {
                     let known = o.rulePack.cities[city] != nil
                     let shown = t.shown(t.raw(c.city)!)
-                    t.error(.unknownCity, c.city,
-                            en: known ? "the rule pack has no parameters for city \(city) on \(firstDay)"
-                                : "unknown city (\(shown.en)); the rule pack knows \(o.rulePack.cities.keys.sorted().joined(separator: ", "))",
-                            zh: known ? "规则包中没有城市 \(city) 在 \(firstDay) 适用的参数"
-                                : "未知城市（\(shown.zh)）；规则包支持：\(o.rulePack.cities.keys.sorted().joined(separator: ", "))")
+                    t.error(
+                        .unknownCity, c.city,
+                        en: known
+                            ? "the rule pack has no parameters for city \(city) on \(firstDay)"
+                            : "unknown city (\(shown.en)); the rule pack knows \(o.rulePack.cities.keys.sorted().joined(separator: ", "))",
+                        zh: known
+                            ? "规则包中没有城市 \(city) 在 \(firstDay) 适用的参数"
+                            : "未知城市（\(shown.zh)）；规则包支持：\(o.rulePack.cities.keys.sorted().joined(separator: ", "))")
                 }
             }
             let hire = t.date(c.hireDate, required: true)
@@ -278,21 +317,24 @@ public enum Intake {
             if let hfRate, let cp = cityParams {
                 let hf = cp.housingFund
                 if hfRate < hf.minRate || hfRate > hf.maxRate {
-                    t.error(.hfRateRange, c.hfRate,
-                            en: "housing-fund rate \(hfRate) is outside \(city!)'s range \(hf.minRate)–\(hf.maxRate)",
-                            zh: "公积金比例 \(hfRate) 超出\(city!)允许范围 \(hf.minRate)–\(hf.maxRate)")
+                    t.error(
+                        .hfRateRange, c.hfRate,
+                        en: "housing-fund rate \(hfRate) is outside \(city!)'s range \(hf.minRate)–\(hf.maxRate)",
+                        zh: "公积金比例 \(hfRate) 超出\(city!)允许范围 \(hf.minRate)–\(hf.maxRate)")
                 }
             }
             let special = t.money(c.specialDeduction, required: false, allowNegative: false)
             var bankCode = t.text(c.bankCode, required: true)
             if let code = bankCode, !o.rulePack.banks.isEmpty {
                 if let known = o.rulePack.bank(named: code) {
-                    bankCode = known.code        // the short code, whichever spelling the file used
+                    bankCode = known.code  // the short code, whichever spelling the file used
                 } else {
                     let shown = t.shown(t.raw(c.bankCode)!)
-                    t.error(.unknownBank, c.bankCode,
-                            en: "unknown bank (\(shown.en)); give a short code or the 3-digit CNAPS code of a bank the rule pack lists: \(o.rulePack.banks.map(\.code).joined(separator: ", "))",
-                            zh: "未知银行（\(shown.zh)）；请填写规则包所列银行的简称或 3 位行别代码：\(o.rulePack.banks.map(\.code).joined(separator: ", "))")
+                    t.error(
+                        .unknownBank, c.bankCode,
+                        en:
+                            "unknown bank (\(shown.en)); give a short code or the 3-digit CNAPS code of a bank the rule pack lists: \(o.rulePack.banks.map(\.code).joined(separator: ", "))",
+                        zh: "未知银行（\(shown.zh)）；请填写规则包所列银行的简称或 3 位行别代码：\(o.rulePack.banks.map(\.code).joined(separator: ", "))")
                     bankCode = nil
                 }
             }
@@ -302,20 +344,23 @@ public enum Intake {
                 let digits = account.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
                 if !digits || account.utf8.count < 6 || account.utf8.count > 34 {
                     let looksNumeric = account.contains("E+") || account.contains("e+") || account.contains(".")
-                    t.error(.bankAccount, c.bankAccount,
-                            en: "a bank account must be 6 to 34 digits kept as text" + (looksNumeric ? "; this one looks like a number Excel reformatted (e.g. 6.22E+18)" : ""),
-                            zh: "银行账号应为 6 至 34 位数字（以文本保存）" + (looksNumeric ? "；该值像是被 Excel 转成了数字（如 6.22E+18）" : ""))
+                    t.error(
+                        .bankAccount, c.bankAccount,
+                        en: "a bank account must be 6 to 34 digits kept as text"
+                            + (looksNumeric ? "; this one looks like a number Excel reformatted (e.g. 6.22E+18)" : ""),
+                        zh: "银行账号应为 6 至 34 位数字（以文本保存）" + (looksNumeric ? "；该值像是被 Excel 转成了数字（如 6.22E+18）" : ""))
                 }
             }
             guard keep, let id else { return }
-            list.append(Employee(
-                id: id, name: name ?? "", idNumber: idNumber ?? "", department: department ?? "",
-                deptType: deptType ?? .frontline, position: position ?? "", costCenter: costCenter ?? "",
-                city: city ?? "", hireDate: hire ?? firstDay, leaveDate: leave, contractEnd: contractEnd,
-                baseSalary: base ?? .zero, positionSalary: positionSalary ?? .zero, allowance: allowance,
-                bonusBase: bonusBase, siBase: siBase ?? .zero, hfBase: hfBase, hfRate: hfRate ?? .zero,
-                specialDeduction: special, bankCode: bankCode ?? "", bankAccount: account ?? "",
-                line: t.line, rowValid: t.rowErrors == 0 && hire != nil && deptType != nil, firstIncomeOfYear: firstIncome))
+            list.append(
+                Employee(
+                    id: id, name: name ?? "", idNumber: idNumber ?? "", department: department ?? "",
+                    deptType: deptType ?? .frontline, position: position ?? "", costCenter: costCenter ?? "",
+                    city: city ?? "", hireDate: hire ?? firstDay, leaveDate: leave, contractEnd: contractEnd,
+                    baseSalary: base ?? .zero, positionSalary: positionSalary ?? .zero, allowance: allowance,
+                    bonusBase: bonusBase, siBase: siBase ?? .zero, hfBase: hfBase, hfRate: hfRate ?? .zero,
+                    specialDeduction: special, bankCode: bankCode ?? "", bankAccount: account ?? "",
+                    line: t.line, rowValid: t.rowErrors == 0 && hire != nil && deptType != nil, firstIncomeOfYear: firstIncome))
         }
         list.sort { $0.id.codePointPrecedes($1.id) }
         return EmployeesResult(employees: list, diagnostics: scan.sink.finish(), file: file)
@@ -327,9 +372,14 @@ public enum Intake {
 
     /// The employee_id cell of a row: required, looked up, reported when unknown.
     /// Returns .some(nil) when the cell is empty (reported) or the employee unknown, so that the row's other cells are still checked.
-    static func employeeOf(_ t: TableScan, _ c: Col, index: IDIndex, cache: inout IDLookupCache, checkReferences: Bool,
-                           employeesFile: String) -> Int32?? {
-        guard let idBytes = t.raw(c) else { t.missing(c); return .some(nil) }
+    static func employeeOf(
+        _ t: TableScan, _ c: Col, index: IDIndex, cache: inout IDLookupCache, checkReferences: Bool,
+        employeesFile: String
+    ) -> Int32?? {
+        guard let idBytes = t.raw(c) else {
+            t.missing(c)
+            return .some(nil)
+        }
         t.employeeBytes = idBytes
         let ei = cache.lookup(idBytes, in: index)
         if ei == nil && checkReferences { unknownEmployee(t, c, employeesFile: employeesFile) }
@@ -338,11 +388,17 @@ public enum Intake {
 
     // MARK: attendance.csv
 
-    static func readAttendance(_ o: IntakeOptions, employees: [Employee], index: IDIndex,
-                               checkReferences: Bool, progress: ProgressReport?) throws -> FileResult {
+    static func readAttendance(
+        _ o: IntakeOptions, employees: [Employee], index: IDIndex,
+        checkReferences: Bool, progress: ProgressReport?
+    ) throws -> FileResult {
         var summaries = Array(repeating: AttendanceSummary(), count: employees.count)
         var idCache = IDLookupCache()
-        var cEmp = Col(pos: -1, name: ""), cDate = cEmp, cStatus = cEmp, cHours = cEmp, cKind = cEmp
+        var cEmp = Col(pos: -1, name: "")
+        var cDate = cEmp
+        var cStatus = cEmp
+        var cHours = cEmp
+        var cKind = cEmp
         var resolved = false
         let period = o.period
         let empFile = o.fileName(.employees)
@@ -350,11 +406,17 @@ public enum Intake {
         let (scan, file) = try scan(o, .attendance, progress: progress) { t, rec in
             if !resolved {
                 resolved = true
-                cEmp = t.col("employee_id"); cDate = t.col("date"); cStatus = t.col("status")
-                cHours = t.col("overtime_hours"); cKind = t.col("overtime_kind")
+                cEmp = t.col("employee_id")
+                cDate = t.col("date")
+                cStatus = t.col("status")
+                cHours = t.col("overtime_hours")
+                cKind = t.col("overtime_kind")
             }
-            guard t.begin(rec), let ei = employeeOf(t, cEmp, index: index, cache: &idCache, checkReferences: checkReferences,
-                                                    employeesFile: empFile) else { return }
+            guard t.begin(rec),
+                let ei = employeeOf(
+                    t, cEmp, index: index, cache: &idCache, checkReferences: checkReferences,
+                    employeesFile: empFile)
+            else { return }
             let date = t.date(cDate, required: true)
             if let date, !period.contains(date) {
                 t.error(.outsidePeriod, cDate, en: "date \(date) is outside the period \(period)", zh: "日期 \(date) 不在期间 \(period) 内")
@@ -365,8 +427,9 @@ public enum Intake {
             if let hours, hours > .zero {
                 kind = t.enumeration(cKind, Matchers.overtime, required: false)
                 if kind == nil && t.raw(cKind) == nil {
-                    t.error(.overtimeKind, cKind, en: "overtime hours are given, so overtime_kind (workday, restday or holiday) is required",
-                            zh: "填写了加班小时，必须填写加班类型（工作日、休息日或法定节假日）")
+                    t.error(
+                        .overtimeKind, cKind, en: "overtime hours are given, so overtime_kind (workday, restday or holiday) is required",
+                        zh: "填写了加班小时，必须填写加班类型（工作日、休息日或法定节假日）")
                 }
             } else if t.raw(cKind) != nil {
                 _ = t.enumeration(cKind, Matchers.overtime, required: false)
@@ -374,8 +437,9 @@ public enum Intake {
             guard let ei, let date, period.contains(date), let status else { return }
             let bit = UInt32(1) << UInt32(date.day - 1)
             if summaries[Int(ei)].dayMask & bit != 0 {
-                t.error(.duplicateDay, cDate, en: "a second row for this employee on \(date); one row per employee and date",
-                        zh: "该员工在 \(date) 有重复记录；每位员工每天只能有一行")
+                t.error(
+                    .duplicateDay, cDate, en: "a second row for this employee on \(date); one row per employee and date",
+                    zh: "该员工在 \(date) 有重复记录；每位员工每天只能有一行")
                 return
             }
             summaries[Int(ei)].dayMask |= bit
@@ -395,8 +459,10 @@ public enum Intake {
 
     // MARK: scores.csv
 
-    static func readScores(_ o: IntakeOptions, employees: [Employee], index: IDIndex,
-                           checkReferences: Bool, progress: ProgressReport?) throws -> FileResult {
+    static func readScores(
+        _ o: IntakeOptions, employees: [Employee], index: IDIndex,
+        checkReferences: Bool, progress: ProgressReport?
+    ) throws -> FileResult {
         var rows: [ScoreRow] = []
         var idCache = IDLookupCache()
         // About 40 bytes a row: reserving once avoids copying a large array as it grows.
@@ -414,12 +480,20 @@ public enum Intake {
         let (scan, file) = try scan(o, .scores, progress: progress) { t, rec in
             if colsOpt == nil { colsOpt = .init(t) }
             let cols = colsOpt!
-            guard t.begin(rec), let ei = employeeOf(t, cols.employeeID, index: index, cache: &idCache, checkReferences: checkReferences,
-                                                    employeesFile: empFile) else { return }
+            guard t.begin(rec),
+                let ei = employeeOf(
+                    t, cols.employeeID, index: index, cache: &idCache, checkReferences: checkReferences,
+                    employeesFile: empFile)
+            else { return }
             guard let method = t.enumeration(cols.method, Matchers.method, required: true) else { return }
             let item = t.text(cols.item, required: true)
-            var perspective: Perspective?, group: RaterGroup?, rater: String?
-            var weight: Fixed?, target: Fixed?, actual: Fixed?, rating: Fixed?
+            var perspective: Perspective?
+            var group: RaterGroup?
+            var rater: String?
+            var weight: Fixed?
+            var target: Fixed?
+            var actual: Fixed?
+            var rating: Fixed?
             let direction = t.enumeration(cols.direction, Matchers.direction, required: false) ?? .higher
             switch method {
             case .kpi, .bsc:
@@ -428,8 +502,9 @@ public enum Intake {
                 target = t.decimal(cols.target, required: true, what: "a target value")
                 actual = t.decimal(cols.actual, required: true, what: "an actual value")
                 if target == .zero {
-                    t.error(.targetZero, cols.target, en: "target is 0, so the item score cannot be computed; give a non-zero target",
-                            zh: "目标值为 0，无法计算得分；请填写非零目标值")
+                    t.error(
+                        .targetZero, cols.target, en: "target is 0, so the item score cannot be computed; give a non-zero target",
+                        zh: "目标值为 0，无法计算得分；请填写非零目标值")
                 }
             case .mbo:
                 weight = t.decimal(cols.weight, required: true, min: .zero, max: .one, what: "a weight between 0 and 1")
@@ -447,18 +522,21 @@ public enum Intake {
             if firstLine[slot] == 0 { firstLine[slot] = Int32(t.line) }
             if let weight { weightSum[slot] += weight }
             guard t.complete, let item else { return }
-            rows.append(ScoreRow(employee: ei, method: method, item: item, perspective: perspective, raterGroup: group,
-                                 raterID: rater ?? "", weight: weight, target: target, actual: actual,
-                                 direction: direction, rating: rating, line: Int32(t.line)))
+            rows.append(
+                ScoreRow(
+                    employee: ei, method: method, item: item, perspective: perspective, raterGroup: group,
+                    raterID: rater ?? "", weight: weight, target: target, actual: actual,
+                    direction: direction, rating: rating, line: Int32(t.line)))
         }
         // Stage 3: weights of one employee and method sum to exactly 1.
         for ei in 0..<employees.count {
             for method in [ScoreMethod.kpi, .mbo, .bsc] {
                 let slot = ei * m + method.rawValue
                 guard firstLine[slot] != 0, weightSum[slot] != .one else { continue }
-                scan.sink.add(.weightSum, line: Int(firstLine[slot]), column: "weight", employee: employees[ei].id,
-                              en: "the \(method.code) weights of this employee sum to \(weightSum[slot]), not 1",
-                              zh: "该员工 \(method.code) 权重合计为 \(weightSum[slot])，应为 1")
+                scan.sink.add(
+                    .weightSum, line: Int(firstLine[slot]), column: "weight", employee: employees[ei].id,
+                    en: "the \(method.code) weights of this employee sum to \(weightSum[slot]), not 1",
+                    zh: "该员工 \(method.code) 权重合计为 \(weightSum[slot])，应为 1")
             }
         }
         let usable = file != nil && !scan.sink.items.contains { $0.stage == .files && $0.severity == .error }
@@ -467,8 +545,10 @@ public enum Intake {
 
     // MARK: adjustments.csv
 
-    static func readAdjustments(_ o: IntakeOptions, employees: [Employee], index: IDIndex, checkReferences: Bool,
-                                progress: ProgressReport?) throws -> FileResult {
+    static func readAdjustments(
+        _ o: IntakeOptions, employees: [Employee], index: IDIndex, checkReferences: Bool,
+        progress: ProgressReport?
+    ) throws -> FileResult {
         var list: [Adjustment] = []
         var idCache = IDLookupCache()
         var colsOpt: AdjustmentCols?
@@ -477,14 +557,18 @@ public enum Intake {
         let (scan, file) = try scan(o, .adjustments, progress: progress) { t, rec in
             if colsOpt == nil { colsOpt = .init(t) }
             let cols = colsOpt!
-            guard t.begin(rec), let ei = employeeOf(t, cols.employeeID, index: index, cache: &idCache, checkReferences: checkReferences,
-                                                    employeesFile: empFile) else { return }
+            guard t.begin(rec),
+                let ei = employeeOf(
+                    t, cols.employeeID, index: index, cache: &idCache, checkReferences: checkReferences,
+                    employeesFile: empFile)
+            else { return }
             let code = t.text(cols.code, required: true)?.lowercased()
             if let code, !codes.contains(code) {
                 let shown = t.shown(t.raw(cols.code)!)
-                t.error(.unknownAdjustment, cols.code,
-                        en: "unknown adjustment code (\(shown.en)); the salary structure has \(o.rulePack.adjustmentCodes.joined(separator: ", "))",
-                        zh: "未知调整项目（\(shown.zh)）；工资结构中的项目为 \(o.rulePack.adjustmentCodes.joined(separator: ", "))")
+                t.error(
+                    .unknownAdjustment, cols.code,
+                    en: "unknown adjustment code (\(shown.en)); the salary structure has \(o.rulePack.adjustmentCodes.joined(separator: ", "))",
+                    zh: "未知调整项目（\(shown.zh)）；工资结构中的项目为 \(o.rulePack.adjustmentCodes.joined(separator: ", "))")
             }
             let amount = t.money(cols.amount, required: true, allowNegative: true)
             if code == "annual_bonus", let amount, amount.isNegative {
@@ -497,12 +581,16 @@ public enum Intake {
         list.sort { $0.employee < $1.employee || ($0.employee == $1.employee && $0.line < $1.line) }
         // An exact copy of an earlier row (a pasted duplicate) would pay twice: say so, naming both lines.
         let same = { (i: Int, j: Int) in list[i].amount == list[j].amount && list[i].code == list[j].code && list[i].note == list[j].note }
-        for (again, first) in repeats(count: list.count, employee: { list[$0].employee }, same: same,
-                                      key: { AdjustmentKey(code: list[$0].code, fen: list[$0].amount.fen, note: list[$0].note) }) {
+        for (again, first) in repeats(
+            count: list.count, employee: { list[$0].employee }, same: same,
+            key: { AdjustmentKey(code: list[$0].code, fen: list[$0].amount.fen, note: list[$0].note) })
+        {
             let a = list[again]
-            scan.sink.add(.duplicateAdjustment, line: a.line, column: "employee_id", employee: employees[Int(a.employee)].id,
-                          en: "this row repeats line \(list[first].line) exactly (same employee, code, amount and note); both are paid — delete one if it was pasted twice",
-                          zh: "此行与第 \(list[first].line) 行完全相同（员工、项目、金额、备注均相同）；两行都会发放——如为重复粘贴请删除一行")
+            scan.sink.add(
+                .duplicateAdjustment, line: a.line, column: "employee_id", employee: employees[Int(a.employee)].id,
+                en:
+                    "this row repeats line \(list[first].line) exactly (same employee, code, amount and note); both are paid — delete one if it was pasted twice",
+                zh: "此行与第 \(list[first].line) 行完全相同（员工、项目、金额、备注均相同）；两行都会发放——如为重复粘贴请删除一行")
         }
         return FileResult(diagnostics: scan.sink.finish(), file: file, adjustments: list)
     }
@@ -530,16 +618,21 @@ public enum Intake {
                 && scores[i].perspective == scores[j].perspective && scores[i].item == scores[j].item && scores[i].raterID == scores[j].raterID
         }
         let key = { (i: Int) in
-            RatingKey(method: scores[i].method.rawValue, group: scores[i].raterGroup?.rawValue ?? -1,
-                      perspective: scores[i].perspective?.rawValue ?? -1, item: scores[i].item, rater: scores[i].raterID)
+            RatingKey(
+                method: scores[i].method.rawValue, group: scores[i].raterGroup?.rawValue ?? -1,
+                perspective: scores[i].perspective?.rawValue ?? -1, item: scores[i].item, rater: scores[i].raterID)
         }
         for (again, first) in repeats(count: scores.count, employee: { scores[$0].employee }, same: same, key: key) {
-            let r = scores[again], is360 = r.method == .feedback360
-            sink.add(.duplicateRating, line: Int(r.line), column: "item", employee: employees[Int(r.employee)].id,
-                     en: is360 ? "the same rater rates the same item of this employee again (first on line \(scores[first].line)); each rating counts once"
-                               : "this employee's \(r.method.code) item appears again (first on line \(scores[first].line)); each item is listed once",
-                     zh: is360 ? "同一评价人再次为该员工的同一项目评分（首次在第 \(scores[first].line) 行）；每个评分只计一次"
-                               : "该员工的 \(r.method.code) 项目重复出现（首次在第 \(scores[first].line) 行）；每个项目只列一次")
+            let r = scores[again]
+            let is360 = r.method == .feedback360
+            sink.add(
+                .duplicateRating, line: Int(r.line), column: "item", employee: employees[Int(r.employee)].id,
+                en: is360
+                    ? "the same rater rates the same item of this employee again (first on line \(scores[first].line)); each rating counts once"
+                    : "this employee's \(r.method.code) item appears again (first on line \(scores[first].line)); each item is listed once",
+                zh: is360
+                    ? "同一评价人再次为该员工的同一项目评分（首次在第 \(scores[first].line) 行）；每个评分只计一次"
+                    : "该员工的 \(r.method.code) 项目重复出现（首次在第 \(scores[first].line) 行）；每个项目只列一次")
         }
         return sink.finish()
     }
@@ -547,8 +640,10 @@ public enum Intake {
     /// In rows sorted by employee, each row that repeats an earlier row of the same employee (`same`, or
     /// equal `key`s in a large group), with that earlier row (indexes). Only one employee's keys are held at a
     /// time, so memory does not grow with the file.
-    static func repeats<K: Hashable>(count: Int, employee: (Int) -> Int32, same: (Int, Int) -> Bool,
-                                     key: (Int) -> K) -> [(again: Int, first: Int)] {
+    static func repeats<K: Hashable>(
+        count: Int, employee: (Int) -> Int32, same: (Int, Int) -> Bool,
+        key: (Int) -> K
+    ) -> [(again: Int, first: Int)] {
         var out: [(Int, Int)] = []
         var start = 0
         while start < count {
@@ -558,7 +653,10 @@ public enum Intake {
             if end - start <= 48 {
                 // A typical employee's few dozen rows: comparing pairs in place is cheaper than hashing copies.
                 for i in (start + 1)..<max(start + 1, end) {
-                    for j in start..<i where same(i, j) { out.append((i, j)); break }
+                    for j in start..<i where same(i, j) {
+                        out.append((i, j))
+                        break
+                    }
                 }
             } else {
                 var seen: [K: Int] = [:]
@@ -584,19 +682,24 @@ public enum Intake {
         let (scan, file) = try scan(o, .calibration, progress: nil) { t, rec in
             if colsOpt == nil { colsOpt = .init(t) }
             let c = colsOpt!
-            guard t.begin(rec), let ei = employeeOf(t, c.employeeID, index: index, cache: &idCache, checkReferences: checkReferences,
-                                                    employeesFile: empFile) else { return }
+            guard t.begin(rec),
+                let ei = employeeOf(
+                    t, c.employeeID, index: index, cache: &idCache, checkReferences: checkReferences,
+                    employeesFile: empFile)
+            else { return }
             let grade = t.text(c.grade, required: true)?.uppercased()
             if let grade, !grades.contains(grade) {
                 let shown = t.shown(t.raw(c.grade)!)
-                t.error(.badEnum, c.grade, en: "expected one of the grades \(o.grades.joined(separator: ", ")); found \(shown.en)",
-                        zh: "应为以下等级之一：\(o.grades.joined(separator: ", "))；实际为\(shown.zh)")
+                t.error(
+                    .badEnum, c.grade, en: "expected one of the grades \(o.grades.joined(separator: ", ")); found \(shown.en)",
+                    zh: "应为以下等级之一：\(o.grades.joined(separator: ", "))；实际为\(shown.zh)")
             }
             let reason = t.text(c.reason, required: true)
             let approver = t.text(c.approver, required: true)
             if let ei, let first = seen[ei] {
-                t.error(.duplicateEmployee, c.employeeID, en: "a second calibration for this employee (the first is on line \(first))",
-                        zh: "该员工有第二条校准记录（第一条在第 \(first) 行）")
+                t.error(
+                    .duplicateEmployee, c.employeeID, en: "a second calibration for this employee (the first is on line \(first))",
+                    zh: "该员工有第二条校准记录（第一条在第 \(first) 行）")
                 return
             }
             guard let ei, let grade, let reason, let approver, t.complete else { return }
@@ -615,8 +718,11 @@ public enum Intake {
         let (scan, file) = try scan(o, .points, progress: nil) { t, rec in
             if colsOpt == nil { colsOpt = .init(t) }
             let c = colsOpt!
-            guard t.begin(rec), let ei = employeeOf(t, c.employeeID, index: index, cache: &idCache, checkReferences: checkReferences,
-                                                    employeesFile: empFile) else { return }
+            guard t.begin(rec),
+                let ei = employeeOf(
+                    t, c.employeeID, index: index, cache: &idCache, checkReferences: checkReferences,
+                    employeesFile: empFile)
+            else { return }
             let p = t.decimal(c.points, required: true, min: .zero, max: Fixed(100_000), what: "points between 0 and 100000")
             if let ei, let p, t.complete { points[Int(ei)] += p }
         }
@@ -633,12 +739,16 @@ public enum Intake {
         let (scan, file) = try scan(o, .coaching, progress: nil) { t, rec in
             if colsOpt == nil { colsOpt = .init(t) }
             let c = colsOpt!
-            guard t.begin(rec), let ei = employeeOf(t, c.employeeID, index: index, cache: &idCache, checkReferences: checkReferences,
-                                                    employeesFile: empFile) else { return }
+            guard t.begin(rec),
+                let ei = employeeOf(
+                    t, c.employeeID, index: index, cache: &idCache, checkReferences: checkReferences,
+                    employeesFile: empFile)
+            else { return }
             let d = t.date(c.date, required: true)
             if let d, d > o.period.lastDay {
-                t.error(.outsidePeriod, c.date, en: "check-in dated \(d), after the period \(o.period) ends",
-                        zh: "辅导日期 \(d) 晚于期间 \(o.period) 结束")
+                t.error(
+                    .outsidePeriod, c.date, en: "check-in dated \(d), after the period \(o.period) ends",
+                    zh: "辅导日期 \(d) 晚于期间 \(o.period) 结束")
             }
             guard let ei, let d, t.complete else { return }
             if d >= quarterStart { checkIns[Int(ei)].inLastQuarter += 1 }
@@ -649,20 +759,24 @@ public enum Intake {
 
     // MARK: stage 3 and 4 per employee
 
-    static func checkEmployee(_ e: Employee, attendance: AttendanceSummary?, methods: UInt8?, period: Period,
-                              schemes: PerformanceSchemes, sink: inout DiagnosticSink) {
+    static func checkEmployee(
+        _ e: Employee, attendance: AttendanceSummary?, methods: UInt8?, period: Period,
+        schemes: PerformanceSchemes, sink: inout DiagnosticSink
+    ) {
         func add(_ code: Code, _ column: String?, _ en: String, _ zh: String) {
             sink.add(code, line: e.line, column: column, employee: e.id, en: en, zh: zh)
         }
         if e.hireDate > period.lastDay {
-            add(.hiredAfterPeriod, "hire_date", "hire date \(e.hireDate) is after the period \(period) ends; the employee cannot be paid for it",
+            add(
+                .hiredAfterPeriod, "hire_date", "hire date \(e.hireDate) is after the period \(period) ends; the employee cannot be paid for it",
                 "入职日期 \(e.hireDate) 晚于期间 \(period) 结束，不能在本期发薪")
         }
         if let l = e.leaveDate {
             if l < e.hireDate {
                 add(.leaveBeforeHire, "leave_date", "leave date \(l) is before hire date \(e.hireDate)", "离职日期 \(l) 早于入职日期 \(e.hireDate)")
             } else if l < period.firstDay {
-                add(.leftBeforePeriod, "leave_date", "the employee left on \(l), before the period \(period); only attendance in the period is paid",
+                add(
+                    .leftBeforePeriod, "leave_date", "the employee left on \(l), before the period \(period); only attendance in the period is paid",
                     "员工已于 \(l) 离职（早于期间 \(period)）；仅按本期出勤发薪")
             }
         }
@@ -673,7 +787,8 @@ public enum Intake {
             add(.negativeSalary, "position_salary", "position salary is negative", "岗位工资为负数")
         }
         if let c = e.contractEnd, c < period.firstDay {
-            add(.contractEnded, "contract_end", "the contract ended on \(c), before the period; renew it or record the leave date",
+            add(
+                .contractEnded, "contract_end", "the contract ended on \(c), before the period; renew it or record the leave date",
                 "劳动合同已于 \(c) 到期（早于本期）；请续签或填写离职日期")
         }
         if let a = attendance, a.rows == 0, e.hireDate <= period.lastDay, (e.leaveDate ?? period.lastDay) >= period.firstDay {
@@ -683,7 +798,8 @@ public enum Intake {
             let used = ScoreMethod.allCases.filter { schemes.uses(e.deptType, $0) }
             if !used.contains(where: { m & (1 << UInt8($0.rawValue)) != 0 }) {
                 let names = used.map(\.code).joined(separator: ", ")
-                add(.noScores, nil, "no performance scores for this \(e.deptType.rawValue) employee (expected \(names))",
+                add(
+                    .noScores, nil, "no performance scores for this \(e.deptType.rawValue) employee (expected \(names))",
                     "该\(e.deptType == .frontline ? "前线" : "后援")员工没有绩效评分（应有 \(names)）")
             }
         }

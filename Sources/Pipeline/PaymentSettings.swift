@@ -26,8 +26,8 @@ public struct BankTemplate: Sendable {
     public var name: String
     public var source: String
     public var path: String
-    public var encoding: String           // "gb18030" or "utf-8"
-    public var lineEnding: String         // "\r\n" or "\n"
+    public var encoding: String  // "gb18030" or "utf-8"
+    public var lineEnding: String  // "\r\n" or "\n"
     public var kind: Kind
     public var separator: String
     public var quoting: Quoting
@@ -36,14 +36,17 @@ public struct BankTemplate: Sendable {
     public var columns: [BankField]
     public var trailer: [[BankField]]
 
-    static let values: Set<String> = ["seq", "account", "name", "amount", "amount_cents", "employee_id", "bank_code", "id_number",
-                                      "purpose", "period", "count", "total", "total_cents", "company", "debtor_account", "date",
-                                      "date_compact"]
+    static let values: Set<String> = [
+        "seq", "account", "name", "amount", "amount_cents", "employee_id", "bank_code", "id_number",
+        "purpose", "period", "count", "total", "total_cents", "company", "debtor_account", "date",
+        "date_compact",
+    ]
 
     public static func load(path: String) throws -> BankTemplate {
         let root = try YNode.load(path: path)
-        var t = BankTemplate(name: "", source: "", path: path, encoding: "gb18030", lineEnding: "\r\n", kind: .delimited,
-                             separator: ",", quoting: .none, extension_: "txt", header: [], columns: [], trailer: [])
+        var t = BankTemplate(
+            name: "", source: "", path: path, encoding: "gb18030", lineEnding: "\r\n", kind: .delimited,
+            separator: ",", quoting: .none, extension_: "txt", header: [], columns: [], trailer: [])
         func fields(_ n: YNode) throws -> [BankField] {
             try n.sequence().map { f in
                 var field = BankField(source: .text(""), width: nil, align: .left, pad: " ")
@@ -51,7 +54,9 @@ public struct BankTemplate: Sendable {
                     switch k {
                     case "value":
                         let name = try v.string()
-                        guard values.contains(name) else { throw v.error("unknown value; expected one of \(values.sorted().joined(separator: ", "))") }
+                        guard values.contains(name) else {
+                            throw v.error("unknown value; expected one of \(values.sorted().joined(separator: ", "))")
+                        }
                         field.source = .value(name)
                     case "text": field.source = .text(try v.string())
                     case "width": field.width = try v.int()
@@ -67,9 +72,13 @@ public struct BankTemplate: Sendable {
                 return field
             }
         }
-        for (k, v) in try root.mapping(allowed: ["name", "source", "encoding", "line_ending", "kind", "separator", "quoting",
-                                                 "extension", "header", "columns", "trailer"],
-                                       required: ["name", "source", "encoding", "kind", "columns"]) {
+        for (k, v) in try root.mapping(
+            allowed: [
+                "name", "source", "encoding", "line_ending", "kind", "separator", "quoting",
+                "extension", "header", "columns", "trailer",
+            ],
+            required: ["name", "source", "encoding", "kind", "columns"])
+        {
             switch k {
             case "name": t.name = try v.string()
             case "source": t.source = try v.string()
@@ -154,9 +163,17 @@ public struct PaymentSettings: Sendable {
             case "bank_bics": for (b, bv) in try v.entries() { s.bankBICs[b] = try bv.string() }
             default:
                 for a in try v.sequence() {
-                    var id = "", name = "", account = "", bank = "", bic: String?, pays: [String] = [], template: BankTemplate?
-                    for (ak, av) in try a.mapping(allowed: ["id", "name", "account", "bank", "bic", "pays", "template"],
-                                                  required: ["id", "name", "account", "bank", "pays", "template"]) {
+                    var id = ""
+                    var name = ""
+                    var account = ""
+                    var bank = ""
+                    var bic: String?
+                    var pays: [String] = []
+                    var template: BankTemplate?
+                    for (ak, av) in try a.mapping(
+                        allowed: ["id", "name", "account", "bank", "bic", "pays", "template"],
+                        required: ["id", "name", "account", "bank", "pays", "template"])
+                    {
                         switch ak {
                         case "id": id = try av.string()
                         case "name": name = try av.string()

@@ -17,8 +17,10 @@ public struct PayrollRun: Sendable {
 
 public enum PayrollStage {
     /// Stages 3 (performance) and 4 (pay), each over employee shards in parallel.
-    public static func run(batch: Batch, rules: PeriodRules, ytd: YearToDateStore.Loaded, settings: PerformanceSettings = PerformanceSettings(),
-                           modes: [BasicDeductionMode]? = nil, threads: Int, employeesFile: String = "employees.csv") -> PayrollRun {
+    public static func run(
+        batch: Batch, rules: PeriodRules, ytd: YearToDateStore.Loaded, settings: PerformanceSettings = PerformanceSettings(),
+        modes: [BasicDeductionMode]? = nil, threads: Int, employeesFile: String = "employees.csv"
+    ) -> PayrollRun {
         let config = settings.config
         let executor = Executor(threads: threads)
         var mark = DispatchTime.now()
@@ -32,7 +34,8 @@ public enum PayrollStage {
         // Row ranges of each employee's scores and adjustments (both sorted by employee).
         let scoreStart = starts(count: employees.count, keys: batch.scores.map(\.employee))
         let adjStart = starts(count: employees.count, keys: batch.adjustments.map(\.employee))
-        let scores = batch.scores, adjustments = batch.adjustments
+        let scores = batch.scores
+        let adjustments = batch.adjustments
 
         var performance: [PerformanceResult] = executor.map(count: employees.count) { range in
             let config = config.threadLocal()
@@ -49,57 +52,76 @@ public enum PayrollStage {
         }
         lap("rollup")
 
-        let perf = performance, attendance = batch.attendance, period = batch.period
+        let perf = performance
+        let attendance = batch.attendance
+        let period = batch.period
         let entries = ytd.entries
-        let usesLedger: Bool = { if case .ledger = ytd.source { return true }; if case .opening = ytd.source { return true }; return false }()
+        let usesLedger: Bool = {
+            if case .ledger = ytd.source { return true }
+            if case .opening = ytd.source { return true }
+            return false
+        }()
         let computed: [(PayResult?, [Diagnostic])] = executor.map(count: employees.count, minShard: 256) { range in
-            let rules = rules.threadLocal()      // nothing shared between the cores on the hot path
+            let rules = rules.threadLocal()  // nothing shared between the cores on the hot path
             var out: [(PayResult?, [Diagnostic])] = []
             out.reserveCapacity(range.count)
             for i in range {
-                let e = employees[i], p = perf[i]
+                let e = employees[i]
+                let p = perf[i]
                 var sink = DiagnosticSink(file: employeesFile)
                 func add(_ c: Code, _ en: String, _ zh: String) { sink.add(c, line: e.line, column: nil, employee: e.id, en: en, zh: zh) }
                 for m in p.missingMethods where p.final != nil {
-                    add(.missingMethod, "no \(m.code) scores: the method is left out and the remaining weights are scaled to sum to 1",
+                    add(
+                        .missingMethod, "no \(m.code) scores: the method is left out and the remaining weights are scaled to sum to 1",
                         "没有 \(m.code) 评分：该考核方式不计，其余权重按比例调整为合计 1")
                 }
                 guard let final = p.final else {
-                    add(.noFinalScore, "no performance method gives a score for this employee, so there is no grade or coefficient",
+                    add(
+                        .noFinalScore, "no performance method gives a score for this employee, so there is no grade or coefficient",
                         "该员工没有任何可计分的考核方式，无法确定等级和系数")
                     out.append((nil, sink.finish()))
                     continue
                 }
                 let prev = entries[e.id]
                 if usesLedger && prev == nil && e.hireDate.year == period.year && e.hireDate < period.firstDay {
-                    add(.notInLedger, "hired \(e.hireDate) but not in the year-to-date source; this year's earlier figures are taken as zero",
+                    add(
+                        .notInLedger, "hired \(e.hireDate) but not in the year-to-date source; this year's earlier figures are taken as zero",
                         "入职日期为 \(e.hireDate)，但本年累计数据中没有该员工；此前累计按零处理")
                 }
-                let input = PayInput(employee: e, attendance: attendance[i], coefficient: p.coefficient, finalScore: final,
-                                     pointsBonus: p.pointsBonus,
-                                     adjustments: Array(adjustments[adjStart[i]..<adjStart[i + 1]]), previous: prev,
-                                     mode: modes?[i] ?? (e.firstIncomeOfYear ? .firstIncome : .employment))
+                let input = PayInput(
+                    employee: e, attendance: attendance[i], coefficient: p.coefficient, finalScore: final,
+                    pointsBonus: p.pointsBonus,
+                    adjustments: Array(adjustments[adjStart[i]..<adjStart[i + 1]]), previous: prev,
+                    mode: modes?[i] ?? (e.firstIncomeOfYear ? .firstIncome : .employment))
                 do {
                     let r = try rules.compute(input)
                     if r.problems.contains("annual-bonus-table") {
-                        add(.bonusTableExpired, "an annual bonus is paid but separate taxation of annual bonuses is not in force on \(period.firstDay)",
+                        add(
+                            .bonusTableExpired,
+                            "an annual bonus is paid but separate taxation of annual bonuses is not in force on \(period.firstDay)",
                             "发放了全年一次性奖金，但 \(period.firstDay) 不适用单独计税政策")
                     }
                     if r.problems.contains("second-annual-bonus") {
-                        add(.secondAnnualBonus, "a second annual bonus this year: separate taxation may be used once per person per year",
+                        add(
+                            .secondAnnualBonus, "a second annual bonus this year: separate taxation may be used once per person per year",
                             "本年第二次发放全年一次性奖金：单独计税每人每年只能使用一次")
                     }
                     if r.net.isNegative {
-                        add(.negativeNet, "net pay would be negative; resolve it (or carry the deduction forward) before anyone is paid",
+                        add(
+                            .negativeNet, "net pay would be negative; resolve it (or carry the deduction forward) before anyone is paid",
                             "实发工资为负数；须先处理（或将扣款结转）才能发放")
                     }
                     out.append((r, sink.finish()))
                 } catch is MoneyOverflow {
-                    add(.calculation, "an amount of this employee's pay grows beyond what the arithmetic holds (10^13 yuan); check the salary, adjustments and formulas",
+                    add(
+                        .calculation,
+                        "an amount of this employee's pay grows beyond what the arithmetic holds (10^13 yuan); check the salary, adjustments and formulas",
                         "该员工工资中的某个金额超出运算范围（10^13 元）；请检查工资、调整项和公式")
                     out.append((nil, sink.finish()))
                 } catch is Exact.Overflow {
-                    add(.calculation, "a value of this employee's pay grows beyond the exact arithmetic's range; check the salary, adjustments and formulas",
+                    add(
+                        .calculation,
+                        "a value of this employee's pay grows beyond the exact arithmetic's range; check the salary, adjustments and formulas",
                         "该员工工资中的某个数值超出精确运算范围；请检查工资、调整项和公式")
                     out.append((nil, sink.finish()))
                 } catch {
@@ -118,17 +140,22 @@ public enum PayrollStage {
             guard let r = c.0 else { continue }
             var m: UInt64 = 0
             for x in r.lines { m = m &+ x.fen.magnitude }
-            for x in [r.gross, r.net, r.employeeSI, r.employerSI, r.housingFund.employee, r.housingFund.employer, r.tax, r.annualBonus,
-                      r.bonusTax, r.employerCost, r.ytd.income, r.ytd.withheld] as [Money] {
+            for x in [
+                r.gross, r.net, r.employeeSI, r.employerSI, r.housingFund.employee, r.housingFund.employer, r.tax, r.annualBonus,
+                r.bonusTax, r.employerCost, r.ytd.income, r.ytd.withheld,
+            ] as [Money] {
                 m = m &+ x.fen.magnitude
             }
             magnitude = magnitude &+ m
             if magnitude > UInt64(MoneyBounds.totalFen) {
                 let e = employees[i]
-                diags.append(Diagnostic(code: Code.totalsTooLarge.rawValue, severity: .error, stage: .business, file: employeesFile,
-                                        line: e.line, column: nil, employeeID: e.id,
-                                        en: "adding this employee's pay makes the period's totals larger than the reports can add up (about 4.6 × 10^16 yuan); check the amounts",
-                                        zh: "计入该员工后，本期合计金额超出报表可汇总的范围（约 4.6 × 10^16 元）；请检查金额"))
+                diags.append(
+                    Diagnostic(
+                        code: Code.totalsTooLarge.rawValue, severity: .error, stage: .business, file: employeesFile,
+                        line: e.line, column: nil, employeeID: e.id,
+                        en:
+                            "adding this employee's pay makes the period's totals larger than the reports can add up (about 4.6 × 10^16 yuan); check the amounts",
+                        zh: "计入该员工后，本期合计金额超出报表可汇总的范围（约 4.6 × 10^16 元）；请检查金额"))
                 break
             }
         }
@@ -136,12 +163,16 @@ public enum PayrollStage {
         var ledger: [(String, YearToDate)] = []
         var paid = Set<String>()
         for (i, e) in employees.enumerated() {
-            if let r = computed[i].0 { ledger.append((e.id, r.ytd)); paid.insert(e.id) }
+            if let r = computed[i].0 {
+                ledger.append((e.id, r.ytd))
+                paid.insert(e.id)
+            }
         }
         for (id, y) in entries where !paid.contains(id) && y.year == period.year { ledger.append((id, y)) }
         ledger.sort { $0.0.codePointPrecedes($1.0) }
-        return PayrollRun(rules: rules, performance: performance, pay: computed.map(\.0), ledger: ledger, diagnostics: diags,
-                          timings: timings)
+        return PayrollRun(
+            rules: rules, performance: performance, pay: computed.map(\.0), ledger: ledger, diagnostics: diags,
+            timings: timings)
     }
 
     /// starts[i]..<starts[i+1] is the range of rows whose key is i (keys sorted).

@@ -46,16 +46,19 @@ public struct PerformanceSettings: Sendable {
                         s.config.groupWeights = w
                     case "min_raters": s.config.minRaters = try fv.int()
                     default:
-                        s.config.anonymousGroups = Set(try fv.stringList().map { g in
-                            guard let r = groupNames[g] else { throw fv.error("unknown rater group \(g)") }
-                            return r
-                        })
+                        s.config.anonymousGroups = Set(
+                            try fv.stringList().map { g in
+                                guard let r = groupNames[g] else { throw fv.error("unknown rater group \(g)") }
+                                return r
+                            })
                     }
                 }
             case "grades":
                 var grades: [(grade: String, atLeast: Exact?, coefficient: Exact)] = []
                 for g in try v.sequence() {
-                    var name = "", at: Exact?, coef = Exact.zero
+                    var name = ""
+                    var at: Exact?
+                    var coef = Exact.zero
                     for (gk, gv) in try g.mapping(allowed: ["grade", "at_least", "coefficient"], required: ["grade", "coefficient"]) {
                         switch gk {
                         case "grade": name = try gv.string()
@@ -70,7 +73,9 @@ public struct PerformanceSettings: Sendable {
                     }
                     grades.append((name, at, coef))
                 }
-                if grades.isEmpty || grades.last!.atLeast != nil { throw v.error("the last grade must have no at_least (it takes every lower score)") }
+                if grades.isEmpty || grades.last!.atLeast != nil {
+                    throw v.error("the last grade must have no at_least (it takes every lower score)")
+                }
                 s.config.grades = grades
             case "forced_distribution":
                 var quotas: [(grade: String, share: Exact)] = []
@@ -89,7 +94,8 @@ public struct PerformanceSettings: Sendable {
                 for (mk, mv) in try v.mapping(allowed: ["bands", "matrix"], required: ["bands", "matrix"]) {
                     if mk == "bands" {
                         for (pos, bv) in try mv.entries() {
-                            var lo = Money.zero, hi = Money.zero
+                            var lo = Money.zero
+                            var hi = Money.zero
                             for (bk, b) in try bv.mapping(allowed: ["min", "max"], required: ["min", "max"]) {
                                 if bk == "min" { lo = try b.money() } else { hi = try b.money() }
                             }

@@ -50,8 +50,10 @@ public struct PipelineDefinition: Sendable {
     public var payslipFont = "WenQuanYi Micro Hei"
     public var payments: PaymentSettings?
 
-    public static let keys: Set<String> = ["name", "description", "period", "locale", "input", "files", "rule_pack",
-                                           "output_root", "outputs", "threads", "performance", "company", "payslips", "payments"]
+    public static let keys: Set<String> = [
+        "name", "description", "period", "locale", "input", "files", "rule_pack",
+        "output_root", "outputs", "threads", "performance", "company", "payslips", "payments",
+    ]
 
     public static func load(path: String) throws -> PipelineDefinition {
         let root = try YNode.load(path: path)
@@ -59,8 +61,9 @@ public struct PipelineDefinition: Sendable {
         func resolve(_ p: String) -> String {
             p.hasPrefix("/") ? p : ((base.isEmpty ? "." : base) as NSString).appendingPathComponent(p)
         }
-        var def = PipelineDefinition(path: path, name: "", period: nil, locale: .zh, inputDirectory: nil, fileNames: [:],
-                                     rulePackDirectory: "", outputRoot: nil, outputs: OutputKind.allCases, threads: 0)
+        var def = PipelineDefinition(
+            path: path, name: "", period: nil, locale: .zh, inputDirectory: nil, fileNames: [:],
+            rulePackDirectory: "", outputRoot: nil, outputs: OutputKind.allCases, threads: 0)
         for (k, v) in try root.mapping(allowed: keys, required: ["name", "rule_pack"]) {
             switch k {
             case "name": def.name = try v.string()

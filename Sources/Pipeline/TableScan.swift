@@ -59,7 +59,8 @@ final class TableScan {
         if bytes.isEmpty { return ("an empty value", "空值") }
         if bytes.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { return ("\(bytes.count) digits", "\(bytes.count) 位数字") }
         if Day.parse(r) != nil { return ("a date", "一个日期") }
-        let dateShaped = bytes.count >= 8 && bytes.count <= 10 && bytes.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D || $0 == 0x2F }
+        let dateShaped =
+            bytes.count >= 8 && bytes.count <= 10 && bytes.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D || $0 == 0x2F }
             && bytes.filter { $0 == 0x2D || $0 == 0x2F }.count == 2
         if dateShaped { return ("a date that does not exist", "不存在的日期") }
         if case .success = Money.parse(r, allowNegative: true) { return ("an amount", "一个金额") }
@@ -89,25 +90,30 @@ final class TableScan {
                 // A header cell is shown unless it looks like data (a file without its header row).
                 let looksLikeData = text.count > 24 || text.contains(where: \.isNumber) && text.filter(\.isNumber).count >= 4
                 let shown = showValues || !looksLikeData ? String(text.prefix(40)) : "#\(i + 1)"
-                let what = shown.hasPrefix("#") ? (en: "column \(shown) (\(TableScan.describe(rec[i]).en))", zh: "第 \(i + 1) 列（\(TableScan.describe(rec[i]).zh)）")
+                let what =
+                    shown.hasPrefix("#")
+                    ? (en: "column \(shown) (\(TableScan.describe(rec[i]).en))", zh: "第 \(i + 1) 列（\(TableScan.describe(rec[i]).zh)）")
                     : (en: "column \"\(shown)\"", zh: "列“\(shown)”")
-                sink.add(.unknownColumn, line: rec.line, column: shown.isEmpty ? "#\(i + 1)" : shown, employee: nil,
-                         en: "\(what.en) is not part of the \(kind.rawValue) contract and is ignored",
-                         zh: "\(what.zh)不在\(kind.rawValue)约定中，已忽略")
+                sink.add(
+                    .unknownColumn, line: rec.line, column: shown.isEmpty ? "#\(i + 1)" : shown, employee: nil,
+                    en: "\(what.en) is not part of the \(kind.rawValue) contract and is ignored",
+                    zh: "\(what.zh)不在\(kind.rawValue)约定中，已忽略")
                 continue
             }
             if positions[canonical] != nil {
-                sink.add(.duplicateColumn, line: rec.line, column: canonical, employee: nil,
-                         en: "column \(canonical) appears twice in the header (columns \(positions[canonical]! + 1) and \(i + 1)); the first is read",
-                         zh: "表头中列 \(canonical) 出现两次（第 \(positions[canonical]! + 1) 列和第 \(i + 1) 列）；读取第一列")
+                sink.add(
+                    .duplicateColumn, line: rec.line, column: canonical, employee: nil,
+                    en: "column \(canonical) appears twice in the header (columns \(positions[canonical]! + 1) and \(i + 1)); the first is read",
+                    zh: "表头中列 \(canonical) 出现两次（第 \(positions[canonical]! + 1) 列和第 \(i + 1) 列）；读取第一列")
                 continue
             }
             positions[canonical] = i
         }
         for c in kind.columns where c.required && positions[c.name] == nil {
-            sink.add(.missingColumn, line: rec.line, column: c.name, employee: nil,
-                     en: "required column \(c.name) (\(c.aliases[0])) is missing from the header",
-                     zh: "表头缺少必填列 \(c.name)（\(c.aliases[0])）")
+            sink.add(
+                .missingColumn, line: rec.line, column: c.name, employee: nil,
+                en: "required column \(c.name) (\(c.aliases[0])) is missing from the header",
+                zh: "表头缺少必填列 \(c.name)（\(c.aliases[0])）")
         }
         if positions.isEmpty { ok = false }
         return ok
@@ -122,14 +128,16 @@ final class TableScan {
         employeeBytes = nil
         employeeText = nil
         for i in rec.oversizedMask == 0 ? [] : rec.oversizedFields {
-            sink.add(.fieldTooLong, line: line, column: headerName(i), employee: nil,
-                     en: "the value is longer than the 1 MiB a field may hold", zh: "字段值超过 1 MiB 上限")
+            sink.add(
+                .fieldTooLong, line: line, column: headerName(i), employee: nil,
+                en: "the value is longer than the 1 MiB a field may hold", zh: "字段值超过 1 MiB 上限")
             rowErrors += 1
         }
         if rec.count != headerCount {
-            sink.add(.fieldCount, line: line, column: nil, employee: nil,
-                     en: "expected \(headerCount) fields as in the header, found \(rec.count); the row is skipped",
-                     zh: "应有 \(headerCount) 个字段（与表头一致），实际 \(rec.count) 个；已跳过此行")
+            sink.add(
+                .fieldCount, line: line, column: nil, employee: nil,
+                en: "expected \(headerCount) fields as in the header, found \(rec.count); the row is skipped",
+                zh: "应有 \(headerCount) 个字段（与表头一致），实际 \(rec.count) 个；已跳过此行")
             return false
         }
         return rowErrors == 0
@@ -163,7 +171,7 @@ final class TableScan {
 
     func missing(_ c: Col) {
         if c.pos < 0 {
-            incomplete = true      // the header's F004 says it once for the whole file
+            incomplete = true  // the header's F004 says it once for the whole file
         } else {
             error(.required, c, en: "required value is empty", zh: "必填值为空")
         }
@@ -179,8 +187,9 @@ final class TableScan {
         }
         let s = r.string
         if r.count > TableScan.maxTextCharacters, s.count > TableScan.maxTextCharacters {
-            error(.tooLongForOutput, c, en: "text of \(s.count) characters; an Excel cell of the reports holds at most \(TableScan.maxTextCharacters)",
-                  zh: "文本长 \(s.count) 个字符；报表的 Excel 单元格最多容纳 \(TableScan.maxTextCharacters) 个字符")
+            error(
+                .tooLongForOutput, c, en: "text of \(s.count) characters; an Excel cell of the reports holds at most \(TableScan.maxTextCharacters)",
+                zh: "文本长 \(s.count) 个字符；报表的 Excel 单元格最多容纳 \(TableScan.maxTextCharacters) 个字符")
             return nil
         }
         return s
@@ -194,8 +203,9 @@ final class TableScan {
         switch Money.parse(r, allowNegative: allowNegative) {
         case .success(let m):
             if m.fen.magnitude > UInt64(MoneyBounds.cellFen) {
-                error(.amountTooLarge, c, en: "the amount is beyond the 100,000,000.00 yuan one cell may hold",
-                      zh: "金额超过单个单元格允许的 100,000,000.00 元上限")
+                error(
+                    .amountTooLarge, c, en: "the amount is beyond the 100,000,000.00 yuan one cell may hold",
+                    zh: "金额超过单个单元格允许的 100,000,000.00 元上限")
                 return nil
             }
             return m
@@ -209,8 +219,9 @@ final class TableScan {
             case .negativeNotAllowed: (en, zh) = ("a negative amount, which this column does not allow", "负数金额（此列不允许）")
             case .tooLarge: (en, zh) = ("a number too large to be an amount", "数值过大")
             }
-            error(.badMoney, c, en: "expected an amount in yuan with at most 2 decimals (e.g. 12345.67); found \(en)",
-                  zh: "应为以元为单位、最多 2 位小数的金额（如 12345.67）；实际为\(zh)")
+            error(
+                .badMoney, c, en: "expected an amount in yuan with at most 2 decimals (e.g. 12345.67); found \(en)",
+                zh: "应为以元为单位、最多 2 位小数的金额（如 12345.67）；实际为\(zh)")
             return nil
         }
     }
@@ -248,8 +259,9 @@ final class TableScan {
         }
         if let d = Day.parse(r) { return d }
         let shown = shown(r)
-        error(.badDate, c, en: "expected a date YYYY-MM-DD (or YYYY/M/D); found \(shown.en)",
-              zh: "应为日期 YYYY-MM-DD（或 YYYY/M/D）；实际为\(shown.zh)")
+        error(
+            .badDate, c, en: "expected a date YYYY-MM-DD (or YYYY/M/D); found \(shown.en)",
+            zh: "应为日期 YYYY-MM-DD（或 YYYY/M/D）；实际为\(shown.zh)")
         return nil
     }
 
@@ -260,8 +272,9 @@ final class TableScan {
         }
         if let v = matcher.match(r) { return v }
         let shown = shown(r)
-        error(.badEnum, c, en: "expected one of \(matcher.choices); found \(shown.en)",
-              zh: "应为以下之一：\(matcher.choices)；实际为\(shown.zh)")
+        error(
+            .badEnum, c, en: "expected one of \(matcher.choices); found \(shown.en)",
+            zh: "应为以下之一：\(matcher.choices)；实际为\(shown.zh)")
         return nil
     }
 }
@@ -278,7 +291,9 @@ struct EnumMatcher<E: Sendable>: Sendable {
 
     init(_ table: [String: E], canonical: [String]) {
         self.table = Dictionary(uniqueKeysWithValues: table.map { ($0.key.lowercased(), $0.value) })
-        var bytes: [UInt8] = [], starts: [Int] = [0], values: [E] = []
+        var bytes: [UInt8] = []
+        var starts: [Int] = [0]
+        var values: [E] = []
         for k in canonical {
             guard let v = table[k] else { continue }
             bytes += Array(k.utf8)
@@ -295,11 +310,18 @@ struct EnumMatcher<E: Sendable>: Sendable {
     func match(_ r: CSVField) -> E? {
         var k = 0
         while k < values.count {
-            let s = keyStarts[k], e = keyStarts[k + 1]
+            let s = keyStarts[k]
+            let e = keyStarts[k + 1]
             if e - s == r.count {
                 var same = true
                 var j = 0
-                while j < r.count { if keyBytes[s + j] != r[j] { same = false; break }; j += 1 }
+                while j < r.count {
+                    if keyBytes[s + j] != r[j] {
+                        same = false
+                        break
+                    }
+                    j += 1
+                }
                 if same { return values[k] }
             }
             k += 1
@@ -317,10 +339,10 @@ enum Matchers {
     static let raterGroup = EnumMatcher(RaterGroup.aliases, canonical: RaterGroup.allCases.map(\.code))
     static let direction = EnumMatcher(Direction.aliases, canonical: ["higher", "lower"])
     /// basic_deduction_mode: employment (default) or first_income (首次取得工资, SAT Ann. 2020 No. 13).
-    static let deductionMode = EnumMatcher(["employment": false, "first_income": true, "任职受雇": false, "首次取得工资": true],
-                                           canonical: ["employment", "first_income"])
+    static let deductionMode = EnumMatcher(
+        ["employment": false, "first_income": true, "任职受雇": false, "首次取得工资": true],
+        canonical: ["employment", "first_income"])
 }
-
 
 // Column positions of each file, resolved once per file (no lookups per cell).
 struct EmployeeCols {
@@ -448,4 +470,3 @@ struct CoachingCols {
         topic = t.col("topic")
     }
 }
-

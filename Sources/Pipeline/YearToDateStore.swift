@@ -7,9 +7,11 @@ import PayrollRules
 /// finished run leaves for the next period (`ytd_ledger.csv`).
 public enum YearToDateStore {
     public static let ledgerFile = "ytd_ledger.csv"
-    public static let ledgerColumns = ["employee_id", "year", "months", "ytd_income", "ytd_tax_free", "ytd_special",
-                                       "ytd_additional", "ytd_taxable", "ytd_tax", "ytd_withheld", "annual_bonus",
-                                       "annual_bonus_tax"]
+    public static let ledgerColumns = [
+        "employee_id", "year", "months", "ytd_income", "ytd_tax_free", "ytd_special",
+        "ytd_additional", "ytd_taxable", "ytd_tax", "ytd_withheld", "annual_bonus",
+        "annual_bonus_tax",
+    ]
 
     /// Opening-balance columns (a company that starts mid-year): CONTRACT.md "Year to date".
     public static let openingColumns: [(name: String, zh: String, required: Bool)] = [
@@ -36,8 +38,10 @@ public enum YearToDateStore {
     /// previous period's finished run in `root`, an opening-balance file, or
     /// an explicit first period. Anything else is an error, never a silent zero.
     /// `previousLedger` names the previous period's ledger file directly (an archived period being verified).
-    public static func load(period: Period, root: String, opening: String?, firstPeriod: Bool,
-                            previousLedger: String? = nil) throws -> Loaded {
+    public static func load(
+        period: Period, root: String, opening: String?, firstPeriod: Bool,
+        previousLedger: String? = nil
+    ) throws -> Loaded {
         if period.month == 1 && opening == nil { return Loaded(source: .newYear, entries: [:], diagnostics: []) }
         if let opening { return try readOpening(path: opening, period: period) }
         if let previousLedger { return try readLedger(path: previousLedger, year: period.year) }
@@ -49,9 +53,13 @@ public enum YearToDateStore {
         }
         if firstPeriod { return Loaded(source: .firstPeriod, entries: [:], diagnostics: []) }
         var sink = DiagnosticSink(file: ledgerFile)
-        sink.add(.missingYearToDate, line: nil, column: nil, employee: nil,
-                 en: "year-to-date figures are needed for \(period): no finished run of \(period.previous) in \(root). Run \(period.previous) first, give --opening-balance FILE, or declare --first-period if this employer paid nothing earlier in \(period.year)",
-                 zh: "\(period) 需要本年累计数据：\(root) 中没有已完成的 \(period.previous) 运行结果。请先运行 \(period.previous)，或提供 --opening-balance 文件，或在本年此前未发薪时声明 --first-period")
+        sink.add(
+            .missingYearToDate, line: nil, column: nil, employee: nil,
+            en:
+                "year-to-date figures are needed for \(period): no finished run of \(period.previous) in \(root). Run \(period.previous) first, give --opening-balance FILE, or declare --first-period if this employer paid nothing earlier in \(period.year)",
+            zh:
+                "\(period) 需要本年累计数据：\(root) 中没有已完成的 \(period.previous) 运行结果。请先运行 \(period.previous)，或提供 --opening-balance 文件，或在本年此前未发薪时声明 --first-period"
+        )
         return Loaded(source: nil, entries: [:], diagnostics: sink.finish())
     }
 
@@ -69,18 +77,21 @@ public enum YearToDateStore {
                 return try? Money.parse(rec[i], allowNegative: true).get()
             }
             guard let ie = pos["employee_id"], let iy = pos["year"], let im = pos["months"], rec.count == pos.count,
-                  let y = Int(rec.string(iy)), let m = Int(rec.string(im)),
-                  let inc = money("ytd_income"), let free = money("ytd_tax_free"), let sp = money("ytd_special"),
-                  let ad = money("ytd_additional"), let tx = money("ytd_taxable"), let t = money("ytd_tax"),
-                  let w = money("ytd_withheld"), let b = money("annual_bonus"), let bt = money("annual_bonus_tax") else {
-                sink.add(.badYearToDate, line: rec.line, column: nil, employee: nil,
-                         en: "this ledger row cannot be read; the ledger was changed by hand or is damaged",
-                         zh: "无法读取此累计台账行；台账可能被手工修改或已损坏")
+                let y = Int(rec.string(iy)), let m = Int(rec.string(im)),
+                let inc = money("ytd_income"), let free = money("ytd_tax_free"), let sp = money("ytd_special"),
+                let ad = money("ytd_additional"), let tx = money("ytd_taxable"), let t = money("ytd_tax"),
+                let w = money("ytd_withheld"), let b = money("annual_bonus"), let bt = money("annual_bonus_tax")
+            else {
+                sink.add(
+                    .badYearToDate, line: rec.line, column: nil, employee: nil,
+                    en: "this ledger row cannot be read; the ledger was changed by hand or is damaged",
+                    zh: "无法读取此累计台账行；台账可能被手工修改或已损坏")
                 return
             }
             guard y == year else { return }
-            entries[rec.string(ie)] = YearToDate(year: y, months: m, income: inc, taxFree: free, special: sp, additional: ad,
-                                                 taxable: tx, tax: t, withheld: w, annualBonus: b, annualBonusTax: bt)
+            entries[rec.string(ie)] = YearToDate(
+                year: y, months: m, income: inc, taxFree: free, special: sp, additional: ad,
+                taxable: tx, tax: t, withheld: w, annualBonus: b, annualBonusTax: bt)
         }
         return Loaded(source: .ledger(path: path), entries: entries, diagnostics: sink.finish())
     }
@@ -96,7 +107,10 @@ public enum YearToDateStore {
         var pos: [String: Int] = [:]
         var headerOK = false
         var lookup: [String: String] = [:]
-        for c in openingColumns { lookup[c.name] = c.name; lookup[normalizeHeader(c.zh)] = c.name }
+        for c in openingColumns {
+            lookup[c.name] = c.name
+            lookup[normalizeHeader(c.zh)] = c.name
+        }
         let summary = try CSVFileReader(path: path).read { rec in
             if rec.index == 0 {
                 for i in 0..<rec.count {
@@ -104,8 +118,9 @@ public enum YearToDateStore {
                 }
                 headerOK = true
                 for c in openingColumns where c.required && pos[c.name] == nil {
-                    sink.add(.missingColumn, line: 1, column: c.name, employee: nil,
-                             en: "required column \(c.name) (\(c.zh)) is missing from the header", zh: "表头缺少必填列 \(c.name)（\(c.zh)）")
+                    sink.add(
+                        .missingColumn, line: 1, column: c.name, employee: nil,
+                        en: "required column \(c.name) (\(c.zh)) is missing from the header", zh: "表头缺少必填列 \(c.name)（\(c.zh)）")
                     headerOK = false
                 }
                 return
@@ -126,15 +141,17 @@ public enum YearToDateStore {
             func amount(_ c: String, required: Bool) -> Money {
                 guard let raw = cell(c) else {
                     if required {
-                        sink.add(.required, line: rec.line, column: c, employee: id, en: "required value is empty", zh: "必填值为空"); ok = false
+                        sink.add(.required, line: rec.line, column: c, employee: id, en: "required value is empty", zh: "必填值为空")
+                        ok = false
                     }
                     return .zero
                 }
                 switch Money.parse(raw, allowNegative: false) {
                 case .success(let m): return m
                 case .failure:
-                    sink.add(.badMoney, line: rec.line, column: c, employee: id,
-                             en: "expected an amount in yuan with at most 2 decimals", zh: "应为最多 2 位小数的金额")
+                    sink.add(
+                        .badMoney, line: rec.line, column: c, employee: id,
+                        en: "expected an amount in yuan with at most 2 decimals", zh: "应为最多 2 位小数的金额")
                     ok = false
                     return .zero
                 }
@@ -147,21 +164,25 @@ public enum YearToDateStore {
             if let m = cell("ytd_basic_months").flatMap({ Int($0.string) }), (0...12).contains(m), m < period.month {
                 y.months = m
             } else {
-                sink.add(.outOfRange, line: rec.line, column: "ytd_basic_months", employee: id,
-                         en: "months of basic deduction must be a whole number below the period's month (\(period.month))",
-                         zh: "减除费用月数应为小于本期月份（\(period.month)）的整数")
+                sink.add(
+                    .outOfRange, line: rec.line, column: "ytd_basic_months", employee: id,
+                    en: "months of basic deduction must be a whole number below the period's month (\(period.month))",
+                    zh: "减除费用月数应为小于本期月份（\(period.month)）的整数")
                 ok = false
             }
             if entries[id] != nil {
-                sink.add(.duplicateEmployee, line: rec.line, column: "employee_id", employee: id,
-                         en: "a second opening balance for this employee", zh: "该员工有重复的期初余额")
+                sink.add(
+                    .duplicateEmployee, line: rec.line, column: "employee_id", employee: id,
+                    en: "a second opening balance for this employee", zh: "该员工有重复的期初余额")
                 ok = false
             }
             y.tax = y.withheld
             if ok { entries[id] = y }
         }
         if let fault = summary.fault {
-            sink.add(.malformedQuote, line: nil, column: nil, employee: nil, en: "the file could not be read to its end (\(fault))", zh: "文件未能完整读取（\(fault)）")
+            sink.add(
+                .malformedQuote, line: nil, column: nil, employee: nil, en: "the file could not be read to its end (\(fault))",
+                zh: "文件未能完整读取（\(fault)）")
         }
         return Loaded(source: .opening(path: path), entries: entries, diagnostics: sink.finish())
     }

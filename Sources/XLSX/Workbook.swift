@@ -39,7 +39,9 @@ public final class Workbook {
         var props = lxw_doc_properties()
         if let created {
             var t = tm()
-            t.tm_year = Int32(created.year - 1900); t.tm_mon = Int32(created.month - 1); t.tm_mday = Int32(created.day)
+            t.tm_year = Int32(created.year - 1900)
+            t.tm_mon = Int32(created.month - 1)
+            t.tm_mday = Int32(created.day)
             props.created = timegm(&t)
         } else {
             props.created = 0
@@ -49,14 +51,21 @@ public final class Workbook {
             let f = workbook_add_format(h)!
             switch style {
             case .header:
-                format_set_bold(f); format_set_bg_color(f, 0xDDEBF7); format_set_border(f, UInt8(LXW_BORDER_THIN.rawValue))
+                format_set_bold(f)
+                format_set_bg_color(f, 0xDDEBF7)
+                format_set_border(f, UInt8(LXW_BORDER_THIN.rawValue))
                 format_set_text_wrap(f)
             case .text: format_set_num_format(f, "@")
             case .money: format_set_num_format(f, "#,##0.00")
             case .decimal2: format_set_num_format(f, "0.00")
             case .integer: format_set_num_format(f, "0")
-            case .totalLabel: format_set_bold(f); format_set_top(f, UInt8(LXW_BORDER_DOUBLE.rawValue))
-            case .totalMoney: format_set_bold(f); format_set_num_format(f, "#,##0.00"); format_set_top(f, UInt8(LXW_BORDER_DOUBLE.rawValue))
+            case .totalLabel:
+                format_set_bold(f)
+                format_set_top(f, UInt8(LXW_BORDER_DOUBLE.rawValue))
+            case .totalMoney:
+                format_set_bold(f)
+                format_set_num_format(f, "#,##0.00")
+                format_set_top(f, UInt8(LXW_BORDER_DOUBLE.rawValue))
             case .date: format_set_num_format(f, "yyyy-mm-dd")
             }
             formats[style] = f
@@ -114,15 +123,18 @@ public final class Sheet {
 
     /// Money is written as a number in yuan (the cell shows two decimals).
     public func write(_ row: Int, _ col: Int, money: Money, style: CellStyle = .money) throws {
-        try XLSXError.check(worksheet_write_number(handle, lxw_row_t(row), lxw_col_t(col), xlsxNumber(fen: money.fen), workbook.format(style)), "write cell")
+        try XLSXError.check(
+            worksheet_write_number(handle, lxw_row_t(row), lxw_col_t(col), xlsxNumber(fen: money.fen), workbook.format(style)), "write cell")
     }
 
     public func write(_ row: Int, _ col: Int, decimal: Fixed, style: CellStyle = .decimal2) throws {
-        try XLSXError.check(worksheet_write_number(handle, lxw_row_t(row), lxw_col_t(col), xlsxNumber(units: decimal.units), workbook.format(style)), "write cell")
+        try XLSXError.check(
+            worksheet_write_number(handle, lxw_row_t(row), lxw_col_t(col), xlsxNumber(units: decimal.units), workbook.format(style)), "write cell")
     }
 
     public func write(_ row: Int, _ col: Int, integer: Int, style: CellStyle = .integer) throws {
-        try XLSXError.check(worksheet_write_number(handle, lxw_row_t(row), lxw_col_t(col), xlsxNumber(integer: integer), workbook.format(style)), "write cell")
+        try XLSXError.check(
+            worksheet_write_number(handle, lxw_row_t(row), lxw_col_t(col), xlsxNumber(integer: integer), workbook.format(style)), "write cell")
     }
 
     public func freezeHeader(rows: Int = 1) { worksheet_freeze_panes(handle, lxw_row_t(rows), 0) }
@@ -185,8 +197,13 @@ public final class Chart {
     }
 
     static func column(_ c: Int) -> String {
-        var n = c + 1, s = ""
-        while n > 0 { let r = (n - 1) % 26; s = String(UnicodeScalar(UInt8(65 + r))) + s; n = (n - 1) / 26 }
+        var n = c + 1
+        var s = ""
+        while n > 0 {
+            let r = (n - 1) % 26
+            s = String(UnicodeScalar(UInt8(65 + r))) + s
+            n = (n - 1) / 26
+        }
         return s
     }
 }

@@ -43,44 +43,59 @@ enum Engine {
         defer { withExtendedLifetime(lock) {} }
         for line in lock.cleanDebris() { console.note(line) }
         if mode == .run && !Archive.isClosed(root: root, period: period)
-            && FileManager.default.fileExists(atPath: Archive.archivePath(root: root, period: period)) {
-            console.error("\(Archive.archivePath(root: root, period: period)) exists but has no close.json: the archive of \(period) is damaged; check it with `payroll verify \(Archive.archivePath(root: root, period: period))` before running the period again")
+            && FileManager.default.fileExists(atPath: Archive.archivePath(root: root, period: period))
+        {
+            console.error(
+                "\(Archive.archivePath(root: root, period: period)) exists but has no close.json: the archive of \(period) is damaged; check it with `payroll verify \(Archive.archivePath(root: root, period: period))` before running the period again"
+            )
             return Exit.usage
         }
         if mode == .run && Archive.isClosed(root: root, period: period) {
-            console.error("\(period) is closed (\(Archive.archivePath(root: root, period: period))); a correction is a new run of a later period, or reopen it with `payroll reopen \(period) --reason …`")
+            console.error(
+                "\(period) is closed (\(Archive.archivePath(root: root, period: period))); a correction is a new run of a later period, or reopen it with `payroll reopen \(period) --reason …`"
+            )
             return Exit.usage
         }
         let threads = options.threads ?? def.threads
-        var settings = RunSettings(definition: def, period: period, inputDirectory: input, outputRoot: root, threads: threads,
-                                   openingBalance: options.openingBalance, firstPeriod: options.firstPeriod,
-                                   validateOnly: mode == .validate, only: only)
+        var settings = RunSettings(
+            definition: def, period: period, inputDirectory: input, outputRoot: root, threads: threads,
+            openingBalance: options.openingBalance, firstPeriod: options.firstPeriod,
+            validateOnly: mode == .validate, only: only)
         settings.showValues = options.showValues
         do {
             let outcome = try PeriodRunner.execute(settings, progress: console.progress)
             console.endProgress()
-            console.summary(batch: outcome.batch, locale: def.locale, folder: outcome.folder, seconds: outcome.seconds,
-                            finished: outcome.finished, mode: mode)
+            console.summary(
+                batch: outcome.batch, locale: def.locale, folder: outcome.folder, seconds: outcome.seconds,
+                finished: outcome.finished, mode: mode)
             let en = def.locale == .en
             if let kept = outcome.keptFinishedRun {
-                console.note(en ? "the finished run in \(kept) was left untouched; this attempt's report is in \(outcome.folder)"
-                                : "\(kept) 中已完成的运行结果未受影响；本次报告位于 \(outcome.folder)")
+                console.note(
+                    en
+                        ? "the finished run in \(kept) was left untouched; this attempt's report is in \(outcome.folder)"
+                        : "\(kept) 中已完成的运行结果未受影响；本次报告位于 \(outcome.folder)")
             }
             if let replaced = outcome.replacedKeptAt {
-                console.note(en ? "the previous finished run of \(period) is kept at \((root as NSString).appendingPathComponent(replaced))"
-                                : "\(period) 此前已完成的运行结果保留在 \((root as NSString).appendingPathComponent(replaced))")
+                console.note(
+                    en
+                        ? "the previous finished run of \(period) is kept at \((root as NSString).appendingPathComponent(replaced))"
+                        : "\(period) 此前已完成的运行结果保留在 \((root as NSString).appendingPathComponent(replaced))")
             }
             if mode == .run && outcome.finished {
                 let statuses = RootStatus.read(root: root)
                 let later = statuses.filter { $0.period > period && $0.period.year == period.year && $0.state == .stale }
                 if !later.isEmpty {
                     let names = later.map(\.period.description).joined(separator: ", ")
-                    console.warning(en ? "\(names) \(later.count == 1 ? "was" : "were") computed from the \(period) run this run replaced and \(later.count == 1 ? "is" : "are") now stale; re-run \(later.count == 1 ? "it" : "them") in order (payroll status --out \(root) shows the chain)"
-                                       : "\(names) 是根据本次替换的 \(period) 运行结果计算的，现已过期；请按顺序重新运行（payroll status --out \(root) 可查看链条）")
+                    console.warning(
+                        en
+                            ? "\(names) \(later.count == 1 ? "was" : "were") computed from the \(period) run this run replaced and \(later.count == 1 ? "is" : "are") now stale; re-run \(later.count == 1 ? "it" : "them") in order (payroll status --out \(root) shows the chain)"
+                            : "\(names) 是根据本次替换的 \(period) 运行结果计算的，现已过期；请按顺序重新运行（payroll status --out \(root) 可查看链条）")
                 }
                 if let prev = statuses.first(where: { $0.period == period.previous }), prev.state == .stale, period.month != 1 {
-                    console.warning(en ? "this run read the ledger of \(prev.period), which is stale: \(prev.staleReason ?? "")"
-                                       : "本次运行读取的 \(prev.period) 累计台账已过期：\(prev.staleReason ?? "")")
+                    console.warning(
+                        en
+                            ? "this run read the ledger of \(prev.period), which is stale: \(prev.staleReason ?? "")"
+                            : "本次运行读取的 \(prev.period) 累计台账已过期：\(prev.staleReason ?? "")")
                 }
             }
             if options.timings {
@@ -116,35 +131,42 @@ final class Console: @unchecked Sendable {
     var progress: ProgressReport? {
         guard interactive else { return nil }
         return { [self] file, rows in
-            lock.lock(); defer { lock.unlock() }
+            lock.lock()
+            defer { lock.unlock() }
             shownProgress = true
             FileHandle.standardError.write(Data("\r\u{1B}[K  \(file): \(rows.formatted())".utf8))
         }
     }
 
     func endProgress() {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         if shownProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
     }
 
     func summary(batch: Batch, locale: ReportLocale, folder: String, seconds: Double, finished: Bool, mode: Mode) {
         var out = ""
         let en = locale == .en
-        out += en ? "Period \(batch.period): \(batch.employees.count) employees"
-                  : "期间 \(batch.period)：\(batch.employees.count) 名员工"
+        out +=
+            en
+            ? "Period \(batch.period): \(batch.employees.count) employees"
+            : "期间 \(batch.period)：\(batch.employees.count) 名员工"
         out += "\n"
         for f in batch.inputs {
             out += "  \(f.kind).csv  \(f.records) \(en ? "rows" : "行")  \(f.encoding ?? "")\n"
         }
-        let errors = batch.errorCount, warnings = batch.warningCount
+        let errors = batch.errorCount
+        let warnings = batch.warningCount
         out += en ? "Validation: \(errors) errors, \(warnings) warnings\n" : "校验：\(errors) 个错误，\(warnings) 个警告\n"
         // Every kind of problem is shown: up to three of each code, errors first, in stage order; the rest are counted.
         let stageRank: [Character: Int] = ["F": 0, "R": 1, "X": 2, "B": 3, "Y": 4, "P": 5, "N": 6]
         let byCode = Dictionary(grouping: batch.diagnostics, by: \.code)
         let codes = byCode.keys.sorted { a, b in
-            let ea = byCode[a]![0].severity == .error, eb = byCode[b]![0].severity == .error
+            let ea = byCode[a]![0].severity == .error
+            let eb = byCode[b]![0].severity == .error
             if ea != eb { return ea }
-            let ra = stageRank[a.first!] ?? 9, rb = stageRank[b.first!] ?? 9
+            let ra = stageRank[a.first!] ?? 9
+            let rb = stageRank[b.first!] ?? 9
             return ra != rb ? ra < rb : a < b
         }
         var shown: [Diagnostic] = []
@@ -157,12 +179,16 @@ final class Console: @unchecked Sendable {
         }
         if batch.diagnostics.count > shown.count {
             let counts = codes.map { "\($0) ×\(byCode[$0]!.count)" }.joined(separator: ", ")
-            out += en ? "  … and \(batch.diagnostics.count - shown.count) more in validation.csv (\(counts))\n"
-                      : "  … 另有 \(batch.diagnostics.count - shown.count) 条，见 validation.csv（\(counts)）\n"
+            out +=
+                en
+                ? "  … and \(batch.diagnostics.count - shown.count) more in validation.csv (\(counts))\n"
+                : "  … 另有 \(batch.diagnostics.count - shown.count) 条，见 validation.csv（\(counts)）\n"
         }
         if batch.hasErrors {
-            out += en ? "Stopped: nothing was paid. Report: \(folder)/validation.csv\n"
-                      : "已停止：未发放任何工资。报告：\(folder)/validation.csv\n"
+            out +=
+                en
+                ? "Stopped: nothing was paid. Report: \(folder)/validation.csv\n"
+                : "已停止：未发放任何工资。报告：\(folder)/validation.csv\n"
         } else if finished {
             out += en ? "Finished: \(folder)/manifest.json\n" : "完成：\(folder)/manifest.json\n"
         } else {

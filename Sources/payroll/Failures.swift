@@ -9,7 +9,10 @@ import Pipeline
 struct Failure: Error, CustomStringConvertible {
     let kind: Failures.Kind
     let message: String
-    init(_ kind: Failures.Kind, _ message: String) { self.kind = kind; self.message = message }
+    init(_ kind: Failures.Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
     var description: String { message }
 }
 

@@ -1,12 +1,12 @@
 import ArgumentParser
-import Crypto
 import CSVReader
+import Crypto
+import ExcelImport
 import Foundation
 import Outputs
 import PayrollCore
 import PayrollRules
 import Pipeline
-import ExcelImport
 
 /// Exit codes (also in `payroll --help`):
 /// 0 success · 1 the data has errors · 64 usage error (bad flags, missing or
@@ -27,13 +27,16 @@ struct Payroll: ParsableCommand {
         commandName: "payroll",
         abstract: "Batch payroll and performance engine (Chinese payroll rules).",
         discussion: """
-        Exit codes: 0 success; 1 the input data has errors (see validation.csv); \
-        64 usage error (bad flags, missing or malformed pipeline file, a closed period); \
-        70 operational failure (disk, file system, C library); \
-        75 another payroll command is working on the same output root (nothing was changed; try again); \
-        78 the rule pack is malformed or lacks a value the period needs.
-        """,
-        subcommands: [Run.self, Validate.self, TestRules.self, Close.self, Reopen.self, Verify.self, Status.self, Keygen.self, Explain.self, Diff.self, Import.self, Reconcile.self, ParseBaseline.self])
+            Exit codes: 0 success; 1 the input data has errors (see validation.csv); \
+            64 usage error (bad flags, missing or malformed pipeline file, a closed period); \
+            70 operational failure (disk, file system, C library); \
+            75 another payroll command is working on the same output root (nothing was changed; try again); \
+            78 the rule pack is malformed or lacks a value the period needs.
+            """,
+        subcommands: [
+            Run.self, Validate.self, TestRules.self, Close.self, Reopen.self, Verify.self, Status.self, Keygen.self, Explain.self, Diff.self,
+            Import.self, Reconcile.self, ParseBaseline.self,
+        ])
 }
 
 struct CommonOptions: ParsableArguments {
@@ -52,7 +55,8 @@ struct CommonOptions: ParsableArguments {
     @Option(help: "Worker threads (0 = one per core). Results do not depend on it.")
     var threads: Int?
 
-    @Option(name: .customLong("opening-balance"), help: "Year-to-date opening balances (CSV) for a company that starts mid-year; columns in the README.")
+    @Option(
+        name: .customLong("opening-balance"), help: "Year-to-date opening balances (CSV) for a company that starts mid-year; columns in the README.")
     var openingBalance: String?
 
     @Flag(help: "Print the wall time of each stage to standard error.")
@@ -61,7 +65,11 @@ struct CommonOptions: ParsableArguments {
     @Flag(name: .customLong("first-period"), help: "Declare that this employer paid nothing earlier in the year, so year-to-date starts at zero.")
     var firstPeriod = false
 
-    @Flag(name: .customLong("show-values"), help: "Quote the offending cell values in diagnostics. They may be personal data (ID numbers, accounts, salaries): the report and the terminal then hold them.")
+    @Flag(
+        name: .customLong("show-values"),
+        help:
+            "Quote the offending cell values in diagnostics. They may be personal data (ID numbers, accounts, salaries): the report and the terminal then hold them."
+    )
     var showValues = false
 
     func validatePeriod() throws {
@@ -182,7 +190,6 @@ func parsePeriod(_ s: String) throws -> Period {
     return p
 }
 
-
 /// Runs `body` holding the output root's lock; a busy root exits 75 at once, changing nothing.
 func withRootLock<T>(_ root: String, _ command: String, _ body: () throws -> T) throws -> T {
     var d: ObjCBool = false
@@ -196,8 +203,11 @@ func withRootLock<T>(_ root: String, _ command: String, _ body: () throws -> T) 
 
 struct Close: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Freeze a finished run into ROOT/closed/<YYYY-MM>/ (inputs, pipeline, rule pack, outputs), hash-chained to the previous closed period.",
-        discussion: "Refuses a partial run (--only), a stale run (its previous period was re-run since), and a period whose predecessor in the same year is open. Prints the chain's new head hash: record it, and give it to `verify --head` later.")
+        abstract:
+            "Freeze a finished run into ROOT/closed/<YYYY-MM>/ (inputs, pipeline, rule pack, outputs), hash-chained to the previous closed period.",
+        discussion:
+            "Refuses a partial run (--only), a stale run (its previous period was re-run since), and a period whose predecessor in the same year is open. Prints the chain's new head hash: record it, and give it to `verify --head` later."
+    )
     @Argument(help: "Period YYYY-MM.") var period: String
     @OptionGroup var root: RootOption
     @Option(help: "Sign close.json with this Ed25519 private key (NAME.key from `payroll keygen`).") var sign: String?
@@ -236,7 +246,9 @@ struct Reopen: ParsableCommand {
 
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check an archived period (files, close record, hash chain, signatures) and re-run it from its archived inputs and rules; \"reproduced\" or the findings (exit 0 / 1).")
+        abstract:
+            "Check an archived period (files, close record, hash chain, signatures) and re-run it from its archived inputs and rules; \"reproduced\" or the findings (exit 0 / 1)."
+    )
     @Argument(help: "Archive folder, e.g. output/closed/2026-01.") var archive: String
     @Option(help: "Ed25519 public key (NAME.pub): every close.json on the chain must carry a valid signature by it.") var key: String?
     @Option(help: "The chain head hash recorded at closing; a different head is a finding.") var head: String?
@@ -250,8 +262,10 @@ struct Verify: ParsableCommand {
         if let head {
             let found = v.head?.sha256 ?? ""
             if found.lowercased() != head.lowercased() {
-                v.findings.insert(Archive.Finding(kind: "chain", file: "close.json",
-                                                  detail: "the chain head is \(found.isEmpty ? "missing" : found) (\(v.head?.period ?? "-")), not the recorded \(head)"), at: 0)
+                v.findings.insert(
+                    Archive.Finding(
+                        kind: "chain", file: "close.json",
+                        detail: "the chain head is \(found.isEmpty ? "missing" : found) (\(v.head?.period ?? "-")), not the recorded \(head)"), at: 0)
             }
         }
         print("close.json SHA-256: \(v.closeSHA256)")
@@ -259,8 +273,10 @@ struct Verify: ParsableCommand {
         if !v.signaturesChecked.isEmpty { print("signatures valid: \(v.signaturesChecked.joined(separator: ", "))") }
         for n in v.notes { print("note: \(n)") }
         if v.reproduced {
-            print(noRerun ? "intact: every archived file and close record matches (not re-run)"
-                          : "reproduced: every archived file is intact and the re-run gives the same outputs")
+            print(
+                noRerun
+                    ? "intact: every archived file and close record matches (not re-run)"
+                    : "reproduced: every archived file is intact and the re-run gives the same outputs")
             return
         }
         print("NOT reproduced: \(v.findings.count) finding(s)")
@@ -305,14 +321,18 @@ struct Status: ParsableCommand {
             if let r = s.record?.replaces { print("         replaced run \(RootStatus.short(r.manifestSHA256)), kept at \(r.keptAt)") }
             for (a, reason) in s.reopenings { print("         reopened: \(a) — \(reason)") }
             let stopped = (root.out as NSString).appendingPathComponent("\(s.period).validation")
-            if FileManager.default.fileExists(atPath: stopped) { print("         report of a validation or a stopped attempt: \(s.period).validation/validation.csv") }
+            if FileManager.default.fileExists(atPath: stopped) {
+                print("         report of a validation or a stopped attempt: \(s.period).validation/validation.csv")
+            }
         }
         if let head = RootStatus.chainHead(root: root.out) {
             print("chain head: \(head.period) close.json SHA-256 \(head.sha256)")
         }
         let debris = ((try? FileManager.default.contentsOfDirectory(atPath: root.out)) ?? [])
             .filter { $0.hasPrefix(".tmp-") || $0.hasPrefix(".old-") || $0.hasPrefix(".replacing-") }
-        if !debris.isEmpty { print("left by interrupted runs (removed by the next run, close or reopen): \(debris.sorted().joined(separator: ", "))") }
+        if !debris.isEmpty {
+            print("left by interrupted runs (removed by the next run, close or reopen): \(debris.sorted().joined(separator: ", "))")
+        }
     }
 }
 
@@ -333,7 +353,8 @@ struct Keygen: ParsableCommand {
 
 struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "The calculation trace of one employee in a finished period: formulas, inputs, parameters with dates and sources, rounding, tax steps.")
+        abstract:
+            "The calculation trace of one employee in a finished period: formulas, inputs, parameters with dates and sources, rounding, tax steps.")
     @Argument(help: "Period YYYY-MM.") var period: String
     @Argument(help: "Employee ID.") var employee: String
     @OptionGroup var root: RootOption
@@ -343,7 +364,11 @@ struct Explain: ParsableCommand {
         try Failures.run {
             let p = try parsePeriod(period)
             let r = try Outputs.Explain.run(period: p, employeeID: employee, root: root.out)
-            if json { FileHandle.standardOutput.write(try Outputs.Explain.json(r) + Data("\n".utf8)) } else { print(Outputs.Explain.text(r), terminator: "") }
+            if json {
+                FileHandle.standardOutput.write(try Outputs.Explain.json(r) + Data("\n".utf8))
+            } else {
+                print(Outputs.Explain.text(r), terminator: "")
+            }
         }
     }
 }
@@ -365,7 +390,10 @@ struct Diff: ParsableCommand {
             }
         }
         let d = try RegisterDiff.compare(a, b)
-        if d.isEmpty { print("no differences"); return }
+        if d.isEmpty {
+            print("no differences")
+            return
+        }
         for c in d.changes {
             print("\(c.employee)\t\(c.column)\t\(c.a) → \(c.b)" + (c.delta.map { "\t(\($0.isNegative ? "" : "+")\($0))" } ?? ""))
         }
@@ -382,7 +410,9 @@ struct Diff: ParsableCommand {
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Read a legacy workbook (.xlsx) or CSV through a mapping and write CONTRACT CSV files; --suggest proposes a mapping.",
-        discussion: "Problems name their cell (Sheet!C12) and go to import_report.csv; a value that Excel has damaged (a long number, a lost leading zero) is never written. Exit 1 when there are errors.")
+        discussion:
+            "Problems name their cell (Sheet!C12) and go to import_report.csv; a value that Excel has damaged (a long number, a lost leading zero) is never written. Exit 1 when there are errors."
+    )
     @Argument(help: "Workbook (.xlsx) or CSV file.") var source: String
     @Option(help: "Mapping file (YAML); see pipelines/import/legacy-payroll.yaml.") var map: String?
     @Option(help: "Folder for the CONTRACT files and import_report.csv.") var out: String?

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import CSVReader
 
 /// Reads a file into rows of strings with their start lines.
@@ -63,8 +64,10 @@ final class CSVReaderTests: XCTestCase {
 
     func testGB18030IsDetectedAndTranscoded() throws {
         // "工号,姓名\nE1,张三\n" in GB18030: 工 B9A4 号 BAC5 姓 D0D5 名 C3FB 张 D5C5 三 C8FD.
-        let bytes: [UInt8] = [0xB9, 0xA4, 0xBA, 0xC5, 0x2C, 0xD0, 0xD5, 0xC3, 0xFB, 0x0A,
-                              0x45, 0x31, 0x2C, 0xD5, 0xC5, 0xC8, 0xFD, 0x0A]
+        let bytes: [UInt8] = [
+            0xB9, 0xA4, 0xBA, 0xC5, 0x2C, 0xD0, 0xD5, 0xC3, 0xFB, 0x0A,
+            0x45, 0x31, 0x2C, 0xD5, 0xC5, 0xC8, 0xFD, 0x0A,
+        ]
         let (rows, _, s) = try readAll(tempFile(bytes))
         XCTAssertEqual(rows, [["工号", "姓名"], ["E1", "张三"]])
         XCTAssertEqual(s.encoding, .gb18030)

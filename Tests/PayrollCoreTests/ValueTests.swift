@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import PayrollCore
 
 final class MoneyTests: XCTestCase {
@@ -38,7 +39,8 @@ final class MoneyTests: XCTestCase {
 final class FixedTests: XCTestCase {
     func testHalfUpRoundingOfAnExactHalfCent() {
         // cn-payroll-rules.md s.4: 36,921 × 0.5% = 184.605 exactly; half-up gives 184.61.
-        let base = Fixed(36921), rate = Fixed.parse("0.005")!
+        let base = Fixed(36921)
+        let rate = Fixed.parse("0.005")!
         XCTAssertEqual((base * rate).description, "184.605")
         XCTAssertEqual((base * rate).money(mode: .halfUp), Money(fen: 18_461))
         XCTAssertEqual((base * rate).money(mode: .halfEven), Money(fen: 18_460))
@@ -74,15 +76,15 @@ final class DayTests: XCTestCase {
     func testBothContractDateForms() {
         XCTAssertEqual(Day.parse("2026-01-14"), Day(year: 2026, month: 1, day: 14))
         XCTAssertEqual(Day.parse("2026/1/4"), Day(year: 2026, month: 1, day: 4))
-        XCTAssertNil(Day.parse("2026-1-4"))       // the dashed form has two-digit month and day
+        XCTAssertNil(Day.parse("2026-1-4"))  // the dashed form has two-digit month and day
         XCTAssertNil(Day.parse("2026/01-04"))
-        XCTAssertNil(Day.parse("2025-02-29"))     // not a leap year
+        XCTAssertNil(Day.parse("2025-02-29"))  // not a leap year
         XCTAssertNotNil(Day.parse("2024-02-29"))
-        XCTAssertNil(Day.parse("46023"))          // an Excel serial number is not a date here
+        XCTAssertNil(Day.parse("46023"))  // an Excel serial number is not a date here
     }
 
     func testWeekdayAndPeriod() {
-        XCTAssertEqual(Day(year: 2026, month: 1, day: 1)!.isoWeekday, 4)   // 1 Jan 2026 was a Thursday
+        XCTAssertEqual(Day(year: 2026, month: 1, day: 1)!.isoWeekday, 4)  // 1 Jan 2026 was a Thursday
         let p = Period("2026-02")!
         XCTAssertEqual(p.lastDay, Day(year: 2026, month: 2, day: 28))
         XCTAssertEqual(Period("2026-01")!.previous.description, "2025-12")

@@ -1,6 +1,7 @@
 import Foundation
-import XCTest
 import PayrollCore
+import XCTest
+
 @testable import PayrollRules
 
 let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -48,8 +49,10 @@ final class WithholdingTests: XCTestCase {
     /// 144,000 × 10% − 2,520 = 11,880; × 20% − 16,920 on 144,000.01 = 11,880.002 → 11,880.00;
     /// 300,000: 43,080; 420,000: 73,080; 660,000: 145,080; 960,000: 250,080 (same arithmetic).
     func testEveryBandEdgeFromBothSides() {
-        let edges: [(String, String)] = [("36000", "1080.00"), ("144000", "11880.00"), ("300000", "43080.00"),
-                                         ("420000", "73080.00"), ("660000", "145080.00"), ("960000", "250080.00")]
+        let edges: [(String, String)] = [
+            ("36000", "1080.00"), ("144000", "11880.00"), ("300000", "43080.00"),
+            ("420000", "73080.00"), ("660000", "145080.00"), ("960000", "250080.00"),
+        ]
         for (edge, expected) in edges {
             XCTAssertEqual(tax(onTaxable: edge).description, expected, edge)
             XCTAssertEqual(tax(onTaxable: (m(edge) + Money(fen: 1)).description).description, expected, "\(edge).01")
@@ -74,9 +77,11 @@ final class WithholdingTests: XCTestCase {
             let row = table.row(for: x / Exact(12))
             return (x * row.rate - row.quickDeduction).money().description
         }
-        let cases: [(Int, String, String)] = [(36000, "1080.00", "3390.10"), (144000, "14190.00", "27390.20"),
-                                              (300000, "58590.00", "72340.25"), (420000, "102340.00", "121590.30"),
-                                              (660000, "193590.00", "223840.35"), (960000, "328840.00", "416840.45")]
+        let cases: [(Int, String, String)] = [
+            (36000, "1080.00", "3390.10"), (144000, "14190.00", "27390.20"),
+            (300000, "58590.00", "72340.25"), (420000, "102340.00", "121590.30"),
+            (660000, "193590.00", "223840.35"), (960000, "328840.00", "416840.45"),
+        ]
         for (edge, at, above) in cases {
             XCTAssertEqual(bonusTax(edge), at, "\(edge)")
             XCTAssertEqual(bonusTax(edge + 1), above, "\(edge + 1)")
@@ -94,22 +99,28 @@ final class WithholdingTests: XCTestCase {
         var y = YearToDate(year: 2026)
         var taxes: [Money] = []
         for month in 1...12 {
-            let (next, t) = CumulativeWithholding.step(previous: y, months: month, basicDeduction: Money(yuan: Int64(5000 * month)),
-                                                       income: Money(yuan: 30000), special: Money(yuan: 4500),
-                                                       additional: Money(yuan: 2000), table: rules.withholding.value)
+            let (next, t) = CumulativeWithholding.step(
+                previous: y, months: month, basicDeduction: Money(yuan: Int64(5000 * month)),
+                income: Money(yuan: 30000), special: Money(yuan: 4500),
+                additional: Money(yuan: 2000), table: rules.withholding.value)
             y = next
             taxes.append(t)
         }
         XCTAssertEqual(Array(taxes.prefix(3)), [Money(yuan: 555), Money(yuan: 625), Money(yuan: 1850)])
-        XCTAssertEqual(taxes.reduce(Money.zero, +), Money(yuan: 27480))   // cn-payroll-rules.md s.3 "Extended to December"
+        XCTAssertEqual(taxes.reduce(Money.zero, +), Money(yuan: 27480))  // cn-payroll-rules.md s.3 "Extended to December"
     }
 }
 
 final class FormulaTests: XCTestCase {
-    let compiler = FormulaCompiler(symbols: ["a": Symbol(slot: 0, type: .number), "b": Symbol(slot: 1, type: .number),
-                                             "flag": Symbol(slot: 2, type: .boolean)], tables: ["t": 0])
-    let table = BracketTable(rows: [Bracket(upto: Exact(10), rate: Exact(1, 10), quickDeduction: .zero, value: Exact(1)),
-                                    Bracket(upto: nil, rate: Exact(2, 10), quickDeduction: Exact(1), value: Exact(2))])
+    let compiler = FormulaCompiler(
+        symbols: [
+            "a": Symbol(slot: 0, type: .number), "b": Symbol(slot: 1, type: .number),
+            "flag": Symbol(slot: 2, type: .boolean),
+        ], tables: ["t": 0])
+    let table = BracketTable(rows: [
+        Bracket(upto: Exact(10), rate: Exact(1, 10), quickDeduction: .zero, value: Exact(1)),
+        Bracket(upto: nil, rate: Exact(2, 10), quickDeduction: Exact(1), value: Exact(2)),
+    ])
 
     func eval(_ s: String, a: Exact = Exact(10000), b: Exact = Exact(3), flag: Bool = false) throws -> Exact {
         try Evaluator(values: [a, b, flag ? .one : .zero], tables: [table]).number(compiler.compile(s))
@@ -134,17 +145,20 @@ final class FormulaTests: XCTestCase {
         XCTAssertEqual(try eval("max(-a, b)"), Exact(3))
         XCTAssertEqual(try eval("abs(0 - b)"), Exact(3))
         XCTAssertEqual(try eval("lookup(t, 11)"), Exact(2))
-        XCTAssertEqual(try eval("tax(t, 20)"), Exact(3))      // 20 × 0.2 − 1
-        XCTAssertEqual(try eval("tax(t, 10)"), Exact(1))      // top of the first band: 10 × 0.1
+        XCTAssertEqual(try eval("tax(t, 20)"), Exact(3))  // 20 × 0.2 − 1
+        XCTAssertEqual(try eval("tax(t, 10)"), Exact(1))  // top of the first band: 10 × 0.1
     }
 
     func testErrorsNameThePlace() {
         func offset(_ s: String) -> (Int, String)? {
-            do { _ = try compiler.compile(s); return nil } catch let e as FormulaError { return (e.offset, e.message) } catch { return nil }
+            do {
+                _ = try compiler.compile(s)
+                return nil
+            } catch let e as FormulaError { return (e.offset, e.message) } catch { return nil }
         }
         XCTAssertEqual(offset("a + c")?.0, 4)
         XCTAssertTrue(offset("a + c")!.1.contains("unknown name 'c'"))
-        XCTAssertEqual(offset("a + flag")?.0, 2)                       // type error at the operator
+        XCTAssertEqual(offset("a + flag")?.0, 2)  // type error at the operator
         XCTAssertTrue(offset("if(a, 1, 2)")!.1.contains("condition"))
         XCTAssertNotNil(offset("round(a, 9)"))
         XCTAssertNotNil(offset("lookup(nope, a)"))
@@ -152,7 +166,7 @@ final class FormulaTests: XCTestCase {
         XCTAssertNotNil(offset("(a + b"))
         XCTAssertNotNil(offset("a b"))
         XCTAssertNotNil(offset("sqrt(a)"))
-        XCTAssertNotNil(offset("a > b"))                               // a component must give a number
+        XCTAssertNotNil(offset("a > b"))  // a component must give a number
     }
 }
 
@@ -166,30 +180,35 @@ final class PackFormatTests: XCTestCase {
 
     func testMealAllowanceIsOneYAMLEntry() throws {
         let d = try edit("structure.yaml") { s in
-            s.replacingOccurrences(of: "  - code: adjustments\n", with: """
-              - code: meal_allowance
-                label: {zh: 餐补, en: Meal allowance}
-                kind: earning
-                formula: 20 * attendance.present
-              - code: adjustments
+            s.replacingOccurrences(
+                of: "  - code: adjustments\n",
+                with: """
+                      - code: meal_allowance
+                        label: {zh: 餐补, en: Meal allowance}
+                        kind: earning
+                        formula: 20 * attendance.present
+                      - code: adjustments
 
-            """)
+                    """)
         }
         let rules = try PeriodRules.resolve(try RulePack.load(directory: d), period: Period("2026-01")!)
         var att = AttendanceSummary()
         att.days[AttendanceStatus.present.rawValue] = 21
-        let e = Employee(id: "E1", name: "n", idNumber: "", department: "d", deptType: .backoffice, position: "p", costCenter: "c",
-                         city: "shanghai", hireDate: Day(year: 2020, month: 1, day: 1)!, leaveDate: nil, contractEnd: nil,
-                         baseSalary: Money(yuan: 8000), positionSalary: .zero, allowance: nil, bonusBase: nil,
-                         siBase: Money(yuan: 8000), hfBase: nil, hfRate: Fixed.parse("0.07")!, specialDeduction: nil,
-                         bankCode: "", bankAccount: "", line: 2, rowValid: true)
+        let e = Employee(
+            id: "E1", name: "n", idNumber: "", department: "d", deptType: .backoffice, position: "p", costCenter: "c",
+            city: "shanghai", hireDate: Day(year: 2020, month: 1, day: 1)!, leaveDate: nil, contractEnd: nil,
+            baseSalary: Money(yuan: 8000), positionSalary: .zero, allowance: nil, bonusBase: nil,
+            siBase: Money(yuan: 8000), hfBase: nil, hfRate: Fixed.parse("0.07")!, specialDeduction: nil,
+            bankCode: "", bankAccount: "", line: 2, rowValid: true)
         let r = try rules.compute(PayInput(employee: e, attendance: att, coefficient: .one, finalScore: Exact(90), adjustments: [], previous: nil))
-        XCTAssertEqual(r.amount("meal_allowance", rules: rules), Money(yuan: 420))    // 20 × 21 days
+        XCTAssertEqual(r.amount("meal_allowance", rules: rules), Money(yuan: 420))  // 20 × 21 days
         XCTAssertEqual(r.gross, Money(yuan: 8420))
     }
 
     func testFormulaErrorNamesFileLineAndColumn() throws {
-        let d = try edit("structure.yaml") { $0.replacingOccurrences(of: "formula: employee.position_salary", with: "formula: employee.postion_salary") }
+        let d = try edit("structure.yaml") {
+            $0.replacingOccurrences(of: "formula: employee.position_salary", with: "formula: employee.postion_salary")
+        }
         XCTAssertThrowsError(try PeriodRules.resolve(try RulePack.load(directory: d), period: Period("2026-01")!)) { e in
             let c = e as! ConfigError
             XCTAssertTrue(c.file.hasSuffix("structure.yaml"))
@@ -206,15 +225,17 @@ final class PackFormatTests: XCTestCase {
             XCTAssertEqual((e as! ConfigError).key, "parameters.pay_days_per_month.values[0].valu")
         }
         let g = try edit("tax.yaml") { s in
-            s.replacingOccurrences(of: "      - from: 2019-01-01\n        value: 5000\n", with: """
-                  - from: 2019-01-01
-                    until: 2019-12-31
-                    value: 5000
-                    source: test
-                  - from: 2020-03-01
-                    value: 5000
+            s.replacingOccurrences(
+                of: "      - from: 2019-01-01\n        value: 5000\n",
+                with: """
+                          - from: 2019-01-01
+                            until: 2019-12-31
+                            value: 5000
+                            source: test
+                          - from: 2020-03-01
+                            value: 5000
 
-            """)
+                    """)
         }
         XCTAssertThrowsError(try RulePack.load(directory: g)) { e in
             XCTAssertTrue((e as! ConfigError).message.contains("gap"), "\(e)")

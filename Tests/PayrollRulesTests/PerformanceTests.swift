@@ -1,21 +1,26 @@
-import XCTest
 import PayrollCore
+import XCTest
+
 @testable import Performance
 
 /// Hand-worked performance cases; the arithmetic is written next to each.
 final class PerformanceTests: XCTestCase {
     func employee(_ id: String, _ type: DeptType, dept: String = "D") -> Employee {
-        Employee(id: id, name: id, idNumber: "", department: dept, deptType: type, position: "p", costCenter: "c", city: "shanghai",
-                 hireDate: Day(year: 2020, month: 1, day: 1)!, leaveDate: nil, contractEnd: nil, baseSalary: Money(yuan: 10000),
-                 positionSalary: .zero, allowance: nil, bonusBase: nil, siBase: Money(yuan: 10000), hfBase: nil,
-                 hfRate: Fixed.parse("0.07")!, specialDeduction: nil, bankCode: "", bankAccount: "", line: 2, rowValid: true)
+        Employee(
+            id: id, name: id, idNumber: "", department: dept, deptType: type, position: "p", costCenter: "c", city: "shanghai",
+            hireDate: Day(year: 2020, month: 1, day: 1)!, leaveDate: nil, contractEnd: nil, baseSalary: Money(yuan: 10000),
+            positionSalary: .zero, allowance: nil, bonusBase: nil, siBase: Money(yuan: 10000), hfBase: nil,
+            hfRate: Fixed.parse("0.07")!, specialDeduction: nil, bankCode: "", bankAccount: "", line: 2, rowValid: true)
     }
 
-    func row(_ m: ScoreMethod, weight: String? = nil, target: String? = nil, actual: String? = nil, lower: Bool = false,
-             rating: String? = nil, group: RaterGroup? = nil, rater: String = "", perspective: Perspective? = nil) -> ScoreRow {
-        ScoreRow(employee: 0, method: m, item: "i", perspective: perspective, raterGroup: group, raterID: rater,
-                 weight: weight.flatMap(Fixed.parse), target: target.flatMap(Fixed.parse), actual: actual.flatMap(Fixed.parse),
-                 direction: lower ? .lower : .higher, rating: rating.flatMap(Fixed.parse), line: 2)
+    func row(
+        _ m: ScoreMethod, weight: String? = nil, target: String? = nil, actual: String? = nil, lower: Bool = false,
+        rating: String? = nil, group: RaterGroup? = nil, rater: String = "", perspective: Perspective? = nil
+    ) -> ScoreRow {
+        ScoreRow(
+            employee: 0, method: m, item: "i", perspective: perspective, raterGroup: group, raterID: rater,
+            weight: weight.flatMap(Fixed.parse), target: target.flatMap(Fixed.parse), actual: actual.flatMap(Fixed.parse),
+            direction: lower ? .lower : .higher, rating: rating.flatMap(Fixed.parse), line: 2)
     }
 
     let config = PerformanceConfig.standard
@@ -23,10 +28,12 @@ final class PerformanceTests: XCTestCase {
     func testKPIOverTheCap() {
         // Item 1: 150 / 100 = 1.5 → capped at 1.2 → 120.00. Item 2: 80 / 100 → 80.00.
         // KPI = 0.6 × 120 + 0.4 × 80 = 72 + 32 = 104.00 → grade A (95 ≤ 104 < 105), coefficient 1.2.
-        let r = Rollup.employee(employee("E1", .frontline), rows: [
-            row(.kpi, weight: "0.6", target: "100", actual: "150"),
-            row(.kpi, weight: "0.4", target: "100", actual: "80"),
-        ][...], config: config)
+        let r = Rollup.employee(
+            employee("E1", .frontline),
+            rows: [
+                row(.kpi, weight: "0.6", target: "100", actual: "150"),
+                row(.kpi, weight: "0.4", target: "100", actual: "80"),
+            ][...], config: config)
         XCTAssertEqual(r.kpi, Exact(104))
         XCTAssertEqual(r.final, Exact(104))
         XCTAssertEqual(r.grade, "A")
@@ -43,25 +50,33 @@ final class PerformanceTests: XCTestCase {
 
     let feedback: [ScoreRow] = [
         // manager: one rater, two questions 80 and 90 → mean 85.00
-        ScoreRow(employee: 0, method: .feedback360, item: "Q1", perspective: nil, raterGroup: .manager, raterID: "M1", weight: nil,
-                 target: nil, actual: nil, direction: .higher, rating: Fixed(80), line: 2),
-        ScoreRow(employee: 0, method: .feedback360, item: "Q2", perspective: nil, raterGroup: .manager, raterID: "M1", weight: nil,
-                 target: nil, actual: nil, direction: .higher, rating: Fixed(90), line: 3),
+        ScoreRow(
+            employee: 0, method: .feedback360, item: "Q1", perspective: nil, raterGroup: .manager, raterID: "M1", weight: nil,
+            target: nil, actual: nil, direction: .higher, rating: Fixed(80), line: 2),
+        ScoreRow(
+            employee: 0, method: .feedback360, item: "Q2", perspective: nil, raterGroup: .manager, raterID: "M1", weight: nil,
+            target: nil, actual: nil, direction: .higher, rating: Fixed(90), line: 3),
         // peers: only 2 distinct raters → the group is left out
-        ScoreRow(employee: 0, method: .feedback360, item: "Q1", perspective: nil, raterGroup: .peer, raterID: "P1", weight: nil,
-                 target: nil, actual: nil, direction: .higher, rating: Fixed(70), line: 4),
-        ScoreRow(employee: 0, method: .feedback360, item: "Q1", perspective: nil, raterGroup: .peer, raterID: "P2", weight: nil,
-                 target: nil, actual: nil, direction: .higher, rating: Fixed(90), line: 5),
+        ScoreRow(
+            employee: 0, method: .feedback360, item: "Q1", perspective: nil, raterGroup: .peer, raterID: "P1", weight: nil,
+            target: nil, actual: nil, direction: .higher, rating: Fixed(70), line: 4),
+        ScoreRow(
+            employee: 0, method: .feedback360, item: "Q1", perspective: nil, raterGroup: .peer, raterID: "P2", weight: nil,
+            target: nil, actual: nil, direction: .higher, rating: Fixed(90), line: 5),
         // subordinates: 3 raters 60, 70, 80 → mean 70.00
-        ScoreRow(employee: 0, method: .feedback360, item: "Q1", perspective: nil, raterGroup: .subordinate, raterID: "S1", weight: nil,
-                 target: nil, actual: nil, direction: .higher, rating: Fixed(60), line: 6),
-        ScoreRow(employee: 0, method: .feedback360, item: "Q1", perspective: nil, raterGroup: .subordinate, raterID: "S2", weight: nil,
-                 target: nil, actual: nil, direction: .higher, rating: Fixed(70), line: 7),
-        ScoreRow(employee: 0, method: .feedback360, item: "Q1", perspective: nil, raterGroup: .subordinate, raterID: "S3", weight: nil,
-                 target: nil, actual: nil, direction: .higher, rating: Fixed(80), line: 8),
+        ScoreRow(
+            employee: 0, method: .feedback360, item: "Q1", perspective: nil, raterGroup: .subordinate, raterID: "S1", weight: nil,
+            target: nil, actual: nil, direction: .higher, rating: Fixed(60), line: 6),
+        ScoreRow(
+            employee: 0, method: .feedback360, item: "Q1", perspective: nil, raterGroup: .subordinate, raterID: "S2", weight: nil,
+            target: nil, actual: nil, direction: .higher, rating: Fixed(70), line: 7),
+        ScoreRow(
+            employee: 0, method: .feedback360, item: "Q1", perspective: nil, raterGroup: .subordinate, raterID: "S3", weight: nil,
+            target: nil, actual: nil, direction: .higher, rating: Fixed(80), line: 8),
         // self: 100.00 (counted, and shown separately)
-        ScoreRow(employee: 0, method: .feedback360, item: "Q1", perspective: nil, raterGroup: .selfRating, raterID: "E1", weight: nil,
-                 target: nil, actual: nil, direction: .higher, rating: Fixed(100), line: 9),
+        ScoreRow(
+            employee: 0, method: .feedback360, item: "Q1", perspective: nil, raterGroup: .selfRating, raterID: "E1", weight: nil,
+            target: nil, actual: nil, direction: .higher, rating: Fixed(100), line: 9),
     ]
 
     func test360WithTwoPeersDropsTheGroupAndRescales() {
@@ -93,41 +108,50 @@ final class PerformanceTests: XCTestCase {
     func testBSCPerspectiveSubtotals() {
         // financial 0.3 × (110/100 → 110) = 33; customer 0.3 × (90/100 → 90) = 27;
         // process 0.2 × (lower, 5/4 = 1.25 → cap 120) = 24; learning 0.2 × (8/16 → 50) = 10. BSC = 94.00.
-        let r = Rollup.employee(employee("E1", .backoffice), rows: [
-            row(.bsc, weight: "0.3", target: "100", actual: "110", perspective: .financial),
-            row(.bsc, weight: "0.3", target: "100", actual: "90", perspective: .customer),
-            row(.bsc, weight: "0.2", target: "5", actual: "4", lower: true, perspective: .process),
-            row(.bsc, weight: "0.2", target: "16", actual: "8", perspective: .learning),
-        ][...], config: config)
+        let r = Rollup.employee(
+            employee("E1", .backoffice),
+            rows: [
+                row(.bsc, weight: "0.3", target: "100", actual: "110", perspective: .financial),
+                row(.bsc, weight: "0.3", target: "100", actual: "90", perspective: .customer),
+                row(.bsc, weight: "0.2", target: "5", actual: "4", lower: true, perspective: .process),
+                row(.bsc, weight: "0.2", target: "16", actual: "8", perspective: .learning),
+            ][...], config: config)
         XCTAssertEqual(r.bsc, Exact(94))
         XCTAssertEqual(r.bscPerspectives[.financial], Exact(33))
         XCTAssertEqual(r.bscPerspectives[.process], Exact(24))
         XCTAssertEqual(r.missingMethods, [.mbo, .feedback360])
-        XCTAssertEqual(r.final, Exact(94))      // only BSC: its weight is scaled to 1
+        XCTAssertEqual(r.final, Exact(94))  // only BSC: its weight is scaled to 1
     }
 
     func testForcedDistributionOnSevenWithATieAtABoundary() {
         // 10/20/50/15/5 % of 7: cumulative boundaries round(0.7)=1, round(2.1)=2, round(5.6)=6, round(6.65)=7, 7
         // → S 1, A 1, B 4, C 1, D 0. E2 and E3 tie at 95 on the A/B boundary: E2 (lower id) takes A.
-        let f = ForcedDistribution(quotas: [("S", Exact(1, 10)), ("A", Exact(2, 10)), ("B", Exact(5, 10)),
-                                            ("C", Exact(15, 100)), ("D", Exact(5, 100))])
+        let f = ForcedDistribution(quotas: [
+            ("S", Exact(1, 10)), ("A", Exact(2, 10)), ("B", Exact(5, 10)),
+            ("C", Exact(15, 100)), ("D", Exact(5, 100)),
+        ])
         XCTAssertEqual(f.counts(for: 7), [1, 1, 4, 1, 0])
-        XCTAssertEqual(f.counts(for: 10), [1, 2, 5, 2, 0])   // 9.5 rounds half-up to 10
+        XCTAssertEqual(f.counts(for: 10), [1, 2, 5, 2, 0])  // 9.5 rounds half-up to 10
         XCTAssertEqual(f.counts(for: 20), [2, 4, 10, 3, 1])
         let scores = [100, 95, 95, 90, 85, 80, 70]
         let emps = (1...7).map { employee("E\($0)", .frontline) }
         var results = scores.map { s -> PerformanceResult in
-            var r = PerformanceResult(); r.final = Exact(s); (r.grade, r.coefficient) = config.grade(for: Exact(s)); r.scoreGrade = r.grade; return r
+            var r = PerformanceResult()
+            r.final = Exact(s)
+            (r.grade, r.coefficient) = config.grade(for: Exact(s))
+            r.scoreGrade = r.grade
+            return r
         }
         f.apply(&results, employees: emps, config: config)
         XCTAssertEqual(results.map(\.grade), ["S", "A", "B", "B", "B", "B", "C"])
-        XCTAssertEqual(results[2].scoreGrade, "A")     // by score E3 would have had A
+        XCTAssertEqual(results[2].scoreGrade, "A")  // by score E3 would have had A
         XCTAssertEqual(results[6].coefficient, Exact(8, 10))
     }
 
     func testCalibrationOverrideKeepsItsReason() {
         var results = [PerformanceResult()]
-        results[0].final = Exact(85); (results[0].grade, results[0].coefficient) = config.grade(for: Exact(85))
+        results[0].final = Exact(85)
+        (results[0].grade, results[0].coefficient) = config.grade(for: Exact(85))
         config.calibrate(&results, [Calibration(employee: 0, grade: "A", reason: "cross-team project", approver: "CFO", line: 2)])
         XCTAssertEqual(results[0].grade, "A")
         XCTAssertEqual(results[0].coefficient, Exact(12, 10))
@@ -138,7 +162,11 @@ final class PerformanceTests: XCTestCase {
 
     func testRanksBreakTiesByEmployeeID() {
         let emps = [employee("A1", .frontline, dept: "X"), employee("A2", .frontline, dept: "Y"), employee("A3", .frontline, dept: "X")]
-        var results = [90, 95, 90].map { s -> PerformanceResult in var r = PerformanceResult(); r.final = Exact(s); return r }
+        var results = [90, 95, 90].map { s -> PerformanceResult in
+            var r = PerformanceResult()
+            r.final = Exact(s)
+            return r
+        }
         Rollup.rank(&results, employees: emps)
         XCTAssertEqual(results.map(\.companyRank), [2, 1, 3])
         XCTAssertEqual(results.map(\.departmentRank), [1, 1, 2])
@@ -146,8 +174,9 @@ final class PerformanceTests: XCTestCase {
 
     func testMeritProposal() {
         // Salary 10,000 in band 7,000–16,000: (10,000 − 7,000) / 9,000 = 0.3333 → quartile 2; B → 4 % → 400.
-        let policy = MeritPolicy(bands: ["default": (Money(yuan: 7000), Money(yuan: 16000))],
-                                 matrix: ["B": [Exact(5, 100), Exact(4, 100), Exact(3, 100), Exact(2, 100)]])
+        let policy = MeritPolicy(
+            bands: ["default": (Money(yuan: 7000), Money(yuan: 16000))],
+            matrix: ["B": [Exact(5, 100), Exact(4, 100), Exact(3, 100), Exact(2, 100)]])
         let m = policy.propose(for: employee("E1", .frontline), grade: "B")!
         XCTAssertEqual(m.quartile, 2)
         XCTAssertEqual(m.bandPosition.description, "0.3333")

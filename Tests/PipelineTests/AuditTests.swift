@@ -1,8 +1,9 @@
 import Foundation
-import XCTest
+import Outputs
 import PayrollCore
 import PayrollRules
-import Outputs
+import XCTest
+
 @testable import Pipeline
 
 final class AuditTests: XCTestCase {
@@ -19,8 +20,9 @@ final class AuditTests: XCTestCase {
     func testTwoRunsAreByteIdenticalWhateverTheThreads() throws {
         let a = try runPeriod("2026-01", input: "demo", root: tempDir(), threads: 1)
         let b = try runPeriod("2026-01", input: "demo", root: tempDir(), threads: 2)
-        let ha = try hashes(a.folder), hb = try hashes(b.folder)
-        XCTAssertGreaterThan(ha.count, 50)      // reports, bank files, 44 payslips, manifest …
+        let ha = try hashes(a.folder)
+        let hb = try hashes(b.folder)
+        XCTAssertGreaterThan(ha.count, 50)  // reports, bank files, 44 payslips, manifest …
         XCTAssertTrue(ha.keys.contains("payslips/D001.pdf") && ha.keys.contains("summary.xlsx") && ha.keys.contains("manifest.json"))
         XCTAssertEqual(ha, hb)
     }
@@ -51,7 +53,7 @@ final class AuditTests: XCTestCase {
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: f)
         var data = try Data(contentsOf: URL(fileURLWithPath: f))
         let i = data.lastIndex(of: UInt8(ascii: "9")) ?? data.index(before: data.endIndex)
-        data[i] = UInt8(ascii: "8")                                   // one byte: a rating 9x becomes 8x
+        data[i] = UInt8(ascii: "8")  // one byte: a rating 9x becomes 8x
         try data.write(to: URL(fileURLWithPath: f))
         let v = try Archive.verify(archive: root + "/closed/2026-02")
         XCTAssertFalse(v.reproduced)
@@ -62,7 +64,8 @@ final class AuditTests: XCTestCase {
         let root = try closedRoot()
         let prev = root + "/closed/2026-01/close.json"
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: prev)
-        let text = try String(contentsOfFile: prev, encoding: .utf8).replacingOccurrences(of: "\"period\" : \"2026-01\"", with: "\"period\" : \"2026-01\" ")
+        let text = try String(contentsOfFile: prev, encoding: .utf8).replacingOccurrences(
+            of: "\"period\" : \"2026-01\"", with: "\"period\" : \"2026-01\" ")
         try text.write(toFile: prev, atomically: true, encoding: .utf8)
         let v = try Archive.verify(archive: root + "/closed/2026-02")
         XCTAssertTrue(v.findings.contains { $0.kind == "chain" }, "\(v.findings.map(\.detail))")
@@ -115,8 +118,10 @@ final class AuditTests: XCTestCase {
         try changed.write(toFile: tmpUTF8, atomically: true, encoding: .utf8)
         try FileManager.default.removeItem(atPath: p)
         try FileManager.default.moveItem(atPath: tmpUTF8, toPath: p)
-        let b = try PeriodRunner.execute(RunSettings(definition: definition, period: Period("2026-01")!, inputDirectory: dir,
-                                                     outputRoot: tempDir(), threads: 0))
+        let b = try PeriodRunner.execute(
+            RunSettings(
+                definition: definition, period: Period("2026-01")!, inputDirectory: dir,
+                outputRoot: tempDir(), threads: 0))
         let d = try RegisterDiff.compare(a.folder, b.folder)
         XCTAssertEqual(Set(d.changes.map(\.employee)), ["D010"])
         XCTAssertTrue(d.changes.contains { $0.column == "base" && $0.delta == Money(yuan: 500) })

@@ -1,8 +1,9 @@
+import CSVReader
 import Foundation
-import XCTest
 import PayrollCore
 import PayrollRules
-import CSVReader
+import XCTest
+
 @testable import Outputs
 @testable import Pipeline
 
@@ -16,8 +17,10 @@ final class DemoMonth {
         dir = copyOf("demo")
         for f in ["employees.csv", "attendance.csv", "scores.csv", "adjustments.csv", "coaching.csv"] {
             let data = try Data(contentsOf: URL(fileURLWithPath: dir + "/" + f))
-            var text = f == "employees.csv" ? String(decoding: try CSVDecode.utf8(gb18030: data), as: UTF8.self)
-                                            : String(decoding: data, as: UTF8.self)
+            var text =
+                f == "employees.csv"
+                ? String(decoding: try CSVDecode.utf8(gb18030: data), as: UTF8.self)
+                : String(decoding: data, as: UTF8.self)
             if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
             let lines = text.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n").map(String.init)
             tables[f] = (lines[0].split(separator: ",", omittingEmptySubsequences: false).map(String.init), Array(lines.dropFirst()))
@@ -83,7 +86,8 @@ final class DemoMonth {
     }
 
     func renameColumns(_ file: String, _ a: String, _ b: String) {
-        let i = column(file, a), j = column(file, b)
+        let i = column(file, a)
+        let j = column(file, b)
         tables[file]!.header.swapAt(i, j)
     }
 
@@ -96,8 +100,9 @@ final class DemoMonth {
 
     func validate(period: String = "2026-01", showValues: Bool = false) throws -> PeriodRunner.Computed {
         try write()
-        var s = RunSettings(definition: definition, period: Period(period)!, inputDirectory: dir, outputRoot: tempDir(), threads: 0,
-                            validateOnly: true)
+        var s = RunSettings(
+            definition: definition, period: Period(period)!, inputDirectory: dir, outputRoot: tempDir(), threads: 0,
+            validateOnly: true)
         s.showValues = showValues
         return try PeriodRunner.compute(s)
     }
@@ -113,15 +118,15 @@ final class BadInputTests: XCTestCase {
         m.dropColumn("employees.csv", "cost_center")
         var planted: Set<Key> = [Key(code: "F004", file: "employees.csv", line: 1)]
         func plant(_ code: String, _ file: String, _ line: Int) { planted.insert(Key(code: code, file: file, line: line)) }
-        plant("R003", "employees.csv", m.set("employees.csv", "D002", "base_salary", "\"6,0000.00\""))   // thousands grouping wrong
-        plant("R004", "employees.csv", m.set("employees.csv", "D003", "hire_date", "2024-13-45"))        // no such date
+        plant("R003", "employees.csv", m.set("employees.csv", "D002", "base_salary", "\"6,0000.00\""))  // thousands grouping wrong
+        plant("R004", "employees.csv", m.set("employees.csv", "D003", "hire_date", "2024-13-45"))  // no such date
         // D004's ID number with another check character (ISO 7064 MOD 11-2 gives exactly one).
         let id = m.cell("employees.csv", "D004", "id_number")
         let wrong = String(id.dropLast()) + (id.last == "1" ? "2" : "1")
         XCTAssertNotNil(ResidentID.validate(Array(wrong.utf8)))
         plant("R008", "employees.csv", m.set("employees.csv", "D004", "id_number", wrong))
         plant("R011", "employees.csv", m.set("employees.csv", "D005", "city", "atlantis"))
-        plant("R012", "employees.csv", m.set("employees.csv", "D006", "hf_rate", "0.20"))               // Shanghai: 0.05–0.07
+        plant("R012", "employees.csv", m.set("employees.csv", "D006", "hf_rate", "0.20"))  // Shanghai: 0.05–0.07
         plant("R010", "employees.csv", m.set("employees.csv", "D008", "employee_id", "D007"))
         plant("R003", "employees.csv", m.set("employees.csv", "D012", "si_base", "1.2e4"))
         plant("R019", "employees.csv", m.set("employees.csv", "D010", "bank_code", "IXBC"))
@@ -149,21 +154,28 @@ final class BadInputTests: XCTestCase {
     func testIDsThatWouldLeaveThePayslipFolderAreErrorsAndNothingIsWrittenOutside() throws {
         let m = try DemoMonth()
         let long = "D" + String(repeating: "9", count: 300)
-        let lines = [m.set("employees.csv", "D002", "employee_id", "../../../escape1"),
-                     m.set("employees.csv", "D003", "employee_id", "D004.pdf\u{0}"),
-                     m.set("employees.csv", "D005", "employee_id", "a/b"),
-                     m.set("employees.csv", "D006", "employee_id", long),
-                     m.set("employees.csv", "D007", "employee_id", ".hidden"),
-                     m.set("employees.csv", "D008", "employee_id", "x\\y")]
+        let lines = [
+            m.set("employees.csv", "D002", "employee_id", "../../../escape1"),
+            m.set("employees.csv", "D003", "employee_id", "D004.pdf\u{0}"),
+            m.set("employees.csv", "D005", "employee_id", "a/b"),
+            m.set("employees.csv", "D006", "employee_id", long),
+            m.set("employees.csv", "D007", "employee_id", ".hidden"),
+            m.set("employees.csv", "D008", "employee_id", "x\\y"),
+        ]
         let outer = tempDir()
         let root = outer + "/a/b/c/root"
         try m.write()
-        let o = try PeriodRunner.execute(RunSettings(definition: definition, period: Period("2026-01")!, inputDirectory: m.dir,
-                                                     outputRoot: root, threads: 0))
+        let o = try PeriodRunner.execute(
+            RunSettings(
+                definition: definition, period: Period("2026-01")!, inputDirectory: m.dir,
+                outputRoot: root, threads: 0))
         XCTAssertFalse(o.finished)
         for l in lines { XCTAssertTrue(keys(o.batch).contains(Key(code: "R017", file: "employees.csv", line: l)), "line \(l)") }
         // No message quotes the IDs.
-        XCTAssertFalse(o.batch.diagnostics.contains { $0.messageEN.contains("escape1") || $0.messageZH.contains("escape1") || ($0.employeeID ?? "").contains("escape") })
+        XCTAssertFalse(
+            o.batch.diagnostics.contains {
+                $0.messageEN.contains("escape1") || $0.messageZH.contains("escape1") || ($0.employeeID ?? "").contains("escape")
+            })
         // Nothing outside the root.
         let all = FileManager.default.enumerator(atPath: outer)!.compactMap { $0 as? String }
         XCTAssertEqual(all.filter { !$0.hasPrefix("a/b/c/root") && !["a", "a/b", "a/b/c"].contains($0) }, [])
@@ -192,12 +204,15 @@ final class BadInputTests: XCTestCase {
 
     func testHugeAmountsAreErrorsNotTraps() throws {
         let m = try DemoMonth()
-        let l1 = m.set("employees.csv", "D002", "base_salary", "9000000000000.00")    // 9 × 10^12 yuan: parses, beyond the cell bound
-        let l2 = m.set("employees.csv", "D003", "si_base", "100000000.01")            // one fen over 100,000,000.00
-        let l3 = m.set("adjustments.csv", "D001", "amount", "99999999999999.99")      // too large even to parse as fen safely
+        let l1 = m.set("employees.csv", "D002", "base_salary", "9000000000000.00")  // 9 × 10^12 yuan: parses, beyond the cell bound
+        let l2 = m.set("employees.csv", "D003", "si_base", "100000000.01")  // one fen over 100,000,000.00
+        let l3 = m.set("adjustments.csv", "D001", "amount", "99999999999999.99")  // too large even to parse as fen safely
         let c = try m.validate()
-        XCTAssertTrue(keys(c.batch).isSuperset(of: [Key(code: "R018", file: "employees.csv", line: l1),
-                                                    Key(code: "R018", file: "employees.csv", line: l2)]), "\(keys(c.batch))")
+        XCTAssertTrue(
+            keys(c.batch).isSuperset(of: [
+                Key(code: "R018", file: "employees.csv", line: l1),
+                Key(code: "R018", file: "employees.csv", line: l2),
+            ]), "\(keys(c.batch))")
         XCTAssertTrue(keys(c.batch).contains { $0.file == "adjustments.csv" && $0.line == l3 && ["R003", "R018"].contains($0.code) })
         // Exactly the bound is allowed.
         let n = try DemoMonth()
@@ -211,8 +226,9 @@ final class BadInputTests: XCTestCase {
         let m = try DemoMonth()
         for k in 0..<100_001 { m.append("adjustments.csv", ["employee_id": "D002", "code": "back_pay", "amount": "100000000.00", "note": "n\(k)"]) }
         let c = try m.validate()
-        XCTAssertTrue(c.batch.diagnostics.contains { $0.code == "N004" && $0.employeeID == "D002" },
-                      "\(c.batch.diagnostics.prefix(5).map(\.messageEN))")
+        XCTAssertTrue(
+            c.batch.diagnostics.contains { $0.code == "N004" && $0.employeeID == "D002" },
+            "\(c.batch.diagnostics.prefix(5).map(\.messageEN))")
         XCTAssertTrue(c.batch.hasErrors)
     }
 
@@ -221,7 +237,7 @@ final class BadInputTests: XCTestCase {
         XCTAssertThrowsError(try big.adding(Money(fen: 2)))
         XCTAssertThrowsError(try Money(fen: Int64.min).subtracting(Money(fen: 1)))
         XCTAssertEqual(try Money(fen: 150).adding(Money(fen: -50)), Money(fen: 100))
-        XCTAssertThrowsError(try Exact(Int128(Int64.max), 1).checkedMoney())      // 9.2 × 10^18 yuan is 100× too many fen
+        XCTAssertThrowsError(try Exact(Int128(Int64.max), 1).checkedMoney())  // 9.2 × 10^18 yuan is 100× too many fen
         XCTAssertEqual(try Exact(12345, 100).checkedMoney(), Money(fen: 12345))
     }
 
@@ -230,7 +246,7 @@ final class BadInputTests: XCTestCase {
     func testWriterLimitsAreFoundByValidate() throws {
         // A 33-digit account: R015 allows up to 34, but the CCB fixed layout that pays the "*" banks holds 32.
         let m = try DemoMonth()
-        let ccbPaid = "D002"      // banks with CMB: paid by the "*" account (ccb-shanghai-fixed.yaml)
+        let ccbPaid = "D002"  // banks with CMB: paid by the "*" account (ccb-shanghai-fixed.yaml)
         let la = m.set("employees.csv", ccbPaid, "bank_account", String(repeating: "6", count: 33))
         // A name longer than an Excel cell.
         let ln = m.set("employees.csv", "D003", "name", String(repeating: "名", count: 32_768))
@@ -244,8 +260,10 @@ final class BadInputTests: XCTestCase {
         XCTAssertEqual(n006.first?.column, "bank_account")
         XCTAssertFalse(n006.first?.messageEN.contains("666666") ?? true)
         // And run stops on data errors (exit 1), not with an operational failure.
-        let o = try PeriodRunner.execute(RunSettings(definition: definition, period: Period("2026-01")!, inputDirectory: m.dir,
-                                                     outputRoot: tempDir(), threads: 0))
+        let o = try PeriodRunner.execute(
+            RunSettings(
+                definition: definition, period: Period("2026-01")!, inputDirectory: m.dir,
+                outputRoot: tempDir(), threads: 0))
         XCTAssertFalse(o.finished)
         XCTAssertTrue(o.batch.hasErrors)
     }
@@ -306,7 +324,7 @@ final class BadInputTests: XCTestCase {
     func testUnknownBankCodesAreErrorsAndCNAPSCodesAreAccepted() throws {
         let m = try DemoMonth()
         let bad = m.set("employees.csv", "D002", "bank_code", "IXBC")
-        m.set("employees.csv", "D003", "bank_code", "102")        // ICBC by its CNAPS bank category code
+        m.set("employees.csv", "D003", "bank_code", "102")  // ICBC by its CNAPS bank category code
         m.set("employees.csv", "D004", "bank_code", "icbc")
         let c = try m.validate()
         XCTAssertEqual(c.batch.diagnostics.filter { $0.code == "R019" }.map(\.line), [bad])
@@ -329,17 +347,21 @@ final class BadInputTests: XCTestCase {
         m.renameColumns("employees.csv", "bank_code", "bank_account")
         m.renameColumns("employees.csv", "city", "base_salary")
         m.renameColumns("adjustments.csv", "code", "amount")
-        let secrets = m.tables["employees.csv"]!.rows.flatMap { r -> [String] in
-            let c = r.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-            return [c[m.column("employees.csv", "hire_date")], c[m.column("employees.csv", "bank_code")],
-                    c[m.column("employees.csv", "city")]]        // (after the swap: ID numbers, accounts, salaries)
-        } + ["36000.00", "36001.00", "1500.00"]
+        let secrets =
+            m.tables["employees.csv"]!.rows.flatMap { r -> [String] in
+                let c = r.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+                return [
+                    c[m.column("employees.csv", "hire_date")], c[m.column("employees.csv", "bank_code")],
+                    c[m.column("employees.csv", "city")],
+                ]  // (after the swap: ID numbers, accounts, salaries)
+            } + ["36000.00", "36001.00", "1500.00"]
         XCTAssertTrue(secrets.contains("310104197502218663"))
         let c = try m.validate()
         XCTAssertGreaterThan(c.batch.errorCount, 40)
         for d in c.batch.diagnostics {
             for s in secrets where s.count >= 6 {
-                XCTAssertFalse(d.messageEN.contains(s) || d.messageZH.contains(s) || d.employeeID == s, "\(d.code) \(d.file):\(d.line ?? 0) \(d.messageEN)")
+                XCTAssertFalse(
+                    d.messageEN.contains(s) || d.messageZH.contains(s) || d.employeeID == s, "\(d.code) \(d.file):\(d.line ?? 0) \(d.messageEN)")
             }
         }
         XCTAssertTrue(c.batch.diagnostics.contains { $0.code == "R004" && $0.messageEN.hasSuffix("found 18 digits") })
@@ -352,7 +374,7 @@ final class BadInputTests: XCTestCase {
         let m = try DemoMonth()
         m.renameColumns("employees.csv", "hire_date", "id_number")
         try m.write()
-        let idNumber = "310104197502218663"        // D001's, now under hire_date
+        let idNumber = "310104197502218663"  // D001's, now under hire_date
         XCTAssertTrue(m.tables["employees.csv"]!.rows[0].contains(idNumber))
         let root = tempDir()
         let quiet = try payroll(["validate", "--input", m.dir, "--out", root])
@@ -388,4 +410,3 @@ final class BadInputTests: XCTestCase {
         XCTAssertEqual(x007.first?.severity, .error)
     }
 }
-

@@ -1,6 +1,7 @@
 import Foundation
-import XCTest
 import PayrollCore
+import XCTest
+
 @testable import Outputs
 
 /// The `payroll` binary built beside this test bundle.
@@ -31,10 +32,12 @@ final class RunningPayroll {
     let out = Pipe(), err = Pipe()
     init(_ p: Process) { process = p }
     func wait() -> Finished {
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Finished(status: process.terminationStatus, signalled: process.terminationReason == .uncaughtSignal,
-                        out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
+        return Finished(
+            status: process.terminationStatus, signalled: process.terminationReason == .uncaughtSignal,
+            out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
     }
 }
 
@@ -68,7 +71,9 @@ final class CommandLineLifecycleTests: XCTestCase {
     }
 
     func hidden(_ root: String) throws -> [String] {
-        try FileManager.default.contentsOfDirectory(atPath: root).filter { $0.hasPrefix(".tmp-") || $0.hasPrefix(".old-") || $0.hasPrefix(".replacing-") }.sorted()
+        try FileManager.default.contentsOfDirectory(atPath: root).filter {
+            $0.hasPrefix(".tmp-") || $0.hasPrefix(".old-") || $0.hasPrefix(".replacing-")
+        }.sorted()
     }
 
     func testStatusNamesTheStalePeriodAndCloseRefusesIt() throws {
@@ -106,7 +111,7 @@ final class CommandLineLifecycleTests: XCTestCase {
         XCTAssertEqual(try payroll(["run", "--out", root]).status, 0)
         let key = tempDir() + "/auditor"
         XCTAssertEqual(try payroll(["keygen", "--out", key]).status, 0)
-        XCTAssertEqual(try payroll(["keygen", "--out", key]).status, 64)                  // never overwritten
+        XCTAssertEqual(try payroll(["keygen", "--out", key]).status, 64)  // never overwritten
         let closed = try payroll(["close", "2026-01", "--out", root, "--sign", key + ".key"])
         XCTAssertEqual(closed.status, 0, closed.err)
         let head = try XCTUnwrap(closed.out.split(separator: "\n").first { $0.hasPrefix("chain head:") }?.split(separator: " ").last.map(String.init))
@@ -114,7 +119,7 @@ final class CommandLineLifecycleTests: XCTestCase {
         XCTAssertEqual(v.status, 0, v.out)
         XCTAssertTrue(v.out.contains("chain head: 2026-01 close.json SHA-256 \(head)"), v.out)
         XCTAssertEqual(try payroll(["verify", root + "/closed/2026-01", "--head", String(repeating: "0", count: 64), "--no-rerun"]).status, 1)
-        XCTAssertEqual(try payroll(["verify", root + "/2026-01"]).status, 64)            // not an archive
+        XCTAssertEqual(try payroll(["verify", root + "/2026-01"]).status, 64)  // not an archive
         XCTAssertEqual(try payroll(["status", "--out", root + "/nothing-here"]).status, 64)
         // A damaged archive: exit 1 with the file named, never 70.
         let tpl = root + "/closed/2026-01/pipeline/banks/icbc-batch.yaml"
@@ -132,11 +137,16 @@ final class CommandLineLifecycleTests: XCTestCase {
         let first = try start(["run", "--out", root], env: ["PAYROLL_TEST_PAUSE_AT": "register-written:4"])
         // Wait until the first run holds the lock (its temporary folder exists).
         var waited = 0.0
-        while try hidden(root).isEmpty && waited < 30 { Thread.sleep(forTimeInterval: 0.05); waited += 0.05 }
+        while try hidden(root).isEmpty && waited < 30 {
+            Thread.sleep(forTimeInterval: 0.05)
+            waited += 0.05
+        }
         let listing = try FileManager.default.contentsOfDirectory(atPath: root).sorted()
         let t0 = Date()
-        for args in [["run", "--out", root], ["validate", "--out", root], ["close", "2026-01", "--out", root],
-                     ["reopen", "2026-01", "--reason", "x", "--out", root]] {
+        for args in [
+            ["run", "--out", root], ["validate", "--out", root], ["close", "2026-01", "--out", root],
+            ["reopen", "2026-01", "--reason", "x", "--out", root],
+        ] {
             let second = try payroll(args)
             XCTAssertEqual(second.status, 75, "\(args): \(second.err)")
             XCTAssertTrue(second.err.contains("another payroll command is working on"), second.err)
@@ -156,8 +166,10 @@ final class CommandLineLifecycleTests: XCTestCase {
     func testTwoConcurrentRuns() throws {
         for _ in 0..<3 {
             let root = tempDir()
-            let a = try start(["run", "--out", root]), b = try start(["run", "--out", root])
-            let ra = a.wait(), rb = b.wait()
+            let a = try start(["run", "--out", root])
+            let b = try start(["run", "--out", root])
+            let ra = a.wait()
+            let rb = b.wait()
             XCTAssertTrue([ra.status, rb.status].allSatisfy { $0 == 0 || $0 == 75 }, "\(ra.status) \(rb.status) \(ra.err) \(rb.err)")
             XCTAssertTrue(ra.status == 0 || rb.status == 0)
             XCTAssertTrue(RunRecord.isFinished(root + "/2026-01"))
@@ -171,8 +183,10 @@ final class CommandLineLifecycleTests: XCTestCase {
         let pristine = tempDir()
         XCTAssertEqual(try payroll(["run", "--out", pristine]).status, 0)
         let reference = try hashes(pristine + "/2026-01")
-        let steps = ["folder-created", "validation-written", "register-written", "reports-written", "bank-written",
-                     "payslips-written", "manifest-written", "before-move-aside", "after-move-aside", "committed"]
+        let steps = [
+            "folder-created", "validation-written", "register-written", "reports-written", "bank-written",
+            "payslips-written", "manifest-written", "before-move-aside", "after-move-aside", "committed",
+        ]
         for step in steps {
             let root = tempDir()
             try FileManager.default.copyItem(atPath: pristine + "/2026-01", toPath: root + "/2026-01")
@@ -202,7 +216,8 @@ final class CommandLineLifecycleTests: XCTestCase {
             // A re-run is byte-identical apart from the manifest naming the run it replaced.
             XCTAssertEqual(try payroll(["run", "--out", root]).status, 0)
             var again = try hashes(root + "/2026-01")
-            XCTAssertEqual(try Archive.manifestDigest(root + "/2026-01/manifest.json"), try Archive.manifestDigest(pristine + "/2026-01/manifest.json"))
+            XCTAssertEqual(
+                try Archive.manifestDigest(root + "/2026-01/manifest.json"), try Archive.manifestDigest(pristine + "/2026-01/manifest.json"))
             again["manifest.json"] = reference["manifest.json"]
             XCTAssertEqual(again, reference, step)
         }
@@ -241,7 +256,7 @@ final class CommandLineLifecycleTests: XCTestCase {
         let pristine = tempDir()
         let t0 = Date()
         XCTAssertEqual(try payroll(["run", "--out", pristine]).status, 0)
-        let runMillis = UInt64(max(100, Date().timeIntervalSince(t0) * 1000))   // kills land within a run's length
+        let runMillis = UInt64(max(100, Date().timeIntervalSince(t0) * 1000))  // kills land within a run's length
         let reference = try hashes(pristine + "/2026-01")
         var killedMidway = 0
         var rng = SplitMix(seed: 20_261_202)

@@ -1,7 +1,8 @@
 import Foundation
-import XCTest
 import PayrollCore
 import PayrollRules
+import XCTest
+
 @testable import Pipeline
 
 final class PipelineDefinitionTests: XCTestCase {

@@ -1,10 +1,11 @@
-import Foundation
-import XCTest
 import CSVReader
+import Foundation
+import Outputs
 import PayrollCore
 import PayrollRules
-import Outputs
+import XCTest
 import XLSX
+
 @testable import Pipeline
 
 final class DocumentTests: XCTestCase {
@@ -30,8 +31,9 @@ final class DocumentTests: XCTestCase {
         let header = try String(contentsOfFile: o.folder + "/payroll_register.csv", encoding: .utf8).split(separator: "\n")[0]
             .split(separator: ",").map(String.init)
         XCTAssertEqual(rows[0].map(\.value), header)
-        XCTAssertEqual(rows.count, reg.count + 2)                    // header, employees, totals
-        let net = header.firstIndex(of: "net_pay")!, gross = header.firstIndex(of: "gross")!
+        XCTAssertEqual(rows.count, reg.count + 2)  // header, employees, totals
+        let net = header.firstIndex(of: "net_pay")!
+        let gross = header.firstIndex(of: "gross")!
         XCTAssertEqual(rows.last![0].value, "合计")
         XCTAssertEqual(rows.last![net].kind, "n")
         XCTAssertEqual(money(rows.last![net].value), netTotal)
@@ -44,7 +46,7 @@ final class DocumentTests: XCTestCase {
         XCTAssertEqual(s.sheets.map(\.name), ["部门汇总", "成本中心汇总", "绩效等级分布", "绩效排名", "历史得分"])
         let dept = s.sheet("部门汇总")!
         XCTAssertEqual(dept[0].map(\.value), ["部门", "人数"] + ExcelReports.summaryMoneyColumnsZH)
-        XCTAssertEqual(money(dept.last![7].value), netTotal)        // 实发 total
+        XCTAssertEqual(money(dept.last![7].value), netTotal)  // 实发 total
         XCTAssertEqual(Int(dept.last![1].value), reg.count)
         XCTAssertEqual(money(s.sheet("成本中心汇总")!.last![2].value), grossTotal)
         XCTAssertEqual(s.sheets.first { $0.name == "部门汇总" }!.charts, 1)
@@ -53,14 +55,15 @@ final class DocumentTests: XCTestCase {
         XCTAssertEqual(grades, reg.count)
 
         let t = try XLSXContent.read(o.folder + "/tax_withholding.xlsx")
-        XCTAssertEqual(t.sheets.map(\.name), ["正常工资薪金所得", "全年一次性奖金收入"])   // the demo pays two annual bonuses
+        XCTAssertEqual(t.sheets.map(\.name), ["正常工资薪金所得", "全年一次性奖金收入"])  // the demo pays two annual bonuses
         XCTAssertEqual(t.sheet("正常工资薪金所得")![0].map(\.value), ExcelReports.wageColumns)
         XCTAssertEqual(t.sheet("正常工资薪金所得")![0].count, 29)
         XCTAssertEqual(t.sheet("全年一次性奖金收入")![0].map(\.value), ExcelReports.bonusColumns)
         let wageIncome = t.sheet("正常工资薪金所得")!.dropFirst().reduce(Money.zero) { $0 + money($1[4].value) }
         XCTAssertEqual(wageIncome, grossTotal)
-        XCTAssertEqual(t.sheet("全年一次性奖金收入")!.dropFirst().map { money($0[4].value) }.reduce(Money.zero, +),
-                       reg.reduce(Money.zero) { $0 + money($1["annual_bonus"]!) })
+        XCTAssertEqual(
+            t.sheet("全年一次性奖金收入")!.dropFirst().map { money($0[4].value) }.reduce(Money.zero, +),
+            reg.reduce(Money.zero) { $0 + money($1["annual_bonus"]!) })
     }
 
     func testJournalBalancesPerCostCenter() throws {
@@ -83,7 +86,9 @@ final class DocumentTests: XCTestCase {
         let reg = try register(o.folder + "/payroll_register.csv")
         let netTotal = reg.reduce(Money.zero) { $0 + money($1["net_pay"]!) }
         // ICBC: delimited GB18030; read back with the engine's own CSV reader (it detects GB18030).
-        var icbc = Money.zero, icbcRows = 0, fieldCounts = Set<Int>()
+        var icbc = Money.zero
+        var icbcRows = 0
+        var fieldCounts = Set<Int>()
         var accounts = Set<String>()
         let summary = try CSVFileReader(path: o.folder + "/bank/icbc-main.txt").read { r in
             icbcRows += 1
@@ -92,10 +97,10 @@ final class DocumentTests: XCTestCase {
             accounts.insert(r.string(1))
         }
         XCTAssertEqual(summary.encoding, .gb18030)
-        XCTAssertEqual(fieldCounts, [5])                    // a name with a comma cannot split a record
+        XCTAssertEqual(fieldCounts, [5])  // a name with a comma cannot split a record
         // CCB: fixed width; header count and total (fen) match the detail lines.
         let ccbBytes = try Data(contentsOf: URL(fileURLWithPath: o.folder + "/bank/ccb-main.txt"))
-        let lines = ccbBytes.split(separator: 0x0A).map { Array($0.dropLast()) }     // CRLF
+        let lines = ccbBytes.split(separator: 0x0A).map { Array($0.dropLast()) }  // CRLF
         XCTAssertEqual(lines[0].count, 60)
         XCTAssertTrue(lines.dropFirst(4).allSatisfy { $0.count == 32 + 40 + 15 }, "every detail line is 87 bytes")
         let ccb = lines.dropFirst(4).reduce(Money.zero) { $0 + Money(fen: Int64(String(decoding: $1.suffix(15), as: UTF8.self))!) }
@@ -120,15 +125,17 @@ final class DocumentTests: XCTestCase {
             let amounts = xml.components(separatedBy: "<InstdAmt Ccy=\"CNY\">").dropFirst().map { money($0.components(separatedBy: "<")[0]) }
             let ctrl = money(xml.components(separatedBy: "<CtrlSum>")[1].components(separatedBy: "<")[0])
             XCTAssertEqual(amounts.reduce(Money.zero, +), ctrl)
-            XCTAssertTrue(xml.components(separatedBy: "<InstdAmt Ccy=\"CNY\">").dropFirst().allSatisfy {
-                $0.components(separatedBy: "<")[0].range(of: #"^\d+\.\d\d$"#, options: .regularExpression) != nil })
+            XCTAssertTrue(
+                xml.components(separatedBy: "<InstdAmt Ccy=\"CNY\">").dropFirst().allSatisfy {
+                    $0.components(separatedBy: "<")[0].range(of: #"^\d+\.\d\d$"#, options: .regularExpression) != nil
+                })
         }
     }
 
     func testBankWriterRefusesATotalThatDiffersFromTheRegister() throws {
         let o = try demoRun()
         var settings = definition.payments!
-        settings.accounts = settings.accounts.filter { $0.pays != ["*"] }       // nobody pays the non-ICBC employees
+        settings.accounts = settings.accounts.filter { $0.pays != ["*"] }  // nobody pays the non-ICBC employees
         XCTAssertThrowsError(try BankFiles.assign(batch: o.batch, run: o.run!, settings: settings)) { e in
             XCTAssertTrue("\(e)".contains("no paying account"), "\(e)")
         }
@@ -160,9 +167,11 @@ final class DocumentTests: XCTestCase {
 
     func testEncryptedPayslipNeedsThePassword() throws {
         let def = try PipelineDefinition.load(path: repoRoot.appendingPathComponent("pipelines/monthly-review.yaml").path)
-        let o = try PeriodRunner.execute(RunSettings(definition: def, period: Period("2026-01")!,
-                                                     inputDirectory: fixtures.appendingPathComponent("demo-review").path,
-                                                     outputRoot: tempDir(), threads: 0, only: [.payslips]))
+        let o = try PeriodRunner.execute(
+            RunSettings(
+                definition: def, period: Period("2026-01")!,
+                inputDirectory: fixtures.appendingPathComponent("demo-review").path,
+                outputRoot: tempDir(), threads: 0, only: [.payslips]))
         let e = o.batch.employees[0]
         let path = o.folder + "/payslips/\(e.id).pdf"
         XCTAssertNotEqual(try shell(["pdftotext", path, "-"]).1, 0)
@@ -191,7 +200,7 @@ final class DocumentTests: XCTestCase {
         let x = try XLSXContent.read(path)
         XCTAssertEqual(x.sheets.map(\.name), ["工资表 1", "工资表 2", "工资表 3", "工资表 4", "工资表 5"])
         XCTAssertEqual(x.sheets.dropLast().map { $0.rows.count }, [11, 11, 11, 11])
-        XCTAssertEqual(x.sheets.last!.rows.count, 4 + 1 + 1)          // 44 = 4 × 10 + 4, header, totals
+        XCTAssertEqual(x.sheets.last!.rows.count, 4 + 1 + 1)  // 44 = 4 × 10 + 4, header, totals
         XCTAssertEqual(x.sheets.last!.rows.last![0].value, "合计")
     }
 }

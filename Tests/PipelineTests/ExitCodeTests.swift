@@ -1,6 +1,7 @@
 import Foundation
-import XCTest
 import PayrollCore
+import XCTest
+
 @testable import Outputs
 
 /// Every subcommand through each kind of error it can meet, against the exit
@@ -89,11 +90,13 @@ final class ExitCodeTests: XCTestCase {
     }
 
     func testExplainAndDiff() throws {
-        let root = tempDir(), other = tempDir()
+        let root = tempDir()
+        let other = tempDir()
         // A run made with a copy of the pipeline, whose rule pack is broken afterwards: explain re-runs it (78).
         let copy = tempDir() + "/pipelines"
         try FileManager.default.copyItem(atPath: repoRoot.appendingPathComponent("pipelines").path, toPath: copy)
-        try expect(0, ["run", copy + "/monthly.yaml", "--input", fixtures.appendingPathComponent("demo").path, "--out", root], "run with a copied pipeline")
+        try expect(
+            0, ["run", copy + "/monthly.yaml", "--input", fixtures.appendingPathComponent("demo").path, "--out", root], "run with a copied pipeline")
         try expect(0, ["explain", "2026-01", "D001", "--out", root], "explain")
         try expect(64, ["explain", "2026-01", "D999", "--out", root], "explain: no such employee")
         try expect(64, ["explain", "2026-02", "D001", "--out", root], "explain: no such run")
@@ -104,8 +107,12 @@ final class ExitCodeTests: XCTestCase {
         try expect(0, ["diff", other + "/2026-01", other + "/2026-01"], "diff: the same run")
         try expect(64, ["diff", other + "/2026-01", "/nonexistent"], "diff: no such run")
         try expect(64, ["diff", other + "/2026-01", tempDir()], "diff: a folder without a register")
-        try expect(0, ["run", "--out", other, "--period", "2026-02", "--input", fixtures.appendingPathComponent("demo-2026-02").path,
-                       "--first-period"], "a February")
+        try expect(
+            0,
+            [
+                "run", "--out", other, "--period", "2026-02", "--input", fixtures.appendingPathComponent("demo-2026-02").path,
+                "--first-period",
+            ], "a February")
         try expect(1, ["diff", other + "/2026-01", other + "/2026-02"], "diff: differences")
     }
 
@@ -129,7 +136,8 @@ final class ExitCodeTests: XCTestCase {
         try expect(1, ["reconcile", "2026-01", "--legacy", reg, "--map", rmap, "--out", root], "reconcile: planted differences")
         try expect(64, ["reconcile", "2026-02", "--legacy", reg, "--map", rmap, "--out", root], "reconcile: no such run")
         try expect(64, ["reconcile", "2026-01", "--legacy", "/nonexistent.xlsx", "--map", rmap, "--out", root], "reconcile: no such register")
-        try expect(70, ["reconcile", "2026-01", "--legacy", reg, "--map", rmap, "--out", root, "--report", "/etc/passwd/r.xlsx"],
-                   "reconcile: the report cannot be written")
+        try expect(
+            70, ["reconcile", "2026-01", "--legacy", reg, "--map", rmap, "--out", root, "--report", "/etc/passwd/r.xlsx"],
+            "reconcile: the report cannot be written")
     }
 }

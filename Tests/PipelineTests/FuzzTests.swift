@@ -1,6 +1,7 @@
 import Foundation
-import XCTest
 import PayrollCore
+import XCTest
+
 @testable import Outputs
 @testable import Pipeline
 
@@ -12,7 +13,7 @@ import PayrollCore
 final class FuzzTests: XCTestCase {
     enum Damage: CaseIterable {
         case invalidByte, flipBytes, truncate, strayQuote, crLineEnds, controlByte, hugeNumber, unsafeID, duplicateEmployee,
-             swapHeader, dropHeaderCell, longField
+            swapHeader, dropHeaderCell, longField
         /// Damage that always makes the batch fail validation, at a file and a line.
         var mustFail: Bool { [.invalidByte, .unsafeID, .duplicateEmployee].contains(self) }
     }
@@ -28,7 +29,8 @@ final class FuzzTests: XCTestCase {
         }.filter { $0.count >= 7 }
         XCTAssertGreaterThan(secrets.count, 100)
         var rng = SplitMix(seed: 12)
-        var failed = 0, cases = 0
+        var failed = 0
+        var cases = 0
         let fileLevel: Set<String> = ["F001", "F003", "Y001", "N005"]
         for n in 0..<300 {
             let damage = Damage.allCases[Int(rng.next() % UInt64(Damage.allCases.count))]
@@ -72,7 +74,11 @@ final class FuzzTests: XCTestCase {
         func rows() -> [[UInt8]] { b.split(separator: 0x0A, omittingEmptySubsequences: false).map(Array.init) }
         switch d {
         case .invalidByte: b.insert(0xFF, at: pos())
-        case .flipBytes: for _ in 0..<4 { let p = pos(); if p < b.count { b[p] = UInt8(rng.next() & 0xFF) } }
+        case .flipBytes:
+            for _ in 0..<4 {
+                let p = pos()
+                if p < b.count { b[p] = UInt8(rng.next() & 0xFF) }
+            }
         case .truncate: b = Array(b.prefix(pos()))
         case .strayQuote: b.insert(0x22, at: pos())
         case .crLineEnds: b = b.filter { $0 != 0x0D }.map { $0 == 0x0A ? 0x0D : $0 }
@@ -86,7 +92,8 @@ final class FuzzTests: XCTestCase {
             let value: String
             switch d {
             case .hugeNumber: value = ["99999999999999999999", "9223372036854775807.99", "100000000.01", "-9223372036854775808"][Int(rng.next() % 4)]
-            case .unsafeID: value = ["../../../escape", "a/b", ".hidden", "x\\y", "D0" + String(repeating: "9", count: 300), "a b"][Int(rng.next() % 6)]
+            case .unsafeID:
+                value = ["../../../escape", "a/b", ".hidden", "x\\y", "D0" + String(repeating: "9", count: 300), "a b"][Int(rng.next() % 6)]
             default: value = String(repeating: "x", count: 40_000)
             }
             cells[j] = Array(value.utf8)
@@ -101,7 +108,8 @@ final class FuzzTests: XCTestCase {
             var r = rows()
             var cells = r[0].split(separator: 0x2C, omittingEmptySubsequences: false).map(Array.init)
             guard cells.count > 2 else { return }
-            let i = Int(rng.next() % UInt64(cells.count)), j = (i + 1) % cells.count
+            let i = Int(rng.next() % UInt64(cells.count))
+            let j = (i + 1) % cells.count
             if d == .swapHeader { cells.swapAt(i, j) } else { cells.remove(at: i) }
             r[0] = Array(cells.joined(separator: [0x2C]))
             b = Array(r.joined(separator: [0x0A]))

@@ -1,8 +1,9 @@
-import Foundation
-import XCTest
-import PayrollCore
-import Outputs
 import ExcelImport
+import Foundation
+import Outputs
+import PayrollCore
+import XCTest
+
 @testable import Pipeline
 
 final class ImportTests: XCTestCase {
@@ -39,7 +40,7 @@ final class ImportTests: XCTestCase {
             if e.id != "D007" { XCTAssertEqual(row["id_number"], e.idNumber, e.id) }
             if e.id != "D040" { XCTAssertEqual(row["bank_account"], e.bankAccount, e.id) }
         }
-        XCTAssertEqual(imported.first { $0["employee_id"] == "D007" }!["id_number"], "")   // never a corrupted value
+        XCTAssertEqual(imported.first { $0["employee_id"] == "D007" }!["id_number"], "")  // never a corrupted value
     }
 
     func testImportedFilesPassValidationExceptThePlantedProblems() throws {
@@ -74,8 +75,9 @@ final class ImportTests: XCTestCase {
     /// The demo register is a golden file: the legacy reconciliation fixture is built from it.
     func testDemoRegisterMatchesTheGoldenSnapshot() throws {
         let o = try runPeriod("2026-01", input: "demo", root: tempDir())
-        XCTAssertEqual(try String(contentsOfFile: o.folder + "/payroll_register.csv", encoding: .utf8),
-                       try String(contentsOf: legacy.appendingPathComponent("engine_register_2026-01.csv"), encoding: .utf8))
+        XCTAssertEqual(
+            try String(contentsOfFile: o.folder + "/payroll_register.csv", encoding: .utf8),
+            try String(contentsOf: legacy.appendingPathComponent("engine_register_2026-01.csv"), encoding: .utf8))
     }
 
     func testReconciliationReportsExactlyThePlantedDifferencesWithCauses() throws {

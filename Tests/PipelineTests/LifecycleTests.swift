@@ -1,7 +1,8 @@
 import Crypto
 import Foundation
-import XCTest
 import PayrollCore
+import XCTest
+
 @testable import Outputs
 @testable import Pipeline
 
@@ -46,8 +47,10 @@ final class LifecycleTests: XCTestCase {
     }
 
     func settings(_ period: String, input: String, root: String, only: Set<OutputKind>? = nil) -> RunSettings {
-        RunSettings(definition: definition, period: Period(period)!, inputDirectory: input.hasPrefix("/") ? input : fixtures.appendingPathComponent(input).path,
-                    outputRoot: root, threads: 0, only: only)
+        RunSettings(
+            definition: definition, period: Period(period)!,
+            inputDirectory: input.hasPrefix("/") ? input : fixtures.appendingPathComponent(input).path,
+            outputRoot: root, threads: 0, only: only)
     }
 
     // MARK: case 1
@@ -83,10 +86,13 @@ final class LifecycleTests: XCTestCase {
         XCTAssertEqual(new.replaces?.keptAt, ".replaced/2026-02-1")
         XCTAssertEqual(try RunRecord.read(folder: root + "/.replaced/2026-02-1")?.manifestSHA256, old.manifestSHA256)
         // Apart from the manifest (which now names what it replaced), the re-run is byte-identical.
-        var a = try hashes(root + "/2026-02"), b = try hashes(root + "/.replaced/2026-02-1")
-        a["manifest.json"] = nil; b["manifest.json"] = nil
+        var a = try hashes(root + "/2026-02")
+        var b = try hashes(root + "/.replaced/2026-02-1")
+        a["manifest.json"] = nil
+        b["manifest.json"] = nil
         XCTAssertEqual(a, b)
-        XCTAssertEqual(try Archive.manifestDigest(root + "/2026-02/manifest.json"), try Archive.manifestDigest(root + "/.replaced/2026-02-1/manifest.json"))
+        XCTAssertEqual(
+            try Archive.manifestDigest(root + "/2026-02/manifest.json"), try Archive.manifestDigest(root + "/.replaced/2026-02-1/manifest.json"))
     }
 
     // MARK: case 2
@@ -226,10 +232,11 @@ final class LifecycleTests: XCTestCase {
         let fm = FileManager.default
         let before = try hashes(root + "/2026-02")
         // What a run killed between its two renames leaves: the finished run moved aside, the journal, the new run's temporary folder.
-        let dead: Int32 = 999_999   // above Linux's pid_max: no such process
+        let dead: Int32 = 999_999  // above Linux's pid_max: no such process
         try fm.createDirectory(atPath: root + "/.replaced", withIntermediateDirectories: true)
         try fm.moveItem(atPath: root + "/2026-02", toPath: root + "/.replaced/2026-02-1")
-        try #"{"kept_at":".replaced/2026-02-1","name":"2026-02","pid":"999999"}"#.write(toFile: root + "/.replacing-2026-02.json", atomically: true, encoding: .utf8)
+        try #"{"kept_at":".replaced/2026-02-1","name":"2026-02","pid":"999999"}"#.write(
+            toFile: root + "/.replacing-2026-02.json", atomically: true, encoding: .utf8)
         try fm.createDirectory(atPath: root + "/.tmp-2026-02-\(dead)/payslips", withIntermediateDirectories: true)
         try Data(repeating: 7, count: 1000).write(to: URL(fileURLWithPath: root + "/.tmp-2026-02-\(dead)/payslips/D001.pdf"))
         try fm.createDirectory(atPath: root + "/closed/.tmp-2026-01-\(dead)", withIntermediateDirectories: true)
@@ -277,8 +284,9 @@ final class LifecycleTests: XCTestCase {
             let root = try closedJanFeb()
             try edit(root + "/closed/\(p)/close.json") { $0.replacingOccurrences(of: "\"closed_at\" : \"20", with: "\"closed_at\" : \"19") }
             let v = try Archive.verify(archive: root + "/closed/\(p)", rerun: false)
-            XCTAssertTrue(v.findings.contains { $0.kind == "close-record" && $0.file == "close.json" && $0.detail.contains("`closed_at`") },
-                          "\(p): \(v.findings.map(\.detail))")
+            XCTAssertTrue(
+                v.findings.contains { $0.kind == "close-record" && $0.file == "close.json" && $0.detail.contains("`closed_at`") },
+                "\(p): \(v.findings.map(\.detail))")
             if p == "2026-01" {
                 // Verifying the later period finds it too, on the chain.
                 let later = try Archive.verify(archive: root + "/closed/2026-02", rerun: false)
@@ -363,7 +371,7 @@ final class LifecycleTests: XCTestCase {
                 let original = try Data(contentsOf: URL(fileURLWithPath: path))
                 XCTAssertFalse(original.isEmpty, f)
                 var damaged = original
-                damaged[damaged.count / 2] ^= 0x01                      // one bit of one byte
+                damaged[damaged.count / 2] ^= 0x01  // one bit of one byte
                 try damaged.write(to: URL(fileURLWithPath: path))
                 let v = try Archive.verify(archive: latest, key: key.publicKey, rerun: false)
                 let prefix = p == "2026-02" ? "" : "2026-01/"
@@ -389,7 +397,8 @@ final class LifecycleTests: XCTestCase {
         let mode = try FileManager.default.attributesOfItem(atPath: k.privatePath)[.posixPermissions] as? Int
         XCTAssertEqual(mode, 0o600)
         XCTAssertThrowsError(try Keys.generate(name: name))
-        let priv = try Keys.signingKey(path: k.privatePath), pub = try Keys.verifyingKey(path: k.publicPath)
+        let priv = try Keys.signingKey(path: k.privatePath)
+        let pub = try Keys.verifyingKey(path: k.publicPath)
         XCTAssertEqual(priv.publicKey.rawRepresentation, pub.rawRepresentation)
         XCTAssertEqual(Keys.fingerprint(pub.rawRepresentation), k.fingerprint)
         XCTAssertThrowsError(try Keys.signingKey(path: k.publicPath))

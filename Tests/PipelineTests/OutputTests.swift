@@ -1,7 +1,8 @@
 import Foundation
-import XCTest
-import PayrollCore
 import Outputs
+import PayrollCore
+import XCTest
+
 @testable import Pipeline
 
 final class OutputTests: XCTestCase {
@@ -46,7 +47,8 @@ final class OutputTests: XCTestCase {
     func testManifestIsDeterministicWithSortedKeys() throws {
         var m = Manifest(pipeline: "monthly", period: Period("2026-01")!)
         m.outputs = [ManifestEntry(kind: "validation-report", path: "validation.csv", sha256: "ab", bytes: 2)]
-        let a = try m.data(), b = try m.data()
+        let a = try m.data()
+        let b = try m.data()
         XCTAssertEqual(a, b)
         let obj = try JSONSerialization.jsonObject(with: a) as! [String: Any]
         XCTAssertEqual(obj["period"] as? String, "2026-01")

@@ -1,17 +1,22 @@
 import Foundation
-import XCTest
+import Outputs
 import PayrollCore
 import PayrollRules
-import Outputs
+import XCTest
+
 @testable import Pipeline
 
 let definition = try! PipelineDefinition.load(path: repoRoot.appendingPathComponent("pipelines/monthly.yaml").path)
 
-func runPeriod(_ period: String, input: String, root: String, threads: Int = 0, firstPeriod: Bool = false,
-               opening: String? = nil) throws -> RunOutcome {
-    try PeriodRunner.execute(RunSettings(definition: definition, period: Period(period)!,
-                                         inputDirectory: fixtures.appendingPathComponent(input).path, outputRoot: root,
-                                         threads: threads, openingBalance: opening, firstPeriod: firstPeriod))
+func runPeriod(
+    _ period: String, input: String, root: String, threads: Int = 0, firstPeriod: Bool = false,
+    opening: String? = nil
+) throws -> RunOutcome {
+    try PeriodRunner.execute(
+        RunSettings(
+            definition: definition, period: Period(period)!,
+            inputDirectory: fixtures.appendingPathComponent(input).path, outputRoot: root,
+            threads: threads, openingBalance: opening, firstPeriod: firstPeriod))
 }
 
 /// Reads a register into rows keyed by column name.
@@ -20,14 +25,32 @@ func register(_ path: String) throws -> [[String: String]] {
     let header = lines[0].split(separator: ",").map(String.init)
     return lines.dropFirst().map { l in
         // Register cells never hold commas except names, which are quoted; split carefully.
-        var cells: [String] = [], cur = "", quoted = false
+        var cells: [String] = []
+        var cur = ""
+        var quoted = false
         var it = Array(l)
         var i = 0
         while i < it.count {
             let c = it[i]
             if quoted {
-                if c == "\"" { if i + 1 < it.count && it[i + 1] == "\"" { cur.append("\""); i += 1 } else { quoted = false } } else { cur.append(c) }
-            } else if c == "\"" { quoted = true } else if c == "," { cells.append(cur); cur = "" } else { cur.append(c) }
+                if c == "\"" {
+                    if i + 1 < it.count && it[i + 1] == "\"" {
+                        cur.append("\"")
+                        i += 1
+                    } else {
+                        quoted = false
+                    }
+                } else {
+                    cur.append(c)
+                }
+            } else if c == "\"" {
+                quoted = true
+            } else if c == "," {
+                cells.append(cur)
+                cur = ""
+            } else {
+                cur.append(c)
+            }
             i += 1
         }
         cells.append(cur)
@@ -47,14 +70,17 @@ final class PayrollRunTests: XCTestCase {
             XCTAssertTrue(o.finished, "\(period): \(o.batch.diagnostics.filter { $0.severity == .error }.prefix(3).map(\.messageEN))")
             let rows = try register(o.folder + "/payroll_register.csv")
             XCTAssertEqual(rows.count, o.batch.employees.count)
-            let components = ["base", "position", "allowance", "performance_bonus", "overtime", "absence_deduction",
-                              "sick_deduction", "proration", "adjustments"]
+            let components = [
+                "base", "position", "allowance", "performance_bonus", "overtime", "absence_deduction",
+                "sick_deduction", "proration", "adjustments",
+            ]
             for r in rows {
                 let id = r["employee_id"]!
                 let sum = components.reduce(Money.zero) { $0 + Money.parse(r[$1]!)! }
                 XCTAssertEqual(sum, Money.parse(r["gross"]!)!, "\(period) \(id): gross is the sum of its lines")
                 // STANDARD.md: net = gross + annual bonus − employee SI − employee HF − tax − bonus tax.
-                let net = ["gross", "annual_bonus"].reduce(Money.zero) { $0 + Money.parse(r[$1]!)! }
+                let net =
+                    ["gross", "annual_bonus"].reduce(Money.zero) { $0 + Money.parse(r[$1]!)! }
                     - ["si_pension", "si_medical", "si_unemployment", "hf", "tax", "bonus_tax"].reduce(Money.zero) { $0 + Money.parse(r[$1]!)! }
                 XCTAssertEqual(net, Money.parse(r["net_pay"]!)!, "\(period) \(id): net pay")
                 for c in ["gross", "net_pay", "tax", "hf", "final_score", "coefficient"] {
@@ -121,8 +147,9 @@ final class PayrollRunTests: XCTestCase {
         let a = try runPeriod("2026-01", input: "demo", root: tempDir(), threads: 1)
         let b = try runPeriod("2026-01", input: "demo", root: tempDir(), threads: 2)
         for f in ["payroll_register.csv", "ytd_ledger.csv", "validation.csv"] {
-            XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: a.folder + "/" + f)),
-                           try Data(contentsOf: URL(fileURLWithPath: b.folder + "/" + f)), f)
+            XCTAssertEqual(
+                try Data(contentsOf: URL(fileURLWithPath: a.folder + "/" + f)),
+                try Data(contentsOf: URL(fileURLWithPath: b.folder + "/" + f)), f)
         }
     }
 }
@@ -141,12 +168,14 @@ final class FirstIncomeTests: XCTestCase {
         }
         try FileManager.default.removeItem(atPath: p)
         try lines.joined(separator: "\r\n").write(toFile: p, atomically: true, encoding: .utf8)
-        let o = try PeriodRunner.execute(RunSettings(definition: definition, period: Period("2026-03")!, inputDirectory: dir,
-                                                     outputRoot: tempDir(), threads: 0, firstPeriod: true))
+        let o = try PeriodRunner.execute(
+            RunSettings(
+                definition: definition, period: Period("2026-03")!, inputDirectory: dir,
+                outputRoot: tempDir(), threads: 0, firstPeriod: true))
         XCTAssertTrue(o.finished, "\(o.batch.diagnostics.filter { $0.severity == .error }.map(\.messageEN))")
         let reg = try register(o.folder + "/payroll_register.csv")
         XCTAssertEqual(reg.first { $0["employee_id"] == "D045" }?["ytd_basic_deduction"], "15000.00")
-        XCTAssertEqual(reg.first { $0["employee_id"] == "D044" }?["ytd_basic_deduction"], "15000.00")   // employed since before January
+        XCTAssertEqual(reg.first { $0["employee_id"] == "D044" }?["ytd_basic_deduction"], "15000.00")  // employed since before January
         XCTAssertEqual(o.batch.employees.filter(\.firstIncomeOfYear).map(\.id), ["D045"])
     }
 }
@@ -158,16 +187,22 @@ final class FirstIncomeTests: XCTestCase {
 final class StandardCrossCheckTests: XCTestCase {
     func testEveryRegisterCellAgreesWithTheIndependentImplementation() throws {
         let batch = tempDir() + "/batch"
-        let (_, gen) = try shell(["python3", repoRoot.appendingPathComponent("scripts/gen_data.py").path, "--employees", "400",
-                                  "--period", "2026-06", "--out", batch, "--variety"])
+        let (_, gen) = try shell([
+            "python3", repoRoot.appendingPathComponent("scripts/gen_data.py").path, "--employees", "400",
+            "--period", "2026-06", "--out", batch, "--variety",
+        ])
         XCTAssertEqual(gen, 0)
-        let o = try PeriodRunner.execute(RunSettings(definition: definition, period: Period("2026-06")!, inputDirectory: batch,
-                                                     outputRoot: tempDir(), threads: 0, firstPeriod: true, only: [.register]))
+        let o = try PeriodRunner.execute(
+            RunSettings(
+                definition: definition, period: Period("2026-06")!, inputDirectory: batch,
+                outputRoot: tempDir(), threads: 0, firstPeriod: true, only: [.register]))
         XCTAssertTrue(o.finished, "\(o.batch.diagnostics.filter { $0.severity == .error }.prefix(3).map(\.messageEN))")
         XCTAssertTrue(o.batch.employees.contains { $0.hireDate > Period("2026-06")!.firstDay })
         XCTAssertTrue(o.batch.employees.contains { $0.leaveDate != nil })
-        let (out, status) = try shell(["python3", repoRoot.appendingPathComponent("scripts/check_standard.py").path, batch, "2026-06",
-                                       o.folder + "/payroll_register.csv"])
+        let (out, status) = try shell([
+            "python3", repoRoot.appendingPathComponent("scripts/check_standard.py").path, batch, "2026-06",
+            o.folder + "/payroll_register.csv",
+        ])
         XCTAssertEqual(status, 0, out)
         XCTAssertTrue(out.contains("10000 cells checked, 0 differ"), out)
     }

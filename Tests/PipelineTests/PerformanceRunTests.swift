@@ -1,8 +1,9 @@
 import Foundation
-import XCTest
+import Outputs
 import PayrollCore
 import PayrollRules
-import Outputs
+import XCTest
+
 @testable import Pipeline
 
 final class PerformanceRunTests: XCTestCase {
@@ -57,9 +58,11 @@ final class PerformanceRunTests: XCTestCase {
 
     func testReviewPipelineAppliesQuotasCalibrationAndPoints() throws {
         let def = try PipelineDefinition.load(path: repoRoot.appendingPathComponent("pipelines/monthly-review.yaml").path)
-        let o = try PeriodRunner.execute(RunSettings(definition: def, period: Period("2026-01")!,
-                                                     inputDirectory: fixtures.appendingPathComponent("demo-review").path,
-                                                     outputRoot: tempDir(), threads: 0))
+        let o = try PeriodRunner.execute(
+            RunSettings(
+                definition: def, period: Period("2026-01")!,
+                inputDirectory: fixtures.appendingPathComponent("demo-review").path,
+                outputRoot: tempDir(), threads: 0))
         XCTAssertTrue(o.finished)
         let cards = Dictionary(uniqueKeysWithValues: try register(o.folder + "/performance.csv").map { ($0["employee_id"]!, $0) })
         // D030 is first in its department of 7 → S by quota, then calibrated to A with its reason.
@@ -74,6 +77,6 @@ final class PerformanceRunTests: XCTestCase {
         XCTAssertEqual(cards["D026"]!["points_bonus"], "600.00")
         let reg = try register(o.folder + "/payroll_register.csv").first { $0["employee_id"] == "D026" }!
         let bonusBase = o.batch.employees.first { $0.id == "D026" }!.bonusBase!
-        XCTAssertEqual(Money.parse(reg["performance_bonus"]!)!, bonusBase + Money(yuan: 600))   // coefficient 1.00 (grade B)
+        XCTAssertEqual(Money.parse(reg["performance_bonus"]!)!, bonusBase + Money(yuan: 600))  // coefficient 1.00 (grade B)
     }
 }

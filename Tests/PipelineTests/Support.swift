@@ -1,6 +1,7 @@
 import Foundation
 import PayrollCore
 import PayrollRules
+
 @testable import Pipeline
 
 let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

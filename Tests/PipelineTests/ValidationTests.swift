@@ -1,7 +1,8 @@
 import Foundation
-import XCTest
 import PayrollCore
 import PayrollRules
+import XCTest
+
 @testable import Pipeline
 
 final class InvalidFixtureTests: XCTestCase {
@@ -14,10 +15,11 @@ final class InvalidFixtureTests: XCTestCase {
             let got = Set(batch.diagnostics.map { Key(code: $0.code, file: $0.file, line: $0.line) })
             XCTAssertEqual(got.count, batch.diagnostics.count, "\(name): a diagnostic is repeated")
             let text = try String(contentsOf: fixtures.appendingPathComponent("\(name)/expected.csv"), encoding: .utf8)
-            let expected = Set(text.split(separator: "\n").dropFirst().map { l -> Key in
-                let f = l.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-                return Key(code: f[0], file: f[1], line: Int(f[2]))
-            })
+            let expected = Set(
+                text.split(separator: "\n").dropFirst().map { l -> Key in
+                    let f = l.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+                    return Key(code: f[0], file: f[1], line: Int(f[2]))
+                })
             XCTAssertEqual(got, expected, "\(name): missing \(expected.subtracting(got)), unexpected \(got.subtracting(expected))")
             XCTAssertTrue(batch.hasErrors || expected.allSatisfy { Code(rawValue: $0.code)!.severity == .warning }, name)
         }
@@ -67,8 +69,10 @@ final class DemoTests: XCTestCase {
     }
 
     func testResultDoesNotDependOnThreads() throws {
-        let one = try load("demo", threads: 1), two = try load("invalid-references", threads: 2)
-        let oneAgain = try load("demo", threads: 2), twoAgain = try load("invalid-references", threads: 1)
+        let one = try load("demo", threads: 1)
+        let two = try load("invalid-references", threads: 2)
+        let oneAgain = try load("demo", threads: 2)
+        let twoAgain = try load("invalid-references", threads: 1)
         XCTAssertEqual(one.diagnostics, oneAgain.diagnostics)
         XCTAssertEqual(two.diagnostics, twoAgain.diagnostics)
         XCTAssertEqual(one.attendance.map(\.days), oneAgain.attendance.map(\.days))
@@ -92,8 +96,9 @@ final class RobustnessTests: XCTestCase {
         let garbage = try damaged("attendance.csv", (0..<50_000).map { _ in UInt8.random(in: 0...255, using: &rng) })
         XCTAssertTrue(garbage.contains { $0.file == "attendance.csv" && $0.severity == .error })
         // Unterminated quote.
-        XCTAssertTrue(try damaged("adjustments.csv", Array("employee_id,code,amount,note\nD001,back_pay,1.00,\"open\n".utf8))
-            .contains { $0.code == "F008" && $0.line == 2 })
+        XCTAssertTrue(
+            try damaged("adjustments.csv", Array("employee_id,code,amount,note\nD001,back_pay,1.00,\"open\n".utf8))
+                .contains { $0.code == "F008" && $0.line == 2 })
         // A 10 MB field.
         let big = "employee_id,code,amount,note\nD001,back_pay,1.00," + String(repeating: "x", count: 10 << 20) + "\n"
         XCTAssertTrue(try damaged("adjustments.csv", Array(big.utf8)).contains { $0.code == "R016" && $0.line == 2 && $0.column == "note" })
@@ -112,7 +117,7 @@ final class RobustnessTests: XCTestCase {
         for i in 0..<3000 { text += "NOBODY\(i),2026-01-05,present\n" }
         _ = FileManager.default.createFile(atPath: dir + "/attendance.csv", contents: Data(text.utf8))
         let d = try load(dir).diagnostics.filter { $0.code == "X001" && $0.file == "attendance.csv" }
-        XCTAssertEqual(d.count, 1001)   // 1000 listed + one summary line
+        XCTAssertEqual(d.count, 1001)  // 1000 listed + one summary line
         XCTAssertTrue(d.contains { $0.messageEN.hasPrefix("2000 more problems") })
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import ExcelImport
 
 /// Damaged legacy workbooks (seeded byte mutations and truncations of the
@@ -10,7 +11,8 @@ final class WorkbookFuzzTests: XCTestCase {
     func testDamagedWorkbooksNeverCrash() throws {
         let original = try Data(contentsOf: fixtures.appendingPathComponent("legacy/payroll_2026-01.xlsx"))
         var rng = SplitMix(seed: 2026)
-        var errors = 0, read = 0
+        var errors = 0
+        var read = 0
         let dir = tempDir()
         for n in 0..<150 {
             var b = [UInt8](original)
@@ -38,19 +40,21 @@ final class WorkbookFuzzTests: XCTestCase {
         // The same workbook with one byte of the sheet XML replaced by 0xFF, re-zipped by Python's zipfile.
         let dir = tempDir()
         let script = """
-        import zipfile, sys
-        src, dst = sys.argv[1], sys.argv[2]
-        z = zipfile.ZipFile(src)
-        with zipfile.ZipFile(dst, "w") as w:
-            for n in z.namelist():
-                d = z.read(n)
-                if n == "xl/worksheets/sheet1.xml":
-                    i = d.index(b"<row")
-                    d = d[:i + 1] + b"\\xff" + d[i + 2:]
-                w.writestr(n, d)
-        """
+            import zipfile, sys
+            src, dst = sys.argv[1], sys.argv[2]
+            z = zipfile.ZipFile(src)
+            with zipfile.ZipFile(dst, "w") as w:
+                for n in z.namelist():
+                    d = z.read(n)
+                    if n == "xl/worksheets/sheet1.xml":
+                        i = d.index(b"<row")
+                        d = d[:i + 1] + b"\\xff" + d[i + 2:]
+                    w.writestr(n, d)
+            """
         try script.write(toFile: dir + "/mk.py", atomically: true, encoding: .utf8)
-        let (_, status) = try shell(["python3", dir + "/mk.py", fixtures.appendingPathComponent("legacy/payroll_2026-01.xlsx").path, dir + "/bad.xlsx"])
+        let (_, status) = try shell([
+            "python3", dir + "/mk.py", fixtures.appendingPathComponent("legacy/payroll_2026-01.xlsx").path, dir + "/bad.xlsx",
+        ])
         XCTAssertEqual(status, 0)
         XCTAssertThrowsError(try SourceTable.load(path: dir + "/bad.xlsx", sheet: nil)) { e in
             XCTAssertTrue("\(e)".contains("xl/worksheets/sheet1.xml is not valid UTF-8"), "\(e)")
