@@ -7,8 +7,11 @@ import Pipeline
 
 /// A refusal of the audit commands (closed period, missing run, …).
 public struct AuditError: Error, CustomStringConvertible, Sendable {
+    /// Why the command refuses, in words.
     public let message: String
+    /// A refusal with its message.
     public init(_ m: String) { message = m }
+    /// The message.
     public var description: String { message }
 }
 
@@ -17,10 +20,13 @@ public struct AuditError: Error, CustomStringConvertible, Sendable {
 /// `close.json` listing every file's SHA-256 and the SHA-256 of the previous
 /// closed period's `close.json` (a hash chain).
 public enum Archive {
+    /// Where closed periods live: `ROOT/closed`.
     public static func closedFolder(root: String) -> String { (root as NSString).appendingPathComponent("closed") }
+    /// The archive of a closed period: `ROOT/closed/<YYYY-MM>`.
     public static func archivePath(root: String, period: Period) -> String {
         (closedFolder(root: root) as NSString).appendingPathComponent(period.description)
     }
+    /// True when the period has an archive with its close.json.
     public static func isClosed(root: String, period: Period) -> Bool {
         FileManager.default.fileExists(atPath: (archivePath(root: root, period: period) as NSString).appendingPathComponent("close.json"))
     }
@@ -54,8 +60,11 @@ public enum Archive {
 
     /// A period closed by `close`: its archive, the SHA-256 of its close.json (the chain's new head), and whether it is signed.
     public struct Closed: Sendable {
+        /// The archive folder.
         public var path: String
+        /// SHA-256 of the new close.json: the chain's head, for the auditor to record.
         public var closeSHA256: String
+        /// True when close.sig holds an Ed25519 signature of close.json.
         public var signed: Bool
     }
 
@@ -242,8 +251,10 @@ public enum Archive {
         public var kind: String
         /// The file concerned, relative to the archive (`2026-01/…` for an earlier period on the chain).
         public var file: String
+        /// What is wrong, in words (hashes shortened to 12 digits).
         public var detail: String
 
+        /// A finding of `kind` about `file`.
         public init(kind: String, file: String, detail: String) {
             self.kind = kind
             self.file = file
@@ -253,6 +264,7 @@ public enum Archive {
 
     /// What `verify` found.
     public struct Verification: Sendable {
+        /// Every finding, integrity first, then the re-run's.
         public var findings: [Finding]
         /// SHA-256 of the verified archive's close.json.
         public var closeSHA256: String = ""
@@ -262,6 +274,7 @@ public enum Archive {
         public var signaturesChecked: [String] = []
         /// Remarks that are not findings (an unsigned archive, an older close record).
         public var notes: [String] = []
+        /// True when nothing was found.
         public var reproduced: Bool { findings.isEmpty }
     }
 
@@ -530,24 +543,35 @@ public enum Archive {
 
 /// Per employee and pay line, what changed between two registers.
 public enum RegisterDiff {
+    /// One cell that differs between the two registers.
     public struct Change: Sendable {
+        /// The employee whose row differs.
         public var employee: String
+        /// The register column.
         public var column: String
+        /// The first register's cell.
         public var a: String
+        /// The second register's cell.
         public var b: String
         /// b − a for amounts.
         public var delta: Money?
     }
 
+    /// What differs between two registers.
     public struct Result: Sendable {
+        /// Cells that differ, in the first register's row order.
         public var changes: [Change]
+        /// Employees only in the first register.
         public var onlyA: [String]
+        /// Employees only in the second register.
         public var onlyB: [String]
         /// Σ (b − a) per amount column that changed.
         public var totals: [(String, Money)]
+        /// True when the registers agree.
         public var isEmpty: Bool { changes.isEmpty && onlyA.isEmpty && onlyB.isEmpty }
     }
 
+    /// A register CSV: its header, rows by employee_id, and the employees in file order.
     public static func read(_ path: String) throws -> (header: [String], rows: [String: [String]], order: [String]) {
         var header: [String] = []
         var rows: [String: [String]] = [:]

@@ -7,8 +7,11 @@ import Foundation
 
 /// A key file that cannot be read or written.
 public struct KeyError: Error, CustomStringConvertible, Sendable {
+    /// What is wrong with the key file.
     public let message: String
+    /// A key error with its message.
     public init(_ m: String) { message = m }
+    /// The message.
     public var description: String { message }
 }
 
@@ -17,7 +20,9 @@ public struct KeyError: Error, CustomStringConvertible, Sendable {
 /// 0600), `NAME.pub` the public keys; both are small JSON documents with
 /// base64 keys and the public signing key's fingerprint.
 public enum Keys {
+    /// The `format` of a private key file.
     public static let privateFormat = "payroll-private-key-1"
+    /// The `format` of a public key file.
     public static let publicFormat = "payroll-public-key-1"
 
     /// The first 16 hex digits of the SHA-256 of a raw public key.
@@ -113,6 +118,7 @@ public enum Keys {
 
 /// The Ed25519 signature of a closed period's `close.json`, kept beside it as `close.sig`.
 public enum CloseSignature {
+    /// The signature file beside close.json.
     public static let fileName = "close.sig"
 
     /// The signature document for the bytes of a close.json.

@@ -8,9 +8,11 @@ import Foundation
 
 /// Another payroll command holds the output root (exit 75, try again later).
 public struct RootBusy: Error, CustomStringConvertible, Sendable {
+    /// The output root that is busy.
     public let root: String
     /// What the lock file says about the holder (pid, command, start time), when readable.
     public let holder: String
+    /// The message a second command shows.
     public var description: String {
         "another payroll command is working on \(root) (\(holder.isEmpty ? "holder unknown" : holder)); nothing was changed — try again when it has finished"
     }
@@ -21,8 +23,10 @@ public struct RootBusy: Error, CustomStringConvertible, Sendable {
 /// `ROOT/.payroll.lock`, so the kernel releases it when the process ends,
 /// however it ends: a killed run never leaves a stale lock.
 public final class RootLock: @unchecked Sendable {
+    /// The lock file inside the output root.
     public static let fileName = ".payroll.lock"
     private let fd: Int32
+    /// The output root this lock holds.
     public let root: String
 
     private init(fd: Int32, root: String) {

@@ -6,8 +6,11 @@ import PayrollCore
 public struct RunRecord: Sendable {
     /// One input or output the manifest lists.
     public struct Entry: Sendable {
+        /// What the file is: employees, pipeline, rule-pack, previous-ledger, register, payslip, …
         public var kind: String
+        /// The path as the manifest records it (inputs as given, outputs relative to the run folder).
         public var path: String
+        /// SHA-256 of the file when the run read or wrote it.
         public var sha256: String
         /// The period of a `history` input.
         public var period: String?
@@ -17,16 +20,22 @@ public struct RunRecord: Sendable {
     public var folder: String
     /// SHA-256 of `manifest.json` itself: the run's identity.
     public var manifestSHA256: String
+    /// The pay period of the run.
     public var period: Period?
+    /// Every file the run read.
     public var inputs: [Entry]
+    /// Every file the run wrote (the manifest itself aside).
     public var outputs: [Entry]
+    /// How the run was asked for: input folder, first_period, only.
     public var settings: [String: String]
     /// Output kinds the pipeline declares, and those the run wrote (absent in manifests of older engines).
     public var declaredKinds: [String]?
+    /// Output kinds the run wrote.
     public var writtenKinds: [String]?
     /// The finished run this one replaced: its manifest's SHA-256 and where it is kept.
     public var replaces: (manifestSHA256: String, keptAt: String)?
 
+    /// The file whose presence makes a folder a finished run.
     public static let manifestFile = "manifest.json"
 
     /// True when `folder` holds a finished run (its manifest is present).
@@ -88,6 +97,7 @@ public enum OutputRoot {
     /// Finished runs replaced by a later run of the same period: `.replaced/<period>-<n>/`.
     public static let replacedFolder = ".replaced"
 
+    /// The folder of a period's run: `ROOT/<YYYY-MM>`.
     public static func runFolder(_ root: String, _ period: Period) -> String {
         (root as NSString).appendingPathComponent(period.description)
     }
@@ -118,6 +128,7 @@ public enum OutputRoot {
 
 /// The state of one period in an output root, as `payroll status` shows it.
 public struct PeriodStatus: Sendable {
+    /// What a period's run folder holds.
     public enum State: String, Sendable {
         /// A finished run, complete and consistent with the ledger it read.
         case finished
@@ -131,12 +142,15 @@ public struct PeriodStatus: Sendable {
         case none
     }
 
+    /// The period.
     public var period: Period
+    /// The run's state (closing and reopening are shown beside it).
     public var state: State
     /// Why the run is stale, in words.
     public var staleReason: String?
     /// Output kinds a partial run lacks.
     public var missingKinds: [String]
+    /// The finished run, when there is one.
     public var record: RunRecord?
     /// SHA-256 of the run's ytd_ledger.csv.
     public var ledgerSHA256: String?
@@ -147,6 +161,7 @@ public struct PeriodStatus: Sendable {
     /// Finished runs of this period kept under `.replaced/`.
     public var replaced: [String]
 
+    /// True when the period has a closed archive.
     public var isClosed: Bool { closeSHA256 != nil }
 }
 

@@ -3,6 +3,7 @@
 /// ASCII letters, digits, `-`, `_` and `.`, starting with a letter or a digit.
 /// So no `/`, `\`, NUL, control character, space or leading dot can reach a path.
 public enum SafeIdentifier {
+    /// The longest identifier, in bytes.
     public static let maxLength = 64
 
     /// Why `text` is not a safe identifier, or nil when it is; never quotes the value.
@@ -60,7 +61,9 @@ public enum MoneyBounds {
 
 /// An amount that does not fit the 64-bit fen arithmetic.
 public struct MoneyOverflow: Error, Sendable, CustomStringConvertible {
+    /// The overflow error.
     public init() {}
+    /// Says what overflowed, without the amount.
     public var description: String { "an amount beyond the range of the arithmetic (64-bit fen)" }
 }
 
