@@ -6,23 +6,33 @@ import Pipeline
 
 /// A bank file that cannot be written as asked; the message says why.
 public struct BankFileError: Error, CustomStringConvertible, Sendable {
+    /// Why the bank file cannot be written.
     public let message: String
     /// The employee whose line cannot be written, when it is one employee's.
     public var employee: String? = nil
+    /// The message.
     public var description: String { message }
 }
 
 /// Batch-salary files, one per paying account, and their pain.001 twins.
 public enum BankFiles {
+    /// One employee paid by one account.
     public struct Payment: Sendable {
+        /// Index into `Batch.employees`.
         public var employeeIndex: Int
+        /// The net pay transferred.
         public var amount: Money
     }
 
+    /// The files written for one paying account.
     public struct Written: Sendable {
+        /// The paying account's id.
         public var account: String
+        /// Paths relative to the run folder.
         public var files: [String]  // relative paths
+        /// Payments in the files.
         public var count: Int
+        /// Their total.
         public var total: Money
     }
 
@@ -133,6 +143,7 @@ public enum BankFiles {
         return problems
     }
 
+    /// Writes each paying account's bank file (and pain.001 twin); `folder` turns a relative path into one inside the run folder.
     public static func write(
         batch: Batch, run: PayrollRun, settings: PaymentSettings, company: String,
         folder: (String) throws -> String

@@ -6,14 +6,23 @@ import Pipeline
 
 /// Settings of one run or validation, after the command line and the pipeline file are merged.
 public struct RunSettings: Sendable {
+    /// The pipeline definition.
     public var definition: PipelineDefinition
+    /// The pay period.
     public var period: Period
+    /// The folder holding the period's CONTRACT files.
     public var inputDirectory: String
+    /// The output root; the run's folder is `ROOT/<period>`.
     public var outputRoot: String
+    /// Worker threads (0: one per core); results do not depend on it.
     public var threads: Int
+    /// Year-to-date opening balances for a company starting mid-year.
     public var openingBalance: String?
+    /// This employer paid nothing earlier in the year: year to date starts at zero.
     public var firstPeriod: Bool
+    /// Validate only: nothing is paid, no finished run is touched.
     public var validateOnly: Bool
+    /// The output kinds to write (`--only`); nil writes what the pipeline declares.
     public var only: Set<OutputKind>?
     /// The previous period's ledger, when it is not in the output root (re-running an archive).
     public var previousLedger: String?
@@ -24,6 +33,7 @@ public struct RunSettings: Sendable {
     /// Diagnostics may quote cell values (`--show-values`: personal data in the report and on the terminal).
     public var showValues = false
 
+    /// Settings of one run.
     public init(
         definition: PipelineDefinition, period: Period, inputDirectory: String, outputRoot: String, threads: Int,
         openingBalance: String? = nil, firstPeriod: Bool = false, validateOnly: Bool = false, only: Set<OutputKind>? = nil
@@ -42,11 +52,15 @@ public struct RunSettings: Sendable {
 
 /// What a run did.
 public struct RunOutcome: Sendable {
+    /// The validated batch.
     public var batch: Batch
+    /// Performance and pay, when the batch had no errors.
     public var run: PayrollRun?
+    /// The folder the run wrote (its report, or the finished run).
     public var folder: String
     /// True when the folder holds a manifest (a finished run).
     public var finished: Bool
+    /// Wall time of the whole run, in seconds.
     public var seconds: Double
     /// Wall time of each stage in seconds: intake (stages 1–4 of validation), payroll (rollup + pay), write.
     public var stageSeconds: [(String, Double)]
@@ -59,7 +73,9 @@ public struct RunOutcome: Sendable {
 
 /// A rule-pack problem (exit 78) as opposed to an operational one (exit 70).
 public struct RulePackError: Error, CustomStringConvertible, Sendable {
+    /// The rule pack's own error.
     public let underlying: String
+    /// The rule pack's error message.
     public var description: String { underlying }
 }
 
@@ -68,11 +84,17 @@ public struct RulePackError: Error, CustomStringConvertible, Sendable {
 public enum PeriodRunner {
     /// The period computed in memory: validated batch, and the run when the batch has no errors.
     public struct Computed: Sendable {
+        /// The validated batch.
         public var batch: Batch
+        /// Performance and pay, when the batch had no errors.
         public var run: PayrollRun?
+        /// The rule pack read.
         public var pack: RulePack
+        /// The rule pack's values in force on the period's first day.
         public var rules: PeriodRules
+        /// Wall time of each stage, in seconds.
         public var stageSeconds: [(String, Double)]
+        /// When the run started.
         public var started: DispatchTime
     }
 
@@ -141,6 +163,7 @@ public enum PeriodRunner {
         return Computed(batch: batch, run: run, pack: pack, rules: rules, stageSeconds: stageSeconds, started: started)
     }
 
+    /// Computes the period and writes its folder: the finished run (kept on replacement) or, after errors, the report beside a finished run.
     public static func execute(_ s: RunSettings, progress: ProgressReport? = nil) throws -> RunOutcome {
         let def = s.definition
         let period = s.period

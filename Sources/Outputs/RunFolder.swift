@@ -3,8 +3,11 @@ import PayrollCore
 
 /// An operational failure while writing a run (disk, permissions, a C library).
 public struct OutputError: Error, CustomStringConvertible, Sendable {
+    /// What failed, with the path or operation.
     public let message: String
+    /// An operational failure with its message.
     public init(_ message: String) { self.message = message }
+    /// The message.
     public var description: String { message }
 }
 
@@ -13,12 +16,17 @@ public struct OutputError: Error, CustomStringConvertible, Sendable {
 /// half-written period never looks finished; only a folder holding
 /// `manifest.json` is a finished run.
 public final class RunFolder {
+    /// The output root.
     public let root: String
+    /// The folder's name under the root: the period, or `<period>.validation`.
     public let name: String
+    /// The hidden folder the run writes into: `ROOT/.tmp-<name>-<pid>`.
     public let temporaryPath: String
+    /// Where the folder appears when the run commits: `ROOT/<name>`.
     public var finalPath: String { (root as NSString).appendingPathComponent(name) }
     private var done = false
 
+    /// Creates the root (if needed) and an empty temporary folder; throws `OutputError` when either cannot be made.
     public init(root: String, name: String) throws {
         self.root = root
         self.name = name

@@ -73,6 +73,7 @@ public enum Code: String, CaseIterable, Sendable {
     case notInLedger = "Y003"
     case ledgerChanged = "Y004"
 
+    /// Warnings never stop a run; every other code is an error.
     public var severity: Severity {
         switch self {
         case .unknownColumn, .noRowsOptional, .contractEnded, .noAttendance, .leftBeforePeriod, .missingMethod,
@@ -82,6 +83,7 @@ public enum Code: String, CaseIterable, Sendable {
         }
     }
 
+    /// The validation stage a code belongs to, from its letter.
     public var stage: ValidationStage {
         switch rawValue.first! {
         case "F": return .files
@@ -96,12 +98,16 @@ public enum Code: String, CaseIterable, Sendable {
 /// code are kept per file; the rest are counted and summarised in one line,
 /// so a file of twenty million bad rows cannot flood the report.
 public struct DiagnosticSink: Sendable {
+    /// The input file the diagnostics are about.
     public let file: String
+    /// How many diagnostics of one code are kept (the rest are counted).
     public var capPerCode: Int
+    /// The diagnostics kept so far.
     public private(set) var items: [Diagnostic] = []
     private var counts: [Code: Int] = [:]
     private var firstLineOverCap: [Code: Int] = [:]
 
+    /// A sink for one file's diagnostics.
     public init(file: String, capPerCode: Int = 1000) {
         self.file = file
         self.capPerCode = capPerCode
@@ -110,6 +116,7 @@ public struct DiagnosticSink: Sendable {
     /// With `--show-values` the employee cell is kept as it is; otherwise only when it is plausibly an employee ID.
     public var showValues = false
 
+    /// Adds a diagnostic in both languages; past the cap it is only counted.
     public mutating func add(_ code: Code, line: Int?, column: String?, employee: String?, en: String, zh: String) {
         let employee = showValues ? employee : employee.flatMap(SafeIdentifier.plausibleEmployeeID)
         let n = (counts[code] ?? 0) + 1
@@ -124,6 +131,7 @@ public struct DiagnosticSink: Sendable {
                 line: line, column: column, employeeID: employee, en: en, zh: zh))
     }
 
+    /// True when an error (not only warnings) was added.
     public var hasErrors: Bool { items.contains { $0.severity == .error } }
 
     /// The kept diagnostics plus one summary line per code that overflowed.
