@@ -30,6 +30,7 @@ public enum CSVReadError: Error, Sendable, CustomStringConvertible {
     case readFailed(path: String, errno: Int32)
     case libcsv(code: Int32, message: String)
 
+    /// The error in words, with the path and the system's message.
     public var description: String {
         switch self {
         case let .cannotOpen(p, e): return "cannot open \(p): \(String(cString: strerror(e)))"
@@ -43,6 +44,7 @@ public enum CSVReadError: Error, Sendable, CustomStringConvertible {
 /// its record runs. Reading it costs no reference counting.
 public struct CSVField: RandomAccessCollection {
     @usableFromInline let base: UnsafePointer<UInt8>?
+    /// The field's length in bytes.
     public let count: Int
 
     @inlinable init(base: UnsafePointer<UInt8>?, count: Int) {
@@ -50,8 +52,11 @@ public struct CSVField: RandomAccessCollection {
         self.count = count
     }
 
+    /// The first byte's index (0).
     @inlinable public var startIndex: Int { 0 }
+    /// One past the last byte's index.
     @inlinable public var endIndex: Int { count }
+    /// The byte at `i`.
     @inlinable public subscript(i: Int) -> UInt8 {
         precondition(i >= 0 && i < count, "index out of range")
         return base![i]
@@ -74,6 +79,7 @@ public struct CSVField: RandomAccessCollection {
         return true
     }
 
+    /// The field as a String (a copy).
     public var string: String { String(decoding: self, as: UTF8.self) }
 }
 
@@ -86,6 +92,7 @@ public struct CSVRecord {
     public let index: Int
     @usableFromInline let bytes: UnsafePointer<UInt8>?
     @usableFromInline let ends: UnsafePointer<Int>
+    /// The number of fields.
     public let count: Int
     /// Bit i set when field i (i < 64) was longer than the reader's limit and is delivered empty.
     public let oversizedMask: UInt64
@@ -93,6 +100,7 @@ public struct CSVRecord {
     /// Indexes of fields that were longer than the reader's limit (delivered empty).
     public var oversizedFields: [Int] { oversizedMask == 0 ? [] : (0..<64).filter { oversizedMask & (1 << UInt64($0)) != 0 } }
 
+    /// Field `i`, a view of the reader's buffer valid during the callback.
     @inlinable
     public subscript(i: Int) -> CSVField {
         precondition(i >= 0 && i < count, "field index out of range")
@@ -100,25 +108,33 @@ public struct CSVRecord {
         return CSVField(base: bytes.map { $0 + start }, count: ends[i] - start)
     }
 
+    /// Field `i` as a String (a copy).
     public func string(_ i: Int) -> String { self[i].string }
 }
 
 /// What a finished read found.
 public struct CSVReadSummary: Sendable {
+    /// The encoding the file turned out to have.
     public var encoding: TextEncoding
     /// Non-blank records delivered, header included.
     public var records: Int
+    /// Bytes read.
     public var bytes: Int
+    /// The problem that stopped reading, if any (records before it were delivered).
     public var fault: CSVFault?
 }
 
 /// Streams a CSV file through libcsv in fixed-size chunks: memory use does
 /// not depend on the file's length, only on its longest record.
 public final class CSVFileReader {
+    /// The file.
     public let path: String
+    /// A longer field is delivered empty and flagged (R016).
     public let maxFieldBytes: Int
+    /// Bytes read from the file at a time.
     public let chunkSize: Int
 
+    /// A reader of one file; nothing is read until `read` is called.
     public init(path: String, maxFieldBytes: Int = 1 << 20, chunkSize: Int = 1 << 20) {
         self.path = path
         self.maxFieldBytes = maxFieldBytes

@@ -142,12 +142,14 @@ public func encodeGB18030(_ text: String) -> [UInt8]? { GB18030Encoder().encode(
 /// Converts many strings with one iconv handle; one per thread.
 public final class GB18030Encoder {
     private var h: iconv_t?
+    /// An encoder from UTF-8 text to GB18030 bytes (through iconv).
     public init() {
         let x = iconv_open("GB18030", "UTF-8")
         h = x == iconv_t(bitPattern: -1) ? nil : x
     }
     deinit { if let h { iconv_close(h) } }
 
+    /// The text in GB18030, or nil when a character cannot be written in it.
     public func encode(_ text: String) -> [UInt8]? {
         guard let h else { return nil }
         if text.utf8.allSatisfy({ $0 < 0x80 }) { return Array(text.utf8) }

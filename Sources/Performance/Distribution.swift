@@ -12,6 +12,7 @@ public struct ForcedDistribution: Sendable {
     /// Grade and its share, from the best grade down; shares sum to 1.
     public var quotas: [(grade: String, share: Exact)]
 
+    /// Quotas per grade, best grade first, as shares of the employees.
     public init(quotas: [(grade: String, share: Exact)]) { self.quotas = quotas }
 
     /// Grade counts for a department of n.
@@ -55,6 +56,7 @@ public struct ForcedDistribution: Sendable {
 }
 
 extension PerformanceConfig {
+    /// The coefficient of a grade, if the grade exists.
     public func coefficient(for grade: String) -> Exact? { grades.first { $0.grade == grade }?.coefficient }
 
     /// Applies calibration overrides; each one is kept on the result with its reason.

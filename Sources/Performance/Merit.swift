@@ -9,20 +9,27 @@ public struct MeritPolicy: Sendable {
     /// Raise as a fraction by grade, for band quartiles 1 (lowest) to 4 (highest).
     public var matrix: [String: [Exact]]
 
+    /// A merit policy: salary bands by position and raises by grade and band quartile.
     public init(bands: [String: (min: Money, max: Money)], matrix: [String: [Exact]]) {
         self.bands = bands
         self.matrix = matrix
     }
 
+    /// One employee's proposed merit increase.
     public struct Proposal: Sendable {
+        /// Monthly base plus position salary.
         public var salary: Money
+        /// The band's minimum.
         public var bandMin: Money
+        /// The band's maximum.
         public var bandMax: Money
         /// (salary − min) / (max − min), clamped to 0…1, 4 places.
         public var bandPosition: Exact
         /// 1…4
         public var quartile: Int
+        /// The proposed raise as a fraction.
         public var raise: Exact
+        /// The proposed raise in yuan a month.
         public var amount: Money
     }
 

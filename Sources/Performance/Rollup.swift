@@ -2,15 +2,20 @@ import PayrollCore
 
 /// How performance is rolled up; the defaults are STANDARD.md's.
 public struct PerformanceConfig: Sendable {
+    /// Weight of each method in the final score, by department type.
     public var methodWeights: [DeptType: [ScoreMethod: Exact]]
+    /// The most an item may score, as a fraction of its target (1.2: 120 points).
     public var itemCap: Exact  // 1.2: an item scores at most 120
+    /// Weight of each rater group in the 360 score.
     public var groupWeights: [RaterGroup: Exact]
     /// Peer and subordinate groups with fewer distinct raters are left out (anonymity).
     public var minRaters: Int
+    /// Rater groups whose ratings count only with enough raters (the anonymity rule).
     public var anonymousGroups: Set<RaterGroup>
     /// Grades from the highest threshold down; the last has no threshold.
     public var grades: [(grade: String, atLeast: Exact?, coefficient: Exact)]
 
+    /// STANDARD.md's defaults.
     public static let standard = PerformanceConfig(
         methodWeights: [
             .frontline: [.kpi: Exact(1)],
@@ -36,6 +41,7 @@ public struct PerformanceConfig: Sendable {
         return c
     }
 
+    /// The grade and coefficient a final score earns.
     public func grade(for score: Exact) -> (String, Exact) {
         for g in grades { if let t = g.atLeast { if !(score < t) { return (g.grade, g.coefficient) } } else { return (g.grade, g.coefficient) } }
         return (grades.last!.grade, grades.last!.coefficient)
@@ -44,32 +50,49 @@ public struct PerformanceConfig: Sendable {
 
 /// One employee's rolled-up performance.
 public struct PerformanceResult: Sendable {
+    /// The KPI score, when the employee has KPI rows.
     public var kpi: Exact?
+    /// The MBO score.
     public var mbo: Exact?
+    /// The 360 score, self-ratings excluded.
     public var feedback360: Exact?
+    /// The self-rating average, shown on the scorecard only.
     public var feedbackSelf: Exact?  // shown separately on the scorecard
+    /// The balanced-scorecard score.
     public var bsc: Exact?
+    /// The balanced-scorecard score of each perspective.
     public var bscPerspectives: [Perspective: Exact] = [:]
     /// 360 groups used (mean per group) and groups left out for anonymity.
     public var groupMeans: [RaterGroup: Exact] = [:]
+    /// 360 rater groups left out under the anonymity rule.
     public var droppedGroups: [RaterGroup] = []
+    /// Methods of the scheme without scores (the others are re-weighted).
     public var missingMethods: [ScoreMethod] = []
+    /// The final score, when any method gives one.
     public var final: Exact?
+    /// The grade (after forced distribution and calibration).
     public var grade: String = ""
+    /// The pay coefficient of the grade.
     public var coefficient: Exact = .zero
+    /// Rank within the department (1 = best).
     public var departmentRank = 0
+    /// Rank within the company (1 = best).
     public var companyRank = 0
     /// The grade the score gave (before forced distribution or calibration).
     public var scoreGrade: String?
     /// The grade before calibration, with the reason and approver of the change.
     public var calibratedFrom: String?
+    /// Why the grade was calibrated.
     public var calibrationReason: String?
+    /// Who approved the calibration.
     public var calibrationApprover: String?
     /// Special-achievement points and the bonus they earn.
     public var points = Exact.zero
+    /// Special-achievement points paid into the performance bonus.
     public var pointsBonus = Money.zero
 }
 
+/// The performance rollups: per employee, then ranks.
 public enum Rollup {
     static let hundred = Exact(100)
 

@@ -7,8 +7,11 @@ public enum InputKind: String, CaseIterable, Sendable {
     /// Optional performance inputs (issue: calibration, special achievements, coaching).
     case calibration, points, coaching
 
+    /// `<kind>.csv`.
     public var defaultFileName: String { "\(rawValue).csv" }
+    /// True for the files a period may leave out.
     public var isOptional: Bool { self != .employees && self != .attendance && self != .scores }
+    /// The file's columns (CONTRACT.md), with their Chinese aliases.
     public var columns: [ColumnSpec] {
         switch self {
         case .employees: return EmployeeColumn.allCases.map(\.spec)
@@ -22,9 +25,13 @@ public enum InputKind: String, CaseIterable, Sendable {
     }
 }
 
+/// One CONTRACT column.
 public struct ColumnSpec: Sendable {
+    /// The column's name.
     public let name: String
+    /// Other headers accepted for it (Chinese first).
     public let aliases: [String]
+    /// True when every row needs a value.
     public let required: Bool
 }
 
@@ -45,6 +52,7 @@ extension ContractColumn {
     var more: [String] { [] }
 }
 
+/// employees.csv's columns.
 public enum EmployeeColumn: String, CaseIterable, ContractColumn {
     case employeeID = "employee_id"
     case name
@@ -115,6 +123,7 @@ public enum EmployeeColumn: String, CaseIterable, ContractColumn {
     }
 }
 
+/// attendance.csv's columns.
 public enum AttendanceColumn: String, CaseIterable, ContractColumn {
     case employeeID = "employee_id"
     case date, status
@@ -132,6 +141,7 @@ public enum AttendanceColumn: String, CaseIterable, ContractColumn {
     var required: Bool { self == .employeeID || self == .date || self == .status }
 }
 
+/// scores.csv's columns.
 public enum ScoreColumn: String, CaseIterable, ContractColumn {
     case employeeID = "employee_id"
     case method, item, perspective
@@ -159,6 +169,7 @@ public enum ScoreColumn: String, CaseIterable, ContractColumn {
     var required: Bool { self == .employeeID || self == .method || self == .item }
 }
 
+/// adjustments.csv's columns.
 public enum AdjustmentColumn: String, CaseIterable, ContractColumn {
     case employeeID = "employee_id"
     case code, amount, note

@@ -10,6 +10,7 @@ public struct IDIndex: Sendable {
     private var hashes: [UInt64]
     private let mask: Int
 
+    /// An index of employee IDs in the given order.
     public init<S: Sequence>(_ ids: S) where S.Element == String {
         let list = Array(ids)
         var cap = 16
@@ -51,6 +52,7 @@ public struct IDIndex: Sendable {
         return e - s == b.count && arena[s..<e].elementsEqual(b)
     }
 
+    /// The index of an ID given as UTF-8 bytes.
     public func lookup<C: Collection>(_ b: C) -> Int32? where C.Element == UInt8 {
         let h = IDIndex.hash(b)
         var p = Int(truncatingIfNeeded: h) & mask
@@ -62,6 +64,7 @@ public struct IDIndex: Sendable {
         }
     }
 
+    /// The index of an ID.
     public func lookup(_ s: String) -> Int32? { lookup(Array(s.utf8)) }
 }
 

@@ -5,13 +5,17 @@ import PayrollRules
 
 /// Which methods each department type is appraised by.
 public struct PerformanceSchemes: Sendable {
+    /// Methods by department type.
     public var methods: [DeptType: Set<ScoreMethod>]
+    /// STANDARD.md's schemes: KPI for front-line departments; MBO, 360 and BSC for back office.
     public static let standard = PerformanceSchemes(methods: [.frontline: [.kpi], .backoffice: [.mbo, .feedback360, .bsc]])
+    /// True when department type `t` is appraised by method `m`.
     public func uses(_ t: DeptType, _ m: ScoreMethod) -> Bool { methods[t]?.contains(m) ?? false }
 }
 
 /// Everything intake needs to know besides the files.
 public struct IntakeOptions: Sendable {
+    /// The pay period.
     public var period: Period
     public var inputDirectory: String
     public var fileNames: [InputKind: String]

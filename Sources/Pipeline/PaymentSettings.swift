@@ -5,35 +5,54 @@ import PayrollRules
 /// One field of a bank file line: a value of the record or fixed text, and,
 /// in fixed-width layouts, its width in bytes of the file's encoding.
 public struct BankField: Sendable {
+    /// Where a field's text comes from.
     public enum Source: Sendable, Equatable {
         case text(String)
         /// seq, account, name, amount, amount_cents, employee_id, bank_code, id_number, purpose,
         /// period, count, total, total_cents, company, debtor_account, date, date_compact
         case value(String)
     }
+    /// The field's value or fixed text.
     public var source: Source
+    /// Width in bytes of the file's encoding (fixed-width layouts).
     public var width: Int?
+    /// Alignment within a fixed width.
     public var align: TextAlign
     /// Padding character for fixed widths (space by default; "0" for zero-filled numbers).
     public var pad: Character
+    /// Left or right alignment.
     public enum TextAlign: String, Sendable { case left, right }
 }
 
 /// A bank's batch-salary (代发工资) file layout, read from `pipelines/banks/*.yaml`.
 public struct BankTemplate: Sendable {
+    /// Delimited fields or fixed widths.
     public enum Kind: String, Sendable { case delimited, fixed }
+    /// How a delimited field is quoted.
     public enum Quoting: String, Sendable { case none, rfc4180 }
+    /// The layout's name.
     public var name: String
+    /// Where the layout comes from (bank-formats.md).
     public var source: String
+    /// The template file.
     public var path: String
+    /// The file's encoding.
     public var encoding: String  // "gb18030" or "utf-8"
+    /// The file's line ending.
     public var lineEnding: String  // "\r\n" or "\n"
+    /// Delimited or fixed width.
     public var kind: Kind
+    /// The separator of a delimited layout.
     public var separator: String
+    /// The quoting of a delimited layout.
     public var quoting: Quoting
+    /// The file's extension (letters and digits only).
     public var extension_: String
+    /// Header lines.
     public var header: [[BankField]]
+    /// The fields of one payment's line.
     public var columns: [BankField]
+    /// Trailer lines.
     public var trailer: [[BankField]]
 
     static let values: Set<String> = [
@@ -42,6 +61,7 @@ public struct BankTemplate: Sendable {
         "date_compact",
     ]
 
+    /// Reads and checks a template; a problem is a `ConfigError` naming the key.
     public static func load(path: String) throws -> BankTemplate {
         let root = try YNode.load(path: path)
         var t = BankTemplate(
@@ -120,23 +140,33 @@ public struct BankTemplate: Sendable {
 
 /// A paying account of the employer and the employees it pays.
 public struct PayingAccount: Sendable {
+    /// The account's id (names its bank files).
     public var id: String
+    /// The account holder's name.
     public var name: String
+    /// The account number (digits).
     public var account: String
+    /// The account's bank.
     public var bankCode: String
+    /// The account's BIC, for pain.001.
     public var bic: String?
     /// Employee bank codes this account pays; "*" pays everyone no other account pays.
     public var pays: [String]
+    /// The bank's file layout.
     public var template: BankTemplate
 }
 
 /// The pipeline's `payments:` section.
 public struct PaymentSettings: Sendable {
+    /// The day of the month after the period on which salaries are paid.
     public var payDay: Int
+    /// The paying accounts, in the order they are matched.
     public var accounts: [PayingAccount]
+    /// Also write each file's ISO 20022 pain.001 twin.
     public var pain001: Bool
     /// BIC per employee bank code, for pain.001's creditor agent.
     public var bankBICs: [String: String]
+    /// The purpose text of the transfers.
     public var purpose: String
 
     /// The requested execution date: `pay_day` of the month after the period (clamped to its length).

@@ -5,14 +5,19 @@ import Performance
 /// The pipeline's `performance:` section; every key is optional and the
 /// defaults are STANDARD.md's.
 public struct PerformanceSettings: Sendable {
+    /// Weights, caps, grades and coefficients.
     public var config: PerformanceConfig = .standard
+    /// Forced distribution, when the pipeline asks for it.
     public var forced: ForcedDistribution?
     /// Yuan per special-achievement point (points.csv); the bonus is rounded half-up to the fen.
     public var pointsRate: Exact = .zero
+    /// The merit-increase policy, when the pipeline has one.
     public var merit: MeritPolicy?
 
+    /// STANDARD.md's defaults.
     public init() {}
 
+    /// Which methods each department type is appraised by.
     public var schemes: PerformanceSchemes {
         PerformanceSchemes(methods: config.methodWeights.mapValues { Set($0.keys) })
     }

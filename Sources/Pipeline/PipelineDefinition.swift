@@ -15,9 +15,11 @@ public enum PayslipPassword: String, Sendable {
     case employeeID = "employee_id"
 }
 
+/// The language of reports and messages.
 public enum ReportLocale: String, Sendable {
     case zh, en, both
 
+    /// A diagnostic's message in this locale.
     public func text(_ d: Diagnostic) -> String {
         switch self {
         case .zh: return d.messageZH
@@ -30,31 +32,46 @@ public enum ReportLocale: String, Sendable {
 /// `pipelines/<name>.yaml`, read strictly. Relative paths in the file are
 /// relative to the file's own folder.
 public struct PipelineDefinition: Sendable {
+    /// The pipeline file.
     public var path: String
+    /// The pipeline's name.
     public var name: String
+    /// The period, unless the command line gives one.
     public var period: Period?
+    /// The report language.
     public var locale: ReportLocale
+    /// The input folder, unless the command line gives one.
     public var inputDirectory: String?
+    /// File names that differ from CONTRACT's.
     public var fileNames: [InputKind: String]
+    /// The rule pack folder.
     public var rulePackDirectory: String
+    /// The output root, unless the command line gives one.
     public var outputRoot: String?
+    /// The outputs a run writes.
     public var outputs: [OutputKind]
+    /// Worker threads (0: one per core).
     public var threads: Int
+    /// Performance schemes and policies.
     public var performance = PerformanceSettings()
     /// The employer's name on payslips, bank files and reports.
     public var company = "示例科技有限公司"
+    /// Which password opens a payslip.
     public var payslipPassword = PayslipPassword.none
     /// Secret from which each payslip's owner password is derived (environment PAYROLL_PDF_OWNER_SECRET overrides).
     public var payslipOwnerSecret = "change-me"
     /// A fontconfig family with CJK glyphs and TrueType outlines (Debian fonts-wqy-microhei).
     public var payslipFont = "WenQuanYi Micro Hei"
+    /// Salary payment: paying accounts and bank layouts.
     public var payments: PaymentSettings?
 
+    /// The keys a pipeline file may have.
     public static let keys: Set<String> = [
         "name", "description", "period", "locale", "input", "files", "rule_pack",
         "output_root", "outputs", "threads", "performance", "company", "payslips", "payments",
     ]
 
+    /// Reads and checks a pipeline file; paths inside it resolve against its folder.
     public static func load(path: String) throws -> PipelineDefinition {
         let root = try YNode.load(path: path)
         let base = (path as NSString).deletingLastPathComponent
