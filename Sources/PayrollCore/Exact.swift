@@ -3,11 +3,15 @@
 /// says so (`rounded(places:mode:)`). Numerator and denominator are 128-bit
 /// and kept in lowest terms; an overflow is a typed error, never a wrong value.
 public struct Exact: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// The numerator.
     public private(set) var num: Int128
+    /// The denominator, always positive.
     public private(set) var den: Int128  // always > 0
 
+    /// A result beyond 128-bit numerator or denominator.
     public struct Overflow: Error, Sendable {}
 
+    /// `n / d` in lowest terms; `d` must not be zero.
     public init(_ n: Int128, _ d: Int128 = 1) {
         precondition(d != 0, "zero denominator")
         if d == 1 {
@@ -37,11 +41,16 @@ public struct Exact: Hashable, Comparable, Sendable, CustomStringConvertible {
         den = d
     }
 
+    /// An integer.
     public init(_ i: Int) { self.init(Int128(i)) }
+    /// An amount in yuan.
     public init(_ m: Money) { self.init(Int128(m.fen), 100) }
+    /// A six-place decimal.
     public init(_ f: Fixed) { self.init(Int128(f.units), Int128(Fixed.scale)) }
 
+    /// Zero.
     public static let zero = Exact(0)
+    /// One.
     public static let one = Exact(1)
 
     @inline(__always)
@@ -66,6 +75,7 @@ public struct Exact: Hashable, Comparable, Sendable, CustomStringConvertible {
         return r.partialValue
     }
 
+    /// `self + o`, or `Overflow`.
     public func adding(_ o: Exact) throws -> Exact {
         if den == 1 && o.den == 1 { return Exact(reduced: try Exact.checked(num.addingReportingOverflow(o.num)), 1) }
         if o.num == 0 { return self }
@@ -78,6 +88,7 @@ public struct Exact: Hashable, Comparable, Sendable, CustomStringConvertible {
         return Exact(try Exact.checked(a.addingReportingOverflow(b)), d)
     }
 
+    /// `self × o`, or `Overflow`.
     public func multiplied(by o: Exact) throws -> Exact {
         if den == 1 && o.den == 1 { return Exact(reduced: try Exact.checked(num.multipliedReportingOverflow(by: o.num)), 1) }
         if num == 0 || o.num == 0 { return .zero }
@@ -89,20 +100,28 @@ public struct Exact: Hashable, Comparable, Sendable, CustomStringConvertible {
         return Exact(reduced: n, d)  // both inputs are in lowest terms, so the cross-reduced product is too
     }
 
+    /// `self ÷ o` (`o` must not be zero), or `Overflow`.
     public func divided(by o: Exact) throws -> Exact {
         precondition(o.num != 0, "division by zero")
         return try multiplied(by: Exact(o.den, o.num))
     }
 
+    /// `-self`.
     public var negated: Exact { Exact(reduced: -num, den) }
 
     // Trapping conveniences for values known to be small (tests, constants).
+    /// Sum that traps on overflow: for constants and tests only; the pay path uses `adding`.
     public static func + (a: Exact, b: Exact) -> Exact { try! a.adding(b) }
+    /// Difference that traps on overflow: for constants and tests only.
     public static func - (a: Exact, b: Exact) -> Exact { try! a.adding(b.negated) }
+    /// Product that traps on overflow: for constants and tests only; the pay path uses `multiplied(by:)`.
     public static func * (a: Exact, b: Exact) -> Exact { try! a.multiplied(by: b) }
+    /// Quotient that traps on overflow: for constants and tests only.
     public static func / (a: Exact, b: Exact) -> Exact { try! a.divided(by: b) }
+    /// `-a`.
     public static prefix func - (a: Exact) -> Exact { a.negated }
 
+    /// Exact comparison.
     public static func < (a: Exact, b: Exact) -> Bool {
         if a.den == b.den { return a.num < b.num }
         // Compare a.num*b.den with b.num*a.den; fall back to the sign of the difference on overflow.
@@ -112,7 +131,9 @@ public struct Exact: Hashable, Comparable, Sendable, CustomStringConvertible {
         return (try? b.adding(a.negated)).map { $0.num > 0 } ?? false
     }
 
+    /// True for zero.
     public var isZero: Bool { num == 0 }
+    /// True below zero.
     public var isNegative: Bool { num < 0 }
 
     /// Rounds to `places` decimals with `mode` (half-up = half away from zero).
@@ -176,9 +197,11 @@ public struct Exact: Hashable, Comparable, Sendable, CustomStringConvertible {
         return "\(sign)\(m / UInt128(scale))." + String(repeating: "0", count: places - frac.count) + frac
     }
 
+    /// The value as a fraction-free decimal (up to 10 places).
     public var description: String { den == 1 ? "\(num)" : text(maxPlaces: 10) }
 }
 
 extension Money {
+    /// The decimal as an exact rational.
     public var exact: Exact { Exact(self) }
 }

@@ -2,37 +2,49 @@ import Foundation
 
 // Enumerations of ../shared/CONTRACT.md.
 
+/// A front-line (KPI) or back-office (MBO, 360, BSC) department.
 public enum DeptType: String, Sendable, CaseIterable {
     case frontline, backoffice
 }
 
+/// A day's attendance status.
 public enum AttendanceStatus: Int, Sendable, CaseIterable {
     case present, absent, personalLeave, sickLeave, annualLeave, compLeave, businessTrip
+    /// The CONTRACT spelling.
     public var code: String {
         ["present", "absent", "personal_leave", "sick_leave", "annual_leave", "comp_leave", "business_trip"][rawValue]
     }
 }
 
+/// The kind of day an overtime hour is worked on (rates differ).
 public enum OvertimeKind: Int, Sendable, CaseIterable {
     case workday, restday, holiday
+    /// The CONTRACT spelling.
     public var code: String { ["workday", "restday", "holiday"][rawValue] }
 }
 
+/// An appraisal method.
 public enum ScoreMethod: Int, Sendable, CaseIterable {
     case kpi, mbo, feedback360, bsc
+    /// The CONTRACT spelling.
     public var code: String { ["kpi", "mbo", "360", "bsc"][rawValue] }
 }
 
+/// A balanced-scorecard perspective.
 public enum Perspective: Int, Sendable, CaseIterable {
     case financial, customer, process, learning
+    /// The CONTRACT spelling.
     public var code: String { ["financial", "customer", "process", "learning"][rawValue] }
 }
 
+/// A 360 rater group.
 public enum RaterGroup: Int, Sendable, CaseIterable {
     case selfRating, manager, peer, subordinate
+    /// The CONTRACT spelling.
     public var code: String { ["self", "manager", "peer", "subordinate"][rawValue] }
 }
 
+/// Whether a KPI's higher or lower actual is better.
 public enum Direction: Int, Sendable {
     case higher, lower
 }
@@ -40,34 +52,57 @@ public enum Direction: Int, Sendable {
 /// One employee row of employees.csv, typed. `rowValid` is false when the row
 /// had errors (the employee still exists for cross-file references).
 public struct Employee: Sendable {
+    /// employee_id (a safe identifier).
     public var id: String
+    /// The name.
     public var name: String
+    /// The resident ID number (checked; never in a message).
     public var idNumber: String
+    /// The department.
     public var department: String
+    /// Front line or back office.
     public var deptType: DeptType
+    /// The position.
     public var position: String
+    /// The cost centre the journal books to.
     public var costCenter: String
+    /// The city whose insurance parameters apply.
     public var city: String
+    /// The hire date.
     public var hireDate: Day
+    /// The leave date, if the employee leaves.
     public var leaveDate: Day?
+    /// The contract's end date.
     public var contractEnd: Day?
+    /// Monthly base salary.
     public var baseSalary: Money
+    /// Monthly position salary.
     public var positionSalary: Money
+    /// Monthly allowance.
     public var allowance: Money?
+    /// The performance bonus's base.
     public var bonusBase: Money?
+    /// The social-insurance base (clamped to the city's band).
     public var siBase: Money
+    /// The housing-fund base (the SI base when empty).
     public var hfBase: Money?
+    /// The housing-fund rate, a fraction.
     public var hfRate: Fixed
+    /// Monthly special additional deductions.
     public var specialDeduction: Money?
+    /// The bank's short code (normalised from the file's spelling).
     public var bankCode: String
+    /// The bank account (digits; never in a message).
     public var bankAccount: String
     /// Line in employees.csv.
     public var line: Int
+    /// False when the row had errors that make it unfit for later checks.
     public var rowValid: Bool
     /// This employer pays the employee's first wage income of the year (SAT Ann. 2020 No. 13):
     /// the basic deduction counts every month of the year so far.
     public var firstIncomeOfYear: Bool = false
 
+    /// An employee row.
     public init(
         id: String, name: String, idNumber: String, department: String, deptType: DeptType, position: String, costCenter: String, city: String,
         hireDate: Day, leaveDate: Day?, contractEnd: Day?, baseSalary: Money, positionSalary: Money, allowance: Money?, bonusBase: Money?,
@@ -107,13 +142,20 @@ public struct AttendanceSummary: Sendable {
     public var dayMask: UInt32 = 0
     /// Days per `AttendanceStatus.rawValue`.
     public var days = SIMD8<Int32>(repeating: 0)
+    /// Overtime hours on workdays.
     public var overtimeWorkday = Fixed.zero
+    /// Overtime hours on rest days.
     public var overtimeRestday = Fixed.zero
+    /// Overtime hours on public holidays.
     public var overtimeHoliday = Fixed.zero
+    /// Attendance rows read for the employee.
     public var rows: Int32 = 0
 
+    /// No attendance.
     public init() {}
+    /// Days with a status.
     public func days(_ s: AttendanceStatus) -> Int { Int(days[s.rawValue]) }
+    /// Overtime hours of a kind.
     public func overtime(_ k: OvertimeKind) -> Fixed {
         switch k {
         case .workday: return overtimeWorkday
@@ -123,22 +165,34 @@ public struct AttendanceSummary: Sendable {
     }
 }
 
+/// One row of scores.csv, typed.
 public struct ScoreRow: Sendable {
     /// Index into `Batch.employees`.
     public var employee: Int32
+    /// The appraisal method.
     public var method: ScoreMethod
+    /// The item (KPI, objective, 360 question, BSC measure).
     public var item: String
+    /// The BSC perspective.
     public var perspective: Perspective?
+    /// The 360 rater group.
     public var raterGroup: RaterGroup?
     /// Used only to count distinct raters; never written to any output.
     public var raterID: String
+    /// The item's weight within its method.
     public var weight: Fixed?
+    /// A KPI or BSC target.
     public var target: Fixed?
+    /// A KPI or BSC actual.
     public var actual: Fixed?
+    /// Whether higher or lower is better.
     public var direction: Direction
+    /// An MBO or 360 rating, 0–100.
     public var rating: Fixed?
+    /// The physical line in scores.csv.
     public var line: Int32
 
+    /// A score row.
     public init(
         employee: Int32, method: ScoreMethod, item: String, perspective: Perspective?, raterGroup: RaterGroup?, raterID: String, weight: Fixed?,
         target: Fixed?, actual: Fixed?, direction: Direction, rating: Fixed?, line: Int32
@@ -158,13 +212,20 @@ public struct ScoreRow: Sendable {
     }
 }
 
+/// One row of adjustments.csv, typed.
 public struct Adjustment: Sendable {
+    /// Index into `Batch.employees`.
     public var employee: Int32
+    /// The adjustment code (the rule pack's structure names them).
     public var code: String
+    /// The amount (negative for deductions).
     public var amount: Money
+    /// The note, shown on the payslip.
     public var note: String
+    /// The physical line in adjustments.csv.
     public var line: Int
 
+    /// An adjustment row.
     public init(employee: Int32, code: String, amount: Money, note: String, line: Int) {
         self.employee = employee
         self.code = code
@@ -176,12 +237,18 @@ public struct Adjustment: Sendable {
 
 /// An input file as read: for the manifest and the report.
 public struct InputFile: Sendable {
+    /// The input kind (employees, attendance, …).
     public var kind: String
+    /// The file read.
     public var path: String
+    /// The encoding it turned out to have.
     public var encoding: String?
+    /// Data records (the header not counted).
     public var records: Int
+    /// Bytes read.
     public var bytes: Int
 
+    /// An input file's summary.
     public init(kind: String, path: String, encoding: String?, records: Int, bytes: Int) {
         self.kind = kind
         self.path = path
@@ -194,25 +261,37 @@ public struct InputFile: Sendable {
 /// A period's inputs, typed and validated. Employees are sorted by
 /// employee_id in code-point order; every per-employee array is parallel to them.
 public struct Batch: Sendable {
+    /// The pay period.
     public var period: Period
+    /// The employees, sorted by employee_id.
     public var employees: [Employee]
+    /// Each employee's attendance summary, in employee order.
     public var attendance: [AttendanceSummary]
     /// Score rows in employee order, then file order.
     public var scores: [ScoreRow]
+    /// Adjustments, sorted by employee and line.
     public var adjustments: [Adjustment]
+    /// The files read.
     public var inputs: [InputFile]
+    /// Every problem found, in report order.
     public var diagnostics: [Diagnostic]
     /// Optional performance inputs: calibration overrides, special-achievement
     /// points (per employee), coaching check-ins (per employee: count in the
     /// last quarter, latest date).
     public var calibrations: [Calibration] = []
+    /// Special-achievement points per employee.
     public var points: [Fixed] = []
+    /// Coaching check-ins per employee.
     public var checkIns: [CheckIns] = []
 
+    /// Errors among the diagnostics.
     public var errorCount: Int { diagnostics.lazy.filter { $0.severity == .error }.count }
+    /// Warnings among the diagnostics.
     public var warningCount: Int { diagnostics.lazy.filter { $0.severity == .warning }.count }
+    /// True when any diagnostic is an error (then nothing is paid).
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
 
+    /// A batch.
     public init(
         period: Period, employees: [Employee], attendance: [AttendanceSummary], scores: [ScoreRow], adjustments: [Adjustment], inputs: [InputFile],
         diagnostics: [Diagnostic]
@@ -238,12 +317,18 @@ extension String {
 
 /// A calibration decision: a grade changed after review, with its reason and approver.
 public struct Calibration: Sendable {
+    /// Index into `Batch.employees`.
     public var employee: Int32
+    /// The grade the calibration sets.
     public var grade: String
+    /// Why.
     public var reason: String
+    /// Who approved it.
     public var approver: String
+    /// The physical line in calibration.csv.
     public var line: Int
 
+    /// A calibration row.
     public init(employee: Int32, grade: String, reason: String, approver: String, line: Int) {
         self.employee = employee
         self.grade = grade
@@ -257,6 +342,7 @@ public struct Calibration: Sendable {
 public struct CheckIns: Sendable {
     /// Check-ins dated in the quarter that ends with the period.
     public var inLastQuarter: Int = 0
+    /// The latest check-in's date.
     public var latest: Day?
     public init() {}
 }

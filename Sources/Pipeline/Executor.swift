@@ -7,6 +7,7 @@ import Synchronization
 /// `DispatchQueue.concurrentPerform`; results are merged in shard order, so
 /// the outcome never depends on the number of threads.
 public struct Executor: Sendable {
+    /// Worker threads (at least 1).
     public let threads: Int
 
     /// `threads` ≤ 0 means one worker per active processor.

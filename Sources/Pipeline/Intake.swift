@@ -17,15 +17,21 @@ public struct PerformanceSchemes: Sendable {
 public struct IntakeOptions: Sendable {
     /// The pay period.
     public var period: Period
+    /// The folder holding the period's CONTRACT files.
     public var inputDirectory: String
+    /// File names that differ from CONTRACT's.
     public var fileNames: [InputKind: String]
+    /// The rule pack (cities, adjustment codes, banks).
     public var rulePack: RulePack
+    /// Which methods each department type is appraised by.
     public var schemes: PerformanceSchemes
+    /// Worker threads (0: one per core).
     public var threads: Int
     /// Grades a calibration may set.
     public var grades: [String]
     /// Messages may quote cell values (`--show-values`: personal data in the report).
     public var showValues = false
+    /// Options of one intake.
     public init(
         period: Period, inputDirectory: String, fileNames: [InputKind: String] = [:], rulePack: RulePack,
         schemes: PerformanceSchemes = .standard, threads: Int = 0, grades: [String] = ["S", "A", "B", "C", "D"],
@@ -40,7 +46,9 @@ public struct IntakeOptions: Sendable {
         self.grades = grades
         self.showValues = showValues
     }
+    /// The file name of an input kind.
     public func fileName(_ k: InputKind) -> String { fileNames[k] ?? k.defaultFileName }
+    /// The path of an input kind's file.
     public func path(_ k: InputKind) -> String { (inputDirectory as NSString).appendingPathComponent(fileName(k)) }
 }
 
@@ -50,6 +58,7 @@ public typealias ProgressReport = @Sendable (String, Int) -> Void
 /// Loads and validates a period's CONTRACT files in four stages, collecting
 /// every problem of the batch before it stops.
 public enum Intake {
+    /// Reads every file of the period and runs the four validation stages; every problem is a diagnostic of the batch.
     public static func load(_ o: IntakeOptions, progress: ProgressReport? = nil) throws -> Batch {
         let executor = Executor(threads: o.threads)
         var inputs: [InputFile] = []

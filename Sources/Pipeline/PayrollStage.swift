@@ -5,16 +5,21 @@ import Performance
 
 /// The computed period: performance and pay for every employee, in employee_id order.
 public struct PayrollRun: Sendable {
+    /// The rule pack's values for the period.
     public var rules: PeriodRules
+    /// Each employee's scores, grade and coefficient, in employee order.
     public var performance: [PerformanceResult]
+    /// Each employee's pay; nil for an employee who cannot be paid (a diagnostic says why).
     public var pay: [PayResult?]
     /// Year-to-date entries to carry into the next period's ledger (this period's and earlier ones not paid now).
     public var ledger: [(id: String, ytd: YearToDate)]
+    /// Performance and pay diagnostics (P and N codes).
     public var diagnostics: [Diagnostic]
     /// Wall time of the rollup and of the pay calculation, in seconds.
     public var timings: [(String, Double)] = []
 }
 
+/// The rollup and pay stage of a period.
 public enum PayrollStage {
     /// Stages 3 (performance) and 4 (pay), each over employee shards in parallel.
     public static func run(

@@ -6,7 +6,9 @@ import PayrollRules
 /// Where each employee's year-to-date figures come from, and the ledger a
 /// finished run leaves for the next period (`ytd_ledger.csv`).
 public enum YearToDateStore {
+    /// The ledger a finished run leaves for the next period.
     public static let ledgerFile = "ytd_ledger.csv"
+    /// The ledger's columns.
     public static let ledgerColumns = [
         "employee_id", "year", "months", "ytd_income", "ytd_tax_free", "ytd_special",
         "ytd_additional", "ytd_taxable", "ytd_tax", "ytd_withheld", "annual_bonus",
@@ -20,6 +22,7 @@ public enum YearToDateStore {
         ("ytd_additional", "累计专项附加扣除", true), ("ytd_tax_withheld", "累计已预缴税额", true),
     ]
 
+    /// Where the year-to-date figures came from.
     public enum Source: Sendable {
         case newYear
         case ledger(path: String)
@@ -27,10 +30,13 @@ public enum YearToDateStore {
         case firstPeriod
     }
 
+    /// The year-to-date state of a period.
     public struct Loaded: Sendable {
+        /// Its source, or nil when there is none (Y001).
         public var source: Source?
         /// Entries by employee_id (the whole previous ledger, carried forward).
         public var entries: [String: YearToDate]
+        /// Problems reading it (Y codes).
         public var diagnostics: [Diagnostic]
     }
 
