@@ -1,9 +1,13 @@
 /// A calendar date (proleptic Gregorian) with no time zone: what a payroll date is.
 public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// The year.
     public let year: Int
+    /// The month, 1–12.
     public let month: Int
+    /// The day of the month.
     public let day: Int
 
+    /// A date; nil when it does not exist.
     public init?(year: Int, month: Int, day: Int) {
         guard year >= 1900, year <= 2200, month >= 1, month <= 12,
             day >= 1, day <= Day.daysIn(year: year, month: month)
@@ -13,7 +17,9 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         self.day = day
     }
 
+    /// True for a Gregorian leap year.
     public static func isLeap(_ y: Int) -> Bool { (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 }
+    /// The days of a month.
     public static func daysIn(year: Int, month: Int) -> Int {
         switch month {
         case 2: return isLeap(year) ? 29 : 28
@@ -22,6 +28,7 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// Earlier dates first.
     public static func < (a: Day, b: Day) -> Bool {
         (a.year, a.month, a.day) < (b.year, b.month, b.day)
     }
@@ -41,6 +48,7 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         return ((h + 5) % 7) + 1
     }
 
+    /// `YYYY-MM-DD`.
     public var description: String {
         let m = month < 10 ? "0\(month)" : "\(month)"
         let d = day < 10 ? "0\(day)" : "\(day)"
@@ -98,14 +106,18 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         return Day(year: p0, month: p1, day: p2)
     }
 
+    /// Parses `YYYY-MM-DD` or `YYYY/M/D` text.
     public static func parse(_ text: String) -> Day? { parse(Array(text.utf8)) }
 }
 
 /// A pay period: one calendar month.
 public struct Period: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// The year.
     public let year: Int
+    /// The month, 1–12.
     public let month: Int
 
+    /// A pay period; nil outside 1900–2200 or months 1–12.
     public init?(year: Int, month: Int) {
         guard year >= 1900, year <= 2200, (1...12).contains(month) else { return nil }
         self.year = year
@@ -124,15 +136,23 @@ public struct Period: Hashable, Comparable, Sendable, CustomStringConvertible {
         self.init(year: y, month: m)
     }
 
+    /// The period's first day.
     public var firstDay: Day { Day(year: year, month: month, day: 1)! }
+    /// The period's last day.
     public var lastDay: Day { Day(year: year, month: month, day: Day.daysIn(year: year, month: month))! }
+    /// Calendar days in the period.
     public var dayCount: Int { Day.daysIn(year: year, month: month) }
+    /// True when `d` falls in the period.
     public func contains(_ d: Day) -> Bool { d.year == year && d.month == month }
 
+    /// The month before.
     public var previous: Period { month == 1 ? Period(year: year - 1, month: 12)! : Period(year: year, month: month - 1)! }
+    /// The month after.
     public var next: Period { month == 12 ? Period(year: year + 1, month: 1)! : Period(year: year, month: month + 1)! }
 
+    /// Earlier periods first.
     public static func < (a: Period, b: Period) -> Bool { (a.year, a.month) < (b.year, b.month) }
 
+    /// `YYYY-MM`.
     public var description: String { "\(year)-\(month < 10 ? "0" : "")\(month)" }
 }

@@ -1,8 +1,11 @@
+/// Errors stop a period's pay; warnings do not.
 public enum Severity: String, Sendable, Comparable {
     case error, warning
+    /// Errors sort before warnings.
     public static func < (a: Severity, b: Severity) -> Bool { a == .error && b == .warning }
 }
 
+/// The languages messages are written in.
 public enum Locale2: String, Sendable, CaseIterable {
     case zh, en
 }
@@ -13,23 +16,33 @@ public enum ValidationStage: Int, Sendable, Comparable {
     case rows = 2
     case crossFile = 3
     case business = 4
+    /// Earlier stages first.
     public static func < (a: ValidationStage, b: ValidationStage) -> Bool { a.rawValue < b.rawValue }
 }
 
 /// One data problem, with where it is and what was expected. Messages never
 /// carry a salary, ID number or bank account.
 public struct Diagnostic: Hashable, Sendable {
+    /// The stable code (F004, R003, …).
     public var code: String
+    /// Error or warning.
     public var severity: Severity
+    /// The validation stage.
     public var stage: ValidationStage
+    /// The input file concerned.
     public var file: String
     /// Physical line (1-based, header = 1) on which the record starts; nil for a whole file.
     public var line: Int?
+    /// The column concerned.
     public var column: String?
+    /// The employee concerned, when plausibly an ID.
     public var employeeID: String?
+    /// The message in English (describes values, never quotes them unless asked).
     public var messageEN: String
+    /// The message in Chinese.
     public var messageZH: String
 
+    /// A diagnostic.
     public init(
         code: String, severity: Severity, stage: ValidationStage, file: String, line: Int?,
         column: String?, employeeID: String?, en: String, zh: String
@@ -45,6 +58,7 @@ public struct Diagnostic: Hashable, Sendable {
         self.messageZH = zh
     }
 
+    /// The message in a language.
     public func message(_ locale: Locale2) -> String { locale == .zh ? messageZH : messageEN }
 
     /// Report order: file, line, column, code.

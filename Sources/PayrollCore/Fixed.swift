@@ -2,19 +2,31 @@
 /// ratings and scores. Arithmetic is exact where the result fits in six
 /// places; every other step names its rounding.
 public struct Fixed: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// Units per one: six decimal places.
     public static let scale: Int64 = 1_000_000
+    /// Decimal places.
     public static let places = 6
+    /// The value in millionths.
     public var units: Int64
 
+    /// A value of `units` millionths.
     public init(units: Int64) { self.units = units }
+    /// An integer.
     public init(_ integer: Int) { self.units = Int64(integer) * Fixed.scale }
+    /// Zero.
     public static let zero = Fixed(units: 0)
+    /// One.
     public static let one = Fixed(units: scale)
 
+    /// Sum.
     public static func + (a: Fixed, b: Fixed) -> Fixed { Fixed(units: a.units + b.units) }
+    /// Difference.
     public static func - (a: Fixed, b: Fixed) -> Fixed { Fixed(units: a.units - b.units) }
+    /// The negated value.
     public static prefix func - (a: Fixed) -> Fixed { Fixed(units: -a.units) }
+    /// Adds in place.
     public static func += (a: inout Fixed, b: Fixed) { a.units += b.units }
+    /// Compares values.
     public static func < (a: Fixed, b: Fixed) -> Bool { a.units < b.units }
 
     /// Product rounded half-up (away from zero) to six places.
@@ -103,6 +115,7 @@ public struct Fixed: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
 }
 
+/// How a value is rounded: half up (away from zero), half even, up, down.
 public enum RoundingMode: String, Sendable, CaseIterable {
     /// Half away from zero: 0.005 → 0.01, −0.005 → −0.01.
     case halfUp = "half_up"
@@ -113,6 +126,7 @@ public enum RoundingMode: String, Sendable, CaseIterable {
     case down = "down"
 }
 
+/// Why a cell is not a decimal.
 public enum FixedParseError: Error, Equatable, Sendable {
     case empty, notANumber, tooManyDecimals, tooLarge
 }
@@ -175,5 +189,6 @@ extension Fixed {
         return .success(Fixed(units: negative ? -u : u))
     }
 
+    /// Parses text as a six-place decimal; nil when it is not one.
     public static func parse(_ text: String) -> Fixed? { try? parse(Array(text.utf8)).get() }
 }

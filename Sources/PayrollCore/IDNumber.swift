@@ -1,6 +1,7 @@
 /// Mainland China resident identity number (GB 11643-1999): 17 digits and an
 /// ISO 7064 MOD 11-2 check character (0-9 or X).
 public enum ResidentID {
+    /// What is wrong with a resident ID number (never its digits).
     public enum Problem: Equatable, Sendable {
         case wrongLength(Int)
         case badCharacter
@@ -22,6 +23,7 @@ public enum ResidentID {
         return checkChars[sum % 11]
     }
 
+    /// Checks length, characters, the birth date and the ISO 7064 MOD 11-2 check character; nil when valid.
     public static func validate<C: RandomAccessCollection>(_ bytes: C) -> Problem? where C.Element == UInt8, C.Index == Int {
         guard bytes.count == 18 else { return .wrongLength(bytes.count) }
         let o = bytes.startIndex

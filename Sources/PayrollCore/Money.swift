@@ -1,19 +1,30 @@
 /// An amount of Chinese yuan held as an exact count of fen (0.01 yuan).
 /// Never a binary floating-point number; every rounding is named.
 public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// The amount in fen.
     public var fen: Int64
 
+    /// An amount of `fen` fen.
     public init(fen: Int64) { self.fen = fen }
+    /// An amount of whole yuan.
     public init(yuan: Int64) { self.fen = yuan * 100 }
+    /// Zero yuan.
     public static let zero = Money(fen: 0)
 
+    /// Sum; traps on overflow, so sums of unbounded values use `adding` (validation bounds every input).
     public static func + (a: Money, b: Money) -> Money { Money(fen: a.fen + b.fen) }
+    /// Difference; traps on overflow, so unbounded values use `subtracting`.
     public static func - (a: Money, b: Money) -> Money { Money(fen: a.fen - b.fen) }
+    /// The negated amount.
     public static prefix func - (a: Money) -> Money { Money(fen: -a.fen) }
+    /// Adds in place; traps on overflow (see `+`).
     public static func += (a: inout Money, b: Money) { a.fen += b.fen }
+    /// Subtracts in place; traps on overflow (see `-`).
     public static func -= (a: inout Money, b: Money) { a.fen -= b.fen }
+    /// Compares amounts.
     public static func < (a: Money, b: Money) -> Bool { a.fen < b.fen }
 
+    /// True below zero.
     public var isNegative: Bool { fen < 0 }
 
     /// The amount as a decimal with scale 2 (exact).
@@ -28,6 +39,7 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
 }
 
+/// Why a cell is not an amount (the message describes it, never quotes it).
 public enum MoneyParseError: Error, Equatable, Sendable {
     case empty
     case notANumber  // letters, currency signs, exponents …
@@ -113,6 +125,7 @@ extension Money {
         return .success(Money(fen: negative ? -fen : fen))
     }
 
+    /// Parses text as yuan; nil when it is not an amount.
     public static func parse(_ text: String, allowNegative: Bool = true) -> Money? {
         try? parse(Array(text.utf8), allowNegative: allowNegative).get()
     }

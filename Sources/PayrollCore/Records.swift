@@ -344,5 +344,6 @@ public struct CheckIns: Sendable {
     public var inLastQuarter: Int = 0
     /// The latest check-in's date.
     public var latest: Day?
+    /// No check-ins.
     public init() {}
 }

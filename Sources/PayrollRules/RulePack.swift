@@ -7,6 +7,7 @@ public enum InsuranceLine: String, CaseIterable, Sendable {
     case workInjury = "work_injury"
 }
 
+/// Whether an insurance amount is rounded to the fen or the yuan.
 public enum AmountRounding: String, Sendable {
     /// Half-up to the fen.
     case fen
@@ -14,30 +15,47 @@ public enum AmountRounding: String, Sendable {
     case yuan
 }
 
+/// One social-insurance line of a city: base band, rates and rounding.
 public struct InsuranceLineParameters: Sendable {
+    /// The lowest base.
     public var floor: Money
+    /// The highest base.
     public var ceiling: Money
+    /// The employee's rate.
     public var employeeRate: Fixed
+    /// The employer's rate.
     public var employerRate: Fixed
     /// A fixed amount the employee pays on top (Beijing medical: 3 yuan).
     public var employeeFixed: Money
+    /// How the amount is rounded.
     public var rounding: AmountRounding
 }
 
+/// A city's housing fund: base band, allowed rates, rounding.
 public struct HousingFundParameters: Sendable {
+    /// The lowest base.
     public var floor: Money
+    /// The highest base.
     public var ceiling: Money
+    /// The lowest rate an employee may have.
     public var minRate: Fixed
+    /// The highest rate.
     public var maxRate: Fixed
+    /// How the amount is rounded.
     public var rounding: AmountRounding
 }
 
 /// A city's parameters in force from `from` until the next entry's `from`.
 public struct CityParameters: Sendable {
+    /// The city's code.
     public var city: String
+    /// The first day these values are in force.
     public var from: Day
+    /// Where they come from.
     public var source: String
+    /// Each insurance line's parameters.
     public var lines: [InsuranceLine: InsuranceLineParameters]
+    /// The housing fund's parameters.
     public var housingFund: HousingFundParameters
 }
 
@@ -49,54 +67,84 @@ public enum AdjustmentTarget: String, Sendable {
     case annualBonus = "annual_bonus"
 }
 
+/// An adjustment code the structure accepts in adjustments.csv.
 public struct AdjustmentCodeSpec: Sendable {
+    /// The code.
     public var code: String
+    /// Its Chinese label.
     public var labelZH: String
+    /// Its English label.
     public var labelEN: String
+    /// Whether it goes into gross pay or the annual bonus.
     public var into: AdjustmentTarget
 }
 
 /// One line of the salary structure, as written in the pack.
 public struct ComponentSpec: Sendable {
+    /// The line's code (a register column).
     public var code: String
+    /// Its Chinese label.
     public var labelZH: String
+    /// Its English label.
     public var labelEN: String
     /// Part of gross (earnings positive, deductions negative) or information only.
     public var inGross: Bool
+    /// The formula, as written.
     public var formula: String
+    /// The file it is written in.
     public var file: String
+    /// Its line.
     public var line: Int
+    /// Its column.
     public var column: Int
 }
 
+/// Which parameters and tables the withholding uses, and its rounding.
 public struct TaxSettings: Sendable {
+    /// The parameter of the monthly basic deduction.
     public var basicDeduction: String = "basic_deduction_monthly"
+    /// The cumulative withholding table.
     public var withholdingTable: String = "iit_withholding"
+    /// The annual-bonus table.
     public var annualBonusTable: String = "iit_annual_bonus"
+    /// How each cumulative tax figure is rounded.
     public var rounding: RoundingMode = .halfUp
 }
 
 /// A bank that employees may be paid at: its short code, the 3-digit CNAPS
 /// bank category code (行别代码), Chinese name and head-office BIC.
 public struct BankInfo: Sendable, Equatable {
+    /// The short code (ICBC, CCB, …).
     public var code: String
+    /// The 3-digit CNAPS bank category code.
     public var cnaps: String
+    /// The Chinese name.
     public var name: String
+    /// The head office's BIC.
     public var bic: String
+    /// Where the entry comes from.
     public var source: String
 }
 
 /// A rule pack: dated parameters read from a folder of YAML files.
 public struct RulePack: Sendable {
+    /// The pack's folder.
     public var directory: String
+    /// The pack's name.
     public var name: String
     /// Every file of the pack, relative to its folder, sorted (for the manifest).
     public var files: [String]
+    /// Each city's dated parameters, oldest first.
     public var cities: [String: [CityParameters]]
+    /// Dated parameters by name.
     public var parameters: [String: DatedSeries<Exact>]
+    /// Dated tables by name.
     public var tables: [String: DatedSeries<BracketTable>]
+    /// The salary structure's lines, in order.
     public var components: [ComponentSpec]
+    /// The adjustment codes.
     public var adjustments: [AdjustmentCodeSpec]
+    /// The withholding settings.
     public var tax: TaxSettings
     /// Known banks (`banks:` in the pack); empty when the pack has none, and then any bank code is accepted.
     public var banks: [BankInfo] = []
@@ -109,6 +157,7 @@ public struct RulePack: Sendable {
         return banks.first { $0.code.uppercased() == upper || $0.cnaps == t || $0.name == t }
     }
 
+    /// The adjustment codes' names.
     public var adjustmentCodes: [String] { adjustments.map(\.code) }
 
     /// The parameters in force on `day`, or nil when the city is unknown or has none yet.
@@ -117,6 +166,7 @@ public struct RulePack: Sendable {
         return list.last(where: { $0.from <= day })
     }
 
+    /// Reads and checks a pack; a problem is a `ConfigError` naming the file and key.
     public static func load(directory: String) throws -> RulePack {
         let fm = FileManager.default
         var isDir: ObjCBool = false

@@ -4,6 +4,7 @@ import PayrollCore
 /// The register's amounts, declared once: the register (its columns and cells), the rule
 /// tests (`PayResult.amount`) and the importer (which columns hold money) read them from here.
 public enum RegisterAmounts {
+    /// A named amount and how a pay result gives it.
     public typealias Amount = (name: String, value: @Sendable (PayResult) -> Money)
 
     /// After the salary lines, in the register's order (STANDARD.md's columns).
@@ -47,6 +48,7 @@ extension PayResult {
 /// Test cases stored with a rule pack (`tests/*.yaml`), in the manner of
 /// OpenFisca's country packages: a name, a period, inputs, expected outputs.
 public enum RuleTests {
+    /// One rule test case's result.
     public struct Outcome: Sendable {
         public var file: String
         public var line: Int

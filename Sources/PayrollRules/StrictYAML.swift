@@ -4,12 +4,18 @@ import Yams
 
 /// A configuration file problem: which file, where, which key, what was expected.
 public struct ConfigError: Error, CustomStringConvertible, Sendable {
+    /// The file.
     public var file: String
+    /// The line, when known.
     public var line: Int?
+    /// The column, when known.
     public var column: Int?
+    /// The key path, when known.
     public var key: String?
+    /// What is wrong.
     public var message: String
 
+    /// A configuration error at a place in a file.
     public init(file: String, line: Int?, column: Int?, key: String?, message: String) {
         self.file = file
         self.line = line
@@ -18,6 +24,7 @@ public struct ConfigError: Error, CustomStringConvertible, Sendable {
         self.message = message
     }
 
+    /// `file:line:column: key: message`.
     public var description: String {
         var s = file
         if let line { s += ":\(line)" }
@@ -31,10 +38,14 @@ public struct ConfigError: Error, CustomStringConvertible, Sendable {
 /// A YAML node read strictly: unknown keys and wrong types are errors that
 /// name the key, file and line.
 public struct YNode {
+    /// The YAML node.
     public let node: Node
+    /// The file it comes from.
     public let file: String
+    /// The key path of the node (for messages).
     public let keyPath: String
 
+    /// Reads a YAML file; a syntax error is a `ConfigError` with its line.
     public static func load(path: String, displayName: String? = nil) throws -> YNode {
         let name = displayName ?? path
         let text: String
@@ -44,6 +55,7 @@ public struct YNode {
         return try parse(text: text, file: name)
     }
 
+    /// Parses YAML text.
     public static func parse(text: String, file: String) throws -> YNode {
         do {
             guard let node = try Yams.compose(yaml: text) else {
@@ -71,9 +83,12 @@ public struct YNode {
         }
     }
 
+    /// The node's line.
     public var line: Int? { node.mark?.line }
+    /// The node's column.
     public var column: Int? { node.mark?.column }
 
+    /// An error at this node.
     public func error(_ message: String) -> ConfigError {
         ConfigError(file: file, line: line, column: column, key: keyPath.isEmpty ? nil : keyPath, message: message)
     }
@@ -111,16 +126,19 @@ public struct YNode {
     /// Mapping with free-form keys (names chosen by the user).
     public func entries() throws -> [(key: String, value: YNode)] { try mapping(allowed: []) }
 
+    /// The node as a sequence, or an error.
     public func sequence() throws -> [YNode] {
         guard case let .sequence(s) = node else { throw error("expected a list") }
         return s.enumerated().map { i, n in YNode(node: n, file: file, keyPath: "\(keyPath)[\(i)]") }
     }
 
+    /// The node as text, or an error.
     public func string() throws -> String {
         guard case let .scalar(s) = node else { throw error("expected text") }
         return s.string
     }
 
+    /// The node as a six-place decimal, or an error.
     public func fixed() throws -> Fixed {
         guard case let .scalar(s) = node, let v = Fixed.parse(s.string) else {
             throw error("expected a decimal number (at most 6 places, no exponent)")
@@ -128,6 +146,7 @@ public struct YNode {
         return v
     }
 
+    /// The node as an amount in yuan, or an error.
     public func money() throws -> Money {
         guard case let .scalar(s) = node, let v = Money.parse(s.string) else {
             throw error("expected an amount in yuan with at most 2 decimals")
@@ -135,16 +154,19 @@ public struct YNode {
         return v
     }
 
+    /// The node as a date, or an error.
     public func day() throws -> Day {
         guard case let .scalar(s) = node, let v = Day.parse(s.string) else { throw error("expected a date YYYY-MM-DD") }
         return v
     }
 
+    /// The node as an integer, or an error.
     public func int() throws -> Int {
         guard case let .scalar(s) = node, let v = Int(s.string) else { throw error("expected a whole number") }
         return v
     }
 
+    /// The node as true or false, or an error.
     public func bool() throws -> Bool {
         guard case let .scalar(s) = node else { throw error("expected true or false") }
         switch s.string.lowercased() {
@@ -154,6 +176,7 @@ public struct YNode {
         }
     }
 
+    /// The node as a list of texts (a single text counts as one), or an error.
     public func stringList() throws -> [String] {
         if case .scalar = node { return [try string()] }
         return try sequence().map { try $0.string() }
