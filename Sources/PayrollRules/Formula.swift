@@ -31,41 +31,56 @@ public indirect enum Expr: Sendable {
     case lookup(Int, Expr)
     case tax(Int, Expr)
 
+    /// An arithmetic operator.
     public enum ArithOp: Sendable { case add, sub, mul, div }
+    /// A comparison operator.
     public enum CompareOp: Sendable { case lt, le, gt, ge, eq, ne }
 }
 
+/// The type of a formula's value.
 public enum ValueType: Sendable, Equatable { case number, boolean }
 
 /// A name a formula may use: its slot in the evaluation context and type.
 public struct Symbol: Sendable {
+    /// The slot the name reads.
     public var slot: Int
+    /// The value's type.
     public var type: ValueType
+    /// A name bound to a slot.
     public init(slot: Int, type: ValueType) {
         self.slot = slot
         self.type = type
     }
 }
 
+/// A formula that cannot be compiled, at a character offset.
 public struct FormulaError: Error, Sendable {
+    /// The offset in the formula's text.
     public var offset: Int
+    /// What is wrong.
     public var message: String
 }
 
 /// Why an evaluation failed for one employee (division by zero, overflow).
 public struct EvaluationError: Error, Sendable {
+    /// What went wrong.
     public var message: String
 }
 
+/// Compiles formula text against the names and tables in scope.
 public struct FormulaCompiler {
+    /// Names in scope.
     public var symbols: [String: Symbol]
+    /// Tables by name.
     public var tables: [String: Int]
 
+    /// A compiler for a set of names and tables.
     public init(symbols: [String: Symbol], tables: [String: Int]) {
         self.symbols = symbols
         self.tables = tables
     }
 
+    /// Compiles a formula; an unknown name or a type error is a `FormulaError`.
     public func compile(_ text: String, expect: ValueType = .number) throws -> Expr {
         var p = Parser(tokens: try tokenize(text), compiler: self, length: text.utf8.count)
         let (e, t) = try p.expression()
@@ -389,14 +404,18 @@ public struct FormulaCompiler {
 
 /// Evaluates compiled formulas against one employee's values.
 public struct Evaluator {
+    /// The evaluation context: every slot's value.
     public var values: [Exact]
+    /// The tables.
     public let tables: [BracketTable]
 
+    /// An evaluator over a context.
     public init(values: [Exact], tables: [BracketTable]) {
         self.values = values
         self.tables = tables
     }
 
+    /// Evaluates a number exactly; throws on overflow or division by zero.
     public func number(_ e: Expr) throws -> Exact {
         do {
             switch e {
@@ -432,6 +451,7 @@ public struct Evaluator {
         }
     }
 
+    /// Evaluates a condition.
     public func boolean(_ e: Expr) throws -> Bool {
         switch e {
         case .boolean(let b): return b

@@ -3,9 +3,13 @@ import PayrollCore
 
 /// A value in force from `from` (inclusive) until `until` (inclusive) or the next entry's `from`.
 public struct Dated<T: Sendable>: Sendable {
+    /// The first day the value is in force.
     public var from: Day
+    /// The last day, when it ends.
     public var until: Day?
+    /// Where the value comes from.
     public var source: String
+    /// The value.
     public var value: T
     /// Where it was read (file:line), for explanations and errors.
     public var location: String
@@ -13,11 +17,16 @@ public struct Dated<T: Sendable>: Sendable {
 
 /// An effective-dated series of one parameter or table.
 public struct DatedSeries<T: Sendable>: Sendable {
+    /// The parameter's name.
     public var name: String
+    /// Its unit.
     public var unit: String
+    /// What it is.
     public var description: String
+    /// Its values by date, oldest first.
     public var entries: [Dated<T>]
 
+    /// The value in force on `day`.
     public func at(_ day: Day) -> Dated<T>? {
         guard let e = entries.last(where: { $0.from <= day }) else { return nil }
         if let u = e.until, u < day { return nil }
@@ -27,14 +36,19 @@ public struct DatedSeries<T: Sendable>: Sendable {
 
 /// One row of a bracket table: applies up to and including `upto` (nil = no limit).
 public struct Bracket: Sendable {
+    /// The bracket's upper bound (nil: no bound).
     public var upto: Exact?
+    /// The rate.
     public var rate: Exact
+    /// The quick deduction.
     public var quickDeduction: Exact
     /// For step tables read with lookup(): the value of this row.
     public var value: Exact
 }
 
+/// A progressive table of brackets.
 public struct BracketTable: Sendable {
+    /// The brackets, lowest first.
     public var rows: [Bracket]
 
     /// The row whose band holds `x` (bands are inclusive at their top).
@@ -127,6 +141,7 @@ extension RulePack {
 }
 
 extension Day {
+    /// The next calendar day.
     public static func dayAfter(_ d: Day) -> Day {
         if d.day < Day.daysIn(year: d.year, month: d.month) { return Day(year: d.year, month: d.month, day: d.day + 1)! }
         if d.month < 12 { return Day(year: d.year, month: d.month + 1, day: 1)! }

@@ -2,19 +2,30 @@ import PayrollCore
 
 /// Year-to-date withholding state of one employee at the end of a period.
 public struct YearToDate: Sendable, Equatable {
+    /// The tax year.
     public var year: Int
     /// Months of basic deduction granted so far this year.
     public var months: Int
+    /// Cumulative income.
     public var income: Money
+    /// Cumulative tax-free income.
     public var taxFree: Money
+    /// Cumulative special deductions (employee SI and HF).
     public var special: Money
+    /// Cumulative special additional deductions.
     public var additional: Money
+    /// Cumulative taxable income.
     public var taxable: Money
+    /// Cumulative tax due.
     public var tax: Money
+    /// Cumulative tax withheld.
     public var withheld: Money
+    /// Annual bonus paid this year.
     public var annualBonus: Money
+    /// Tax withheld on it.
     public var annualBonusTax: Money
 
+    /// A year-to-date state.
     public init(
         year: Int, months: Int = 0, income: Money = .zero, taxFree: Money = .zero, special: Money = .zero,
         additional: Money = .zero, taxable: Money = .zero, tax: Money = .zero, withheld: Money = .zero,
@@ -42,9 +53,13 @@ public enum BasicDeductionMode: String, Sendable {
     case firstIncome = "first_income"
 }
 
+/// One insurance line's base and amounts.
 public struct InsuranceAmounts: Sendable, Equatable {
+    /// The base after clamping to the city's band.
     public var base: Money
+    /// The employee's contribution.
     public var employee: Money
+    /// The employer's contribution.
     public var employer: Money
 }
 
@@ -52,39 +67,61 @@ public struct InsuranceAmounts: Sendable, Equatable {
 public struct PayResult: Sendable {
     /// One value per structure component, in structure order (info components included).
     public var lines: [Money]
+    /// Gross pay: the sum of the lines that are in gross.
     public var gross: Money
     /// Per `InsuranceLine.allCases` order.
     public var insurance: [InsuranceAmounts]
+    /// The housing fund.
     public var housingFund: InsuranceAmounts
+    /// The employee's social insurance, all lines.
     public var employeeSI: Money
+    /// The employer's social insurance, all lines.
     public var employerSI: Money
+    /// The cumulative basic deduction.
     public var basicDeduction: Money
+    /// The year-to-date state after this period.
     public var ytd: YearToDate
+    /// Tax withheld this period on wages.
     public var tax: Money
+    /// The annual one-time bonus paid.
     public var annualBonus: Money
+    /// Its separately computed tax.
     public var bonusTax: Money
+    /// The bonus table's rate that applied.
     public var bonusRate: Exact?
+    /// Net pay.
     public var net: Money
+    /// Gross plus the employer's SI and HF.
     public var employerCost: Money
+    /// True when the employee was hired or left during the period.
     public var prorated: Bool
+    /// Conditions the pay stage reports (annual-bonus table missing, a second bonus).
     public var problems: [String]
 
+    /// An insurance line's amounts.
     public func line(_ i: InsuranceLine) -> InsuranceAmounts { insurance[i.ordinal] }
 }
 
 /// What the calculator needs to know about one employee this period.
 public struct PayInput: Sendable {
+    /// The employee.
     public var employee: Employee
+    /// The period's attendance.
     public var attendance: AttendanceSummary
+    /// The performance coefficient.
     public var coefficient: Exact
+    /// The final performance score.
     public var finalScore: Exact
     /// Special-achievement bonus earned by points this period.
     public var pointsBonus: Money
+    /// The employee's adjustments.
     public var adjustments: [Adjustment]
     /// The state at the end of the previous period of the same year, if any.
     public var previous: YearToDate?
+    /// How the basic deduction counts months.
     public var mode: BasicDeductionMode
 
+    /// One employee's inputs to the pay calculation.
     public init(
         employee: Employee, attendance: AttendanceSummary, coefficient: Exact, finalScore: Exact, pointsBonus: Money = .zero,
         adjustments: [Adjustment], previous: YearToDate?, mode: BasicDeductionMode = .employment
@@ -204,6 +241,7 @@ extension PeriodRules {
             employerCost: gross + employerSI + housing.employer, prorated: prorated, problems: problems)
     }
 
+    /// The index of a salary line by code.
     public func componentIndex(_ code: String) -> Int? { components.firstIndex { $0.spec.code == code } }
 }
 
@@ -260,6 +298,7 @@ extension PeriodRules {
 }
 
 extension InsuranceLine {
+    /// The line's position in `PayResult.insurance`.
     public var ordinal: Int {
         switch self {
         case .pension: return 0

@@ -7,6 +7,7 @@ public enum InputSlot: Int, CaseIterable, Sendable {
     case overtimeWorkday, overtimeRestday, overtimeHoliday
     case coefficient, finalScore, pointsBonus, prorated, adjustmentsGross, periodDays
 
+    /// The name a formula uses for the input.
     public var name: String {
         switch self {
         case .baseSalary: return "employee.base_salary"
@@ -37,12 +38,17 @@ public enum InputSlot: Int, CaseIterable, Sendable {
         case .periodDays: return "period.days"
         }
     }
+    /// Number, or true/false for `prorated`.
     public var type: ValueType { self == .prorated ? .boolean : .number }
 }
 
+/// A salary line with its formula compiled.
 public struct CompiledComponent: Sendable {
+    /// The line as the pack declares it.
     public var spec: ComponentSpec
+    /// The compiled formula.
     public var expr: Expr
+    /// The slot its value takes for later formulas.
     public var slot: Int
     /// Parameters the formula reads, with the value in force (for explanations).
     public var parameters: [String]
@@ -51,25 +57,38 @@ public struct CompiledComponent: Sendable {
 /// A rule pack resolved for one period: the values in force on its first
 /// day and the salary structure compiled against them.
 public struct PeriodRules: Sendable {
+    /// The period.
     public let period: Period
+    /// The pack the values come from.
     public let pack: RulePack
+    /// The salary lines, in order.
     public private(set) var components: [CompiledComponent]
+    /// Parameters in force on the period's first day.
     public let parameterValues: [String: Dated<Exact>]
+    /// Tables in force, by slot.
     public private(set) var tables: [BracketTable]
+    /// Their names.
     public let tableNames: [String]
+    /// Slots of an evaluation context.
     public let slotCount: Int
+    /// The parameters' slots and values.
     public private(set) var parameterSlots: [(slot: Int, value: Exact)]
+    /// Each adjustment code's slot.
     public private(set) var adjustmentSlots: [String: Int]
+    /// The monthly basic deduction in force.
     public let basicDeduction: Dated<Exact>
+    /// The withholding table in force.
     public private(set) var withholding: Dated<BracketTable>
     /// nil when separate taxation of the annual bonus is not in force on the period's first day.
     public private(set) var annualBonus: Dated<BracketTable>?
+    /// Every dated annual-bonus table (to say when the policy ends).
     public let annualBonusSeries: DatedSeries<BracketTable>?
     /// City parameters in force on the period's first day, by city code.
     public private(set) var cities: [String: CityParameters]
     /// Where each adjustment code goes.
     public private(set) var adjustmentTargets: [String: AdjustmentTarget]
 
+    /// The pack's values for a period; a missing value is a `ConfigError` naming it.
     public static func resolve(_ pack: RulePack, period: Period) throws -> PeriodRules {
         let day = period.firstDay
         let packFile = pack.directory + "/pack.yaml"

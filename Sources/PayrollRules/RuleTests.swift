@@ -50,14 +50,19 @@ extension PayResult {
 public enum RuleTests {
     /// One rule test case's result.
     public struct Outcome: Sendable {
+        /// The test file.
         public var file: String
+        /// The case's line in it.
         public var line: Int
+        /// The case's name.
         public var name: String
         /// (output, expected, got) for each mismatch; empty when the case passed.
         public var failures: [(String, String, String)]
+        /// True when every expectation held.
         public var passed: Bool { failures.isEmpty }
     }
 
+    /// Runs every case in `PACK/tests/*.yaml`.
     public static func run(pack: RulePack) throws -> [Outcome] {
         let dir = (pack.directory as NSString).appendingPathComponent("tests")
         let files = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [])

@@ -5,43 +5,78 @@ import PayrollCore
 /// dates and sources, and the rounding applied; social insurance per line;
 /// tax with its year-to-date steps.
 public struct PayTrace: Sendable {
+    /// A parameter a formula used, with its date and source.
     public struct Parameter: Sendable {
+        /// Its name.
         public var name: String
+        /// Its value.
         public var value: String
+        /// The first day it is in force.
         public var from: String
+        /// Where it comes from.
         public var source: String
     }
+    /// One salary line, explained.
     public struct Line: Sendable {
+        /// Its code.
         public var code: String
+        /// Its label.
         public var label: String
+        /// True when it is part of gross.
         public var inGross: Bool
+        /// The formula.
         public var formula: String
+        /// The inputs the formula read, with their values.
         public var inputs: [(String, String)]
+        /// The parameters it used.
         public var parameters: [Parameter]
+        /// The exact value before rounding.
         public var exact: String
+        /// How it was rounded.
         public var rounding: String
+        /// The amount.
         public var amount: Money
     }
+    /// One insurance line, explained.
     public struct Insurance: Sendable {
+        /// The line.
         public var line: String
+        /// The base the employee declared.
         public var declaredBase: Money
+        /// The city's lowest base.
         public var floor: Money
+        /// The city's highest base.
         public var ceiling: Money
+        /// The base used.
         public var base: Money
+        /// The employee's rate.
         public var employeeRate: String
+        /// A fixed employee amount (e.g. Beijing's +3).
         public var employeeFixed: Money
+        /// The employer's rate.
         public var employerRate: String
+        /// How the amounts were rounded.
         public var rounding: String
+        /// The employee's contribution.
         public var employee: Money
+        /// The employer's contribution.
         public var employer: Money
+        /// Where the parameters come from.
         public var source: String
     }
+    /// The salary lines.
     public var lines: [Line]
+    /// Gross pay.
     public var gross: Money
+    /// The insurance lines.
     public var insurance: [Insurance]
+    /// The withholding's steps.
     public var tax: [(String, String)]
+    /// The annual bonus's steps.
     public var bonus: [(String, String)]
+    /// Net pay's steps.
     public var net: [(String, String)]
+    /// The result the trace explains.
     public var result: PayResult
 }
 
@@ -63,6 +98,7 @@ extension PeriodRules {
         return names
     }
 
+    /// Computes one employee's pay and records every step of it.
     public func trace(_ input: PayInput) throws -> PayTrace {
         let r = try compute(input)
         let e = input.employee

@@ -3,9 +3,13 @@ import PayrollCore
 
 /// A libxlsxwriter failure, translated from its C error code in one place.
 public struct XLSXError: Error, CustomStringConvertible, Sendable {
+    /// libxlsxwriter's error code.
     public let code: Int32
+    /// What was being done.
     public let operation: String
+    /// libxlsxwriter's message.
     public let detail: String
+    /// The failure in words.
     public var description: String { "xlsx \(operation) failed: \(detail) (lxw_error \(code))" }
 
     static func check(_ err: lxw_error, _ operation: String) throws {
@@ -23,6 +27,7 @@ public enum CellStyle: Hashable, Sendable {
 public final class Workbook {
     private var handle: UnsafeMutablePointer<lxw_workbook>?
     private var formats: [CellStyle: UnsafeMutablePointer<lxw_format>] = [:]
+    /// The file being written.
     public let path: String
 
     /// - constantMemory: rows are flushed as they are written (rows must then go in order).
@@ -76,6 +81,7 @@ public final class Workbook {
         if let h = handle { workbook_close(h) }
     }
 
+    /// Adds a worksheet.
     public func addSheet(_ name: String) throws -> Sheet {
         guard let h = handle else { throw XLSXError(code: -1, operation: "add sheet", detail: "workbook already closed") }
         var err = lxw_error(rawValue: 0)
