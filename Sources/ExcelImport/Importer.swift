@@ -7,19 +7,28 @@ import Pipeline
 
 /// A problem found while importing, named by its cell (`工资表!C12`).
 public struct ImportIssue: Error, Sendable, Equatable {
+    /// An error is a cell that cannot be imported as it stands; a note is for information.
     public enum Severity: String, Sendable { case error, note }
+    /// The stable code (I001, …).
     public var code: String
+    /// Error or note.
     public var severity: Severity
+    /// The cell, e.g. 工资表!D11.
     public var cell: String
+    /// The CONTRACT column.
     public var column: String
+    /// What is wrong (never the value of an ID number or account).
     public var message: String
 }
 
 /// A rectangular source: an .xlsx sheet or a CSV file, read the same way.
 public struct SourceTable: Sendable {
+    /// The file's name.
     public var name: String
+    /// Its cells.
     public var sheet: RawSheet
 
+    /// Reads an .xlsx sheet or a CSV file; a damaged workbook is a `WorkbookError`.
     public static func load(path: String, sheet: String?) throws -> SourceTable {
         if path.lowercased().hasSuffix(".xlsx") {
             let s = try WorkbookReader.read(path: path, sheet: sheet)
@@ -40,6 +49,7 @@ public struct SourceTable: Sendable {
 
 /// How a column of the source becomes a CONTRACT column.
 public struct ColumnMapping: Sendable {
+    /// The CONTRACT column written.
     public var target: String
     /// Header path in the source: "基本工资", or "应发工资/基本工资" under a two-row header.
     public var header: String?
@@ -51,12 +61,18 @@ public struct ColumnMapping: Sendable {
 
 /// A mapping file: which sheet, which header rows, and the columns of each CONTRACT file to write.
 public struct ImportMapping: Sendable {
+    /// The sheet to read (default: the first).
     public var sheet: String?
+    /// The header rows (two for a merged two-row header).
     public var headerRows: [Int]
+    /// The first data row.
     public var dataStarts: Int
+    /// Texts that mark a totals row (合计, …), which is skipped.
     public var totalMarkers: [String]
+    /// Each CONTRACT file to write: its key column and its columns.
     public var targets: [(file: String, key: String, columns: [ColumnMapping])]
 
+    /// Reads and checks a mapping file; a problem is a `ConfigError`.
     public static func load(path: String) throws -> ImportMapping {
         let root = try YNode.load(path: path)
         var m = ImportMapping(sheet: nil, headerRows: [1], dataStarts: 2, totalMarkers: ["合计", "总计", "小计", "Total"], targets: [])
@@ -124,6 +140,7 @@ func valueKind(file: String, _ column: String) -> ValueKind {
     }
 }
 
+/// Import from a legacy workbook through a mapping.
 public enum Importer {
     /// Header text of each column: the header rows joined with "/" (merged cells repeat their text).
     public static func headers(_ s: RawSheet, rows: [Int]) -> [Int: String] {
@@ -146,12 +163,17 @@ public enum Importer {
         return matches.count == 1 ? matches.first!.key : nil
     }
 
+    /// What an import produced.
     public struct Result: Sendable {
+        /// Rows per CONTRACT file, header first.
         public var files: [String: [[String]]]  // file → rows (header first)
+        /// Every problem, at its cell.
         public var issues: [ImportIssue]
+        /// Rows imported per file.
         public var imported: [String: Int]
     }
 
+    /// Maps a source through a mapping; nothing is written.
     public static func run(source: SourceTable, mapping: ImportMapping) -> Result {
         let s = source.sheet
         let heads = headers(s, rows: mapping.headerRows)

@@ -8,21 +8,35 @@ import XLSX
 /// Parallel-run reconciliation: the legacy register against this engine's run
 /// of the same period, per employee and line, with the likely cause of each difference.
 public enum Reconcile {
+    /// One line of one employee that differs.
     public struct Difference: Sendable {
+        /// The employee.
         public var employee: String
+        /// The register line.
         public var line: String
+        /// The legacy register's amount.
         public var legacy: Money
+        /// The engine's amount.
         public var engine: Money
+        /// Engine minus legacy.
         public var difference: Money { engine - legacy }
+        /// The likely cause, in words.
         public var cause: String
     }
 
+    /// What a reconciliation found.
     public struct Result: Sendable {
+        /// Employees whose every compared line agrees.
         public var matched: [String]
+        /// The lines that differ.
         public var differences: [Difference]
+        /// Employees only in the legacy register.
         public var onlyLegacy: [String]
+        /// Employees only in the engine's run.
         public var onlyEngine: [String]
+        /// The lines compared.
         public var lines: [String]
+        /// Problems reading the legacy register.
         public var importIssues: [ImportIssue]
     }
 
@@ -34,6 +48,7 @@ public enum Reconcile {
         return row[line].flatMap { Money.parse($0) }
     }
 
+    /// Compares a legacy register with the engine's finished run of the period.
     public static func run(legacy: SourceTable, mapping: ImportMapping, period: Period, root: String) throws -> Result {
         let imported = Importer.run(source: legacy, mapping: mapping)
         guard let rows = imported.files["register"] ?? imported.files.values.first, let header = rows.first else {
@@ -107,6 +122,7 @@ public enum Reconcile {
         return "not explained: check the inputs of both sides"
     }
 
+    /// The result in words for the terminal.
     public static func summary(_ r: Result) -> String {
         var o = "Reconciliation: \(r.matched.count) employees match on \(r.lines.joined(separator: ", "))\n"
         o += "  \(Set(r.differences.map(\.employee)).count) employees differ (\(r.differences.count) lines)\n"
@@ -119,6 +135,7 @@ public enum Reconcile {
         return o
     }
 
+    /// Writes the reconciliation workbook.
     public static func writeXLSX(_ r: Result, period: Period, to path: String) throws {
         let wb = try Workbook(path: path, created: period.firstDay)
         let s = try wb.addSheet("汇总 Summary")

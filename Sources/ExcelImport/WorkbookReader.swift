@@ -7,6 +7,7 @@ import ZIPFoundation
 
 /// A cell as stored in the file: what Excel kept, before any interpretation.
 public struct RawCell: Sendable, Equatable {
+    /// What a cell holds.
     public enum Kind: Sendable, Equatable {
         /// A number (Excel stores dates, and long digit strings typed without a leading ', as numbers).
         case number(String)
@@ -14,10 +15,12 @@ public struct RawCell: Sendable, Equatable {
         case bool(Bool)
         case error(String)
     }
+    /// The cell's value.
     public var kind: Kind
     /// The number format is a date/time format (so a number is a date serial).
     public var isDateFormatted: Bool
 
+    /// The value as text.
     public var text: String {
         switch kind {
         case .number(let s), .text(let s), .error(let s): return s
@@ -28,12 +31,18 @@ public struct RawCell: Sendable, Equatable {
 
 /// One worksheet: cells by (row, column), 1-based, and merged ranges.
 public struct RawSheet: Sendable {
+    /// The sheet's name.
     public var name: String
+    /// Cells by row and column (0-based).
     public var cells: [Int: [Int: RawCell]]
+    /// Merged ranges.
     public var merges: [(top: Int, left: Int, bottom: Int, right: Int)]
+    /// The last row with a cell.
     public var maxRow: Int
+    /// The last column with a cell.
     public var maxColumn: Int
 
+    /// The cell at a row and column.
     public func cell(_ row: Int, _ col: Int) -> RawCell? { cells[row]?[col] }
 
     /// The value shown in a merged area is stored in its top-left cell.
@@ -48,6 +57,7 @@ public struct RawSheet: Sendable {
     /// "C12" for row 12, column 3.
     public static func reference(_ row: Int, _ col: Int) -> String { columnName(col) + String(row) }
 
+    /// A column's letters (0 → A, 26 → AA).
     public static func columnName(_ col: Int) -> String {
         var n = col
         var s = ""
@@ -60,19 +70,24 @@ public struct RawSheet: Sendable {
     }
 }
 
+/// A workbook that cannot be read.
 public struct WorkbookError: Error, CustomStringConvertible, Sendable {
+    /// Why, naming the part.
     public let message: String
+    /// The message.
     public var description: String { message }
 }
 
 /// Reads an .xlsx (a zip of XML parts) with ZIPFoundation and Foundation's
 /// XML parser: sheet names, shared strings, cell types, date formats, merges.
 public enum WorkbookReader {
+    /// The workbook's sheet names.
     public static func sheetNames(path: String) throws -> [String] {
         let archive = try open(path)
         return try workbookSheets(archive).map(\.name)
     }
 
+    /// Reads one sheet (the first when none is named).
     public static func read(path: String, sheet: String?) throws -> RawSheet {
         let archive = try open(path)
         let sheets = try workbookSheets(archive)

@@ -89,7 +89,9 @@ public enum ExcelReports {
         return g.sorted { $0.key.codePointPrecedes($1.key) }
     }
 
+    /// The money columns of the summary workbook's sheets, in Chinese.
     public static let summaryMoneyColumnsZH = ["应发合计", "年终奖", "个人社保", "个人公积金", "个税", "实发", "单位社保", "单位公积金", "用工成本"]
+    /// The same columns in English.
     public static let summaryMoneyColumnsEN = [
         "Gross", "Annual bonus", "Employee SI", "Employee HF", "Tax", "Net pay", "Employer SI", "Employer HF", "Employer cost",
     ]
@@ -242,11 +244,13 @@ public enum ExcelReports {
         "税延养老保险", "公务交通费用", "通讯费用", "律师办案费用", "西藏附加减除费用", "其他",
         "准予扣除的捐赠额", "减免税额", "协定减免", "备注",
     ]
+    /// The withholding client's import layout for the annual one-time bonus.
     public static let bonusColumns = [
         "工号", "*姓名", "*证件类型", "*证件号码", "*全年一次性奖金额", "免税收入", "其他", "准予扣除的捐赠额",
         "减免税额", "备注",
     ]
 
+    /// Writes tax_withholding.xlsx (a sheet per layout, split past a sheet's rows).
     public static func writeTax(batch: Batch, run: PayrollRun, to path: String) throws {
         let wb = try Workbook(path: path, created: batch.period.firstDay)
         // Past a sheet's rows, the employees continue on "正常工资薪金所得 2", … (each with its header).

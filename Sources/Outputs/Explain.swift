@@ -6,12 +6,19 @@ import Pipeline
 /// `payroll explain`: recomputes a finished period from what its manifest
 /// names and traces one employee's pay.
 public enum Explain {
+    /// One employee's explained pay.
     public struct Report: Sendable {
+        /// The period.
         public var period: Period
+        /// The employee.
         public var employee: Employee
+        /// Every step of the pay calculation.
         public var trace: PayTrace
+        /// The final performance score, as text.
         public var finalScore: String
+        /// The grade.
         public var grade: String
+        /// The pay coefficient, as text.
         public var coefficient: String
         /// The stored register row agrees with the recomputed one.
         public var matchesRegister: Bool?
@@ -19,12 +26,17 @@ public enum Explain {
 
     /// A finished period recomputed in memory from what its manifest names.
     public struct Context: Sendable {
+        /// The recomputed batch.
         public var batch: Batch
+        /// Its performance and pay.
         public var run: PayrollRun
+        /// The rule pack's values for the period.
         public var rules: PeriodRules
+        /// The settings the run used (from its manifest).
         public var settings: RunSettings
     }
 
+    /// Recomputes a finished period in memory from what its manifest names.
     public static func context(period: Period, root: String) throws -> Context {
         let folder = (root as NSString).appendingPathComponent(period.description)
         let manifestPath = (folder as NSString).appendingPathComponent("manifest.json")
@@ -50,6 +62,7 @@ public enum Explain {
         return Context(batch: c.batch, run: run, rules: c.rules, settings: s)
     }
 
+    /// Explains one employee's pay in a finished period.
     public static func run(period: Period, employeeID: String, root: String) throws -> Report {
         let ctx = try context(period: period, root: root)
         let folder = (root as NSString).appendingPathComponent(period.description)
@@ -81,6 +94,7 @@ public enum Explain {
             grade: p.grade, coefficient: p.coefficient.formatted(places: 2), matchesRegister: matches)
     }
 
+    /// The explanation as text for the terminal.
     public static func text(_ r: Report) -> String {
         var o = "Employee \(r.employee.id) \(r.employee.name), \(r.employee.department), period \(r.period)\n"
         o += "Performance: final score \(r.finalScore), grade \(r.grade), coefficient \(r.coefficient)\n\n"
@@ -113,6 +127,7 @@ public enum Explain {
         return o
     }
 
+    /// The explanation as JSON for tools.
     public static func json(_ r: Report) throws -> Data {
         let t = r.trace
         let obj: [String: Any] = [

@@ -10,6 +10,7 @@ import Pipeline
 /// history across the periods found in the output root. Rater identities are
 /// never written anywhere.
 public enum PerformanceReports {
+    /// performance.csv's columns (rater identities are never written).
     public static let scorecardColumns = [
         "employee_id", "name", "department", "dept_type", "kpi_score", "mbo_score", "feedback360_score",
         "feedback360_manager", "feedback360_peer", "feedback360_subordinate", "feedback360_self", "feedback360_groups_dropped",
@@ -20,6 +21,7 @@ public enum PerformanceReports {
 
     static func f2(_ x: Exact?) -> String { x.map { $0.formatted(places: 2) } ?? "" }
 
+    /// Writes each employee's scorecard.
     public static func writeScorecards(batch: Batch, run: PayrollRun, to path: String) throws {
         let w = try CSVStreamWriter(path: path)
         try w.row(scorecardColumns)
@@ -40,16 +42,27 @@ public enum PerformanceReports {
         try w.close()
     }
 
+    /// One department's performance summary.
     public struct DepartmentSummary: Sendable {
+        /// The department.
         public var department: String
+        /// Its type.
         public var deptType: String
+        /// Employees in it.
         public var employees: Int
+        /// Employees with a final score.
         public var scored: Int
+        /// The average final score.
         public var average: Exact?
+        /// The lowest final score.
         public var minimum: Exact?
+        /// The highest final score.
         public var maximum: Exact?
+        /// Employees per grade.
         public var gradeCounts: [String: Int]
+        /// Employees with a coaching check-in in the quarter.
         public var coached: Int
+        /// The coached share of the employees.
         public var coverage: Exact
     }
 
@@ -79,6 +92,7 @@ public enum PerformanceReports {
         }
     }
 
+    /// Writes performance_departments.csv.
     public static func writeDepartments(batch: Batch, run: PayrollRun, grades: [String], to path: String) throws {
         let w = try CSVStreamWriter(path: path)
         try w.row(
@@ -92,6 +106,7 @@ public enum PerformanceReports {
         try w.close()
     }
 
+    /// Writes merit_proposal.csv (a proposal for approval only).
     public static func writeMerit(batch: Batch, run: PayrollRun, policy: MeritPolicy, to path: String) throws {
         let w = try CSVStreamWriter(path: path)
         try w.row([

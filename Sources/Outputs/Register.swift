@@ -8,8 +8,10 @@ import Pipeline
 public final class CSVStreamWriter {
     private let handle: FileHandle
     private var buffer: [UInt8] = []
+    /// The file written.
     public let path: String
 
+    /// Creates (or truncates) the file.
     public init(path: String) throws {
         self.path = path
         guard FileManager.default.createFile(atPath: path, contents: nil), let h = FileHandle(forWritingAtPath: path) else {
@@ -19,6 +21,7 @@ public final class CSVStreamWriter {
         buffer.reserveCapacity(1 << 20)
     }
 
+    /// Writes one row, quoting fields as RFC 4180 asks.
     public func row(_ fields: [String]) throws {
         for (i, f) in fields.enumerated() {
             if i > 0 { buffer.append(0x2C) }
@@ -42,6 +45,7 @@ public final class CSVStreamWriter {
         buffer.removeAll(keepingCapacity: true)
     }
 
+    /// Flushes and closes the file.
     public func close() throws {
         try flush()
         try? handle.close()
@@ -52,6 +56,7 @@ public final class CSVStreamWriter {
 /// in yuan with exactly two decimals, columns as STANDARD.md spells them
 /// (and, after them, a few more for reading the row).
 public enum Register {
+    /// The register's columns: scores, the structure's lines in gross, then `RegisterAmounts`.
     public static func columns(_ rules: PeriodRules) -> [String] {
         ["employee_id", "department", "final_score", "grade", "coefficient"]
             + rules.components.filter(\.spec.inGross).map(\.spec.code)
@@ -66,6 +71,7 @@ public enum Register {
         case score(Exact?)
         case integer(Int)
 
+        /// The cell as CSV text.
         public var text: String {
             switch self {
             case .text(let s): return s
@@ -90,10 +96,12 @@ public enum Register {
         return f
     }
 
+    /// One employee's register row as text; nil when the employee was not paid.
     public static func row(_ i: Int, batch: Batch, run: PayrollRun) -> [String]? {
         cells(i, batch: batch, run: run).map { $0.map(\.text) }
     }
 
+    /// Writes payroll_register.csv, one row per paid employee in employee_id order.
     public static func writeCSV(batch: Batch, run: PayrollRun, to path: String) throws {
         let w = try CSVStreamWriter(path: path)
         try w.row(columns(run.rules))

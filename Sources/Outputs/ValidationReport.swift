@@ -5,8 +5,10 @@ import XLSX
 
 /// The validation report, as `validation.csv` and `validation.xlsx`.
 public enum ValidationReport {
+    /// validation.csv's columns.
     public static let columns = ["code", "severity", "file", "line", "column", "employee_id", "message"]
 
+    /// Writes validation.csv in the locale.
     public static func writeCSV(_ diags: [Diagnostic], locale: ReportLocale, to path: String) throws {
         let csv = try CSVStreamWriter(path: path)
         try csv.row(columns)
@@ -19,6 +21,7 @@ public enum ValidationReport {
         try csv.close()
     }
 
+    /// Writes validation.xlsx in the locale, with a filter and a frozen header.
     public static func writeXLSX(_ diags: [Diagnostic], locale: ReportLocale, period: Period, to path: String) throws {
         let wb = try Workbook(path: path, created: period.firstDay)
         let sheet = try wb.addSheet(locale == .en ? "Validation" : "校验结果")

@@ -4,7 +4,9 @@ import PayrollCore
 
 /// A PDF failure from cairo, pango or qpdf, translated in one place.
 public struct PDFError: Error, CustomStringConvertible, Sendable {
+    /// What failed.
     public let message: String
+    /// The message.
     public var description: String { message }
 }
 
@@ -17,7 +19,9 @@ public enum TextAlign: Sendable { case left, right, center }
 public final class PDFDocument {
     private var surface: OpaquePointer?
     private var cr: OpaquePointer?
+    /// The PDF file.
     public let path: String
+    /// The font family text is set in.
     public let fontFamily: String
 
     /// - created: fixes the document's creation date (reproducible files).
@@ -76,6 +80,7 @@ public final class PDFDocument {
         return Double(h) / Double(PANGO_SCALE)
     }
 
+    /// Draws a line.
     public func line(x1: Double, y1: Double, x2: Double, y2: Double, width: Double = 0.5, gray: Double = 0) {
         guard let cr else { return }
         cairo_set_source_rgb(cr, gray, gray, gray)
@@ -85,6 +90,7 @@ public final class PDFDocument {
         cairo_stroke(cr)
     }
 
+    /// Fills a rectangle with a gray.
     public func fill(x: Double, y: Double, width: Double, height: Double, gray: Double) {
         guard let cr else { return }
         cairo_set_source_rgb(cr, gray, gray, gray)
@@ -92,6 +98,7 @@ public final class PDFDocument {
         cairo_fill(cr)
     }
 
+    /// Starts a new page.
     public func newPage() { if let cr { cairo_show_page(cr) } }
 
     /// Finishes and writes the file.

@@ -133,16 +133,19 @@ public final class Sheet {
             worksheet_write_number(handle, lxw_row_t(row), lxw_col_t(col), xlsxNumber(fen: money.fen), workbook.format(style)), "write cell")
     }
 
+    /// Writes a six-place decimal.
     public func write(_ row: Int, _ col: Int, decimal: Fixed, style: CellStyle = .decimal2) throws {
         try XLSXError.check(
             worksheet_write_number(handle, lxw_row_t(row), lxw_col_t(col), xlsxNumber(units: decimal.units), workbook.format(style)), "write cell")
     }
 
+    /// Writes an integer.
     public func write(_ row: Int, _ col: Int, integer: Int, style: CellStyle = .integer) throws {
         try XLSXError.check(
             worksheet_write_number(handle, lxw_row_t(row), lxw_col_t(col), xlsxNumber(integer: integer), workbook.format(style)), "write cell")
     }
 
+    /// Keeps the first rows in view when scrolling.
     public func freezeHeader(rows: Int = 1) { worksheet_freeze_panes(handle, lxw_row_t(rows), 0) }
 
     /// Prints on landscape pages, all columns on one page width.
@@ -151,14 +154,17 @@ public final class Sheet {
         worksheet_fit_to_pages(handle, 1, 0)
     }
 
+    /// Places a chart with its top-left corner at a cell.
     public func insert(chart: Chart, row: Int, col: Int) throws {
         try XLSXError.check(worksheet_insert_chart(handle, lxw_row_t(row), lxw_col_t(col), chart.handle), "insert chart")
     }
 
+    /// Adds a filter to the header of rows 0…lastRow, columns 0…lastCol.
     public func autofilter(lastRow: Int, lastCol: Int) throws {
         try XLSXError.check(worksheet_autofilter(handle, 0, 0, lxw_row_t(lastRow), lxw_col_t(lastCol)), "autofilter")
     }
 
+    /// Sets a column's width in characters.
     public func columnWidth(_ col: Int, _ width: Int) {
         worksheet_set_column(handle, lxw_col_t(col), lxw_col_t(col), Double(width), nil)
     }
@@ -170,6 +176,7 @@ private func xlsxNumber(fen: Int64) -> Double { Double(fen) / 100 }
 private func xlsxNumber(units: Int64) -> Double { Double(units) / 1_000_000 }
 private func xlsxNumber(integer: Int) -> Double { Double(integer) }
 
+/// The kinds of chart the reports draw.
 public enum ChartKind: Sendable {
     case column, bar, pie, line
     var lxw: UInt8 {
@@ -197,6 +204,7 @@ public final class Chart {
         chart_series_set_name(series, name)
     }
 
+    /// Titles the axes.
     public func axisTitles(x: String?, y: String?) {
         if let x, let a = handle.pointee.x_axis { chart_axis_set_name(a, x) }
         if let y, let a = handle.pointee.y_axis { chart_axis_set_name(a, y) }
