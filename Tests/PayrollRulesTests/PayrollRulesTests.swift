@@ -20,7 +20,7 @@ func m(_ s: String) -> Money { Money.parse(s)! }
 final class RulePackCaseTests: XCTestCase {
     func testStoredCasesAllPass() throws {
         let outcomes = try RuleTests.run(pack: pack)
-        XCTAssertGreaterThanOrEqual(outcomes.count, 28)   // withholding, annual bonus, social insurance, housing fund, attendance
+        XCTAssertGreaterThanOrEqual(outcomes.count, 28)  // withholding, annual bonus, social insurance, housing fund, attendance
         for o in outcomes { XCTAssertTrue(o.passed, "\(o.name): \(o.failures)") }
     }
 
