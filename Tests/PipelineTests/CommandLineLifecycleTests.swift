@@ -134,7 +134,7 @@ final class CommandLineLifecycleTests: XCTestCase {
         let root = tempDir()
         XCTAssertEqual(try payroll(["run", "--out", root]).status, 0)
         let before = try hashes(root + "/2026-01")
-        let first = try start(["run", "--out", root], env: ["PAYROLL_TEST_PAUSE_AT": "register-written:4"])
+        let first = try start(["run", "--out", root], env: ["PAYROLL_TEST_PAUSE_AT": "register-written:8"])
         // Wait until the first run holds the lock (its temporary folder exists).
         var waited = 0.0
         while try hidden(root).isEmpty && waited < 30 {
@@ -152,7 +152,8 @@ final class CommandLineLifecycleTests: XCTestCase {
             XCTAssertTrue(second.err.contains("another payroll command is working on"), second.err)
             XCTAssertTrue(second.err.contains("payroll run 2026-01"), second.err)
         }
-        XCTAssertLessThan(Date().timeIntervalSince(t0), 3.5, "the refusals did not wait for the lock")
+        // Had they waited for the lock, the first run (paused for 8 s while holding it) would have finished by now.
+        XCTAssertTrue(first.process.isRunning, "the refusals waited for the lock (\(Date().timeIntervalSince(t0)) s)")
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: root).sorted(), listing)
         XCTAssertEqual(try hashes(root + "/2026-01"), before)
         let done = first.wait()
