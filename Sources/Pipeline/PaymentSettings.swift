@@ -180,6 +180,15 @@ public struct PaymentSettings: Sendable {
         accounts.first { $0.pays.contains(bankCode) } ?? accounts.first { $0.pays.contains("*") }
     }
 
+    /// A BIC as pain.001's schema accepts it (ISO 9362: 8 or 11 characters).
+    static func bic(_ n: YNode) throws -> String {
+        let b = try n.string()
+        guard b.range(of: "^[A-Z]{6}[A-Z2-9][A-NP-Z0-9]([A-Z0-9]{3})?$", options: .regularExpression) != nil else {
+            throw n.error("a BIC is 8 or 11 capital letters and digits (ISO 9362), e.g. ICBKCNBJ")
+        }
+        return b
+    }
+
     static func parse(_ n: YNode, resolve: (String) -> String) throws -> PaymentSettings {
         var s = PaymentSettings(payDay: 10, accounts: [], pain001: true, bankBICs: [:], purpose: "工资")
         for (k, v) in try n.mapping(allowed: ["pay_day", "accounts", "pain001", "bank_bics", "purpose"], required: ["accounts"]) {
@@ -190,7 +199,8 @@ public struct PaymentSettings: Sendable {
                 s.payDay = d
             case "pain001": s.pain001 = try v.bool()
             case "purpose": s.purpose = try v.string()
-            case "bank_bics": for (b, bv) in try v.entries() { s.bankBICs[b] = try bv.string() }
+            case "bank_bics":
+                for (b, bv) in try v.entries() { s.bankBICs[b] = try PaymentSettings.bic(bv) }
             default:
                 for a in try v.sequence() {
                     var id = ""
@@ -209,9 +219,11 @@ public struct PaymentSettings: Sendable {
                         case "name": name = try av.string()
                         case "account":
                             account = try av.string()
-                            guard account.allSatisfy(\.isNumber) else { throw av.error("an account number is digits only (quote it in YAML)") }
+                            guard account.allSatisfy({ $0.isASCII && $0.isNumber }), (6...34).contains(account.count) else {
+                                throw av.error("an account number is 6 to 34 digits (pain.001 holds 34; quote it in YAML)")
+                            }
                         case "bank": bank = try av.string()
-                        case "bic": bic = try av.string()
+                        case "bic": bic = try PaymentSettings.bic(av)
                         case "pays": pays = try av.stringList()
                         default: template = try BankTemplate.load(path: resolve(try av.string()))
                         }

@@ -19,6 +19,24 @@ final class PipelineDefinitionTests: XCTestCase {
         XCTAssertTrue(d.inputDirectory!.hasSuffix("fixtures/demo"))
     }
 
+    /// pain.001's schema takes BICs of 8 or 11 characters and accounts of at most 34: a pipeline that would
+    /// make an invalid file is refused when it is read, naming the key.
+    func testPaymentAccountsAndBICsMustFitPain001() throws {
+        let shipped = try String(contentsOfFile: repoRoot.appendingPathComponent("pipelines/monthly.yaml").path, encoding: .utf8)
+        let dir = tempDir()
+        try FileManager.default.copyItem(atPath: repoRoot.appendingPathComponent("pipelines/banks").path, toPath: dir + "/banks")
+        try FileManager.default.copyItem(atPath: repoRoot.appendingPathComponent("pipelines/rules").path, toPath: dir + "/rules")
+        for (from, to, key) in [("bic: ICBKCNBJSHI", "bic: ICBK-CNBJ", "bic"), ("CCB: PCBCCNBJ", "CCB: pcbccnbj", "CCB"),
+                                ("account: \"1001244319000012345\"", "account: \"\(String(repeating: "1", count: 35))\"", "account")] {
+            XCTAssertTrue(shipped.contains(from), from)
+            let p = dir + "/p.yaml"
+            try shipped.replacingOccurrences(of: from, with: to).write(toFile: p, atomically: true, encoding: .utf8)
+            XCTAssertThrowsError(try PipelineDefinition.load(path: p), key) { e in
+                XCTAssertEqual((e as? ConfigError)?.key?.hasSuffix(key), true, "\(e)")
+            }
+        }
+    }
+
     func testUnknownKeyNamesKeyAndLine() {
         let p = write("name: x\nrule_pack: rules/cn\nperiod: 2026-01\nouputs: [register]\n")
         XCTAssertThrowsError(try PipelineDefinition.load(path: p)) { e in
