@@ -26,8 +26,10 @@ final class PipelineDefinitionTests: XCTestCase {
         let dir = tempDir()
         try FileManager.default.copyItem(atPath: repoRoot.appendingPathComponent("pipelines/banks").path, toPath: dir + "/banks")
         try FileManager.default.copyItem(atPath: repoRoot.appendingPathComponent("pipelines/rules").path, toPath: dir + "/rules")
-        for (from, to, key) in [("bic: ICBKCNBJSHI", "bic: ICBK-CNBJ", "bic"), ("CCB: PCBCCNBJ", "CCB: pcbccnbj", "CCB"),
-                                ("account: \"1001244319000012345\"", "account: \"\(String(repeating: "1", count: 35))\"", "account")] {
+        for (from, to, key) in [
+            ("bic: ICBKCNBJSHI", "bic: ICBK-CNBJ", "bic"), ("CCB: PCBCCNBJ", "CCB: pcbccnbj", "CCB"),
+            ("account: \"1001244319000012345\"", "account: \"\(String(repeating: "1", count: 35))\"", "account"),
+        ] {
             XCTAssertTrue(shipped.contains(from), from)
             let p = dir + "/p.yaml"
             try shipped.replacingOccurrences(of: from, with: to).write(toFile: p, atomically: true, encoding: .utf8)
