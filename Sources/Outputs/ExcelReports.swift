@@ -254,14 +254,15 @@ public enum ExcelReports {
     public static func writeTax(batch: Batch, run: PayrollRun, to path: String) throws {
         let wb = try Workbook(path: path, created: batch.period.firstDay)
         // Past a sheet's rows, the employees continue on "正常工资薪金所得 2", … (each with its header).
-        func wageSheet(_ n: Int) throws -> Sheet {
-            let ws = try wb.addSheet(n == 1 ? "正常工资薪金所得" : "正常工资薪金所得 \(n)")
-            for (c, h) in wageColumns.enumerated() {
-                try ws.write(0, c, text: h, style: .header)
-                ws.columnWidth(c, 12)
+        func numberedSheet(_ base: String, _ n: Int, _ columns: [String], width: Int) throws -> Sheet {
+            let sheet = try wb.addSheet(n == 1 ? base : "\(base) \(n)")
+            for (c, h) in columns.enumerated() {
+                try sheet.write(0, c, text: h, style: .header)
+                sheet.columnWidth(c, width)
             }
-            return ws
+            return sheet
         }
+        func wageSheet(_ n: Int) throws -> Sheet { try numberedSheet("正常工资薪金所得", n, wageColumns, width: 12) }
         var sheets = 1
         var ws = try wageSheet(1)
         var r = 1
@@ -291,14 +292,7 @@ public enum ExcelReports {
         }
         ws.freezeHeader()
         if !bonusRows.isEmpty {
-            func bonusSheet(_ n: Int) throws -> Sheet {
-                let bs = try wb.addSheet(n == 1 ? "全年一次性奖金收入" : "全年一次性奖金收入 \(n)")
-                for (c, h) in bonusColumns.enumerated() {
-                    try bs.write(0, c, text: h, style: .header)
-                    bs.columnWidth(c, 14)
-                }
-                return bs
-            }
+            func bonusSheet(_ n: Int) throws -> Sheet { try numberedSheet("全年一次性奖金收入", n, bonusColumns, width: 14) }
             var bs = try bonusSheet(1)
             for (k, (e, p)) in bonusRows.enumerated() {
                 let row = k % rowsPerSheet + 1
