@@ -216,8 +216,9 @@ public enum Rollup {
         for (i, idx) in order.enumerated() {
             results[idx].companyRank = i + 1
             let d = employees[idx].department
-            deptCounter[d, default: 0] += 1
-            results[idx].departmentRank = deptCounter[d]!
+            let rank = deptCounter[d, default: 0] + 1
+            deptCounter[d] = rank
+            results[idx].departmentRank = rank
         }
     }
 }

@@ -85,8 +85,8 @@ public struct BankTemplate: Sendable {
                         field.align = a
                     default:
                         let p = try v.string()
-                        guard p.count == 1 else { throw v.error("pad is one character") }
-                        field.pad = p.first!
+                        guard p.count == 1, let c = p.first else { throw v.error("pad is one character") }
+                        field.pad = c
                     }
                 }
                 return field

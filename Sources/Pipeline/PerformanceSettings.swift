@@ -34,12 +34,14 @@ public struct PerformanceSettings: Sendable {
                     var weights: [ScoreMethod: Exact] = [:]
                     var sum = Exact.zero
                     for (m, w) in try mv.mapping(allowed: Set(methodNames.keys)) {
+                        guard let method = methodNames[m] else { throw w.error("unknown method \(m)") }
                         let x = Exact(try w.fixed())
-                        weights[methodNames[m]!] = x
+                        weights[method] = x
                         sum = sum + x
                     }
                     if sum != .one { throw mv.error("method weights must sum to 1 (they sum to \(sum))") }
-                    s.config.methodWeights[DeptType(rawValue: t)!] = weights
+                    guard let type = DeptType(rawValue: t) else { throw mv.error("unknown department type \(t)") }
+                    s.config.methodWeights[type] = weights
                 }
             case "item_cap": s.config.itemCap = Exact(try v.fixed())
             case "feedback360":
@@ -47,7 +49,10 @@ public struct PerformanceSettings: Sendable {
                     switch fk {
                     case "weights":
                         var w: [RaterGroup: Exact] = [:]
-                        for (g, gv) in try fv.mapping(allowed: Set(groupNames.keys)) { w[groupNames[g]!] = Exact(try gv.fixed()) }
+                        for (g, gv) in try fv.mapping(allowed: Set(groupNames.keys)) {
+                            guard let group = groupNames[g] else { throw gv.error("unknown rater group \(g)") }
+                            w[group] = Exact(try gv.fixed())
+                        }
                         s.config.groupWeights = w
                     case "min_raters": s.config.minRaters = try fv.int()
                     default:

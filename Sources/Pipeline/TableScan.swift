@@ -100,11 +100,11 @@ final class TableScan {
                     zh: "\(what.zh)不在\(kind.rawValue)约定中，已忽略")
                 continue
             }
-            if positions[canonical] != nil {
+            if let first = positions[canonical] {
                 sink.add(
                     .duplicateColumn, line: rec.line, column: canonical, employee: nil,
-                    en: "column \(canonical) appears twice in the header (columns \(positions[canonical]! + 1) and \(i + 1)); the first is read",
-                    zh: "表头中列 \(canonical) 出现两次（第 \(positions[canonical]! + 1) 列和第 \(i + 1) 列）；读取第一列")
+                    en: "column \(canonical) appears twice in the header (columns \(first + 1) and \(i + 1)); the first is read",
+                    zh: "表头中列 \(canonical) 出现两次（第 \(first + 1) 列和第 \(i + 1) 列）；读取第一列")
                 continue
             }
             positions[canonical] = i

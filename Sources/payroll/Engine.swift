@@ -161,16 +161,16 @@ final class Console: @unchecked Sendable {
         // Every kind of problem is shown: up to three of each code, errors first, in stage order; the rest are counted.
         let stageRank: [Character: Int] = ["F": 0, "R": 1, "X": 2, "B": 3, "Y": 4, "P": 5, "N": 6]
         let byCode = Dictionary(grouping: batch.diagnostics, by: \.code)
+        let isError = byCode.mapValues { $0.contains { $0.severity == .error } }
         let codes = byCode.keys.sorted { a, b in
-            let ea = byCode[a]![0].severity == .error
-            let eb = byCode[b]![0].severity == .error
+            let ea = isError[a] ?? false, eb = isError[b] ?? false
             if ea != eb { return ea }
-            let ra = stageRank[a.first!] ?? 9
-            let rb = stageRank[b.first!] ?? 9
+            let ra = a.first.flatMap { stageRank[$0] } ?? 9
+            let rb = b.first.flatMap { stageRank[$0] } ?? 9
             return ra != rb ? ra < rb : a < b
         }
         var shown: [Diagnostic] = []
-        for c in codes where shown.count < 40 { shown += byCode[c]!.prefix(3) }
+        for c in codes where shown.count < 40 { shown += (byCode[c] ?? []).prefix(3) }
         for d in shown {
             var loc = d.file
             if let l = d.line { loc += ":\(l)" }
@@ -178,7 +178,7 @@ final class Console: @unchecked Sendable {
             out += "  \(d.severity == .error ? "E" : "W") \(d.code) \(loc)\(d.employeeID.map { " \($0)" } ?? ""): \(locale.text(d))\n"
         }
         if batch.diagnostics.count > shown.count {
-            let counts = codes.map { "\($0) ×\(byCode[$0]!.count)" }.joined(separator: ", ")
+            let counts = codes.map { "\($0) ×\(byCode[$0]?.count ?? 0)" }.joined(separator: ", ")
             out +=
                 en
                 ? "  … and \(batch.diagnostics.count - shown.count) more in validation.csv (\(counts))\n"
