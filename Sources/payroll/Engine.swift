@@ -163,7 +163,8 @@ final class Console: @unchecked Sendable {
         let byCode = Dictionary(grouping: batch.diagnostics, by: \.code)
         let isError = byCode.mapValues { $0.contains { $0.severity == .error } }
         let codes = byCode.keys.sorted { a, b in
-            let ea = isError[a] ?? false, eb = isError[b] ?? false
+            let ea = isError[a] ?? false
+            let eb = isError[b] ?? false
             if ea != eb { return ea }
             let ra = a.first.flatMap { stageRank[$0] } ?? 9
             let rb = b.first.flatMap { stageRank[$0] } ?? 9
