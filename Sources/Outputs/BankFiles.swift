@@ -84,56 +84,38 @@ public enum BankFiles {
             }
         }
         // What render() refuses, found without rendering: in a fixed-width layout, a number or an account wider
-        // than its field (text fields are cut to fit, never refused); delimited layouts refuse nothing.
+        // than its field (text fields are cut to fit, never refused); delimited layouts refuse nothing. The values
+        // are the ones render() writes (`detailValue`, `totalValue`).
         do {
             for (account, payments) in try assign(batch: batch, run: run, settings: settings) where account.template.kind == .fixed {
                 let t = account.template
-                func check(_ fields: [BankField], _ value: (String) -> String?, employee: String?) {
-                    for f in fields {
-                        guard case .value(let v) = f.source, strictFields.contains(v), let w = f.width, let text = value(v) else { continue }
-                        if text.utf8.count > w {
-                            let who = employee.map { "employee \($0)" } ?? "the header or trailer"
-                            problems.append(
-                                BankFileError(
-                                    message: "\(who): \(v) needs \(text.utf8.count) positions but the layout gives \(w)",
-                                    employee: employee))
-                        }
+                func strict(_ fields: [BankField]) -> [(name: String, width: Int)] {
+                    fields.compactMap { f in
+                        guard case .value(let v) = f.source, strictFields.contains(v), let w = f.width else { return nil }
+                        return (v, w)
                     }
                 }
-                let strict = t.columns.compactMap { f -> (String, Int)? in
-                    guard case .value(let v) = f.source, strictFields.contains(v), let w = f.width else { return nil }
-                    return (v, w)
+                func overflow(_ fields: [(name: String, width: Int)], employee: () -> String?, value: (String) -> String?) {
+                    for (v, w) in fields {
+                        guard let text = value(v), text.utf8.count > w else { continue }
+                        let id = employee()
+                        problems.append(
+                            BankFileError(
+                                message:
+                                    "\(id.map { "employee \($0)" } ?? "the header or trailer"): \(v) needs \(text.utf8.count) positions but the layout gives \(w)",
+                                employee: id))
+                    }
                 }
-                for (n, p) in payments.enumerated() where !strict.isEmpty {
-                    for (v, w) in strict {
-                        let needs: Int
-                        switch v {
-                        case "seq": needs = String(n + 1).utf8.count
-                        case "account": needs = batch.employees[p.employeeIndex].bankAccount.utf8.count
-                        case "amount": needs = p.amount.description.utf8.count
-                        case "amount_cents": needs = String(p.amount.fen).utf8.count
-                        default: continue
-                        }
-                        if needs > w {
-                            let id = batch.employees[p.employeeIndex].id
-                            problems.append(
-                                BankFileError(
-                                    message: "employee \(id): \(v) needs \(needs) positions but the layout gives \(w)",
-                                    employee: id))
-                        }
+                let columns = strict(t.columns)
+                for (n, p) in payments.enumerated() where !columns.isEmpty {
+                    overflow(columns, employee: { batch.employees[p.employeeIndex].id }) {
+                        detailValue($0, seq: n + 1, payment: p, employees: batch.employees)
                     }
                 }
                 let total = try Money.sum(payments.map(\.amount))
-                let whole: (String) -> String? = { v in
-                    switch v {
-                    case "count": return String(payments.count)
-                    case "total": return total.description
-                    case "total_cents": return String(total.fen)
-                    default: return nil
-                    }
+                overflow(strict(t.header.flatMap { $0 } + t.trailer.flatMap { $0 }), employee: { nil }) {
+                    totalValue($0, count: payments.count, total: total)
                 }
-                check(t.header.flatMap { $0 }, whole, employee: nil)
-                check(t.trailer.flatMap { $0 }, whole, employee: nil)
             }
         } catch let e as BankFileError {
             problems.append(e)
@@ -187,10 +169,8 @@ public enum BankFiles {
         let total = payments.reduce(Money.zero) { $0 + $1.amount }
         let date = settings.executionDate(for: batch.period)
         func common(_ name: String) -> String? {
+            if let v = totalValue(name, count: payments.count, total: total) { return v }
             switch name {
-            case "count": return String(payments.count)
-            case "total": return total.description
-            case "total_cents": return String(total.fen)
             case "company": return company
             case "debtor_account": return account.account
             case "period": return batch.period.description
@@ -234,19 +214,7 @@ public enum BankFiles {
             do {
                 try emit(
                     t.columns,
-                    value: { v in
-                        switch v {
-                        case "seq": return String(n + 1)
-                        case "account": return e.bankAccount
-                        case "name": return e.name
-                        case "amount": return p.amount.description
-                        case "amount_cents": return String(p.amount.fen)
-                        case "employee_id": return e.id
-                        case "bank_code": return e.bankCode
-                        case "id_number": return e.idNumber
-                        default: return nil
-                        }
-                    }, who: "employee \(e.id)")
+                    value: { detailValue($0, seq: n + 1, payment: p, employees: batch.employees) }, who: "employee \(e.id)")
             } catch let error as BankFileError {
                 throw BankFileError(message: error.message, employee: e.id)
             }
@@ -270,6 +238,31 @@ public enum BankFiles {
             let fullWidth: [String: String] = [",": "，", "|": "｜", "\t": " ", ";": "；", "\"": "＂"]
             for (a, b) in fullWidth where separator.contains(a) || a == "\"" || a == "\t" { r = r.replacingOccurrences(of: a, with: b) }
             return r
+        }
+    }
+
+    /// A payment line's value by its template name, as the bank file writes it; nil for a name it does not give.
+    static func detailValue(_ v: String, seq: Int, payment p: Payment, employees: [Employee]) -> String? {
+        switch v {
+        case "seq": return String(seq)
+        case "account": return employees[p.employeeIndex].bankAccount
+        case "name": return employees[p.employeeIndex].name
+        case "amount": return p.amount.description
+        case "amount_cents": return String(p.amount.fen)
+        case "employee_id": return employees[p.employeeIndex].id
+        case "bank_code": return employees[p.employeeIndex].bankCode
+        case "id_number": return employees[p.employeeIndex].idNumber
+        default: return nil
+        }
+    }
+
+    /// A header or trailer value that counts or sums the payments; nil for other names.
+    static func totalValue(_ v: String, count: Int, total: Money) -> String? {
+        switch v {
+        case "count": return String(count)
+        case "total": return total.description
+        case "total_cents": return String(total.fen)
+        default: return nil
         }
     }
 
