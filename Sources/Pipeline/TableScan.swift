@@ -26,12 +26,9 @@ final class TableScan {
     var employeeBytes: CSVField?
     var employeeText: String?
     var employee: String? {
-        get { employeeText ?? employeeBytes.flatMap { showValues ? $0.string : TableScan.plausibleID($0.string) } }
-        set { employeeText = newValue.flatMap { showValues ? $0 : TableScan.plausibleID($0) } }
+        get { employeeText ?? employeeBytes.map(\.string) }
+        set { employeeText = newValue }
     }
-
-    /// An employee_id cell as the diagnostic's employee, or nil when it may be personal data (`SafeIdentifier.plausibleEmployeeID`).
-    static func plausibleID(_ s: String) -> String? { SafeIdentifier.plausibleEmployeeID(s) }
 
     /// Messages may quote cell values (`--show-values`); by default they only describe them.
     let showValues: Bool
