@@ -31,9 +31,21 @@ public enum Archive {
         FileManager.default.fileExists(atPath: (archivePath(root: root, period: period) as NSString).appendingPathComponent("close.json"))
     }
 
-    static func closedPeriods(root: String) -> [Period] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: closedFolder(root: root))) ?? [])
-            .compactMap(Period.init).filter { isClosed(root: root, period: $0) }.sorted()
+    static func closedPeriods(root: String) -> [Period] { closedPeriods(inFolder: closedFolder(root: root)) }
+
+    /// The periods closed in a folder of archives (those with a close.json), oldest first.
+    static func closedPeriods(inFolder dir: String) -> [Period] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).compactMap(Period.init).filter {
+            FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent("\($0)/close.json"))
+        }.sorted()
+    }
+
+    /// The chain's head in a folder of archives: the latest closed period and the SHA-256 of its close.json.
+    static func chainHead(inFolder dir: String) -> (period: Period, sha256: String)? {
+        guard let last = closedPeriods(inFolder: dir).last,
+            let h = try? FileHash.sha256(path: (dir as NSString).appendingPathComponent("\(last)/close.json")).hex
+        else { return nil }
+        return (last, h)
     }
 
     static func files(under dir: String) -> [String] {
@@ -385,12 +397,7 @@ public enum Archive {
         var v = Verification(findings: [])
         v.closeSHA256 = (try? FileHash.sha256(path: closePath).hex) ?? ""
         let closedDir = (archive as NSString).deletingLastPathComponent
-        let siblings = ((try? fm.contentsOfDirectory(atPath: closedDir)) ?? []).compactMap(Period.init).sorted()
-        if let last = siblings.last(where: { fm.fileExists(atPath: (closedDir as NSString).appendingPathComponent("\($0)/close.json")) }),
-            let h = try? FileHash.sha256(path: (closedDir as NSString).appendingPathComponent("\(last)/close.json")).hex
-        {
-            v.head = (last.description, h)
-        }
+        if let head = chainHead(inFolder: closedDir) { v.head = (head.period.description, head.sha256) }
         guard let record = integrity(archive: archive, prefix: "", key: key, findings: &v.findings, notes: &v.notes, signed: &v.signaturesChecked)
         else {
             return v

@@ -35,6 +35,10 @@ public struct RunRecord: Sendable {
     /// The finished run this one replaced: its manifest's SHA-256 and where it is kept.
     public var replaces: (manifestSHA256: String, keptAt: String)?
 
+    /// The year-to-date ledger a run writes (the file `YearToDateStore` reads).
+    public static let ledgerFile = "ytd_ledger.csv"
+    /// The scorecards a later run reads for the score history.
+    public static let scorecardFile = "performance.csv"
     /// The file whose presence makes a folder a finished run.
     public static let manifestFile = "manifest.json"
 
@@ -168,7 +172,10 @@ public struct PeriodStatus: Sendable {
 /// The year's periods of an output root: finished, stale, partial, closed, reopened.
 public enum RootStatus {
     /// Every period found in `root` (run folders and archives), oldest first.
-    public static func read(root: String) -> [PeriodStatus] {
+    /// - Parameter hashFiles: hash the ledgers and scorecards as they are now (for `status` and `close`, which must
+    ///   see files edited by hand); false takes the hashes the runs' manifests recorded, which is enough to see
+    ///   which runs a re-run left stale and reads no file but the manifests (for the warnings of `run`).
+    public static func read(root: String, hashFiles: Bool = true) -> [PeriodStatus] {
         let fm = FileManager.default
         let closedDir = Archive.closedFolder(root: root)
         let closedEntries = (try? fm.contentsOfDirectory(atPath: closedDir)) ?? []
@@ -182,8 +189,13 @@ public enum RootStatus {
             let record = try? RunRecord.read(folder: folder)
             var state: PeriodStatus.State = .none
             if let record { state = record.missingKinds.isEmpty ? .finished : .partial } else if fm.fileExists(atPath: folder) { state = .failed }
-            let ledger = (folder as NSString).appendingPathComponent("ytd_ledger.csv")
-            let ledgerHash = record != nil && fm.fileExists(atPath: ledger) ? try? FileHash.sha256(path: ledger).hex : nil
+            let ledger = (folder as NSString).appendingPathComponent(RunRecord.ledgerFile)
+            let ledgerHash: String?
+            if hashFiles {
+                ledgerHash = record != nil && fm.fileExists(atPath: ledger) ? try? FileHash.sha256(path: ledger).hex : nil
+            } else {
+                ledgerHash = record?.outputs.first { $0.path == RunRecord.ledgerFile }?.sha256
+            }
             var closeHash: String?
             if Archive.isClosed(root: root, period: p) {
                 closeHash = try? FileHash.sha256(path: (Archive.archivePath(root: root, period: p) as NSString).appendingPathComponent("close.json"))
@@ -205,7 +217,9 @@ public enum RootStatus {
         }
         // Staleness runs down the chain of ledgers, oldest first.
         for p in byPeriod.keys.sorted() {
-            guard var s = byPeriod[p], let record = s.record, let reason = staleness(of: record, period: p, root: root, statuses: byPeriod) else {
+            guard var s = byPeriod[p], let record = s.record,
+                let reason = staleness(of: record, period: p, root: root, statuses: byPeriod, hashFiles: hashFiles)
+            else {
                 continue
             }
             s.state = .stale
@@ -216,13 +230,15 @@ public enum RootStatus {
     }
 
     /// Why a finished run no longer matches what it read, or nil when it still does.
-    static func staleness(of record: RunRecord, period: Period, root: String, statuses: [Period: PeriodStatus]) -> String? {
+    static func staleness(of record: RunRecord, period: Period, root: String, statuses: [Period: PeriodStatus], hashFiles: Bool)
+        -> String?
+    {
         let prev = period.previous
         if let used = record.previousLedger {
             guard let before = statuses[prev], before.record != nil, let now = before.ledgerSHA256 else {
                 return "it read the \(prev) ledger \(short(used.sha256)), but \(prev) has no finished run any more"
             }
-            if let written = before.record?.outputs.first(where: { $0.path == "ytd_ledger.csv" })?.sha256, written != now {
+            if let written = before.record?.outputs.first(where: { $0.path == RunRecord.ledgerFile })?.sha256, written != now {
                 return
                     "it read the \(prev) ledger \(short(used.sha256)), and that ledger has since been edited by hand (now \(short(now)), its run wrote \(short(written))); re-run \(prev), then \(period)"
             }
@@ -237,8 +253,11 @@ public enum RootStatus {
         }
         for h in record.inputs where h.kind == "history" {
             guard let hp = h.period.flatMap(Period.init) else { continue }
-            let card = (OutputRoot.runFolder(root, hp) as NSString).appendingPathComponent("performance.csv")
-            let now = FileManager.default.fileExists(atPath: card) ? try? FileHash.sha256(path: card).hex : nil
+            let card = (OutputRoot.runFolder(root, hp) as NSString).appendingPathComponent(RunRecord.scorecardFile)
+            let now =
+                hashFiles
+                ? (FileManager.default.fileExists(atPath: card) ? try? FileHash.sha256(path: card).hex : nil)
+                : statuses[hp]?.record?.outputs.first { $0.path == RunRecord.scorecardFile }?.sha256
             if now != h.sha256 {
                 return "it read the \(hp) scorecards \(short(h.sha256)) for the score history, but \(hp) was re-run since; re-run \(period)"
             }
@@ -249,7 +268,7 @@ public enum RootStatus {
     /// The kept replaced run of `name` whose ledger has the given hash.
     static func keptRun(root: String, name: String, ledgerSHA256: String) -> String? {
         for rel in OutputRoot.replacedRuns(root: root, name: name).reversed() {
-            let ledger = ((root as NSString).appendingPathComponent(rel) as NSString).appendingPathComponent("ytd_ledger.csv")
+            let ledger = ((root as NSString).appendingPathComponent(rel) as NSString).appendingPathComponent(RunRecord.ledgerFile)
             if (try? FileHash.sha256(path: ledger).hex) == ledgerSHA256 { return rel }
         }
         return nil
@@ -257,7 +276,7 @@ public enum RootStatus {
 
     /// Later finished periods of the same year that are stale (after a re-run of `period`).
     public static func staleAfter(root: String, period: Period) -> [PeriodStatus] {
-        read(root: root).filter { $0.period > period && $0.period.year == period.year && $0.state == .stale }
+        read(root: root, hashFiles: false).filter { $0.period > period && $0.period.year == period.year && $0.state == .stale }
     }
 
     /// The first 12 hex digits of a hash, for messages.
@@ -265,9 +284,6 @@ public enum RootStatus {
 
     /// The closed periods' chain head: the latest closed period and the SHA-256 of its close.json.
     public static func chainHead(root: String) -> (period: Period, sha256: String)? {
-        guard let last = Archive.closedPeriods(root: root).last,
-            let h = try? FileHash.sha256(path: (Archive.archivePath(root: root, period: last) as NSString).appendingPathComponent("close.json")).hex
-        else { return nil }
-        return (last, h)
+        Archive.chainHead(inFolder: Archive.closedFolder(root: root))
     }
 }

@@ -82,7 +82,8 @@ enum Engine {
                         : "\(period) 此前已完成的运行结果保留在 \((root as NSString).appendingPathComponent(replaced))")
             }
             if mode == .run && outcome.finished {
-                let statuses = RootStatus.read(root: root)
+                // From the manifests alone: the warnings must not re-read every month's ledger at every run.
+                let statuses = RootStatus.read(root: root, hashFiles: false)
                 let later = statuses.filter { $0.period > period && $0.period.year == period.year && $0.state == .stale }
                 if !later.isEmpty {
                     let names = later.map(\.period.description).joined(separator: ", ")
