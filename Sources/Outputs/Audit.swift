@@ -111,9 +111,9 @@ public enum Archive {
     /// The record hash covers every field of close.json but itself; the field hashes name what changed.
     static func seal(_ record: inout [String: Any]) throws {
         var fields: [String: String] = [:]
-        for (k, v) in record { fields[k] = Hex.sha256(try canonical([k: v])) }
+        for (k, v) in record { fields[k] = FileHash.sha256(try canonical([k: v])) }
         record["fields_sha256"] = fields
-        record["record_sha256"] = Hex.sha256(try canonical(record))
+        record["record_sha256"] = FileHash.sha256(try canonical(record))
     }
 
     /// Freezes the finished run of `period` into `ROOT/closed/<period>/`.
@@ -222,7 +222,7 @@ public enum Archive {
         let final = archivePath(root: root, period: period)
         try fm.moveItem(atPath: tmp, toPath: final)
         keepTemporary = true
-        return Closed(path: final, closeSHA256: Hex.sha256(data), signed: signingKey != nil)
+        return Closed(path: final, closeSHA256: FileHash.sha256(data), signed: signingKey != nil)
     }
 
     /// Reopens a closed period: the archive is kept as `<period>.reopened-N`
@@ -311,11 +311,11 @@ public enum Archive {
         if let stored = record["record_sha256"] as? String {
             var rest = record
             rest.removeValue(forKey: "record_sha256")
-            if (try? canonical(rest)).map(Hex.sha256) != stored {
+            if (try? canonical(rest)).map(FileHash.sha256) != stored {
                 let fields = record["fields_sha256"] as? [String: String] ?? [:]
                 var changed: [String] = []
                 for (k, v) in rest where k != "fields_sha256" {
-                    if fields[k] != (try? canonical([k: v])).map(Hex.sha256) { changed.append(k) }
+                    if fields[k] != (try? canonical([k: v])).map(FileHash.sha256) { changed.append(k) }
                 }
                 for k in fields.keys where rest[k] == nil { changed.append(k) }
                 add(

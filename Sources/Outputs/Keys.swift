@@ -26,7 +26,7 @@ public enum Keys {
     public static let publicFormat = "payroll-public-key-1"
 
     /// The first 16 hex digits of the SHA-256 of a raw public key.
-    public static func fingerprint(_ raw: Data) -> String { String(Hex.sha256(raw).prefix(16)) }
+    public static func fingerprint(_ raw: Data) -> String { String(FileHash.sha256(raw).prefix(16)) }
 
     /// Writes `NAME.key` and `NAME.pub`; refuses to overwrite either.
     /// - Returns: the two paths and the signing key's fingerprint.
@@ -125,7 +125,7 @@ public enum CloseSignature {
     public static func make(closeJSON: Data, key: Curve25519.Signing.PrivateKey) throws -> Data {
         let sig = try key.signature(for: closeJSON)
         let o: [String: String] = [
-            "algorithm": "Ed25519", "signed_file": "close.json", "close_sha256": Hex.sha256(closeJSON),
+            "algorithm": "Ed25519", "signed_file": "close.json", "close_sha256": FileHash.sha256(closeJSON),
             "key_fingerprint": Keys.fingerprint(key.publicKey.rawRepresentation),
             "signature": sig.base64EncodedString(),
         ]

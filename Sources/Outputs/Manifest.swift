@@ -55,8 +55,8 @@ public enum FileHash {
         return (hex(hasher.finalize()), total)
     }
 
-    /// SHA-256 of bytes in memory.
-    public static func digest(_ data: Data) -> SHA256.Digest { SHA256.hash(data: data) }
+    /// Lower-case hex of the SHA-256 of bytes in memory.
+    public static func sha256(_ data: Data) -> String { hex(SHA256.hash(data: data)) }
 
     /// Lower-case hex of a digest.
     public static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {

@@ -69,7 +69,7 @@ public struct RunRecord: Sendable {
             replaces = (h, k)
         }
         return RunRecord(
-            folder: folder, manifestSHA256: Hex.sha256(data), period: (o["period"] as? String).flatMap(Period.init),
+            folder: folder, manifestSHA256: FileHash.sha256(data), period: (o["period"] as? String).flatMap(Period.init),
             inputs: entries("inputs"), outputs: entries("outputs"),
             settings: (o["settings"] as? [String: String]) ?? [:],
             declaredKinds: kinds?["declared"] as? [String], writtenKinds: kinds?["written"] as? [String],
@@ -86,14 +86,6 @@ public struct RunRecord: Sendable {
 
     /// The previous period's ledger this run read, if it read one from the output root.
     public var previousLedger: Entry? { inputs.first { $0.kind == "previous-ledger" } }
-}
-
-/// Hex digests.
-public enum Hex {
-    /// Lower-case hex of the SHA-256 of `data`.
-    public static func sha256(_ data: Data) -> String {
-        FileHash.hex(FileHash.digest(data))
-    }
 }
 
 /// Where in an output root things live, and what a command finds there.
