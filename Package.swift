@@ -61,44 +61,84 @@ let package = Package(
             ], swiftSettings: fast),
         // Pure performance rollups: KPI, MBO, 360, BSC, grades, ranks.
         .target(name: "Performance", dependencies: ["PayrollCore"], swiftSettings: fast),
-        // Pipeline definition, intake, staged validation, executor (the only Dispatch user).
+        // What a run leaves on disk and the audit reads back: manifest.json, the run folder, the root lock,
+        // the closed archives' layout. Below both the write stage and Audit.
         .target(
-            name: "Pipeline",
-            dependencies: [
-                "PayrollCore", "PayrollRules", "Performance", "CSVReader",
-                .product(name: "Yams", package: "Yams"),
-            ], swiftSettings: fast),
-        // Reading legacy Excel workbooks (zip + XML) for import and reconciliation.
+            name: "RunRecords",
+            dependencies: ["PayrollCore", .product(name: "Crypto", package: "swift-crypto")]),
+        // The stages in the order data moves: Load → Validate → Rollup → Pay (folders of one module).
         .target(
-            name: "ExcelImport",
-            dependencies: [
-                "PayrollCore", "PayrollRules", "Pipeline", "CSVReader", "XLSX", "Outputs",
-                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-            ], swiftSettings: pdfHeaders),
-        // Files written by a run: reports, manifest, atomic run folder.
+            name: "Stages",
+            dependencies: ["PayrollCore", "PayrollRules", "Performance", "CSVReader"], swiftSettings: fast),
+        // The write stage: every file a run writes, from the results it is handed; output settings.
         .target(
             name: "Outputs",
             dependencies: [
-                "PayrollCore", "PayrollRules", "Performance", "Pipeline", "XLSX", "PDF", "CSVReader",
+                "PayrollCore", "PayrollRules", "Performance", "Stages", "RunRecords", "XLSX", "PDF", "CSVReader",
                 .product(name: "Crypto", package: "swift-crypto"),
             ], swiftSettings: pdfHeaders),
+        // close, reopen, verify, explain, diff. Re-running a period is handed in (`PeriodReplay`).
+        .target(
+            name: "Audit",
+            dependencies: [
+                "PayrollCore", "PayrollRules", "Stages", "RunRecords", "CSVReader",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
+        // The pipeline file and the period run above the stages; the executor (the only Dispatch user).
+        .target(
+            name: "Pipeline",
+            dependencies: ["PayrollCore", "PayrollRules", "Performance", "Stages", "Outputs", "RunRecords", "Audit"],
+            swiftSettings: pdfHeaders),
+        // Reading legacy Excel workbooks (zip + XML) for import and reconciliation: no document writers.
+        .target(
+            name: "ExcelImport",
+            dependencies: [
+                "PayrollCore", "PayrollRules", "Stages", "Audit", "CSVReader", "XLSX",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]),
         .executableTarget(
             name: "payroll",
             dependencies: [
-                "PayrollCore", "PayrollRules", "Performance", "Pipeline", "Outputs", "CSVReader", "ExcelImport",
+                "PayrollCore", "PayrollRules", "Performance", "Stages", "RunRecords", "Outputs", "Audit", "Pipeline",
+                "CSVReader", "ExcelImport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ], swiftSettings: pdfHeaders),
 
+        // Shared by the test targets: fixture builders, the independent .xlsx reader, the binary runner.
+        .target(
+            name: "TestSupport",
+            dependencies: ["PayrollCore", "PayrollRules", "Stages", "RunRecords", "Outputs", "Audit", "Pipeline", "CSVReader"],
+            path: "Tests/TestSupport", swiftSettings: pdfHeaders),
+        // One test target per module.
         .testTarget(name: "PayrollCoreTests", dependencies: ["PayrollCore"]),
         .testTarget(name: "CSVReaderTests", dependencies: ["CSVReader"]),
-        .testTarget(name: "PayrollRulesTests", dependencies: ["PayrollCore", "PayrollRules", "Performance"]),
+        .testTarget(name: "PayrollRulesTests", dependencies: ["PayrollCore", "PayrollRules"]),
+        .testTarget(name: "PerformanceTests", dependencies: ["PayrollCore", "Performance"]),
+        .testTarget(name: "RunRecordsTests", dependencies: ["PayrollCore", "RunRecords", "TestSupport"]),
         .testTarget(
-            name: "PipelineTests",
+            name: "StagesTests", dependencies: ["PayrollCore", "PayrollRules", "Stages", "Pipeline", "TestSupport"],
+            swiftSettings: pdfHeaders),
+        .testTarget(
+            name: "OutputsTests",
+            dependencies: ["PayrollCore", "PayrollRules", "Stages", "RunRecords", "Outputs", "Pipeline", "XLSX", "CSVReader", "TestSupport"],
+            swiftSettings: pdfHeaders),
+        .testTarget(
+            name: "AuditTests",
             dependencies: [
-                "PayrollCore", "PayrollRules", "Performance", "Pipeline", "Outputs", "XLSX", "CSVReader", "ExcelImport",
+                "PayrollCore", "PayrollRules", "Stages", "RunRecords", "Outputs", "Audit", "Pipeline", "TestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
             ], swiftSettings: pdfHeaders),
+        .testTarget(
+            name: "PipelineTests",
+            dependencies: ["PayrollCore", "PayrollRules", "Stages", "RunRecords", "Outputs", "Pipeline", "CSVReader", "TestSupport"],
+            swiftSettings: pdfHeaders),
+        .testTarget(
+            name: "ExcelImportTests",
+            dependencies: ["PayrollCore", "Stages", "Audit", "Pipeline", "ExcelImport", "TestSupport"], swiftSettings: pdfHeaders),
+        // Runs the built `payroll` binary: exit codes, kills, concurrent runs.
+        .testTarget(
+            name: "CommandLineTests", dependencies: ["PayrollCore", "RunRecords", "Audit", "TestSupport"], swiftSettings: pdfHeaders),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,24 +1,27 @@
+import Audit
 import CSVReader
 import Foundation
-import Outputs
 import PayrollCore
 import PayrollRules
-import Pipeline
+import Stages
 
-/// A problem found while importing, named by its cell (`工资表!C12`).
-public struct ImportIssue: Error, Sendable, Equatable {
-    /// An error is a cell that cannot be imported as it stands; a note is for information.
-    public enum Severity: String, Sendable { case error, note }
-    /// The stable code (I001, …).
-    public var code: String
-    /// Error or note.
-    public var severity: Severity
-    /// The cell, e.g. 工资表!D11.
-    public var cell: String
-    /// The CONTRACT column.
-    public var column: String
-    /// What is wrong (never the value of an ID number or account).
-    public var message: String
+/// A problem found while importing is a `Diagnostic` named by its cell (`工资表!C12`): an error is a cell that
+/// cannot be imported as it stands, a warning is for information (a skipped totals or blank row).
+public typealias ImportIssue = Diagnostic
+
+extension Diagnostic {
+    /// An import problem at a cell of the source (`工资表!C12`), about a CONTRACT column.
+    static func imported(_ code: String, _ severity: Severity, cell: String, column: String, en: String, zh: String) -> Diagnostic {
+        var d = Diagnostic(
+            code: code, severity: severity, stage: code == "I001" ? .files : .rows,
+            file: String(cell.split(separator: "!", maxSplits: 1).first ?? ""), line: nil, column: column.isEmpty ? nil : column,
+            employeeID: nil, en: en, zh: zh)
+        d.cell = cell
+        return d
+    }
+
+    /// The severity as the import report spells it: `error`, or `note` for information.
+    public var importSeverity: String { severity == .error ? "error" : "note" }
 }
 
 /// A rectangular source: an .xlsx sheet or a CSV file, read the same way.
@@ -187,11 +190,13 @@ public enum Importer {
                 if let h = c.header {
                     guard let col = column(for: h, in: heads) else {
                         issues.append(
-                            ImportIssue(
-                                code: "I001", severity: .error, cell: "\(source.name)!\(mapping.headerRows.map(String.init).joined(separator: ","))",
+                            .imported(
+                                "I001", .error, cell: "\(source.name)!\(mapping.headerRows.map(String.init).joined(separator: ","))",
                                 column: c.target,
-                                message:
-                                    "no header \"\(h)\" (or more than one) in rows \(mapping.headerRows); headers are: \(heads.values.sorted().joined(separator: ", "))"
+                                en:
+                                    "no header \"\(h)\" (or more than one) in rows \(mapping.headerRows); headers are: \(heads.values.sorted().joined(separator: ", "))",
+                                zh:
+                                    "第 \(mapping.headerRows.map(String.init).joined(separator: ",")) 行中没有表头“\(h)”（或不止一个）；现有表头：\(heads.values.sorted().joined(separator: "、"))"
                             ))
                         resolved.append((c, nil))
                         continue
@@ -211,17 +216,17 @@ public enum Importer {
                 let keyText = keyCol.flatMap { rowCells[$0]?.text.trimmingCharacters(in: .whitespaces) } ?? ""
                 if texts.contains(where: { t in mapping.totalMarkers.contains { t.contains($0) } }) {
                     issues.append(
-                        ImportIssue(
-                            code: "I010", severity: .note, cell: ref(r, 1), column: "",
-                            message:
-                                "row \(r) is a totals row (\(texts.first { t in mapping.totalMarkers.contains { t.contains($0) } } ?? "")); skipped"))
+                        .imported(
+                            "I010", .warning, cell: ref(r, 1), column: "",
+                            en: "row \(r) is a totals row (\(texts.first { t in mapping.totalMarkers.contains { t.contains($0) } } ?? "")); skipped",
+                            zh: "第 \(r) 行是合计行（\(texts.first { t in mapping.totalMarkers.contains { t.contains($0) } } ?? "")），已跳过"))
                     continue
                 }
                 if keyText.isEmpty {
                     issues.append(
-                        ImportIssue(
-                            code: "I011", severity: .note, cell: ref(r, keyCol ?? 1), column: key,
-                            message: "row \(r) has no \(key); skipped"))
+                        .imported(
+                            "I011", .warning, cell: ref(r, keyCol ?? 1), column: key,
+                            en: "row \(r) has no \(key); skipped", zh: "第 \(r) 行没有 \(key)，已跳过"))
                     continue
                 }
                 var out: [String] = []
@@ -236,19 +241,20 @@ public enum Importer {
                     }
                     let cell = rowCells[col]
                     switch convert(cell, kind: valueKind(file: file, c.target), column: c.target, at: ref(r, col)) {
-                    case .success(var v):
+                    case .value(var v):
                         if !c.map.isEmpty, !v.isEmpty {
                             if let m = c.map[v] {
                                 v = m
                             } else {
                                 issues.append(
-                                    ImportIssue(
-                                        code: "I006", severity: .error, cell: ref(r, col), column: c.target,
-                                        message: "\"\(v.prefix(20))\" has no entry in the mapping's map for \(c.target)"))
+                                    .imported(
+                                        "I006", .error, cell: ref(r, col), column: c.target,
+                                        en: "\"\(v.prefix(20))\" has no entry in the mapping's map for \(c.target)",
+                                        zh: "映射文件中 \(c.target) 的 map 没有“\(v.prefix(20))”这一项"))
                             }
                         }
                         out.append(v)
-                    case .failure(let issue):
+                    case .issue(let issue):
                         issues.append(issue)
                         out.append("")
                     }
@@ -261,75 +267,87 @@ public enum Importer {
         return Result(files: files, issues: issues, imported: counts)
     }
 
+    /// A cell's value as CONTRACT text, or the problem that stops it.
+    enum Converted {
+        case value(String)
+        case issue(Diagnostic)
+    }
+
     /// Interprets one cell for a CONTRACT column; errors name the cell.
-    static func convert(_ cell: RawCell?, kind: ValueKind, column: String, at ref: String) -> Swift.Result<String, ImportIssue> {
-        guard let cell else { return .success("") }
-        func fail(_ code: String, _ m: String) -> Swift.Result<String, ImportIssue> {
-            .failure(ImportIssue(code: code, severity: .error, cell: ref, column: column, message: m))
+    static func convert(_ cell: RawCell?, kind: ValueKind, column: String, at ref: String) -> Converted {
+        guard let cell else { return .value("") }
+        func fail(_ code: String, _ en: String, _ zh: String) -> Converted {
+            .issue(.imported(code, .error, cell: ref, column: column, en: en, zh: zh))
         }
         switch (kind, cell.kind) {
-        case (_, .error(let e)): return fail("I002", "the cell holds the Excel error \(e)")
+        case (_, .error(let e)): return fail("I002", "the cell holds the Excel error \(e)", "单元格是 Excel 错误值 \(e)")
         case (.digits, .number(let raw)):
             let digits = Decimal(string: raw).map { "\($0)" } ?? raw
             if column == "bank_account" {
                 return fail(
                     "I004",
-                    "bank_account is stored as a number: leading zeros are dropped and digits beyond the 15th are lost, so the account cannot be trusted. Format the column as text and enter the account again"
+                    "bank_account is stored as a number: leading zeros are dropped and digits beyond the 15th are lost, so the account cannot be trusted. Format the column as text and enter the account again",
+                    "bank_account 以数字存储：前导零丢失、第 15 位以后的数字丢失，账号不可信。请把该列设为文本后重新录入账号"
                 )
             }
             if raw.uppercased().contains("E") || digits.count > 15 {
                 return fail(
                     "I003",
-                    "\(column) is stored as a number (shown like 1.10101E+17): Excel keeps only 15 significant digits, so digits are lost. Format the column as text and enter the value again"
+                    "\(column) is stored as a number (shown like 1.10101E+17): Excel keeps only 15 significant digits, so digits are lost. Format the column as text and enter the value again",
+                    "\(column) 以数字存储（显示为 1.10101E+17 之类）：Excel 只保留 15 位有效数字，数字已丢失。请把该列设为文本后重新录入"
                 )
             }
             return fail(
                 "I004",
-                "\(column) is stored as a number, so leading zeros are lost and the value cannot be trusted. Format the column as text and enter it again"
+                "\(column) is stored as a number, so leading zeros are lost and the value cannot be trusted. Format the column as text and enter it again",
+                "\(column) 以数字存储，前导零已丢失，值不可信。请把该列设为文本后重新录入"
             )
         case (.digits, .text(let t)):
             let v = t.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: " ", with: "")
             if v.uppercased().contains("E+") {
-                return fail("I003", "\(column) is text that shows a number in scientific notation (digits already lost)")
+                return fail(
+                    "I003", "\(column) is text that shows a number in scientific notation (digits already lost)", "\(column) 是显示为科学计数法的文本（数字已丢失）")
             }
-            return .success(v)
+            return .value(v)
         case (.date, .number(let raw)):
             // A date serial counts days; a time of day is the fraction, which a date column drops.
             guard let d = Decimal(string: raw), d >= 1, d < 2_958_466 else {
-                return fail("I005", "expected a date; found a number that is not a date serial")
+                return fail("I005", "expected a date; found a number that is not a date serial", "应为日期；此数字不是日期序号")
             }
-            return .success(excelDate(NSDecimalNumber(decimal: roundDecimal(d - Decimal(string: "0.5")!, 0)).intValue).description)
+            return .value(excelDate(NSDecimalNumber(decimal: roundDecimal(d - Decimal(string: "0.5")!, 0)).intValue).description)
         case (.date, .text(let t)):
             let v = t.trimmingCharacters(in: .whitespaces)
-            if let d = Day.parse(v) { return .success(d.description) }
-            if let d = chineseDate(v) { return .success(d.description) }
-            return fail("I005", "expected a date (YYYY-MM-DD, YYYY/M/D, YYYY年M月D日 or an Excel date); found \"\(v.prefix(20))\"")
+            if let d = Day.parse(v) { return .value(d.description) }
+            if let d = chineseDate(v) { return .value(d.description) }
+            return fail(
+                "I005", "expected a date (YYYY-MM-DD, YYYY/M/D, YYYY年M月D日 or an Excel date); found \"\(v.prefix(20))\"",
+                "应为日期（YYYY-MM-DD、YYYY/M/D、YYYY年M月D日或 Excel 日期）；实际为“\(v.prefix(20))”")
         case (.money, .number(let raw)):
-            guard let d = Decimal(string: raw) else { return fail("I007", "not a number") }
+            guard let d = Decimal(string: raw) else { return fail("I007", "not a number", "不是数字") }
             let rounded = roundDecimal(d, 2)
             // Excel keeps binary doubles: 8000.1 may be stored as 8000.1000000000004. Within 1e-7 of the
             // two-decimal value is that value; further away the cell really has more than two decimals.
             if (rounded - d).magnitude > Decimal(string: "0.0000001")! {
-                return fail("I008", "the cell holds an amount with more than 2 decimals (it may only look rounded)")
+                return fail("I008", "the cell holds an amount with more than 2 decimals (it may only look rounded)", "金额超过 2 位小数（可能只是显示为已舍入）")
             }
-            return .success(formatDecimal(rounded, 2))
+            return .value(formatDecimal(rounded, 2))
         case (.money, .text(let t)):
             let v = t.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "¥", with: "").replacingOccurrences(of: "￥", with: "")
-            if v.isEmpty { return .success("") }
-            guard let m = Money.parse(v) else { return fail("I007", "expected an amount; found text that is not one") }
-            return .success(m.description)
+            if v.isEmpty { return .value("") }
+            guard let m = Money.parse(v) else { return fail("I007", "expected an amount; found text that is not one", "应为金额；实际是无法识别为金额的文本") }
+            return .value(m.description)
         case (.decimal, .number(let raw)):
-            guard let d = Decimal(string: raw) else { return fail("I007", "not a number") }
-            return .success(Fixed.parse(formatDecimal(roundDecimal(d, 6), 6)).map(\.description) ?? "")
+            guard let d = Decimal(string: raw) else { return fail("I007", "not a number", "不是数字") }
+            return .value(Fixed.parse(formatDecimal(roundDecimal(d, 6), 6)).map(\.description) ?? "")
         case (.decimal, .text(let t)):
             let v = t.trimmingCharacters(in: .whitespaces)
-            if v.hasSuffix("%"), let p = Fixed.parse(String(v.dropLast())) { return .success(p.divided(by: Fixed(100)).description) }
-            return Fixed.parse(v) != nil || v.isEmpty ? .success(v) : fail("I007", "expected a decimal number")
+            if v.hasSuffix("%"), let p = Fixed.parse(String(v.dropLast())) { return .value(p.divided(by: Fixed(100)).description) }
+            return Fixed.parse(v) != nil || v.isEmpty ? .value(v) : fail("I007", "expected a decimal number", "应为小数")
         case (.text, .number(let raw)):
-            guard let d = Decimal(string: raw) else { return .success(raw) }
-            return .success("\(d)")
-        case (.text, .text(let t)): return .success(t.trimmingCharacters(in: .whitespaces))
-        case (_, .bool(let b)): return .success(b ? "TRUE" : "FALSE")
+            guard let d = Decimal(string: raw) else { return .value(raw) }
+            return .value("\(d)")
+        case (.text, .text(let t)): return .value(t.trimmingCharacters(in: .whitespaces))
+        case (_, .bool(let b)): return .value(b ? "TRUE" : "FALSE")
         }
     }
 
@@ -382,7 +400,8 @@ public enum Importer {
         }
         for (file, rows) in r.files { try write(rows, file.hasSuffix(".csv") ? file : file + ".csv") }
         try write(
-            [["code", "severity", "cell", "column", "message"]] + r.issues.map { [$0.code, $0.severity.rawValue, $0.cell, $0.column, $0.message] },
+            [["code", "severity", "cell", "column", "message"]]
+                + r.issues.map { [$0.code, $0.importSeverity, $0.cell ?? "", $0.column ?? "", $0.messageEN] },
             "import_report.csv")
     }
 

@@ -1,8 +1,8 @@
+import Audit
 import Foundation
-import Outputs
 import PayrollCore
 import PayrollRules
-import Pipeline
+import Stages
 import XLSX
 
 /// Parallel-run reconciliation: the legacy register against this engine's run
@@ -49,7 +49,7 @@ public enum Reconcile {
     }
 
     /// Compares a legacy register with the engine's finished run of the period.
-    public static func run(legacy: SourceTable, mapping: ImportMapping, period: Period, root: String) throws -> Result {
+    public static func run(legacy: SourceTable, mapping: ImportMapping, period: Period, root: String, replay: any PeriodReplay) throws -> Result {
         let imported = Importer.run(source: legacy, mapping: mapping)
         guard let rows = imported.files["register"] ?? imported.files.values.first, let header = rows.first else {
             throw WorkbookError(message: "the mapping has no `register` target")
@@ -62,7 +62,7 @@ public enum Reconcile {
             reg.rows[id].map { Dictionary(uniqueKeysWithValues: zip(reg.header, $0)) }
         }
         // Recompute the period (from its manifest) to know each employee's inputs and the rules in force.
-        let context = try? Explain.context(period: period, root: root)
+        let context = try? Explain.context(period: period, root: root, replay: replay)
         var matched: [String] = []
         var diffs: [Difference] = []
         var onlyLegacy: [String] = []
@@ -131,7 +131,7 @@ public enum Reconcile {
         }
         if !r.onlyLegacy.isEmpty { o += "  only in the legacy register: \(r.onlyLegacy.joined(separator: ", "))\n" }
         if !r.onlyEngine.isEmpty { o += "  only in the engine's run: \(r.onlyEngine.joined(separator: ", "))\n" }
-        for i in r.importIssues where i.severity == .note { o += "  note: \(i.cell) \(i.message)\n" }
+        for i in r.importIssues where i.severity == .warning { o += "  note: \(i.cell ?? "") \(i.messageEN)\n" }
         return o
     }
 

@@ -2,7 +2,8 @@ import CSVReader
 import Foundation
 import PayrollCore
 import PayrollRules
-import Pipeline
+import RunRecords
+import Stages
 
 /// A bank file that cannot be written as asked; the message says why.
 public struct BankFileError: Error, CustomStringConvertible, Sendable {

@@ -3,7 +3,8 @@ import Foundation
 import PayrollCore
 import PayrollRules
 import Performance
-import Pipeline
+import RunRecords
+import Stages
 import XLSX
 
 /// payroll_register.xlsx, summary.xlsx, tax_withholding.xlsx and payroll_journal.csv.

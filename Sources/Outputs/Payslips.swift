@@ -4,7 +4,8 @@ import PDF
 import PayrollCore
 import PayrollRules
 import Performance
-import Pipeline
+import RunRecords
+import Stages
 
 /// One PDF payslip per employee, `payslips/<employee_id>.pdf`.
 public enum Payslips {
@@ -148,12 +149,15 @@ public enum Payslips {
         try doc.close()
     }
 
+    /// Payslips are written over shards of at least this many employees.
+    public static let perShard = 64
+
     /// Writes every paid employee's payslip, in parallel; returns the file names in employee order.
     public static func writeAll(
         batch: Batch, run: PayrollRun, company: String, locale: ReportLocale, password: PayslipPassword,
-        ownerSecret: String, font: String, folder: String, threads: Int
+        ownerSecret: String, font: String, folder: String, scheduler: any WorkScheduler = SerialScheduler()
     ) throws -> [String] {
-        let results: [Result<String?, Error>] = Executor(threads: threads).map(count: batch.employees.count, minShard: 64) { range in
+        let results: [Result<String?, Error>] = scheduler.map(count: batch.employees.count, minShard: Payslips.perShard) { range in
             range.map { i in
                 Result {
                     guard run.pay[i] != nil else { return nil }

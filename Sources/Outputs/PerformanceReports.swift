@@ -3,7 +3,8 @@ import Foundation
 import PayrollCore
 import PayrollRules
 import Performance
-import Pipeline
+import RunRecords
+import Stages
 
 /// Performance outputs: the scorecard of every employee, department
 /// summaries with coaching coverage, the merit-increase proposal, and score

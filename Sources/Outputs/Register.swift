@@ -1,56 +1,10 @@
+import CSVReader
 import Foundation
 import PayrollCore
 import PayrollRules
 import Performance
-import Pipeline
-
-/// A CSV file written as it goes (RFC 4180 quoting, UTF-8, LF line ends).
-public final class CSVStreamWriter {
-    private let handle: FileHandle
-    private var buffer: [UInt8] = []
-    /// The file written.
-    public let path: String
-
-    /// Creates (or truncates) the file.
-    public init(path: String) throws {
-        self.path = path
-        guard FileManager.default.createFile(atPath: path, contents: nil), let h = FileHandle(forWritingAtPath: path) else {
-            throw OutputError("cannot create \(path)")
-        }
-        handle = h
-        buffer.reserveCapacity(1 << 20)
-    }
-
-    /// Writes one row, quoting fields as RFC 4180 asks.
-    public func row(_ fields: [String]) throws {
-        for (i, f) in fields.enumerated() {
-            if i > 0 { buffer.append(0x2C) }
-            if f.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
-                buffer.append(0x22)
-                for b in f.utf8 {
-                    if b == 0x22 { buffer.append(0x22) }
-                    buffer.append(b)
-                }
-                buffer.append(0x22)
-            } else {
-                buffer.append(contentsOf: f.utf8)
-            }
-        }
-        buffer.append(0x0A)
-        if buffer.count >= 1 << 20 { try flush() }
-    }
-
-    private func flush() throws {
-        do { try handle.write(contentsOf: buffer) } catch { throw OutputError("cannot write \(path): \(error.localizedDescription)") }
-        buffer.removeAll(keepingCapacity: true)
-    }
-
-    /// Flushes and closes the file.
-    public func close() throws {
-        try flush()
-        try? handle.close()
-    }
-}
+import RunRecords
+import Stages
 
 /// `payroll_register.csv`: one row per employee, sorted by employee_id, amounts
 /// in yuan with exactly two decimals, columns as STANDARD.md spells them

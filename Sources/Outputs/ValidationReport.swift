@@ -1,6 +1,8 @@
+import CSVReader
 import Foundation
 import PayrollCore
-import Pipeline
+import RunRecords
+import Stages
 import XLSX
 
 /// The validation report, as `validation.csv` and `validation.xlsx`.

@@ -41,6 +41,8 @@ public struct Diagnostic: Hashable, Sendable {
     public var messageEN: String
     /// The message in Chinese.
     public var messageZH: String
+    /// The source workbook's cell the value came from (`工资表!C12`), when it was imported.
+    public var cell: String?
 
     /// A diagnostic.
     public init(

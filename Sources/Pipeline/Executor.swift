@@ -1,12 +1,13 @@
 import Dispatch
 import Foundation
+import PayrollCore
 import Synchronization
 
 /// The one place that runs work in parallel. Work is split into shards that
 /// are processed by at most `threads` workers with
 /// `DispatchQueue.concurrentPerform`; results are merged in shard order, so
 /// the outcome never depends on the number of threads.
-public struct Executor: Sendable {
+public struct Executor: WorkScheduler {
     /// Worker threads (at least 1).
     public let threads: Int
 

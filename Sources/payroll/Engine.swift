@@ -1,8 +1,11 @@
+import Audit
 import Foundation
 import Outputs
 import PayrollCore
 import PayrollRules
 import Pipeline
+import RunRecords
+import Stages
 
 enum Mode { case run, validate }
 

@@ -1,9 +1,12 @@
 import ArgumentParser
+import Audit
 import ExcelImport
 import Foundation
 import Outputs
 import PayrollRules
 import Pipeline
+import RunRecords
+import Stages
 
 /// A failure a command ends with, by kind; `Failures` turns it into the message and the exit code.
 struct Failure: Error, CustomStringConvertible {

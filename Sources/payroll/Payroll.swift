@@ -1,4 +1,5 @@
 import ArgumentParser
+import Audit
 import CSVReader
 import Crypto
 import ExcelImport
@@ -7,6 +8,8 @@ import Outputs
 import PayrollCore
 import PayrollRules
 import Pipeline
+import RunRecords
+import Stages
 
 /// Exit codes (also in `payroll --help`):
 /// 0 success · 1 the data has errors · 64 usage error (bad flags, missing or
@@ -217,7 +220,7 @@ struct Close: ParsableCommand {
             let p = try parsePeriod(period)
             let key = try sign.map { try Keys.signingKey(path: $0) }
             try withRootLock(root.out, "close \(p)") {
-                let c = try Archive.close(period: p, root: root.out, signingKey: key)
+                let c = try Archive.close(period: p, root: root.out, signingKey: key, replay: PipelineReplay())
                 print("closed \(p): \(c.path)")
                 print("chain head: \(p) close.json SHA-256 \(c.closeSHA256)")
                 if let key { print("signed with Ed25519 key \(Keys.fingerprint(key.publicKey.rawRepresentation)) (close.sig)") }
@@ -258,7 +261,7 @@ struct Verify: ParsableCommand {
 
     func verify() throws {
         let pub = try key.map { try Keys.verifyingKey(path: $0) }
-        var v = try Archive.verify(archive: archive, key: pub, rerun: !noRerun)
+        var v = try Archive.verify(archive: archive, key: pub, rerun: !noRerun, replay: PipelineReplay())
         if let head {
             let found = v.head?.sha256 ?? ""
             if found.lowercased() != head.lowercased() {
@@ -363,11 +366,11 @@ struct Explain: ParsableCommand {
     func run() throws {
         try Failures.run {
             let p = try parsePeriod(period)
-            let r = try Outputs.Explain.run(period: p, employeeID: employee, root: root.out)
+            let r = try Audit.Explain.run(period: p, employeeID: employee, root: root.out, replay: PipelineReplay())
             if json {
-                FileHandle.standardOutput.write(try Outputs.Explain.json(r) + Data("\n".utf8))
+                FileHandle.standardOutput.write(try Audit.Explain.json(r) + Data("\n".utf8))
             } else {
-                print(Outputs.Explain.text(r), terminator: "")
+                print(Audit.Explain.text(r), terminator: "")
             }
         }
     }
@@ -436,7 +439,7 @@ struct Import: ParsableCommand {
             let r = Importer.run(source: table, mapping: m)
             try Importer.write(r, to: out!)
             for (f, n) in r.imported.sorted(by: { $0.key < $1.key }) { print("\(f).csv: \(n) rows") }
-            for i in r.issues { print("  \(i.severity == .error ? "E" : "note") \(i.code) \(i.cell) \(i.column): \(i.message)") }
+            for i in r.issues { print("  \(i.severity == .error ? "E" : "note") \(i.code) \(i.cell ?? "") \(i.column ?? ""): \(i.messageEN)") }
             let errors = r.issues.filter { $0.severity == .error }.count
             print("\(errors) errors; report: \(out!)/import_report.csv")
             if errors > 0 { throw ExitCode(Exit.dataErrors) }
@@ -464,7 +467,7 @@ struct Reconcile: ParsableCommand {
         do {
             let m = try ImportMapping.load(path: map)
             let table = try SourceTable.load(path: legacy, sheet: m.sheet)
-            let r = try ExcelImport.Reconcile.run(legacy: table, mapping: m, period: p, root: root.out)
+            let r = try ExcelImport.Reconcile.run(legacy: table, mapping: m, period: p, root: root.out, replay: PipelineReplay())
             let path = report ?? (root.out as NSString).appendingPathComponent("reconciliation-\(p).xlsx")
             try ExcelImport.Reconcile.writeXLSX(r, period: p, to: path)
             print(ExcelImport.Reconcile.summary(r), terminator: "")

@@ -2,113 +2,13 @@ import CSVReader
 import Foundation
 import PayrollCore
 import PayrollRules
+import RunRecords
+import Stages
+import TestSupport
 import XCTest
 
 @testable import Outputs
 @testable import Pipeline
-
-/// A copy of the demo month (employees.csv rewritten as UTF-8) whose cells a
-/// test edits by employee and column. Line numbers are physical lines (header = 1).
-final class DemoMonth {
-    let dir: String
-    private(set) var tables: [String: (header: [String], rows: [String])] = [:]
-
-    init() throws {
-        dir = copyOf("demo")
-        for f in ["employees.csv", "attendance.csv", "scores.csv", "adjustments.csv", "coaching.csv"] {
-            let data = try Data(contentsOf: URL(fileURLWithPath: dir + "/" + f))
-            var text =
-                f == "employees.csv"
-                ? String(decoding: try CSVDecode.utf8(gb18030: data), as: UTF8.self)
-                : String(decoding: data, as: UTF8.self)
-            if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-            let lines = text.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n").map(String.init)
-            tables[f] = (lines[0].split(separator: ",", omittingEmptySubsequences: false).map(String.init), Array(lines.dropFirst()))
-        }
-    }
-
-    /// The position of a CONTRACT column, whichever of its names (English or Chinese alias) the header uses.
-    func column(_ file: String, _ name: String) -> Int {
-        let kind = InputKind.allCases.first { $0.defaultFileName == file }!
-        let spec = kind.columns.first { $0.name == name }!
-        let names = Set([spec.name] + spec.aliases).map(normalizeHeader)
-        return tables[file]!.header.firstIndex { names.contains(normalizeHeader($0)) }!
-    }
-
-    /// The line of the first row of `file` whose first cell is `id` (and that satisfies `where`).
-    func line(_ file: String, _ id: String, where match: (([String]) -> Bool)? = nil) -> Int {
-        let rows = tables[file]!.rows
-        let i = rows.firstIndex { r in
-            let cells = r.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-            return cells[0] == id && (match?(cells) ?? true)
-        }!
-        return i + 2
-    }
-
-    /// Sets one cell (rows without quoted commas only); returns its line.
-    @discardableResult
-    func set(_ file: String, line: Int, _ column: String, _ value: String) -> Int {
-        var cells = tables[file]!.rows[line - 2].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-        cells[self.column(file, column)] = value
-        tables[file]!.rows[line - 2] = cells.joined(separator: ",")
-        return line
-    }
-
-    @discardableResult
-    func set(_ file: String, _ id: String, _ column: String, _ value: String) -> Int {
-        set(file, line: line(file, id), column, value)
-    }
-
-    /// Appends a row (given by column name; others empty); returns its line.
-    @discardableResult
-    func append(_ file: String, _ values: [String: String]) -> Int {
-        let h = tables[file]!.header
-        tables[file]!.rows.append(h.map { values[$0] ?? "" }.joined(separator: ","))
-        return tables[file]!.rows.count + 1
-    }
-
-    func appendRaw(_ row: String, _ file: String) { tables[file]!.rows.append(row) }
-
-    func cell(_ file: String, _ id: String, _ column: String) -> String {
-        tables[file]!.rows[line(file, id) - 2].split(separator: ",", omittingEmptySubsequences: false).map(String.init)[self.column(file, column)]
-    }
-
-    func dropColumn(_ file: String, _ name: String) {
-        let k = column(file, name)
-        var t = tables[file]!
-        t.header.remove(at: k)
-        t.rows = t.rows.map { r in
-            var c = r.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-            c.remove(at: k)
-            return c.joined(separator: ",")
-        }
-        tables[file] = t
-    }
-
-    func renameColumns(_ file: String, _ a: String, _ b: String) {
-        let i = column(file, a)
-        let j = column(file, b)
-        tables[file]!.header.swapAt(i, j)
-    }
-
-    func write(lineEnd: String = "\n") throws {
-        for (f, t) in tables {
-            try ([t.header.joined(separator: ",")] + t.rows).joined(separator: lineEnd).appending(lineEnd)
-                .write(toFile: dir + "/" + f, atomically: true, encoding: .utf8)
-        }
-    }
-
-    func validate(period: String = "2026-01", showValues: Bool = false) throws -> PeriodRunner.Computed {
-        try write()
-        var s = RunSettings(
-            definition: definition, period: Period(period)!, inputDirectory: dir, outputRoot: tempDir(), threads: 0,
-            validateOnly: true)
-        s.showValues = showValues
-        return try PeriodRunner.compute(s)
-    }
-}
-
-func keys(_ b: Batch) -> Set<Key> { Set(b.diagnostics.map { Key(code: $0.code, file: $0.file, line: $0.line) }) }
 
 final class BadInputTests: XCTestCase {
     /// Issue 12's first batch: a required column missing and errors in every file. Before, the missing
@@ -180,24 +80,6 @@ final class BadInputTests: XCTestCase {
         let all = FileManager.default.enumerator(atPath: outer)!.compactMap { $0 as? String }
         XCTAssertEqual(all.filter { !$0.hasPrefix("a/b/c/root") && !["a", "a/b", "a/b/c"].contains($0) }, [])
         XCTAssertFalse(all.contains { $0.contains("escape1") })
-    }
-
-    func testTheRunFolderRefusesPathsOutsideIt() throws {
-        for bad in ["../x.pdf", "payslips/../../x.pdf", "/etc/passwd", "payslips/x\u{0}.pdf", "", "a//b", "./x", "payslips/.x", "a\\b"] {
-            XCTAssertThrowsError(try RunFolder.checkInside(bad), bad.debugDescription)
-        }
-        for good in ["payroll_register.csv", "payslips/D001.pdf", "bank/icbc-main.pain001.xml", "payslips/.keep"] {
-            XCTAssertNoThrow(try RunFolder.checkInside(good), good)
-        }
-        let f = try RunFolder(root: tempDir(), name: "2026-01")
-        XCTAssertThrowsError(try f.path("payslips/../../../escape.pdf"))
-    }
-
-    func testSafeIdentifiers() {
-        for ok in ["D001", "00123", "emp_7.b-2", String(repeating: "x", count: 64)] { XCTAssertNil(SafeIdentifier.problem(ok), ok) }
-        for bad in ["", ".x", "-x", "a b", "a/b", "a\\b", "a\u{0}", "a\u{7}", "张三", String(repeating: "x", count: 65), "a:b"] {
-            XCTAssertNotNil(SafeIdentifier.problem(bad), bad.debugDescription)
-        }
     }
 
     // MARK: overflow

@@ -1,6 +1,9 @@
 import Foundation
 import PayrollCore
 import PayrollRules
+import RunRecords
+import Stages
+import TestSupport
 import XCTest
 
 @testable import Pipeline

@@ -1,5 +1,8 @@
 import Foundation
 import PayrollCore
+import RunRecords
+import Stages
+import TestSupport
 import XCTest
 
 @testable import Outputs

@@ -2,6 +2,9 @@ import Foundation
 import Outputs
 import PayrollCore
 import PayrollRules
+import RunRecords
+import Stages
+import TestSupport
 import XCTest
 
 @testable import Pipeline

@@ -25,8 +25,8 @@ public struct IntakeOptions: Sendable {
     public var rulePack: RulePack
     /// Which methods each department type is appraised by.
     public var schemes: PerformanceSchemes
-    /// Worker threads (0: one per core).
-    public var threads: Int
+    /// Runs the per-file and per-employee work (the period run's executor; serial by default).
+    public var scheduler: any WorkScheduler
     /// Grades a calibration may set.
     public var grades: [String]
     /// Messages may quote cell values (`--show-values`: personal data in the report).
@@ -34,7 +34,7 @@ public struct IntakeOptions: Sendable {
     /// Options of one intake.
     public init(
         period: Period, inputDirectory: String, fileNames: [InputKind: String] = [:], rulePack: RulePack,
-        schemes: PerformanceSchemes = .standard, threads: Int = 0, grades: [String] = ["S", "A", "B", "C", "D"],
+        schemes: PerformanceSchemes = .standard, scheduler: any WorkScheduler = SerialScheduler(), grades: [String] = ["S", "A", "B", "C", "D"],
         showValues: Bool = false
     ) {
         self.period = period
@@ -42,7 +42,7 @@ public struct IntakeOptions: Sendable {
         self.fileNames = fileNames
         self.rulePack = rulePack
         self.schemes = schemes
-        self.threads = threads
+        self.scheduler = scheduler
         self.grades = grades
         self.showValues = showValues
     }
@@ -58,9 +58,11 @@ public typealias ProgressReport = @Sendable (String, Int) -> Void
 /// Loads and validates a period's CONTRACT files in four stages, collecting
 /// every problem of the batch before it stops.
 public enum Intake {
+    /// Per-employee checks run over shards of at least this many employees.
+    public static let employeesPerShard = 1024
     /// Reads every file of the period and runs the four validation stages; every problem is a diagnostic of the batch.
     public static func load(_ o: IntakeOptions, progress: ProgressReport? = nil) throws -> Batch {
-        let executor = Executor(threads: o.threads)
+        let executor = o.scheduler
         var inputs: [InputFile] = []
         var diags: [Diagnostic] = []
 
@@ -125,7 +127,7 @@ public enum Intake {
         let period = o.period
         let schemes = o.schemes
         let employeesFile = o.fileName(.employees)
-        let perEmployee: [Diagnostic] = executor.map(count: employees.count) { range in
+        let perEmployee: [Diagnostic] = executor.map(count: employees.count, minShard: Intake.employeesPerShard) { range in
             var sink = DiagnosticSink(file: employeesFile)
             for i in range {
                 checkEmployee(

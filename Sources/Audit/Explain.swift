@@ -1,7 +1,8 @@
 import Foundation
 import PayrollCore
 import PayrollRules
-import Pipeline
+import RunRecords
+import Stages
 
 /// `payroll explain`: recomputes a finished period from what its manifest
 /// names and traces one employee's pay.
@@ -32,12 +33,12 @@ public enum Explain {
         public var run: PayrollRun
         /// The rule pack's values for the period.
         public var rules: PeriodRules
-        /// The settings the run used (from its manifest).
-        public var settings: RunSettings
+        /// What the run read (from its manifest).
+        public var request: ReplayRequest
     }
 
     /// Recomputes a finished period in memory from what its manifest names.
-    public static func context(period: Period, root: String) throws -> Context {
+    public static func context(period: Period, root: String, replay: any PeriodReplay) throws -> Context {
         let folder = (root as NSString).appendingPathComponent(period.description)
         let manifestPath = (folder as NSString).appendingPathComponent("manifest.json")
         guard let data = FileManager.default.contents(atPath: manifestPath),
@@ -51,24 +52,22 @@ public enum Explain {
             throw AuditError("the manifest names no pipeline or employees file")
         }
         let settings = m["settings"] as? [String: String] ?? [:]
-        let def = try PipelineDefinition.load(path: pipeline)
-        var s = RunSettings(
-            definition: def, period: period, inputDirectory: (employees as NSString).deletingLastPathComponent,
-            outputRoot: root, threads: 0, openingBalance: input("opening-balance"),
-            firstPeriod: settings["first_period"] == "true")
-        s.previousLedger = input("previous-ledger")
-        let c = try PeriodRunner.compute(s)
+        let s = ReplayRequest(
+            pipeline: pipeline, period: period, inputDirectory: (employees as NSString).deletingLastPathComponent,
+            outputRoot: root, openingBalance: input("opening-balance"), firstPeriod: settings["first_period"] == "true",
+            previousLedger: input("previous-ledger"))
+        let c = try replay.compute(s)
         guard let run = c.run else { throw AuditError("the period's inputs now have errors; it cannot be recomputed") }
-        return Context(batch: c.batch, run: run, rules: c.rules, settings: s)
+        return Context(batch: c.batch, run: run, rules: c.rules, request: s)
     }
 
     /// Explains one employee's pay in a finished period.
-    public static func run(period: Period, employeeID: String, root: String) throws -> Report {
-        let ctx = try context(period: period, root: root)
+    public static func run(period: Period, employeeID: String, root: String, replay: any PeriodReplay) throws -> Report {
+        let ctx = try context(period: period, root: root, replay: replay)
         let folder = (root as NSString).appendingPathComponent(period.description)
         let c = (batch: ctx.batch, rules: ctx.rules)
         let run = ctx.run
-        let s = ctx.settings
+        let s = ctx.request
         guard let i = c.batch.employees.firstIndex(where: { $0.id == employeeID }) else {
             throw AuditError("employee \(employeeID) is not in \(period)")
         }
@@ -85,7 +84,7 @@ public enum Explain {
         let trace = try c.rules.trace(inputForTrace)
         var matches: Bool?
         let registerPath = (folder as NSString).appendingPathComponent("payroll_register.csv")
-        if FileManager.default.fileExists(atPath: registerPath), let row = Register.row(i, batch: c.batch, run: run) {
+        if FileManager.default.fileExists(atPath: registerPath), let row = replay.registerRow(i, batch: c.batch, run: run) {
             let stored = try RegisterDiff.read(registerPath)
             matches = stored.rows[e.id].map { Array($0.prefix(row.count)) == row }
         }

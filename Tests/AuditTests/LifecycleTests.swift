@@ -1,8 +1,12 @@
 import Crypto
 import Foundation
 import PayrollCore
+import RunRecords
+import Stages
+import TestSupport
 import XCTest
 
+@testable import Audit
 @testable import Outputs
 @testable import Pipeline
 
@@ -112,8 +116,8 @@ final class LifecycleTests: XCTestCase {
         XCTAssertTrue(why.contains(String(janLedgerBefore.prefix(12))), why)
         // February's manifest records the ledger it read: the old January's.
         XCTAssertEqual(try RunRecord.read(folder: root + "/2026-02")?.previousLedger?.sha256, janLedgerBefore)
-        try Archive.close(period: jan, root: root)
-        XCTAssertThrowsError(try Archive.close(period: feb, root: root)) { e in
+        try Archive.close(period: jan, root: root, replay: PipelineReplay())
+        XCTAssertThrowsError(try Archive.close(period: feb, root: root, replay: PipelineReplay())) { e in
             let m = "\(e)"
             XCTAssertTrue(m.contains("stale") && m.contains("2026-01 was re-run"), m)
         }
@@ -121,8 +125,8 @@ final class LifecycleTests: XCTestCase {
         // Re-running February from the new January clears it.
         XCTAssertTrue(try runPeriod("2026-02", input: "demo-2026-02", root: root).finished)
         XCTAssertEqual(RootStatus.read(root: root).first { $0.period == feb }?.state, .finished)
-        try Archive.close(period: feb, root: root)
-        XCTAssertTrue(try Archive.verify(archive: root + "/closed/2026-02").reproduced)
+        try Archive.close(period: feb, root: root, replay: PipelineReplay())
+        XCTAssertTrue(try Archive.verify(archive: root + "/closed/2026-02", replay: PipelineReplay()).reproduced)
     }
 
     func testARunReadingAStaleLedgerIsStaleToo() throws {
@@ -160,12 +164,12 @@ final class LifecycleTests: XCTestCase {
 
     func testPeriodsCloseInOrderAndReopenLatestFirst() throws {
         let root = try janAndFeb()
-        XCTAssertThrowsError(try Archive.close(period: feb, root: root)) { e in
+        XCTAssertThrowsError(try Archive.close(period: feb, root: root, replay: PipelineReplay())) { e in
             XCTAssertTrue("\(e)".contains("close 2026-01 first"), "\(e)")
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: root + "/closed/2026-02"))
-        try Archive.close(period: jan, root: root)
-        try Archive.close(period: feb, root: root)
+        try Archive.close(period: jan, root: root, replay: PipelineReplay())
+        try Archive.close(period: feb, root: root, replay: PipelineReplay())
         XCTAssertThrowsError(try Archive.reopen(period: jan, root: root, reason: "fix D002")) { e in
             XCTAssertTrue("\(e)".contains("reopen 2026-02 first"), "\(e)")
         }
@@ -175,17 +179,17 @@ final class LifecycleTests: XCTestCase {
         let s = RootStatus.read(root: root)
         XCTAssertEqual(s.map { $0.reopenings.map(\.reason) }, [["fix D002"], ["fix D031"]])
         // Closing again: January first, and the chain is whole.
-        XCTAssertThrowsError(try Archive.close(period: feb, root: root))
-        try Archive.close(period: jan, root: root)
-        try Archive.close(period: feb, root: root)
-        XCTAssertTrue(try Archive.verify(archive: root + "/closed/2026-02", rerun: false).reproduced)
+        XCTAssertThrowsError(try Archive.close(period: feb, root: root, replay: PipelineReplay()))
+        try Archive.close(period: jan, root: root, replay: PipelineReplay())
+        try Archive.close(period: feb, root: root, replay: PipelineReplay())
+        XCTAssertTrue(try Archive.verify(archive: root + "/closed/2026-02", rerun: false, replay: PipelineReplay()).reproduced)
     }
 
     func testAPeriodWithoutAnEarlierRunClosesAlone() throws {
         // A company starting in February (--first-period): there is no January to close first.
         let root = tempDir()
         XCTAssertTrue(try runPeriod("2026-02", input: "demo-2026-02", root: root, firstPeriod: true).finished)
-        XCTAssertNoThrow(try Archive.close(period: feb, root: root))
+        XCTAssertNoThrow(try Archive.close(period: feb, root: root, replay: PipelineReplay()))
     }
 
     // MARK: case 4
@@ -197,17 +201,17 @@ final class LifecycleTests: XCTestCase {
         let s = try XCTUnwrap(RootStatus.read(root: root).first)
         XCTAssertEqual(s.state, .partial)
         XCTAssertEqual(s.missingKinds, ["bank", "performance", "register", "reports", "validation"])
-        XCTAssertThrowsError(try Archive.close(period: jan, root: root)) { e in
+        XCTAssertThrowsError(try Archive.close(period: jan, root: root, replay: PipelineReplay())) { e in
             XCTAssertTrue("\(e)".contains("partial run"), "\(e)")
         }
         // No output kinds at all is partial too.
         let none = try PeriodRunner.execute(settings("2026-01", input: "demo", root: root, only: []))
         XCTAssertTrue(none.finished)
         XCTAssertEqual(RootStatus.read(root: root).first?.missingKinds.count, 6)
-        XCTAssertThrowsError(try Archive.close(period: jan, root: root))
+        XCTAssertThrowsError(try Archive.close(period: jan, root: root, replay: PipelineReplay()))
         // In full it closes.
         XCTAssertTrue(try runPeriod("2026-01", input: "demo", root: root).finished)
-        XCTAssertNoThrow(try Archive.close(period: jan, root: root))
+        XCTAssertNoThrow(try Archive.close(period: jan, root: root, replay: PipelineReplay()))
     }
 
     // MARK: case 5 (in process; the command-line test is in CommandLineLifecycleTests)
@@ -262,8 +266,8 @@ final class LifecycleTests: XCTestCase {
 
     func closedJanFeb(signedWith key: Curve25519.Signing.PrivateKey? = nil) throws -> String {
         let root = try janAndFeb()
-        try Archive.close(period: jan, root: root, signingKey: key)
-        try Archive.close(period: feb, root: root, signingKey: key)
+        try Archive.close(period: jan, root: root, signingKey: key, replay: PipelineReplay())
+        try Archive.close(period: feb, root: root, signingKey: key, replay: PipelineReplay())
         try makeWritable(root + "/closed")
         return root
     }
@@ -283,13 +287,13 @@ final class LifecycleTests: XCTestCase {
         for p in ["2026-01", "2026-02"] {
             let root = try closedJanFeb()
             try edit(root + "/closed/\(p)/close.json") { $0.replacingOccurrences(of: "\"closed_at\" : \"20", with: "\"closed_at\" : \"19") }
-            let v = try Archive.verify(archive: root + "/closed/\(p)", rerun: false)
+            let v = try Archive.verify(archive: root + "/closed/\(p)", rerun: false, replay: PipelineReplay())
             XCTAssertTrue(
                 v.findings.contains { $0.kind == "close-record" && $0.file == "close.json" && $0.detail.contains("`closed_at`") },
                 "\(p): \(v.findings.map(\.detail))")
             if p == "2026-01" {
                 // Verifying the later period finds it too, on the chain.
-                let later = try Archive.verify(archive: root + "/closed/2026-02", rerun: false)
+                let later = try Archive.verify(archive: root + "/closed/2026-02", rerun: false, replay: PipelineReplay())
                 XCTAssertTrue(later.findings.contains { $0.file == "2026-01/close.json" && $0.kind == "chain" }, "\(later.findings.map(\.detail))")
                 XCTAssertTrue(later.findings.contains { $0.file == "2026-01/close.json" && $0.detail.contains("`closed_at`") })
             }
@@ -298,11 +302,11 @@ final class LifecycleTests: XCTestCase {
 
     func testCloseReportsTheHeadAndVerifyFindsIt() throws {
         let root = try janAndFeb()
-        let a = try Archive.close(period: jan, root: root)
-        let b = try Archive.close(period: feb, root: root)
+        let a = try Archive.close(period: jan, root: root, replay: PipelineReplay())
+        let b = try Archive.close(period: feb, root: root, replay: PipelineReplay())
         XCTAssertEqual(b.closeSHA256, try FileHash.sha256(path: root + "/closed/2026-02/close.json").hex)
         XCTAssertEqual(RootStatus.chainHead(root: root)?.sha256, b.closeSHA256)
-        let v = try Archive.verify(archive: a.path, rerun: false)
+        let v = try Archive.verify(archive: a.path, rerun: false, replay: PipelineReplay())
         XCTAssertEqual(v.closeSHA256, a.closeSHA256)
         XCTAssertEqual(v.head?.period, "2026-02")
         XCTAssertEqual(v.head?.sha256, b.closeSHA256)
@@ -313,20 +317,20 @@ final class LifecycleTests: XCTestCase {
         let a = root + "/closed/2026-02"
         try FileManager.default.removeItem(atPath: a + "/pipeline/banks/icbc-batch.yaml")
         try "unknown: 1\n".write(toFile: a + "/pipeline/rules/cn/extra.yaml", atomically: true, encoding: .utf8)
-        let v = try Archive.verify(archive: a)
+        let v = try Archive.verify(archive: a, replay: PipelineReplay())
         XCTAssertFalse(v.reproduced)
         XCTAssertTrue(v.findings.contains { $0.kind == "missing-file" && $0.file == "pipeline/banks/icbc-batch.yaml" }, "\(v.findings)")
         XCTAssertTrue(v.findings.contains { $0.kind == "extra-file" && $0.file == "pipeline/rules/cn/extra.yaml" }, "\(v.findings)")
         XCTAssertTrue(v.findings.contains { $0.kind == "rerun" }, "\(v.findings)")
         // An unreadable close.json is a finding too.
         try "{ not json".write(toFile: root + "/closed/2026-01/close.json", atomically: true, encoding: .utf8)
-        let w = try Archive.verify(archive: root + "/closed/2026-01")
+        let w = try Archive.verify(archive: root + "/closed/2026-01", replay: PipelineReplay())
         XCTAssertEqual(w.findings.map(\.kind), ["close-record"])
         // An archive without its close record is a finding too.
         try FileManager.default.removeItem(atPath: root + "/closed/2026-01/close.json")
-        XCTAssertEqual(try Archive.verify(archive: root + "/closed/2026-01").findings.map(\.file), ["close.json"])
+        XCTAssertEqual(try Archive.verify(archive: root + "/closed/2026-01", replay: PipelineReplay()).findings.map(\.file), ["close.json"])
         // A folder that is no archive at all is a usage error.
-        XCTAssertThrowsError(try Archive.verify(archive: root + "/2026-01"))
+        XCTAssertThrowsError(try Archive.verify(archive: root + "/2026-01", replay: PipelineReplay()))
     }
 
     /// Re-hashes one file in close.json and re-seals its record hashes: what a careful forger would do.
@@ -348,7 +352,7 @@ final class LifecycleTests: XCTestCase {
         let a = root + "/closed/2026-02"
         try edit(a + "/inputs/scores.csv") { $0.replacingOccurrences(of: ",95", with: ",85") }
         try forge(a, file: "inputs/scores.csv")
-        let v = try Archive.verify(archive: a)
+        let v = try Archive.verify(archive: a, replay: PipelineReplay())
         XCTAssertFalse(v.findings.contains { $0.kind == "changed-file" || $0.kind == "close-record" }, "the forgery is consistent: \(v.findings)")
         XCTAssertTrue(v.findings.contains { $0.kind == "input" && $0.file == "inputs/scores.csv" }, "\(v.findings.map { "\($0.file) \($0.detail)" })")
     }
@@ -357,11 +361,11 @@ final class LifecycleTests: XCTestCase {
         let key = Curve25519.Signing.PrivateKey()
         let root = try closedJanFeb(signedWith: key)
         let latest = root + "/closed/2026-02"
-        let clean = try Archive.verify(archive: latest, key: key.publicKey, rerun: false)
+        let clean = try Archive.verify(archive: latest, key: key.publicKey, rerun: false, replay: PipelineReplay())
         XCTAssertTrue(clean.reproduced, "\(clean.findings)")
         XCTAssertEqual(clean.signaturesChecked, ["this archive", "2026-01"])
         // A different key: every signature is a finding.
-        let other = try Archive.verify(archive: latest, key: Curve25519.Signing.PrivateKey().publicKey, rerun: false)
+        let other = try Archive.verify(archive: latest, key: Curve25519.Signing.PrivateKey().publicKey, rerun: false, replay: PipelineReplay())
         XCTAssertEqual(other.findings.filter { $0.kind == "signature" }.count, 2)
         var tried = 0
         for p in ["2026-01", "2026-02"] {
@@ -373,7 +377,7 @@ final class LifecycleTests: XCTestCase {
                 var damaged = original
                 damaged[damaged.count / 2] ^= 0x01  // one bit of one byte
                 try damaged.write(to: URL(fileURLWithPath: path))
-                let v = try Archive.verify(archive: latest, key: key.publicKey, rerun: false)
+                let v = try Archive.verify(archive: latest, key: key.publicKey, rerun: false, replay: PipelineReplay())
                 let prefix = p == "2026-02" ? "" : "2026-01/"
                 // A damaged signature is reported against what it signs.
                 let names = f == CloseSignature.fileName ? [prefix + "close.json", prefix + f] : [prefix + f]
@@ -383,11 +387,11 @@ final class LifecycleTests: XCTestCase {
             }
         }
         XCTAssertGreaterThan(tried, 100)
-        XCTAssertTrue(try Archive.verify(archive: latest, key: key.publicKey, rerun: false).reproduced)
+        XCTAssertTrue(try Archive.verify(archive: latest, key: key.publicKey, rerun: false, replay: PipelineReplay()).reproduced)
         // A consistent forgery of the latest period (file edited, close.json re-hashed and re-sealed) fails its signature.
         try edit(latest + "/inputs/scores.csv") { $0.replacingOccurrences(of: ",95", with: ",85") }
         try forge(latest, file: "inputs/scores.csv")
-        let forged = try Archive.verify(archive: latest, key: key.publicKey, rerun: false)
+        let forged = try Archive.verify(archive: latest, key: key.publicKey, rerun: false, replay: PipelineReplay())
         XCTAssertTrue(forged.findings.contains { $0.kind == "signature" && $0.file == "close.json" }, "\(forged.findings)")
     }
 

@@ -99,7 +99,7 @@ public enum OutputRoot {
     }
 
     /// The next free `.replaced/<name>-<n>` (relative to the root).
-    static func nextReplacedSlot(root: String, name: String) -> String {
+    public static func nextReplacedSlot(root: String, name: String) -> String {
         let dir = (root as NSString).appendingPathComponent(replacedFolder)
         var n = 1
         while FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent("\(name)-\(n)")) { n += 1 }

@@ -2,8 +2,12 @@ import Foundation
 import Outputs
 import PayrollCore
 import PayrollRules
+import RunRecords
+import Stages
+import TestSupport
 import XCTest
 
+@testable import Audit
 @testable import Pipeline
 
 final class AuditTests: XCTestCase {
@@ -31,19 +35,19 @@ final class AuditTests: XCTestCase {
         let root = tempDir()
         _ = try runPeriod("2026-01", input: "demo", root: root)
         _ = try runPeriod("2026-02", input: "demo-2026-02", root: root)
-        try Archive.close(period: Period("2026-01")!, root: root)
-        try Archive.close(period: Period("2026-02")!, root: root)
+        try Archive.close(period: Period("2026-01")!, root: root, replay: PipelineReplay())
+        try Archive.close(period: Period("2026-02")!, root: root, replay: PipelineReplay())
         return root
     }
 
     func testVerifyOfAnUntouchedArchiveSaysReproduced() throws {
         let root = try closedRoot()
         for p in ["2026-01", "2026-02"] {
-            let v = try Archive.verify(archive: root + "/closed/" + p)
+            let v = try Archive.verify(archive: root + "/closed/" + p, replay: PipelineReplay())
             XCTAssertTrue(v.reproduced, "\(p): \(v.findings.map(\.detail))")
         }
         // A closed period cannot be closed again, and closing happens in order.
-        XCTAssertThrowsError(try Archive.close(period: Period("2026-02")!, root: root))
+        XCTAssertThrowsError(try Archive.close(period: Period("2026-02")!, root: root, replay: PipelineReplay()))
         XCTAssertTrue(Archive.isClosed(root: root, period: Period("2026-01")!))
     }
 
@@ -55,7 +59,7 @@ final class AuditTests: XCTestCase {
         let i = data.lastIndex(of: UInt8(ascii: "9")) ?? data.index(before: data.endIndex)
         data[i] = UInt8(ascii: "8")  // one byte: a rating 9x becomes 8x
         try data.write(to: URL(fileURLWithPath: f))
-        let v = try Archive.verify(archive: root + "/closed/2026-02")
+        let v = try Archive.verify(archive: root + "/closed/2026-02", replay: PipelineReplay())
         XCTAssertFalse(v.reproduced)
         XCTAssertTrue(v.findings.contains { $0.kind == "changed-file" && $0.file == "inputs/scores.csv" }, "\(v.findings.map(\.detail))")
     }
@@ -67,7 +71,7 @@ final class AuditTests: XCTestCase {
         let text = try String(contentsOfFile: prev, encoding: .utf8).replacingOccurrences(
             of: "\"period\" : \"2026-01\"", with: "\"period\" : \"2026-01\" ")
         try text.write(toFile: prev, atomically: true, encoding: .utf8)
-        let v = try Archive.verify(archive: root + "/closed/2026-02")
+        let v = try Archive.verify(archive: root + "/closed/2026-02", replay: PipelineReplay())
         XCTAssertTrue(v.findings.contains { $0.kind == "chain" }, "\(v.findings.map(\.detail))")
     }
 
@@ -85,7 +89,7 @@ final class AuditTests: XCTestCase {
         let o = try runPeriod("2026-02", input: "demo-2026-02", root: root)
         let reg = Dictionary(uniqueKeysWithValues: try register(o.folder + "/payroll_register.csv").map { ($0["employee_id"]!, $0) })
         for id in ["D001", "D003", "D031"] {
-            let r = try Explain.run(period: Period("2026-02")!, employeeID: id, root: root)
+            let r = try Explain.run(period: Period("2026-02")!, employeeID: id, root: root, replay: PipelineReplay())
             XCTAssertEqual(r.matchesRegister, true)
             let row = reg[id]!
             for l in r.trace.lines where l.inGross { XCTAssertEqual(l.amount.description, row[l.code], "\(id) \(l.code)") }
@@ -130,16 +134,5 @@ final class AuditTests: XCTestCase {
         XCTAssertEqual(d.totals.first { $0.0 == "base" }?.1, Money(yuan: 500))
         // Ranks and scores are not pay lines of D010 that changed.
         XCTAssertFalse(d.changes.contains { $0.column == "final_score" })
-    }
-}
-
-/// GB18030 → UTF-8 for a test fixture, through iconv(1).
-enum CSVDecode {
-    static func utf8(gb18030 data: Data) throws -> Data {
-        let src = tempDir() + "/in.csv"
-        try data.write(to: URL(fileURLWithPath: src))
-        let (out, status) = try shell(["iconv", "-f", "GB18030", "-t", "UTF-8", src])
-        XCTAssertEqual(status, 0)
-        return Data(out.utf8)
     }
 }

@@ -21,13 +21,17 @@ public struct PayrollRun: Sendable {
 
 /// The rollup and pay stage of a period.
 public enum PayrollStage {
+    /// The rollup runs over shards of at least this many employees.
+    public static let rollupShard = 1024
+    /// Pay runs over shards of at least this many employees (each one's pay costs more than its rollup).
+    public static let payShard = 256
     /// Stages 3 (performance) and 4 (pay), each over employee shards in parallel.
     public static func run(
         batch: Batch, rules: PeriodRules, ytd: YearToDateStore.Loaded, settings: PerformanceSettings = PerformanceSettings(),
-        modes: [BasicDeductionMode]? = nil, threads: Int, employeesFile: String = "employees.csv"
+        modes: [BasicDeductionMode]? = nil, scheduler: any WorkScheduler = SerialScheduler(), employeesFile: String = "employees.csv"
     ) -> PayrollRun {
         let config = settings.config
-        let executor = Executor(threads: threads)
+        let executor = scheduler
         var mark = DispatchTime.now()
         var timings: [(String, Double)] = []
         func lap(_ name: String) {
@@ -42,7 +46,7 @@ public enum PayrollStage {
         let scores = batch.scores
         let adjustments = batch.adjustments
 
-        var performance: [PerformanceResult] = executor.map(count: employees.count) { range in
+        var performance: [PerformanceResult] = executor.map(count: employees.count, minShard: PayrollStage.rollupShard) { range in
             let config = config.threadLocal()
             return range.map { i in Rollup.employee(employees[i], rows: scores[scoreStart[i]..<scoreStart[i + 1]], config: config) }
         }
@@ -66,7 +70,7 @@ public enum PayrollStage {
             if case .opening = ytd.source { return true }
             return false
         }()
-        let computed: [(PayResult?, [Diagnostic])] = executor.map(count: employees.count, minShard: 256) { range in
+        let computed: [(PayResult?, [Diagnostic])] = executor.map(count: employees.count, minShard: PayrollStage.payShard) { range in
             let rules = rules.threadLocal()  // nothing shared between the cores on the hot path
             var out: [(PayResult?, [Diagnostic])] = []
             out.reserveCapacity(range.count)

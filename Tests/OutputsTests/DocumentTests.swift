@@ -1,11 +1,14 @@
 import CSVReader
 import Foundation
-import Outputs
 import PayrollCore
 import PayrollRules
+import RunRecords
+import Stages
+import TestSupport
 import XCTest
 import XLSX
 
+@testable import Outputs
 @testable import Pipeline
 
 final class DocumentTests: XCTestCase {

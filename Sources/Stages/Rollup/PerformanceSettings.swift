@@ -25,7 +25,8 @@ public struct PerformanceSettings: Sendable {
     static let methodNames: [String: ScoreMethod] = ["kpi": .kpi, "mbo": .mbo, "360": .feedback360, "bsc": .bsc]
     static let groupNames: [String: RaterGroup] = ["manager": .manager, "peer": .peer, "subordinate": .subordinate, "self": .selfRating]
 
-    static func parse(_ n: YNode) throws -> PerformanceSettings {
+    /// Reads the pipeline file's `performance:` section.
+    public static func parse(_ n: YNode) throws -> PerformanceSettings {
         var s = PerformanceSettings()
         for (k, v) in try n.mapping(allowed: ["methods", "item_cap", "feedback360", "grades", "forced_distribution", "points_rate", "merit"]) {
             switch k {

@@ -3,7 +3,8 @@ import Crypto
 import Foundation
 import PayrollCore
 import PayrollRules
-import Pipeline
+import RunRecords
+import Stages
 
 /// A refusal of the audit commands (closed period, missing run, …).
 public struct AuditError: Error, CustomStringConvertible, Sendable {
@@ -15,40 +16,10 @@ public struct AuditError: Error, CustomStringConvertible, Sendable {
     public var description: String { message }
 }
 
-/// Period close, reopen and verify. A closed period lives in
-/// `ROOT/closed/<YYYY-MM>/`: its inputs, pipeline, rule pack and outputs, and
-/// `close.json` listing every file's SHA-256 and the SHA-256 of the previous
-/// closed period's `close.json` (a hash chain).
-public enum Archive {
-    /// Where closed periods live: `ROOT/closed`.
-    public static func closedFolder(root: String) -> String { (root as NSString).appendingPathComponent("closed") }
-    /// The archive of a closed period: `ROOT/closed/<YYYY-MM>`.
-    public static func archivePath(root: String, period: Period) -> String {
-        (closedFolder(root: root) as NSString).appendingPathComponent(period.description)
-    }
-    /// True when the period has an archive with its close.json.
-    public static func isClosed(root: String, period: Period) -> Bool {
-        FileManager.default.fileExists(atPath: (archivePath(root: root, period: period) as NSString).appendingPathComponent("close.json"))
-    }
-
-    static func closedPeriods(root: String) -> [Period] { closedPeriods(inFolder: closedFolder(root: root)) }
-
-    /// The periods closed in a folder of archives (those with a close.json), oldest first.
-    static func closedPeriods(inFolder dir: String) -> [Period] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).compactMap(Period.init).filter {
-            FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent("\($0)/close.json"))
-        }.sorted()
-    }
-
-    /// The chain's head in a folder of archives: the latest closed period and the SHA-256 of its close.json.
-    static func chainHead(inFolder dir: String) -> (period: Period, sha256: String)? {
-        guard let last = closedPeriods(inFolder: dir).last,
-            let h = try? FileHash.sha256(path: (dir as NSString).appendingPathComponent("\(last)/close.json")).hex
-        else { return nil }
-        return (last, h)
-    }
-
-    static func files(under dir: String) -> [String] {
+/// Period close, reopen and verify (the archive's layout is `Archive` in RunRecords).
+extension Archive {
+    /// Every file under a folder (relative paths, code-point order).
+    public static func files(under dir: String) -> [String] {
         (FileManager.default.enumerator(atPath: dir)?.compactMap { $0 as? String } ?? [])
             .filter {
                 var d: ObjCBool = false
@@ -63,7 +34,8 @@ public enum Archive {
         try fm.copyItem(atPath: from, toPath: to)
     }
 
-    static func json(_ path: String) throws -> [String: Any] {
+    /// A JSON object read from a file.
+    public static func json(_ path: String) throws -> [String: Any] {
         guard let d = FileManager.default.contents(atPath: path), let o = try JSONSerialization.jsonObject(with: d) as? [String: Any] else {
             throw AuditError("cannot read \(path)")
         }
@@ -125,7 +97,9 @@ public enum Archive {
     /// - Parameter signingKey: when given, `close.sig` holds an Ed25519 signature of close.json.
     /// - Throws: `AuditError` for a refusal; file-system errors otherwise.
     @discardableResult
-    public static func close(period: Period, root: String, signingKey: Curve25519.Signing.PrivateKey? = nil) throws -> Closed {
+    public static func close(
+        period: Period, root: String, signingKey: Curve25519.Signing.PrivateKey? = nil, replay: any PeriodReplay
+    ) throws -> Closed {
         let fm = FileManager.default
         let run = (root as NSString).appendingPathComponent(period.description)
         if isClosed(root: root, period: period) { throw AuditError("\(period) is already closed (\(archivePath(root: root, period: period)))") }
@@ -170,16 +144,16 @@ public enum Archive {
             try copy((pipelineDir as NSString).appendingPathComponent(f), at("pipeline/" + f))
         }
         var rulePackOverride: String?
-        let def = try PipelineDefinition.load(path: pipelinePath)
-        let packAbs = URL(fileURLWithPath: def.rulePackDirectory).standardizedFileURL.path
+        let rulePackDirectory = try replay.rulePackDirectory(pipeline: pipelinePath)
+        let packAbs = URL(fileURLWithPath: rulePackDirectory).standardizedFileURL.path
         let dirAbs = URL(fileURLWithPath: pipelineDir.isEmpty ? "." : pipelineDir).standardizedFileURL.path
         var packDir: String?
         if !packAbs.hasPrefix(dirAbs + "/") {
-            for f in files(under: def.rulePackDirectory) {
-                try copy((def.rulePackDirectory as NSString).appendingPathComponent(f), at("rulepack/" + f))
+            for f in files(under: rulePackDirectory) {
+                try copy((rulePackDirectory as NSString).appendingPathComponent(f), at("rulepack/" + f))
             }
             rulePackOverride = "rulepack"
-            packDir = PeriodRunner.tidy(def.rulePackDirectory)
+            packDir = Manifest.tidy(rulePackDirectory)
         }
         // Inputs, by kind, with the map from the manifest's paths to the archive's.
         var inputMap: [[String: String]] = []
@@ -380,7 +354,9 @@ public enum Archive {
     ///   - key: the public key every close.json on the chain must be signed with.
     ///   - rerun: false checks integrity only.
     /// - Throws: `AuditError` when `archive` is not an archive at all.
-    public static func verify(archive: String, key: Curve25519.Signing.PublicKey? = nil, rerun: Bool = true) throws -> Verification {
+    public static func verify(
+        archive: String, key: Curve25519.Signing.PublicKey? = nil, rerun: Bool = true, replay: any PeriodReplay
+    ) throws -> Verification {
         let fm = FileManager.default
         let closePath = (archive as NSString).appendingPathComponent("close.json")
         guard fm.fileExists(atPath: closePath) else {
@@ -463,7 +439,7 @@ public enum Archive {
         }
         guard rerun else { return v }
         do {
-            try rerunArchive(archive: archive, record: record, findings: &v.findings)
+            try rerunArchive(archive: archive, record: record, replay: replay, findings: &v.findings)
         } catch {
             v.findings.append(Finding(kind: "rerun", file: "-", detail: "the period could not be re-run from the archive: \(error)"))
         }
@@ -471,35 +447,32 @@ public enum Archive {
     }
 
     /// Re-runs an archived period into a temporary folder and compares its outputs with the archived ones.
-    static func rerunArchive(archive: String, record: [String: Any], findings: inout [Finding]) throws {
+    static func rerunArchive(archive: String, record: [String: Any], replay: any PeriodReplay, findings: inout [Finding]) throws {
         let fm = FileManager.default
         func at(_ rel: String) -> String { (archive as NSString).appendingPathComponent(rel) }
         guard let periodText = record["period"] as? String, let period = Period(periodText) else {
             throw AuditError("close.json names no period")
         }
         guard let pipelineRel = record["pipeline"] as? String else { throw AuditError("close.json names no pipeline") }
-        var def = try PipelineDefinition.load(path: at(pipelineRel))
-        if let rp = record["rule_pack"] as? String { def.rulePackDirectory = at(rp) }
         let settings = record["settings"] as? [String: String] ?? [:]
         let tmp = NSTemporaryDirectory() + "payroll-verify-\(UUID().uuidString)"
         defer { try? fm.removeItem(atPath: tmp) }
-        let only = settings["only"].flatMap { $0.isEmpty ? nil : Set($0.split(separator: ",").compactMap { OutputKind(rawValue: String($0)) }) }
         let opening = fm.fileExists(atPath: at("inputs/opening_balance.csv")) ? at("inputs/opening_balance.csv") : nil
         let prevLedger = fm.fileExists(atPath: at("inputs/previous_ytd_ledger.csv")) ? at("inputs/previous_ytd_ledger.csv") : nil
-        var s = RunSettings(
-            definition: def, period: period, inputDirectory: at("inputs"), outputRoot: tmp, threads: 0,
-            openingBalance: opening, firstPeriod: settings["first_period"] == "true", only: only)
-        s.previousLedger = prevLedger
+        var s = ReplayRequest(
+            pipeline: at(pipelineRel), period: period, inputDirectory: at("inputs"), outputRoot: tmp, openingBalance: opening,
+            firstPeriod: settings["first_period"] == "true", previousLedger: prevLedger)
+        s.rulePackOverride = (record["rule_pack"] as? String).map(at)
+        s.only = settings["only"].flatMap { $0.isEmpty ? nil : $0.split(separator: ",").map(String.init) }
         let historyDir = at("inputs/history")
         s.historySources = ((try? fm.contentsOfDirectory(atPath: historyDir)) ?? []).filter { $0.hasSuffix(".csv") }.sorted()
             .map { (String($0.dropLast(4)), (historyDir as NSString).appendingPathComponent($0)) }
-        let outcome = try PeriodRunner.execute(s)
-        guard outcome.finished else {
-            findings.append(Finding(kind: "rerun", file: "-", detail: "the re-run stopped on \(outcome.batch.errorCount) data errors"))
+        let outcome = try replay.execute(s)
+        guard let rerun = outcome.folder else {
+            findings.append(Finding(kind: "rerun", file: "-", detail: "the re-run stopped on \(outcome.errors) data errors"))
             return
         }
         let archived = at("outputs")
-        let rerun = outcome.folder
         let a = Set(files(under: archived))
         let b = Set(files(under: rerun))
         for f in a.union(b).sorted(by: { $0.codePointPrecedes($1) }) {

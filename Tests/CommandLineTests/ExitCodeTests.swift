@@ -1,8 +1,9 @@
+import Audit
 import Foundation
 import PayrollCore
+import RunRecords
+import TestSupport
 import XCTest
-
-@testable import Outputs
 
 /// Every subcommand through each kind of error it can meet, against the exit
 /// codes README documents: 0 success · 1 data · 64 usage · 70 operational ·

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import RunRecords
 
 #if canImport(Glibc)
     import Glibc

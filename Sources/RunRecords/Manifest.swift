@@ -114,3 +114,19 @@ public struct Manifest {
         return d
     }
 }
+
+extension Manifest {
+    /// "pipelines/../fixtures/demo/x.csv" → "fixtures/demo/x.csv".
+    public static func tidy(_ path: String) -> String {
+        var parts: [Substring] = []
+        for c in path.split(separator: "/", omittingEmptySubsequences: true) {
+            if c == "." { continue }
+            if c == "..", let last = parts.last, last != ".." {
+                parts.removeLast()
+                continue
+            }
+            parts.append(c)
+        }
+        return (path.hasPrefix("/") ? "/" : "") + parts.joined(separator: "/")
+    }
+}

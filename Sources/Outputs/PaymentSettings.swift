@@ -189,7 +189,8 @@ public struct PaymentSettings: Sendable {
         return b
     }
 
-    static func parse(_ n: YNode, resolve: (String) -> String) throws -> PaymentSettings {
+    /// Reads the pipeline file's `payments:` section; `resolve` turns its relative paths into paths.
+    public static func parse(_ n: YNode, resolve: (String) -> String) throws -> PaymentSettings {
         var s = PaymentSettings(payDay: 10, accounts: [], pain001: true, bankBICs: [:], purpose: "工资")
         for (k, v) in try n.mapping(allowed: ["pay_day", "accounts", "pain001", "bank_bics", "purpose"], required: ["accounts"]) {
             switch k {

@@ -1,60 +1,10 @@
 import Foundation
 import PayrollCore
+import RunRecords
+import TestSupport
 import XCTest
 
-@testable import Outputs
-
-/// The `payroll` binary built beside this test bundle.
-let payrollBinary: String = {
-    // Linux: the test runner is an executable in the build folder; macOS: a bundle in it.
-    let bundle = Bundle(for: CommandLineLifecycleTests.self).bundleURL
-    let candidates = [bundle.appendingPathComponent("payroll"), bundle.deletingLastPathComponent().appendingPathComponent("payroll")]
-    return (candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]).path
-}()
-
-/// A finished `payroll` process: exit status (or the signal that stopped it) and its output.
-struct Finished {
-    var status: Int32
-    var signalled: Bool
-    var out: String
-    var err: String
-}
-
-/// Runs the binary from the repository with extra environment variables; waits for it.
-@discardableResult
-func payroll(_ args: [String], env: [String: String] = [:]) throws -> Finished {
-    let p = try start(args, env: env)
-    return p.wait()
-}
-
-final class RunningPayroll {
-    let process: Process
-    let out = Pipe(), err = Pipe()
-    init(_ p: Process) { process = p }
-    func wait() -> Finished {
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Finished(
-            status: process.terminationStatus, signalled: process.terminationReason == .uncaughtSignal,
-            out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
-    }
-}
-
-func start(_ args: [String], env: [String: String] = [:]) throws -> RunningPayroll {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: payrollBinary)
-    p.arguments = args
-    p.currentDirectoryURL = repoRoot
-    var e = ProcessInfo.processInfo.environment
-    for (k, v) in env { e[k] = v }
-    p.environment = e
-    let r = RunningPayroll(p)
-    p.standardOutput = r.out
-    p.standardError = r.err
-    try p.run()
-    return r
-}
+@testable import Audit
 
 /// The command-line side of issue 11: exit codes, the lock between two
 /// processes, and runs killed at each step of writing.
@@ -281,18 +231,5 @@ final class CommandLineLifecycleTests: XCTestCase {
         var h = try hashes(root + "/2026-01")
         h["manifest.json"] = reference["manifest.json"]
         XCTAssertEqual(h, reference)
-    }
-}
-
-/// A small seeded generator (SplitMix64) so that random tests repeat.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,9 +1,12 @@
-import ExcelImport
+import Audit
 import Foundation
-import Outputs
 import PayrollCore
+import RunRecords
+import Stages
+import TestSupport
 import XCTest
 
+@testable import ExcelImport
 @testable import Pipeline
 
 final class ImportTests: XCTestCase {
@@ -26,7 +29,7 @@ final class ImportTests: XCTestCase {
 
     func testLegacyWorkbookImportsWithEveryPlantedProblemNamedByItsCell() throws {
         let (r, out) = try importFixture()
-        let got = Set(r.issues.map { [$0.code, $0.severity.rawValue, $0.cell] })
+        let got = Set(r.issues.map { [$0.code, $0.importSeverity, $0.cell ?? ""] })
         XCTAssertEqual(got, Set(try rows("expected_import.csv")))
         XCTAssertEqual(r.imported["employees"], 44)
         // Excel's quirks come out right: dates stored as serials, a salary typed as "9,000.00" text.
@@ -85,7 +88,7 @@ final class ImportTests: XCTestCase {
         _ = try runPeriod("2026-01", input: "demo", root: root)
         let m = try ImportMapping.load(path: mappings.appendingPathComponent("legacy-register.yaml").path)
         let t = try SourceTable.load(path: legacy.appendingPathComponent("legacy_register_2026-01.xlsx").path, sheet: m.sheet)
-        let r = try Reconcile.run(legacy: t, mapping: m, period: Period("2026-01")!, root: root)
+        let r = try Reconcile.run(legacy: t, mapping: m, period: Period("2026-01")!, root: root, replay: PipelineReplay())
         let expected = try rows("expected_reconcile.csv")
         let lines = expected.filter { !$0[0].hasPrefix("only_") }
         XCTAssertEqual(r.differences.count, lines.count)

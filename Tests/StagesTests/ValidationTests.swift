@@ -1,9 +1,12 @@
 import Foundation
 import PayrollCore
 import PayrollRules
+import RunRecords
+import TestSupport
 import XCTest
 
 @testable import Pipeline
+@testable import Stages
 
 final class InvalidFixtureTests: XCTestCase {
     /// Each fixtures/invalid-* folder yields exactly the diagnostics in its expected.csv.
@@ -40,8 +43,6 @@ final class InvalidFixtureTests: XCTestCase {
         XCTAssertTrue(id.messageEN.contains("check character"))
     }
 }
-
-func batch(of name: String) -> Batch { try! load(name) }
 
 final class DemoTests: XCTestCase {
     func testDemoCompanyIsCleanAndBelievable() throws {

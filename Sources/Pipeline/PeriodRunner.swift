@@ -1,8 +1,10 @@
 import Foundation
+import Outputs
 import PayrollCore
 import PayrollRules
 import Performance
-import Pipeline
+import RunRecords
+import Stages
 
 /// Settings of one run or validation, after the command line and the pipeline file are merged.
 public struct RunSettings: Sendable {
@@ -122,7 +124,7 @@ public enum PeriodRunner {
         var batch = try Intake.load(
             IntakeOptions(
                 period: period, inputDirectory: s.inputDirectory, fileNames: def.fileNames,
-                rulePack: pack, schemes: def.performance.schemes, threads: s.threads,
+                rulePack: pack, schemes: def.performance.schemes, scheduler: Executor(threads: s.threads),
                 grades: def.performance.config.grades.map(\.grade), showValues: s.showValues), progress: progress)
         lap("intake")
         if !batch.hasErrors { progress?("performance and pay, employees", batch.employees.count) }
@@ -137,7 +139,7 @@ public enum PeriodRunner {
             }
             if !batch.hasErrors {
                 let r = PayrollStage.run(
-                    batch: batch, rules: rules, ytd: ytd, settings: def.performance, threads: s.threads,
+                    batch: batch, rules: rules, ytd: ytd, settings: def.performance, scheduler: Executor(threads: s.threads),
                     employeesFile: def.fileNames[.employees] ?? "employees.csv")
                 batch.diagnostics += r.diagnostics
                 run = r
@@ -270,7 +272,7 @@ public enum PeriodRunner {
                 let names = try Payslips.writeAll(
                     batch: batch, run: run, company: def.company, locale: def.locale,
                     password: def.payslipPassword, ownerSecret: secret, font: def.payslipFont,
-                    folder: payslipDir, threads: s.threads)
+                    folder: payslipDir, scheduler: Executor(threads: s.threads))
                 for n in names { try record("payslip", "payslips/\(n)") }
                 written.insert(.payslips)
                 TestHook.step("payslips-written")
@@ -348,20 +350,6 @@ public enum PeriodRunner {
             )
         ]
     }
-
-    /// "pipelines/../fixtures/demo/x.csv" → "fixtures/demo/x.csv".
-    public static func tidy(_ path: String) -> String {
-        var parts: [Substring] = []
-        for c in path.split(separator: "/", omittingEmptySubsequences: true) {
-            if c == "." { continue }
-            if c == "..", let last = parts.last, last != ".." {
-                parts.removeLast()
-                continue
-            }
-            parts.append(c)
-        }
-        return (path.hasPrefix("/") ? "/" : "") + parts.joined(separator: "/")
-    }
 }
 
-func tidy(_ p: String) -> String { PeriodRunner.tidy(p) }
+func tidy(_ p: String) -> String { Manifest.tidy(p) }

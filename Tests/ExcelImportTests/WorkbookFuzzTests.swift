@@ -1,4 +1,6 @@
+import Audit
 import Foundation
+import TestSupport
 import XCTest
 
 @testable import ExcelImport

@@ -4,16 +4,27 @@ import XCTest
 /// An independent .xlsx reader (Python's zipfile + ElementTree, no third-party
 /// code): returns every sheet's name and rows of cell values as text, and for
 /// each cell whether it is a number, a string or a formula.
-struct XLSXContent {
-    struct Cell: Equatable {
-        var value: String
-        var kind: String
+public struct XLSXContent {
+    /// One cell: its text and its kind (n number, s string, f formula).
+    public struct Cell: Equatable {
+        /// The cell's text.
+        public var value: String
+        /// n, s or f.
+        public var kind: String
+        /// Creates it.
+        public init(value: String, kind: String) {
+            self.value = value
+            self.kind = kind
+        }
     }  // kind: n, s, f
-    var sheets: [(name: String, rows: [[Cell]], charts: Int)]
+    /// Every sheet: name, rows, number of charts.
+    public var sheets: [(name: String, rows: [[Cell]], charts: Int)]
 
-    func sheet(_ name: String) -> [[Cell]]? { sheets.first { $0.name == name }?.rows }
+    /// The rows of the sheet with this name.
+    public func sheet(_ name: String) -> [[Cell]]? { sheets.first { $0.name == name }?.rows }
 
-    static func read(_ path: String) throws -> XLSXContent {
+    /// Reads every sheet of a workbook.
+    public static func read(_ path: String) throws -> XLSXContent {
         let script = #"""
             import sys, json, zipfile, re, xml.etree.ElementTree as ET
             M = '{http://schemas.openxmlformats.org/spreadsheetml/2006/main}'
@@ -75,7 +86,7 @@ struct XLSXContent {
 }
 
 /// Runs a command-line tool and returns its standard output and exit status.
-func shell(_ args: [String]) throws -> (String, Int32) {
+public func shell(_ args: [String]) throws -> (String, Int32) {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     p.arguments = args
