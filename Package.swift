@@ -69,7 +69,7 @@ let package = Package(
         // The stages in the order data moves: Load → Validate → Rollup → Pay (folders of one module).
         .target(
             name: "Stages",
-            dependencies: ["PayrollCore", "PayrollRules", "Performance", "CSVReader"], swiftSettings: fast),
+            dependencies: ["PayrollCore", "PayrollRules", "Performance", "CSVReader", "RunRecords"], swiftSettings: fast),
         // The write stage: every file a run writes, from the results it is handed; output settings.
         .target(
             name: "Outputs",

@@ -126,7 +126,6 @@ extension Archive {
         if let later = closed.first(where: { $0 > period }) {
             throw AuditError("\(later) is already closed; periods are closed in order so that their hashes form one chain")
         }
-        let manifest = try json((run as NSString).appendingPathComponent(RunRecord.manifestFile))
         let tmp = (closedFolder(root: root) as NSString).appendingPathComponent(".tmp-\(period)-\(ProcessInfo.processInfo.processIdentifier)")
         try? fm.removeItem(atPath: tmp)
         try fm.createDirectory(atPath: tmp, withIntermediateDirectories: true)
@@ -172,7 +171,7 @@ extension Archive {
         var record: [String: Any] = [
             "period": period.description,
             "pipeline": "pipeline/" + (pipelinePath as NSString).lastPathComponent,
-            "settings": manifest["settings"] ?? [:],
+            "settings": runRecord.settings,
             "files": list,
             "inputs": inputMap,
             "run_manifest_sha256": runRecord.manifestSHA256,
@@ -402,16 +401,14 @@ extension Archive {
             link = r?["previous"] as? [String: Any]
         }
         // Each archived input against what the run recorded when it read it.
-        if let m = try? json(at("outputs/manifest.json")) {
+        if let m = (try? RunRecord.read(folder: at("outputs"))) ?? nil {
             let mapped = (record["inputs"] as? [[String: String]]) ?? []
-            let pipelineDir =
-                ((m["inputs"] as? [[String: Any]])?.first { $0["kind"] as? String == "pipeline" }?["path"] as? String)
-                .map { ($0 as NSString).deletingLastPathComponent } ?? ""
-            for e in (m["inputs"] as? [[String: Any]]) ?? [] {
-                guard let kind = e["kind"] as? String, let path = e["path"] as? String, let h = e["sha256"] as? String else { continue }
+            let pipelineDir = m.inputs.first { $0.kind == "pipeline" }.map { ($0.path as NSString).deletingLastPathComponent } ?? ""
+            for e in m.inputs {
+                let (kind, path, h) = (e.kind, e.path, e.sha256)
                 let rel =
                     mapped.first { $0["kind"] == kind && $0["path"] == path }?["archived"]
-                    ?? archivedInput(kind: kind, path: path, period: e["period"] as? String, pipelineDir: pipelineDir, packDir: nil)
+                    ?? archivedInput(kind: kind, path: path, period: e.period, pipelineDir: pipelineDir, packDir: nil)
                 guard fm.fileExists(atPath: at(rel)) else { continue }  // reported above as a missing file
                 if let now = try? FileHash.sha256(path: at(rel)).hex, now != h {
                     v.findings.append(
@@ -422,9 +419,9 @@ extension Archive {
                         ))
                 }
             }
-            for e in (m["outputs"] as? [[String: Any]]) ?? [] {
-                guard let path = e["path"] as? String, let h = e["sha256"] as? String else { continue }
-                let rel = "outputs/" + path
+            for e in m.outputs {
+                let h = e.sha256
+                let rel = "outputs/" + e.path
                 guard fm.fileExists(atPath: at(rel)) else { continue }
                 if let now = try? FileHash.sha256(path: at(rel)).hex, now != h {
                     v.findings.append(
@@ -507,16 +504,13 @@ extension Archive {
         }
     }
 
-    static func manifestDigest(_ path: String) throws -> String {
-        let m = try json(path)
-        let inputs = ((m["inputs"] as? [[String: Any]]) ?? []).compactMap { e -> String? in
-            guard let k = e["kind"] as? String, let h = e["sha256"] as? String else { return nil }
-            return "\(k):\(h)"
-        }.sorted()
-        let outputs = ((m["outputs"] as? [[String: Any]]) ?? []).compactMap { e -> String? in
-            guard let p = e["path"] as? String, let h = e["sha256"] as? String else { return nil }
-            return "\(p):\(h)"
-        }.sorted()
+    /// What a re-run must reproduce of a run folder's manifest: input hashes by kind, output hashes by path
+    /// (input paths differ between an archive and the original folders).
+    static func manifestDigest(_ manifestPath: String) throws -> String {
+        let folder = (manifestPath as NSString).deletingLastPathComponent
+        guard let m = try RunRecord.read(folder: folder) else { throw AuditError("\(folder) holds no manifest.json") }
+        let inputs = m.inputs.map { "\($0.kind):\($0.sha256)" }.sorted()
+        let outputs = m.outputs.map { "\($0.path):\($0.sha256)" }.sorted()
         return (inputs + outputs).joined(separator: "\n")
     }
 }

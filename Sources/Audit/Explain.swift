@@ -40,18 +40,14 @@ public enum Explain {
     /// Recomputes a finished period in memory from what its manifest names.
     public static func context(period: Period, root: String, replay: any PeriodReplay) throws -> Context {
         let folder = (root as NSString).appendingPathComponent(period.description)
-        let manifestPath = (folder as NSString).appendingPathComponent("manifest.json")
-        guard let data = FileManager.default.contents(atPath: manifestPath),
-            let m = try JSONSerialization.jsonObject(with: data) as? [String: Any]
-        else {
+        guard let record = try RunRecord.read(folder: folder) else {
             throw AuditError("\(folder) is not a finished run (no manifest.json)")
         }
-        let inputs = (m["inputs"] as? [[String: Any]]) ?? []
-        func input(_ kind: String) -> String? { inputs.first { $0["kind"] as? String == kind }?["path"] as? String }
+        func input(_ kind: String) -> String? { record.inputs.first { $0.kind == kind }?.path }
         guard let pipeline = input("pipeline"), let employees = input("employees") else {
             throw AuditError("the manifest names no pipeline or employees file")
         }
-        let settings = m["settings"] as? [String: String] ?? [:]
+        let settings = record.settings
         let s = ReplayRequest(
             pipeline: pipeline, period: period, inputDirectory: (employees as NSString).deletingLastPathComponent,
             outputRoot: root, openingBalance: input("opening-balance"), firstPeriod: settings["first_period"] == "true",

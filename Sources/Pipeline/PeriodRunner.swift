@@ -135,12 +135,17 @@ public enum PeriodRunner {
                 previousLedger: s.previousLedger)
             batch.diagnostics += ytd.diagnostics
             if case .ledger(let path)? = ytd.source, s.previousLedger == nil {
-                batch.diagnostics += ledgerIntegrity(path: path, period: period.previous)
+                batch.diagnostics += LedgerCheck.integrity(path: path, period: period.previous)
             }
             if !batch.hasErrors {
-                let r = PayrollStage.run(
-                    batch: batch, rules: rules, ytd: ytd, settings: def.performance, scheduler: Executor(threads: s.threads),
+                let scheduler = Executor(threads: s.threads)
+                let rollupStarted = DispatchTime.now()
+                let performance = RollupStage.run(batch: batch, settings: def.performance, scheduler: scheduler)
+                let rollupSeconds = Double(DispatchTime.now().uptimeNanoseconds - rollupStarted.uptimeNanoseconds) / 1e9
+                var r = PayrollStage.run(
+                    batch: batch, performance: performance, rules: rules, ytd: ytd, scheduler: scheduler,
                     employeesFile: def.fileNames[.employees] ?? "employees.csv")
+                r.timings.insert(("rollup", rollupSeconds), at: 0)
                 batch.diagnostics += r.diagnostics
                 run = r
             }
@@ -328,27 +333,6 @@ public enum PeriodRunner {
         return RunOutcome(
             batch: batch, run: run, folder: folder.finalPath, finished: finished, seconds: Double(ns) / 1e9, stageSeconds: stageSeconds,
             keptFinishedRun: keptFinishedRun, replacedKeptAt: replacedKeptAt)
-    }
-
-    /// The previous period's ledger must be the file its run wrote: its SHA-256 is in that run's manifest.
-    /// A ledger edited by hand after the run would carry changed figures silently into this period (Y004).
-    static func ledgerIntegrity(path: String, period: Period) -> [Diagnostic] {
-        let folder = (path as NSString).deletingLastPathComponent
-        guard let record = try? RunRecord.read(folder: folder),
-            let listed = record.outputs.first(where: { $0.path == YearToDateStore.ledgerFile })?.sha256
-        else { return [] }
-        let now = (try? FileHash.sha256(path: path).hex) ?? ""
-        guard now != listed else { return [] }
-        return [
-            Diagnostic(
-                code: Code.ledgerChanged.rawValue, severity: .error, stage: .crossFile, file: YearToDateStore.ledgerFile,
-                line: nil, column: nil, employeeID: nil,
-                en:
-                    "\(period)'s ytd_ledger.csv is not the file its run wrote (SHA-256 \(RootStatus.short(now)), its manifest records \(RootStatus.short(listed))): it was changed after the run; re-run \(period) instead of editing its ledger",
-                zh:
-                    "\(period) 的 ytd_ledger.csv 与其运行时写出的文件不一致（SHA-256 \(RootStatus.short(now))，清单记录为 \(RootStatus.short(listed))）：运行后被改动过；请重新运行 \(period)，不要手工修改台账"
-            )
-        ]
     }
 }
 

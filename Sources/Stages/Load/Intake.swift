@@ -381,26 +381,6 @@ public enum Intake {
         return EmployeesResult(employees: list, diagnostics: scan.sink.finish(), file: file)
     }
 
-    static func unknownEmployee(_ t: TableScan, _ c: Col, employeesFile: String) {
-        t.error(.unknownEmployee, c, en: "employee_id is not in \(employeesFile)", zh: "工号不在 \(employeesFile) 中")
-    }
-
-    /// The employee_id cell of a row: required, looked up, reported when unknown.
-    /// Returns .some(nil) when the cell is empty (reported) or the employee unknown, so that the row's other cells are still checked.
-    static func employeeOf(
-        _ t: TableScan, _ c: Col, index: IDIndex, cache: inout IDLookupCache, checkReferences: Bool,
-        employeesFile: String
-    ) -> Int32?? {
-        guard let idBytes = t.raw(c) else {
-            t.missing(c)
-            return .some(nil)
-        }
-        t.employeeBytes = idBytes
-        let ei = cache.lookup(idBytes, in: index)
-        if ei == nil && checkReferences { unknownEmployee(t, c, employeesFile: employeesFile) }
-        return .some(ei)
-    }
-
     // MARK: attendance.csv
 
     static func readAttendance(
@@ -610,81 +590,6 @@ public enum Intake {
         return FileResult(diagnostics: scan.sink.finish(), file: file, adjustments: list)
     }
 
-    struct AdjustmentKey: Hashable {
-        var code: String
-        var fen: Int64
-        var note: String
-    }
-
-    struct RatingKey: Hashable {
-        var method: Int
-        var group: Int
-        var perspective: Int
-        var item: String
-        var rater: String
-    }
-
-    /// The same rater rating the same item of an employee twice (a pasted 360 row, a KPI item listed twice)
-    /// would count twice: an error on the second row. Rows are sorted by employee, so one employee's rows are held at a time.
-    static func duplicateRatings(_ scores: [ScoreRow], employees: [Employee], file: String) -> [Diagnostic] {
-        var sink = DiagnosticSink(file: file)
-        let same = { (i: Int, j: Int) in
-            scores[i].method == scores[j].method && scores[i].raterGroup == scores[j].raterGroup
-                && scores[i].perspective == scores[j].perspective && scores[i].item == scores[j].item && scores[i].raterID == scores[j].raterID
-        }
-        let key = { (i: Int) in
-            RatingKey(
-                method: scores[i].method.rawValue, group: scores[i].raterGroup?.rawValue ?? -1,
-                perspective: scores[i].perspective?.rawValue ?? -1, item: scores[i].item, rater: scores[i].raterID)
-        }
-        for (again, first) in repeats(count: scores.count, employee: { scores[$0].employee }, same: same, key: key) {
-            let r = scores[again]
-            let is360 = r.method == .feedback360
-            sink.add(
-                .duplicateRating, line: Int(r.line), column: "item", employee: employees[Int(r.employee)].id,
-                en: is360
-                    ? "the same rater rates the same item of this employee again (first on line \(scores[first].line)); each rating counts once"
-                    : "this employee's \(r.method.code) item appears again (first on line \(scores[first].line)); each item is listed once",
-                zh: is360
-                    ? "同一评价人再次为该员工的同一项目评分（首次在第 \(scores[first].line) 行）；每个评分只计一次"
-                    : "该员工的 \(r.method.code) 项目重复出现（首次在第 \(scores[first].line) 行）；每个项目只列一次")
-        }
-        return sink.finish()
-    }
-
-    /// In rows sorted by employee, each row that repeats an earlier row of the same employee (`same`, or
-    /// equal `key`s in a large group), with that earlier row (indexes). Only one employee's keys are held at a
-    /// time, so memory does not grow with the file.
-    static func repeats<K: Hashable>(
-        count: Int, employee: (Int) -> Int32, same: (Int, Int) -> Bool,
-        key: (Int) -> K
-    ) -> [(again: Int, first: Int)] {
-        var out: [(Int, Int)] = []
-        var start = 0
-        while start < count {
-            let who = employee(start)
-            var end = start
-            while end < count && employee(end) == who { end += 1 }
-            if end - start <= 48 {
-                // A typical employee's few dozen rows: comparing pairs in place is cheaper than hashing copies.
-                for i in (start + 1)..<max(start + 1, end) {
-                    for j in start..<i where same(i, j) {
-                        out.append((i, j))
-                        break
-                    }
-                }
-            } else {
-                var seen: [K: Int] = [:]
-                for i in start..<end {
-                    let k = key(i)
-                    if let first = seen[k] { out.append((i, first)) } else { seen[k] = i }
-                }
-            }
-            start = end
-        }
-        return out
-    }
-
     // MARK: optional performance inputs
 
     static func readCalibration(_ o: IntakeOptions, index: IDIndex, checkReferences: Bool) throws -> FileResult {
@@ -772,51 +677,4 @@ public enum Intake {
         return FileResult(diagnostics: scan.sink.finish(), file: file, checkIns: checkIns)
     }
 
-    // MARK: stage 3 and 4 per employee
-
-    static func checkEmployee(
-        _ e: Employee, attendance: AttendanceSummary?, methods: UInt8?, period: Period,
-        schemes: PerformanceSchemes, sink: inout DiagnosticSink
-    ) {
-        func add(_ code: Code, _ column: String?, _ en: String, _ zh: String) {
-            sink.add(code, line: e.line, column: column, employee: e.id, en: en, zh: zh)
-        }
-        if e.hireDate > period.lastDay {
-            add(
-                .hiredAfterPeriod, "hire_date", "hire date \(e.hireDate) is after the period \(period) ends; the employee cannot be paid for it",
-                "入职日期 \(e.hireDate) 晚于期间 \(period) 结束，不能在本期发薪")
-        }
-        if let l = e.leaveDate {
-            if l < e.hireDate {
-                add(.leaveBeforeHire, "leave_date", "leave date \(l) is before hire date \(e.hireDate)", "离职日期 \(l) 早于入职日期 \(e.hireDate)")
-            } else if l < period.firstDay {
-                add(
-                    .leftBeforePeriod, "leave_date", "the employee left on \(l), before the period \(period); only attendance in the period is paid",
-                    "员工已于 \(l) 离职（早于期间 \(period)）；仅按本期出勤发薪")
-            }
-        }
-        if e.baseSalary.isNegative {
-            add(.negativeSalary, "base_salary", "base salary is negative", "基本工资为负数")
-        }
-        if e.positionSalary.isNegative {
-            add(.negativeSalary, "position_salary", "position salary is negative", "岗位工资为负数")
-        }
-        if let c = e.contractEnd, c < period.firstDay {
-            add(
-                .contractEnded, "contract_end", "the contract ended on \(c), before the period; renew it or record the leave date",
-                "劳动合同已于 \(c) 到期（早于本期）；请续签或填写离职日期")
-        }
-        if let a = attendance, a.rows == 0, e.hireDate <= period.lastDay, (e.leaveDate ?? period.lastDay) >= period.firstDay {
-            add(.noAttendance, nil, "the employee has no attendance rows in this period", "该员工本期没有考勤记录")
-        }
-        if let m = methods, e.rowValid {
-            let used = ScoreMethod.allCases.filter { schemes.uses(e.deptType, $0) }
-            if !used.contains(where: { m & (1 << UInt8($0.rawValue)) != 0 }) {
-                let names = used.map(\.code).joined(separator: ", ")
-                add(
-                    .noScores, nil, "no performance scores for this \(e.deptType.rawValue) employee (expected \(names))",
-                    "该\(e.deptType == .frontline ? "前线" : "后援")员工没有绩效评分（应有 \(names)）")
-            }
-        }
-    }
 }

@@ -2,12 +2,13 @@ import CSVReader
 import Foundation
 import PayrollCore
 import PayrollRules
+import RunRecords
 
 /// Where each employee's year-to-date figures come from, and the ledger a
 /// finished run leaves for the next period (`ytd_ledger.csv`).
 public enum YearToDateStore {
     /// The ledger a finished run leaves for the next period.
-    public static let ledgerFile = "ytd_ledger.csv"
+    public static let ledgerFile = RunRecord.ledgerFile
     /// The ledger's columns.
     public static let ledgerColumns = [
         "employee_id", "year", "months", "ytd_income", "ytd_tax_free", "ytd_special",

@@ -1,0 +1,42 @@
+import PayrollCore
+import Performance
+
+/// Stage 3: each employee's scores rolled up into a final score, rank, grade and pay coefficient.
+public enum RollupStage {
+    /// The rollup runs over shards of at least this many employees.
+    public static let employeesPerShard = 1024
+
+    /// Rolls up every employee of a validated batch, in employee order; ranks, forced distribution,
+    /// calibration and points follow over the whole company.
+    public static func run(
+        batch: Batch, settings: PerformanceSettings = PerformanceSettings(), scheduler: any WorkScheduler = SerialScheduler()
+    ) -> [PerformanceResult] {
+        let config = settings.config
+        let employees = batch.employees
+        // Row ranges of each employee's scores (sorted by employee).
+        let scoreStart = rowStarts(count: employees.count, keys: batch.scores.map(\.employee))
+        let scores = batch.scores
+        var performance: [PerformanceResult] = scheduler.map(count: employees.count, minShard: employeesPerShard) { range in
+            let config = config.threadLocal()
+            return range.map { i in Rollup.employee(employees[i], rows: scores[scoreStart[i]..<scoreStart[i + 1]], config: config) }
+        }
+        Rollup.rank(&performance, employees: employees)
+        settings.forced?.apply(&performance, employees: employees, config: config)
+        config.calibrate(&performance, batch.calibrations)
+        if !batch.points.isEmpty {
+            for i in performance.indices where batch.points[i] != .zero {
+                performance[i].points = Exact(batch.points[i])
+                performance[i].pointsBonus = (Exact(batch.points[i]) * settings.pointsRate).money()
+            }
+        }
+        return performance
+    }
+}
+
+/// starts[i]..<starts[i+1] is the range of rows whose key is i (keys sorted).
+func rowStarts(count: Int, keys: [Int32]) -> [Int] {
+    var s = [Int](repeating: 0, count: count + 1)
+    for k in keys { s[Int(k) + 1] += 1 }
+    for i in 0..<count { s[i + 1] += s[i] }
+    return s
+}

@@ -1,0 +1,101 @@
+import PayrollCore
+import PayrollRules
+import Performance
+
+/// Validation of the rollup and pay stages, per employee (P and N codes): each check reports through `add`
+/// (code, English, Chinese) against the employee's line of employees.csv.
+enum PayChecks {
+    /// A diagnostic of the employee being paid: code, English, Chinese.
+    typealias Add = (Code, String, String) -> Void
+
+    /// P: a scheme method without scores is left out (its weight spread over the others).
+    static func missingMethods(_ p: PerformanceResult, _ add: Add) {
+        for m in p.missingMethods where p.final != nil {
+            add(
+                .missingMethod, "no \(m.code) scores: the method is left out and the remaining weights are scaled to sum to 1",
+                "没有 \(m.code) 评分：该考核方式不计，其余权重按比例调整为合计 1")
+        }
+    }
+
+    /// P: no method gives a final score, so there is no grade or coefficient and no pay.
+    static func noFinalScore(_ add: Add) {
+        add(
+            .noFinalScore, "no performance method gives a score for this employee, so there is no grade or coefficient",
+            "该员工没有任何可计分的考核方式，无法确定等级和系数")
+    }
+
+    /// N: hired earlier this year but absent from the year-to-date source.
+    static func ledgerEntry(_ e: Employee, previous prev: YearToDate?, usesLedger: Bool, period: Period, _ add: Add) {
+        if usesLedger && prev == nil && e.hireDate.year == period.year && e.hireDate < period.firstDay {
+            add(
+                .notInLedger, "hired \(e.hireDate) but not in the year-to-date source; this year's earlier figures are taken as zero",
+                "入职日期为 \(e.hireDate)，但本年累计数据中没有该员工；此前累计按零处理")
+        }
+    }
+
+    /// N: what the pay calculation flagged (annual bonus out of force or paid twice, negative net pay).
+    static func result(_ r: PayResult, period: Period, _ add: Add) {
+        if r.problems.contains("annual-bonus-table") {
+            add(
+                .bonusTableExpired,
+                "an annual bonus is paid but separate taxation of annual bonuses is not in force on \(period.firstDay)",
+                "发放了全年一次性奖金，但 \(period.firstDay) 不适用单独计税政策")
+        }
+        if r.problems.contains("second-annual-bonus") {
+            add(
+                .secondAnnualBonus, "a second annual bonus this year: separate taxation may be used once per person per year",
+                "本年第二次发放全年一次性奖金：单独计税每人每年只能使用一次")
+        }
+        if r.net.isNegative {
+            add(
+                .negativeNet, "net pay would be negative; resolve it (or carry the deduction forward) before anyone is paid",
+                "实发工资为负数；须先处理（或将扣款结转）才能发放")
+        }
+    }
+
+    /// N: the calculation could not finish (an amount beyond the arithmetic, or another failure).
+    static func failure(_ error: Error, _ add: Add) {
+        switch error {
+        case is MoneyOverflow:
+            add(
+                .calculation,
+                "an amount of this employee's pay grows beyond what the arithmetic holds (10^13 yuan); check the salary, adjustments and formulas",
+                "该员工工资中的某个金额超出运算范围（10^13 元）；请检查工资、调整项和公式")
+        case is Exact.Overflow:
+            add(
+                .calculation,
+                "a value of this employee's pay grows beyond the exact arithmetic's range; check the salary, adjustments and formulas",
+                "该员工工资中的某个数值超出精确运算范围；请检查工资、调整项和公式")
+        default:
+            add(.calculation, "the pay calculation failed: \(error)", "工资计算失败：\(error)")
+        }
+    }
+
+    /// N005: every total a report forms is a sum over employees of these amounts; their magnitudes are bounded
+    /// together so that no writer's sum can overflow, and the employee at which the bound is passed is named.
+    static func totalsBound(_ pay: [PayResult?], employees: [Employee], employeesFile: String) -> Diagnostic? {
+        var magnitude: UInt64 = 0
+        for (i, c) in pay.enumerated() {
+            guard let r = c else { continue }
+            var m: UInt64 = 0
+            for x in r.lines { m = m &+ x.fen.magnitude }
+            for x in [
+                r.gross, r.net, r.employeeSI, r.employerSI, r.housingFund.employee, r.housingFund.employer, r.tax, r.annualBonus,
+                r.bonusTax, r.employerCost, r.ytd.income, r.ytd.withheld,
+            ] as [Money] {
+                m = m &+ x.fen.magnitude
+            }
+            magnitude = magnitude &+ m
+            if magnitude > UInt64(MoneyBounds.totalFen) {
+                let e = employees[i]
+                return Diagnostic(
+                    code: Code.totalsTooLarge.rawValue, severity: .error, stage: .business, file: employeesFile,
+                    line: e.line, column: nil, employeeID: e.id,
+                    en:
+                        "adding this employee's pay makes the period's totals larger than the reports can add up (about 4.6 × 10^16 yuan); check the amounts",
+                    zh: "计入该员工后，本期合计金额超出报表可汇总的范围（约 4.6 × 10^16 元）；请检查金额")
+            }
+        }
+        return nil
+    }
+}

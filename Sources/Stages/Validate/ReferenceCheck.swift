@@ -1,0 +1,101 @@
+import CSVReader
+import Foundation
+import PayrollCore
+
+/// Validation stage 3, across files: every row's employee in employees.csv, and no row given twice (X codes).
+extension Intake {
+    static func unknownEmployee(_ t: TableScan, _ c: Col, employeesFile: String) {
+        t.error(.unknownEmployee, c, en: "employee_id is not in \(employeesFile)", zh: "工号不在 \(employeesFile) 中")
+    }
+
+    /// The employee_id cell of a row: required, looked up, reported when unknown.
+    /// Returns .some(nil) when the cell is empty (reported) or the employee unknown, so that the row's other cells are still checked.
+    static func employeeOf(
+        _ t: TableScan, _ c: Col, index: IDIndex, cache: inout IDLookupCache, checkReferences: Bool,
+        employeesFile: String
+    ) -> Int32?? {
+        guard let idBytes = t.raw(c) else {
+            t.missing(c)
+            return .some(nil)
+        }
+        t.employeeBytes = idBytes
+        let ei = cache.lookup(idBytes, in: index)
+        if ei == nil && checkReferences { unknownEmployee(t, c, employeesFile: employeesFile) }
+        return .some(ei)
+    }
+
+    struct AdjustmentKey: Hashable {
+        var code: String
+        var fen: Int64
+        var note: String
+    }
+
+    struct RatingKey: Hashable {
+        var method: Int
+        var group: Int
+        var perspective: Int
+        var item: String
+        var rater: String
+    }
+
+    /// The same rater rating the same item of an employee twice (a pasted 360 row, a KPI item listed twice)
+    /// would count twice: an error on the second row. Rows are sorted by employee, so one employee's rows are held at a time.
+    static func duplicateRatings(_ scores: [ScoreRow], employees: [Employee], file: String) -> [Diagnostic] {
+        var sink = DiagnosticSink(file: file)
+        let same = { (i: Int, j: Int) in
+            scores[i].method == scores[j].method && scores[i].raterGroup == scores[j].raterGroup
+                && scores[i].perspective == scores[j].perspective && scores[i].item == scores[j].item && scores[i].raterID == scores[j].raterID
+        }
+        let key = { (i: Int) in
+            RatingKey(
+                method: scores[i].method.rawValue, group: scores[i].raterGroup?.rawValue ?? -1,
+                perspective: scores[i].perspective?.rawValue ?? -1, item: scores[i].item, rater: scores[i].raterID)
+        }
+        for (again, first) in repeats(count: scores.count, employee: { scores[$0].employee }, same: same, key: key) {
+            let r = scores[again]
+            let is360 = r.method == .feedback360
+            sink.add(
+                .duplicateRating, line: Int(r.line), column: "item", employee: employees[Int(r.employee)].id,
+                en: is360
+                    ? "the same rater rates the same item of this employee again (first on line \(scores[first].line)); each rating counts once"
+                    : "this employee's \(r.method.code) item appears again (first on line \(scores[first].line)); each item is listed once",
+                zh: is360
+                    ? "同一评价人再次为该员工的同一项目评分（首次在第 \(scores[first].line) 行）；每个评分只计一次"
+                    : "该员工的 \(r.method.code) 项目重复出现（首次在第 \(scores[first].line) 行）；每个项目只列一次")
+        }
+        return sink.finish()
+    }
+
+    /// In rows sorted by employee, each row that repeats an earlier row of the same employee (`same`, or
+    /// equal `key`s in a large group), with that earlier row (indexes). Only one employee's keys are held at a
+    /// time, so memory does not grow with the file.
+    static func repeats<K: Hashable>(
+        count: Int, employee: (Int) -> Int32, same: (Int, Int) -> Bool,
+        key: (Int) -> K
+    ) -> [(again: Int, first: Int)] {
+        var out: [(Int, Int)] = []
+        var start = 0
+        while start < count {
+            let who = employee(start)
+            var end = start
+            while end < count && employee(end) == who { end += 1 }
+            if end - start <= 48 {
+                // A typical employee's few dozen rows: comparing pairs in place is cheaper than hashing copies.
+                for i in (start + 1)..<max(start + 1, end) {
+                    for j in start..<i where same(i, j) {
+                        out.append((i, j))
+                        break
+                    }
+                }
+            } else {
+                var seen: [K: Int] = [:]
+                for i in start..<end {
+                    let k = key(i)
+                    if let first = seen[k] { out.append((i, first)) } else { seen[k] = i }
+                }
+            }
+            start = end
+        }
+        return out
+    }
+}
