@@ -11,7 +11,7 @@ let pangoHeaders = [
     "/usr/include/cairo", "/usr/include/pixman-1", "/usr/include/libpng16", "/usr/include/fribidi",
 ]
 
-/// Every target that imports PDF (directly or through Outputs) needs the C header folders to load its module.
+/// The PDF target needs the C header folders; it imports the C modules with `internal import`, so no other target does.
 let pdfHeaders: [SwiftSetting] = [.unsafeFlags(pangoHeaders.flatMap { ["-Xcc", "-I" + $0] })]
 
 let package = Package(
@@ -49,8 +49,7 @@ let package = Package(
         .target(name: "CSVReader", dependencies: ["CLibCSV"], swiftSettings: fast),
         // The only importer of cairo, pango and qpdf: payslip PDFs and their encryption.
         .target(
-            name: "PDF", dependencies: ["CPangoCairo", "CQPDF", "PayrollCore"],
-            swiftSettings: pdfHeaders),
+            name: "PDF", dependencies: ["CPangoCairo", "CQPDF", "PayrollCore"], swiftSettings: pdfHeaders),
         // The only importer of CXlsxWriter.
         .target(name: "XLSX", dependencies: ["CXlsxWriter", "PayrollCore"]),
         // Rule packs: dated parameters read from YAML.
@@ -76,7 +75,7 @@ let package = Package(
             dependencies: [
                 "PayrollCore", "PayrollRules", "Performance", "Stages", "RunRecords", "XLSX", "PDF", "CSVReader",
                 .product(name: "Crypto", package: "swift-crypto"),
-            ], swiftSettings: pdfHeaders),
+            ]),
         // close, reopen, verify, explain, diff. Re-running a period is handed in (`PeriodReplay`).
         .target(
             name: "Audit",
@@ -87,8 +86,7 @@ let package = Package(
         // The pipeline file and the period run above the stages; the executor (the only Dispatch user).
         .target(
             name: "Pipeline",
-            dependencies: ["PayrollCore", "PayrollRules", "Performance", "Stages", "Outputs", "RunRecords", "Audit"],
-            swiftSettings: pdfHeaders),
+            dependencies: ["PayrollCore", "PayrollRules", "Performance", "Stages", "Outputs", "RunRecords", "Audit"]),
         // Reading legacy Excel workbooks (zip + XML) for import and reconciliation: no document writers.
         .target(
             name: "ExcelImport",
@@ -103,13 +101,13 @@ let package = Package(
                 "CSVReader", "ExcelImport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
-            ], swiftSettings: pdfHeaders),
+            ]),
 
         // Shared by the test targets: fixture builders, the independent .xlsx reader, the binary runner.
         .target(
             name: "TestSupport",
             dependencies: ["PayrollCore", "PayrollRules", "Stages", "RunRecords", "Outputs", "Audit", "Pipeline", "CSVReader"],
-            path: "Tests/TestSupport", swiftSettings: pdfHeaders),
+            path: "Tests/TestSupport"),
         // One test target per module.
         .testTarget(name: "PayrollCoreTests", dependencies: ["PayrollCore"]),
         .testTarget(name: "CSVReaderTests", dependencies: ["CSVReader"]),
@@ -117,28 +115,25 @@ let package = Package(
         .testTarget(name: "PerformanceTests", dependencies: ["PayrollCore", "Performance"]),
         .testTarget(name: "RunRecordsTests", dependencies: ["PayrollCore", "RunRecords", "TestSupport"]),
         .testTarget(
-            name: "StagesTests", dependencies: ["PayrollCore", "PayrollRules", "Stages", "Pipeline", "TestSupport"],
-            swiftSettings: pdfHeaders),
+            name: "StagesTests", dependencies: ["PayrollCore", "PayrollRules", "Stages", "Pipeline", "TestSupport"]),
         .testTarget(
             name: "OutputsTests",
-            dependencies: ["PayrollCore", "PayrollRules", "Stages", "RunRecords", "Outputs", "Pipeline", "XLSX", "CSVReader", "TestSupport"],
-            swiftSettings: pdfHeaders),
+            dependencies: ["PayrollCore", "PayrollRules", "Stages", "RunRecords", "Outputs", "Pipeline", "XLSX", "CSVReader", "TestSupport"]),
         .testTarget(
             name: "AuditTests",
             dependencies: [
                 "PayrollCore", "PayrollRules", "Stages", "RunRecords", "Outputs", "Audit", "Pipeline", "TestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
-            ], swiftSettings: pdfHeaders),
+            ]),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["PayrollCore", "PayrollRules", "Stages", "RunRecords", "Outputs", "Pipeline", "CSVReader", "TestSupport"],
-            swiftSettings: pdfHeaders),
+            dependencies: ["PayrollCore", "PayrollRules", "Stages", "RunRecords", "Outputs", "Pipeline", "CSVReader", "TestSupport"]),
         .testTarget(
             name: "ExcelImportTests",
-            dependencies: ["PayrollCore", "Stages", "Audit", "Pipeline", "ExcelImport", "TestSupport"], swiftSettings: pdfHeaders),
+            dependencies: ["PayrollCore", "Stages", "Audit", "Pipeline", "ExcelImport", "TestSupport"]),
         // Runs the built `payroll` binary: exit codes, kills, concurrent runs.
         .testTarget(
-            name: "CommandLineTests", dependencies: ["PayrollCore", "RunRecords", "Audit", "TestSupport"], swiftSettings: pdfHeaders),
+            name: "CommandLineTests", dependencies: ["PayrollCore", "RunRecords", "Audit", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -11,9 +11,9 @@ public typealias ImportIssue = Diagnostic
 
 extension Diagnostic {
     /// An import problem at a cell of the source (`工资表!C12`), about a CONTRACT column.
-    static func imported(_ code: String, _ severity: Severity, cell: String, column: String, en: String, zh: String) -> Diagnostic {
+    static func imported(_ code: Code, cell: String, column: String, en: String, zh: String) -> Diagnostic {
         var d = Diagnostic(
-            code: code, severity: severity, stage: code == "I001" ? .files : .rows,
+            code: code.rawValue, severity: code.severity, stage: code.stage,
             file: String(cell.split(separator: "!", maxSplits: 1).first ?? ""), line: nil, column: column.isEmpty ? nil : column,
             employeeID: nil, en: en, zh: zh)
         d.cell = cell
@@ -191,7 +191,7 @@ public enum Importer {
                     guard let col = column(for: h, in: heads) else {
                         issues.append(
                             .imported(
-                                "I001", .error, cell: "\(source.name)!\(mapping.headerRows.map(String.init).joined(separator: ","))",
+                                .importNoHeader, cell: "\(source.name)!\(mapping.headerRows.map(String.init).joined(separator: ","))",
                                 column: c.target,
                                 en:
                                     "no header \"\(h)\" (or more than one) in rows \(mapping.headerRows); headers are: \(heads.values.sorted().joined(separator: ", "))",
@@ -217,7 +217,7 @@ public enum Importer {
                 if texts.contains(where: { t in mapping.totalMarkers.contains { t.contains($0) } }) {
                     issues.append(
                         .imported(
-                            "I010", .warning, cell: ref(r, 1), column: "",
+                            .importTotalsRow, cell: ref(r, 1), column: "",
                             en: "row \(r) is a totals row (\(texts.first { t in mapping.totalMarkers.contains { t.contains($0) } } ?? "")); skipped",
                             zh: "第 \(r) 行是合计行（\(texts.first { t in mapping.totalMarkers.contains { t.contains($0) } } ?? "")），已跳过"))
                     continue
@@ -225,7 +225,7 @@ public enum Importer {
                 if keyText.isEmpty {
                     issues.append(
                         .imported(
-                            "I011", .warning, cell: ref(r, keyCol ?? 1), column: key,
+                            .importNoKey, cell: ref(r, keyCol ?? 1), column: key,
                             en: "row \(r) has no \(key); skipped", zh: "第 \(r) 行没有 \(key)，已跳过"))
                     continue
                 }
@@ -248,7 +248,7 @@ public enum Importer {
                             } else {
                                 issues.append(
                                     .imported(
-                                        "I006", .error, cell: ref(r, col), column: c.target,
+                                        .importUnmapped, cell: ref(r, col), column: c.target,
                                         en: "\"\(v.prefix(20))\" has no entry in the mapping's map for \(c.target)",
                                         zh: "映射文件中 \(c.target) 的 map 没有“\(v.prefix(20))”这一项"))
                             }
@@ -276,29 +276,29 @@ public enum Importer {
     /// Interprets one cell for a CONTRACT column; errors name the cell.
     static func convert(_ cell: RawCell?, kind: ValueKind, column: String, at ref: String) -> Converted {
         guard let cell else { return .value("") }
-        func fail(_ code: String, _ en: String, _ zh: String) -> Converted {
-            .issue(.imported(code, .error, cell: ref, column: column, en: en, zh: zh))
+        func fail(_ code: Code, _ en: String, _ zh: String) -> Converted {
+            .issue(.imported(code, cell: ref, column: column, en: en, zh: zh))
         }
         switch (kind, cell.kind) {
-        case (_, .error(let e)): return fail("I002", "the cell holds the Excel error \(e)", "单元格是 Excel 错误值 \(e)")
+        case (_, .error(let e)): return fail(.importExcelError, "the cell holds the Excel error \(e)", "单元格是 Excel 错误值 \(e)")
         case (.digits, .number(let raw)):
             let digits = Decimal(string: raw).map { "\($0)" } ?? raw
             if column == "bank_account" {
                 return fail(
-                    "I004",
+                    .importDigitsAsNumber,
                     "bank_account is stored as a number: leading zeros are dropped and digits beyond the 15th are lost, so the account cannot be trusted. Format the column as text and enter the account again",
                     "bank_account 以数字存储：前导零丢失、第 15 位以后的数字丢失，账号不可信。请把该列设为文本后重新录入账号"
                 )
             }
             if raw.uppercased().contains("E") || digits.count > 15 {
                 return fail(
-                    "I003",
+                    .importDigitsLost,
                     "\(column) is stored as a number (shown like 1.10101E+17): Excel keeps only 15 significant digits, so digits are lost. Format the column as text and enter the value again",
                     "\(column) 以数字存储（显示为 1.10101E+17 之类）：Excel 只保留 15 位有效数字，数字已丢失。请把该列设为文本后重新录入"
                 )
             }
             return fail(
-                "I004",
+                .importDigitsAsNumber,
                 "\(column) is stored as a number, so leading zeros are lost and the value cannot be trusted. Format the column as text and enter it again",
                 "\(column) 以数字存储，前导零已丢失，值不可信。请把该列设为文本后重新录入"
             )
@@ -306,13 +306,14 @@ public enum Importer {
             let v = t.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: " ", with: "")
             if v.uppercased().contains("E+") {
                 return fail(
-                    "I003", "\(column) is text that shows a number in scientific notation (digits already lost)", "\(column) 是显示为科学计数法的文本（数字已丢失）")
+                    .importDigitsLost, "\(column) is text that shows a number in scientific notation (digits already lost)",
+                    "\(column) 是显示为科学计数法的文本（数字已丢失）")
             }
             return .value(v)
         case (.date, .number(let raw)):
             // A date serial counts days; a time of day is the fraction, which a date column drops.
             guard let d = Decimal(string: raw), d >= 1, d < 2_958_466 else {
-                return fail("I005", "expected a date; found a number that is not a date serial", "应为日期；此数字不是日期序号")
+                return fail(.importBadDate, "expected a date; found a number that is not a date serial", "应为日期；此数字不是日期序号")
             }
             return .value(excelDate(NSDecimalNumber(decimal: roundDecimal(d - Decimal(string: "0.5")!, 0)).intValue).description)
         case (.date, .text(let t)):
@@ -320,29 +321,32 @@ public enum Importer {
             if let d = Day.parse(v) { return .value(d.description) }
             if let d = chineseDate(v) { return .value(d.description) }
             return fail(
-                "I005", "expected a date (YYYY-MM-DD, YYYY/M/D, YYYY年M月D日 or an Excel date); found \"\(v.prefix(20))\"",
+                .importBadDate, "expected a date (YYYY-MM-DD, YYYY/M/D, YYYY年M月D日 or an Excel date); found \"\(v.prefix(20))\"",
                 "应为日期（YYYY-MM-DD、YYYY/M/D、YYYY年M月D日或 Excel 日期）；实际为“\(v.prefix(20))”")
         case (.money, .number(let raw)):
-            guard let d = Decimal(string: raw) else { return fail("I007", "not a number", "不是数字") }
+            guard let d = Decimal(string: raw) else { return fail(.importNotANumber, "not a number", "不是数字") }
             let rounded = roundDecimal(d, 2)
             // Excel keeps binary doubles: 8000.1 may be stored as 8000.1000000000004. Within 1e-7 of the
             // two-decimal value is that value; further away the cell really has more than two decimals.
             if (rounded - d).magnitude > Decimal(string: "0.0000001")! {
-                return fail("I008", "the cell holds an amount with more than 2 decimals (it may only look rounded)", "金额超过 2 位小数（可能只是显示为已舍入）")
+                return fail(
+                    .importTooManyDecimals, "the cell holds an amount with more than 2 decimals (it may only look rounded)", "金额超过 2 位小数（可能只是显示为已舍入）")
             }
             return .value(formatDecimal(rounded, 2))
         case (.money, .text(let t)):
             let v = t.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "¥", with: "").replacingOccurrences(of: "￥", with: "")
             if v.isEmpty { return .value("") }
-            guard let m = Money.parse(v) else { return fail("I007", "expected an amount; found text that is not one", "应为金额；实际是无法识别为金额的文本") }
+            guard let m = Money.parse(v) else {
+                return fail(.importNotANumber, "expected an amount; found text that is not one", "应为金额；实际是无法识别为金额的文本")
+            }
             return .value(m.description)
         case (.decimal, .number(let raw)):
-            guard let d = Decimal(string: raw) else { return fail("I007", "not a number", "不是数字") }
+            guard let d = Decimal(string: raw) else { return fail(.importNotANumber, "not a number", "不是数字") }
             return .value(Fixed.parse(formatDecimal(roundDecimal(d, 6), 6)).map(\.description) ?? "")
         case (.decimal, .text(let t)):
             let v = t.trimmingCharacters(in: .whitespaces)
             if v.hasSuffix("%"), let p = Fixed.parse(String(v.dropLast())) { return .value(p.divided(by: Fixed(100)).description) }
-            return Fixed.parse(v) != nil || v.isEmpty ? .value(v) : fail("I007", "expected a decimal number", "应为小数")
+            return Fixed.parse(v) != nil || v.isEmpty ? .value(v) : fail(.importNotANumber, "expected a decimal number", "应为小数")
         case (.text, .number(let raw)):
             guard let d = Decimal(string: raw) else { return .value(raw) }
             return .value("\(d)")

@@ -108,7 +108,7 @@ public enum Reconcile {
             {
                 let si = engineValue("si", row) ?? .zero
                 let taxable = gross - ctx.rules.basicDeduction.value.money() - si - hf - (emp.specialDeduction ?? .zero)
-                let monthly = taxable.isNegative ? Money.zero : table.tax(on: Exact(taxable)).money()
+                let monthly = taxable.isNegative ? Money.zero : ((try? table.tax(on: Exact(taxable)))?.money() ?? .zero)
                 if monthly == d.legacy { return "tax computed month by month with the monthly table (\(monthly)), not by cumulative withholding" }
             }
         }

@@ -69,7 +69,8 @@ public enum PerformanceReports {
 
     /// Per department: headcount, score statistics, grade distribution and the
     /// share of employees with a coaching check-in in the quarter ending with the period.
-    public static func departments(batch: Batch, run: PayrollRun) -> [DepartmentSummary] {
+    /// - Throws: `Exact.Overflow` when a sum goes beyond the exact arithmetic.
+    public static func departments(batch: Batch, run: PayrollRun) throws -> [DepartmentSummary] {
         var order: [String] = []
         var members: [String: [Int]] = [:]
         for (i, e) in batch.employees.enumerated() {
@@ -77,19 +78,19 @@ public enum PerformanceReports {
             members[e.department, default: []].append(i)
         }
         order.sort { $0.codePointPrecedes($1) }
-        return order.map { d in
+        return try order.map { d in
             let idx = members[d]!
             let scores = idx.compactMap { run.performance[$0].final }
             var grades: [String: Int] = [:]
             for i in idx where run.performance[i].final != nil { grades[run.performance[i].grade, default: 0] += 1 }
             let coached = batch.checkIns.isEmpty ? 0 : idx.filter { batch.checkIns[$0].inLastQuarter > 0 }.count
-            let sum = scores.reduce(Exact.zero, +)
+            let sum = try scores.reduce(Exact.zero) { try $0 + $1 }
             return DepartmentSummary(
                 department: d, deptType: batch.employees[idx[0]].deptType.rawValue, employees: idx.count,
                 scored: scores.count,
-                average: scores.isEmpty ? nil : (sum / Exact(scores.count)).rounded(places: 2),
+                average: scores.isEmpty ? nil : (try sum / Exact(scores.count)).rounded(places: 2),
                 minimum: scores.min(), maximum: scores.max(), gradeCounts: grades, coached: coached,
-                coverage: (Exact(coached) / Exact(idx.count)).rounded(places: 4))
+                coverage: (try Exact(coached) / Exact(idx.count)).rounded(places: 4))
         }
     }
 
@@ -99,7 +100,7 @@ public enum PerformanceReports {
         try w.row(
             ["department", "dept_type", "employees", "scored", "average_score", "min_score", "max_score"]
                 + grades.map { "grade_\($0)" } + ["coached_last_quarter", "coaching_coverage"])
-        for d in departments(batch: batch, run: run) {
+        for d in try departments(batch: batch, run: run) {
             try w.row(
                 [d.department, d.deptType, String(d.employees), String(d.scored), f2(d.average), f2(d.minimum), f2(d.maximum)]
                     + grades.map { String(d.gradeCounts[$0] ?? 0) } + [String(d.coached), d.coverage.formatted(places: 4)])
@@ -116,7 +117,7 @@ public enum PerformanceReports {
         ])
         for (i, e) in batch.employees.enumerated() {
             let p = run.performance[i]
-            guard p.final != nil, let m = policy.propose(for: e, grade: p.grade) else { continue }
+            guard p.final != nil, let m = try policy.propose(for: e, grade: p.grade) else { continue }
             try w.row([
                 e.id, e.name, e.department, e.position, p.grade, m.salary.description, m.bandMin.description,
                 m.bandMax.description, m.bandPosition.formatted(places: 4), String(m.quartile),
@@ -175,14 +176,14 @@ public enum PerformanceReports {
             guard let s = Fixed.parse(r.score) else { continue }
             let key = r.dept + "\u{1F}" + r.period
             let cur = sums[key] ?? (.zero, 0)
-            sums[key] = (cur.sum + Exact(s), cur.n + 1)
+            sums[key] = (try cur.sum + Exact(s), cur.n + 1)
         }
         let d = try CSVStreamWriter(path: departmentsTo)
         try d.row(["department", "period", "employees", "average_score"])
         for key in sums.keys.sorted(by: { $0.codePointPrecedes($1) }) {
             let parts = key.split(separator: "\u{1F}").map(String.init)
             let v = sums[key]!
-            let avg = (v.sum / Exact(v.n)).rounded(places: 2)
+            let avg = (try v.sum / Exact(v.n)).rounded(places: 2)
             try d.row([parts[0], parts[1], String(v.n), avg.formatted(places: 2)])
             averages.append((parts[0], parts[1], avg.fixed))
         }

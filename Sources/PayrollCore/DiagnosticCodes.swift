@@ -72,12 +72,23 @@ public enum Code: String, CaseIterable, Sendable {
     case badYearToDate = "Y002"
     case notInLedger = "Y003"
     case ledgerChanged = "Y004"
+    // Import from a legacy workbook (`payroll import`), named by the source cell
+    case importNoHeader = "I001"
+    case importExcelError = "I002"
+    case importDigitsLost = "I003"
+    case importDigitsAsNumber = "I004"
+    case importBadDate = "I005"
+    case importUnmapped = "I006"
+    case importNotANumber = "I007"
+    case importTooManyDecimals = "I008"
+    case importTotalsRow = "I010"
+    case importNoKey = "I011"
 
     /// Warnings never stop a run; every other code is an error.
     public var severity: Severity {
         switch self {
         case .unknownColumn, .noRowsOptional, .contractEnded, .noAttendance, .leftBeforePeriod, .missingMethod,
-            .secondAnnualBonus, .notInLedger, .duplicateAdjustment:
+            .secondAnnualBonus, .notInLedger, .duplicateAdjustment, .importTotalsRow, .importNoKey:
             return .warning
         default: return .error
         }
@@ -89,6 +100,7 @@ public enum Code: String, CaseIterable, Sendable {
         case "F": return .files
         case "R": return .rows
         case "X", "Y": return .crossFile
+        case "I": return self == .importNoHeader ? .files : .rows
         default: return .business
         }
     }

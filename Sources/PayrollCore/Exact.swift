@@ -109,15 +109,15 @@ public struct Exact: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// `-self`.
     public var negated: Exact { Exact(reduced: -num, den) }
 
-    // Trapping conveniences for values known to be small (tests, constants).
-    /// Sum that traps on overflow: for constants and tests only; the pay path uses `adding`.
-    public static func + (a: Exact, b: Exact) -> Exact { try! a.adding(b) }
-    /// Difference that traps on overflow: for constants and tests only.
-    public static func - (a: Exact, b: Exact) -> Exact { try! a.adding(b.negated) }
-    /// Product that traps on overflow: for constants and tests only; the pay path uses `multiplied(by:)`.
-    public static func * (a: Exact, b: Exact) -> Exact { try! a.multiplied(by: b) }
-    /// Quotient that traps on overflow: for constants and tests only.
-    public static func / (a: Exact, b: Exact) -> Exact { try! a.divided(by: b) }
+    // Operators that throw `Overflow` instead of trapping: `try a + b`.
+    /// `a + b`, or `Overflow`.
+    public static func + (a: Exact, b: Exact) throws -> Exact { try a.adding(b) }
+    /// `a − b`, or `Overflow`.
+    public static func - (a: Exact, b: Exact) throws -> Exact { try a.adding(b.negated) }
+    /// `a × b`, or `Overflow`.
+    public static func * (a: Exact, b: Exact) throws -> Exact { try a.multiplied(by: b) }
+    /// `a ÷ b` (`b` must not be zero), or `Overflow`.
+    public static func / (a: Exact, b: Exact) throws -> Exact { try a.divided(by: b) }
     /// `-a`.
     public static prefix func - (a: Exact) -> Exact { a.negated }
 

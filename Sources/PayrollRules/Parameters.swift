@@ -58,9 +58,9 @@ public struct BracketTable: Sendable {
     }
 
     /// x × rate − quick deduction for x's band (unrounded).
-    public func tax(on x: Exact) -> Exact {
+    public func tax(on x: Exact) throws -> Exact {
         let r = row(for: x)
-        return x * r.rate - r.quickDeduction
+        return try x * r.rate - r.quickDeduction
     }
 }
 

@@ -211,7 +211,7 @@ extension PeriodRules {
         let prev = input.previous.flatMap { $0.year == period.year ? $0 : nil } ?? YearToDate(year: period.year)
         let months = deductionMonths(hire: e.hireDate, mode: input.mode, previous: input.previous?.year == period.year ? input.previous : nil)
         let basic = try basicDeduction.value.multiplied(by: Exact(months)).checkedMoney()
-        var (ytd, tax) = CumulativeWithholding.step(
+        var (ytd, tax) = try CumulativeWithholding.step(
             previous: prev, months: months, basicDeduction: basic, income: gross,
             special: employeeSI + housing.employee,
             additional: e.specialDeduction ?? .zero,
@@ -321,7 +321,7 @@ public enum CumulativeWithholding {
         previous prev: YearToDate, months: Int, basicDeduction basic: Money, income: Money,
         special: Money, additional: Money, table: BracketTable,
         rounding: RoundingMode = .halfUp
-    ) -> (YearToDate, Money) {
+    ) throws -> (YearToDate, Money) {
         var ytd = prev
         ytd.months = months
         ytd.income = prev.income + income
@@ -329,7 +329,7 @@ public enum CumulativeWithholding {
         ytd.additional = prev.additional + additional
         let taxable = ytd.income - ytd.taxFree - basic - ytd.special - ytd.additional
         ytd.taxable = taxable.isNegative ? .zero : taxable
-        ytd.tax = table.tax(on: Exact(ytd.taxable)).money(rounding)
+        ytd.tax = try table.tax(on: Exact(ytd.taxable)).money(rounding)
         let due = ytd.tax - prev.withheld
         let tax = due.isNegative ? Money.zero : due  // a negative month withholds nothing and refunds nothing
         ytd.withheld = prev.withheld + tax

@@ -174,10 +174,10 @@ extension PeriodRules {
         ]
         var bonus: [(String, String)] = []
         if r.annualBonus > .zero, let t = annualBonus {
-            let row = t.value.row(for: Exact(r.annualBonus) / Exact(12))
+            let row = t.value.row(for: try Exact(r.annualBonus) / Exact(12))
             bonus = [
                 ("annual bonus", r.annualBonus.description),
-                ("bonus / 12", (Exact(r.annualBonus) / Exact(12)).text()),
+                ("bonus / 12", (try Exact(r.annualBonus) / Exact(12)).text()),
                 ("bracket", "rate \(row.rate.text()), quick deduction \(row.quickDeduction.text())  [\(t.source)]"),
                 ("bonus tax", "round(\(r.annualBonus) × \(row.rate.text()) − \(row.quickDeduction.text())) = \(r.bonusTax)"),
             ]

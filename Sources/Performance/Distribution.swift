@@ -16,13 +16,13 @@ public struct ForcedDistribution: Sendable {
     public init(quotas: [(grade: String, share: Exact)]) { self.quotas = quotas }
 
     /// Grade counts for a department of n.
-    public func counts(for n: Int) -> [Int] {
+    public func counts(for n: Int) throws -> [Int] {
         var cumulative = Exact.zero
         var previous = 0
         var out: [Int] = []
         for q in quotas {
-            cumulative = cumulative + q.share
-            let boundary = Int((Exact(n) * cumulative).rounded(places: 0).num)
+            cumulative = try cumulative + q.share
+            let boundary = Int((try Exact(n) * cumulative).rounded(places: 0).num)
             out.append(max(0, boundary - previous))
             previous = max(previous, boundary)
         }
@@ -31,17 +31,17 @@ public struct ForcedDistribution: Sendable {
     }
 
     /// Replaces grades (and coefficients) by quota within each department.
-    public func apply(_ results: inout [PerformanceResult], employees: [Employee], config: PerformanceConfig) {
+    public func apply(_ results: inout [PerformanceResult], employees: [Employee], config: PerformanceConfig) throws {
         var byDept: [String: [Int]] = [:]
         for i in results.indices where results[i].final != nil { byDept[employees[i].department, default: []].append(i) }
         for (_, members) in byDept {
             let ordered = members.sorted { a, b in
-                let fa = results[a].final!
-                let fb = results[b].final!
+                let fa = results[a].final ?? .zero
+                let fb = results[b].final ?? .zero
                 if fa != fb { return fb < fa }
                 return a < b
             }
-            let counts = counts(for: ordered.count)
+            let counts = try counts(for: ordered.count)
             var pos = 0
             for (k, q) in quotas.enumerated() {
                 for _ in 0..<counts[k] where pos < ordered.count {

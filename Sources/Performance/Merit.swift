@@ -36,11 +36,11 @@ public struct MeritPolicy: Sendable {
     /// Quartile boundaries are at 25 %, 50 % and 75 % of the band; a salary
     /// below the band counts as quartile 1, above it as quartile 4. The amount
     /// is rounded half-up to the yuan.
-    public func propose(for e: Employee, grade: String) -> Proposal? {
+    public func propose(for e: Employee, grade: String) throws -> Proposal? {
         guard let band = bands[e.position] ?? bands["default"], let row = matrix[grade], row.count == 4 else { return nil }
         let salary = e.baseSalary + e.positionSalary
-        let width = Exact(band.max) - Exact(band.min)
-        var position = width.isZero ? Exact.one : (Exact(salary) - Exact(band.min)) / width
+        let width = try Exact(band.max) - Exact(band.min)
+        var position = width.isZero ? Exact.one : try (Exact(salary) - Exact(band.min)) / width
         position = min(max(position, .zero), .one)
         let quartile: Int
         if position < Exact(1, 4) {
@@ -53,7 +53,7 @@ public struct MeritPolicy: Sendable {
             quartile = 4
         }
         let raise = row[quartile - 1]
-        let amount = (Exact(salary) * raise).rounded(places: 0).money()
+        let amount = (try Exact(salary) * raise).rounded(places: 0).money()
         return Proposal(
             salary: salary, bandMin: band.min, bandMax: band.max, bandPosition: position.rounded(places: 4),
             quartile: quartile, raise: raise, amount: amount)

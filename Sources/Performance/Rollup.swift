@@ -50,6 +50,11 @@ public struct PerformanceConfig: Sendable {
 
 /// One employee's rolled-up performance.
 public struct PerformanceResult: Sendable {
+    /// The rollup of this employee's scores went beyond the exact arithmetic's range: no score, a diagnostic.
+    public var arithmeticOverflow = false
+
+    /// A result with nothing rolled up yet.
+    public init() {}
     /// The KPI score, when the employee has KPI rows.
     public var kpi: Exact?
     /// The MBO score.
@@ -98,17 +103,17 @@ public enum Rollup {
 
     /// Item score of a KPI or BSC row: min(actual/target, cap) × 100, or
     /// min(target/actual, cap) × 100 when lower is better (actual 0 → cap × 100); 2 places half-up.
-    public static func itemScore(target: Exact, actual: Exact, direction: Direction, cap: Exact) -> Exact {
+    public static func itemScore(target: Exact, actual: Exact, direction: Direction, cap: Exact) throws -> Exact {
         let ratio: Exact
         switch direction {
-        case .higher: ratio = actual / target
-        case .lower: ratio = actual.isZero ? cap : target / actual
+        case .higher: ratio = try actual / target
+        case .lower: ratio = actual.isZero ? cap : try target / actual
         }
-        return (min(ratio, cap) * hundred).rounded(places: 2)
+        return (try min(ratio, cap) * hundred).rounded(places: 2)
     }
 
     /// Rolls up one employee's rows (all of one employee, any order).
-    public static func employee(_ e: Employee, rows: ArraySlice<ScoreRow>, config: PerformanceConfig) -> PerformanceResult {
+    public static func employee(_ e: Employee, rows: ArraySlice<ScoreRow>, config: PerformanceConfig) throws -> PerformanceResult {
         var r = PerformanceResult()
         let weights = config.methodWeights[e.deptType] ?? [:]
         var kpiSum = Exact.zero
@@ -126,26 +131,26 @@ public enum Rollup {
             switch row.method {
             case .kpi, .bsc:
                 guard let t = row.target, let a = row.actual, let w = row.weight else { continue }
-                let s = itemScore(target: Exact(t), actual: Exact(a), direction: row.direction, cap: config.itemCap)
-                let ws = Exact(w) * s
+                let s = try itemScore(target: Exact(t), actual: Exact(a), direction: row.direction, cap: config.itemCap)
+                let ws = try Exact(w) * s
                 if row.method == .kpi {
-                    kpiSum = kpiSum + ws
+                    kpiSum = try kpiSum + ws
                     hasKPI = true
                 } else {
-                    bscSum = bscSum + ws
+                    bscSum = try bscSum + ws
                     hasBSC = true
                     if let p = row.perspective {
-                        perspective[p.rawValue] = perspective[p.rawValue] + ws
+                        perspective[p.rawValue] = try perspective[p.rawValue] + ws
                         hasPerspective[p.rawValue] = true
                     }
                 }
             case .mbo:
                 guard let w = row.weight, let rating = row.rating else { continue }
-                mboSum = mboSum + Exact(w) * Exact(rating)
+                mboSum = try mboSum + Exact(w) * Exact(rating)
                 hasMBO = true
             case .feedback360:
                 guard let g = row.raterGroup, let rating = row.rating else { continue }
-                groupSum[g.rawValue] = groupSum[g.rawValue] + Exact(rating)
+                groupSum[g.rawValue] = try groupSum[g.rawValue] + Exact(rating)
                 groupCount[g.rawValue] += 1
                 if !raters[g.rawValue].contains(row.raterID) { raters[g.rawValue].append(row.raterID) }
             }
@@ -164,7 +169,7 @@ public enum Rollup {
             for g in RaterGroup.allCases {
                 let n = groupCount[g.rawValue]
                 guard n > 0 else { continue }
-                let mean = (groupSum[g.rawValue] / Exact(n)).rounded(places: 2)
+                let mean = (try groupSum[g.rawValue] / Exact(n)).rounded(places: 2)
                 if g == .selfRating { r.feedbackSelf = mean }
                 if config.anonymousGroups.contains(g) && raters[g.rawValue].count < config.minRaters {
                     r.droppedGroups.append(g)
@@ -172,10 +177,10 @@ public enum Rollup {
                 }
                 r.groupMeans[g] = mean
                 let w = config.groupWeights[g] ?? .zero
-                weighted = weighted + w * mean
-                total = total + w
+                weighted = try weighted + w * mean
+                total = try total + w
             }
-            if !total.isZero { r.feedback360 = (weighted / total).rounded(places: 2) }
+            if !total.isZero { r.feedback360 = (try weighted / total).rounded(places: 2) }
         }
         var fSum = Exact.zero
         var fWeight = Exact.zero
@@ -189,14 +194,14 @@ public enum Rollup {
             case .bsc: s = r.bsc
             }
             if let s {
-                fSum = fSum + w * s
-                fWeight = fWeight + w
+                fSum = try fSum + w * s
+                fWeight = try fWeight + w
             } else {
                 r.missingMethods.append(m)
             }
         }
         if !fWeight.isZero {
-            let f = (fSum / fWeight).rounded(places: 2)
+            let f = (try fSum / fWeight).rounded(places: 2)
             r.final = f
             (r.grade, r.coefficient) = config.grade(for: f)
             r.scoreGrade = r.grade

@@ -140,7 +140,7 @@ public enum PeriodRunner {
             if !batch.hasErrors {
                 let scheduler = Executor(threads: s.threads)
                 let rollupStarted = DispatchTime.now()
-                let performance = RollupStage.run(batch: batch, settings: def.performance, scheduler: scheduler)
+                let performance = try RollupStage.run(batch: batch, settings: def.performance, scheduler: scheduler)
                 let rollupSeconds = Double(DispatchTime.now().uptimeNanoseconds - rollupStarted.uptimeNanoseconds) / 1e9
                 var r = PayrollStage.run(
                     batch: batch, performance: performance, rules: rules, ytd: ytd, scheduler: scheduler,

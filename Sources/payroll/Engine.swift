@@ -12,52 +12,43 @@ enum Mode { case run, validate }
 /// The command line's driver: resolves settings, runs the stages, writes the
 /// run folder, prints a summary and chooses the exit code.
 enum Engine {
-    static func execute(options: CommonOptions, mode: Mode, only: Set<OutputKind>?) -> Int32 {
+    /// Runs or validates a period; returns 0 or 1 (data errors); every failure is thrown for `Failures` to map.
+    static func execute(options: CommonOptions, mode: Mode, only: Set<OutputKind>?) throws -> Int32 {
         let console = Console()
         // Pipeline definition: a missing or malformed file is a usage error.
         guard FileManager.default.fileExists(atPath: options.pipeline) else {
-            console.error("pipeline file not found: \(options.pipeline)")
-            return Exit.usage
+            throw Failure(.usage, "pipeline file not found: \(options.pipeline)")
         }
         let def: PipelineDefinition
-        do { def = try PipelineDefinition.load(path: options.pipeline) } catch {
-            console.error("pipeline: \(error)")
-            return Exit.usage
-        }
+        do { def = try PipelineDefinition.load(path: options.pipeline) } catch { throw Failure(.usage, "pipeline: \(error)") }
         guard let period = options.period.flatMap(Period.init) ?? def.period else {
-            console.error("no period: give --period YYYY-MM or set `period` in \(options.pipeline)")
-            return Exit.usage
+            throw Failure(.usage, "no period: give --period YYYY-MM or set `period` in \(options.pipeline)")
         }
         guard let input = options.input ?? def.inputDirectory else {
-            console.error("no input folder: give --input DIR or set `input` in \(options.pipeline)")
-            return Exit.usage
+            throw Failure(.usage, "no input folder: give --input DIR or set `input` in \(options.pipeline)")
         }
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: input, isDirectory: &isDir), isDir.boolValue else {
-            console.error("input folder not found: \(input)")
-            return Exit.usage
+            throw Failure(.usage, "input folder not found: \(input)")
         }
         let root = options.out ?? def.outputRoot ?? "output"
         // One command at a time on an output root; a second one changes nothing.
-        let lock: RootLock
-        do { lock = try RootLock.acquire(root: root, command: "\(mode == .run ? "run" : "validate") \(period)") } catch {
-            return Failures.report(error)
-        }
+        let lock = try RootLock.acquire(root: root, command: "\(mode == .run ? "run" : "validate") \(period)")
         defer { withExtendedLifetime(lock) {} }
         for line in lock.cleanDebris() { console.note(line) }
         if mode == .run && !Archive.isClosed(root: root, period: period)
             && FileManager.default.fileExists(atPath: Archive.archivePath(root: root, period: period))
         {
-            console.error(
+            throw Failure(
+                .usage,
                 "\(Archive.archivePath(root: root, period: period)) exists but has no close.json: the archive of \(period) is damaged; check it with `payroll verify \(Archive.archivePath(root: root, period: period))` before running the period again"
             )
-            return Exit.usage
         }
         if mode == .run && Archive.isClosed(root: root, period: period) {
-            console.error(
+            throw Failure(
+                .usage,
                 "\(period) is closed (\(Archive.archivePath(root: root, period: period))); a correction is a new run of a later period, or reopen it with `payroll reopen \(period) --reason …`"
             )
-            return Exit.usage
         }
         let threads = options.threads ?? def.threads
         var settings = RunSettings(
@@ -109,7 +100,7 @@ enum Engine {
             return outcome.batch.hasErrors ? Exit.dataErrors : 0
         } catch {
             console.endProgress()
-            return Failures.report(error)
+            throw error
         }
     }
 }

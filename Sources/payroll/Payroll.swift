@@ -107,7 +107,7 @@ struct Run: ParsableCommand {
 
     func run() throws {
         let kinds = only.map { Set($0.split(separator: ",").compactMap { OutputKind(rawValue: $0.trimmingCharacters(in: .whitespaces)) }) }
-        throw ExitCode(Engine.execute(options: options, mode: .run, only: kinds))
+        try Failures.run { throw ExitCode(try Engine.execute(options: options, mode: .run, only: kinds)) }
     }
 }
 
@@ -120,7 +120,7 @@ struct Validate: ParsableCommand {
     func validate() throws { try options.validatePeriod() }
 
     func run() throws {
-        throw ExitCode(Engine.execute(options: options, mode: .validate, only: nil))
+        try Failures.run { throw ExitCode(try Engine.execute(options: options, mode: .validate, only: nil)) }
     }
 }
 

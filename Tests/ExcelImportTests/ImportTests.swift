@@ -65,7 +65,7 @@ final class ImportTests: XCTestCase {
         XCTAssertTrue(s.contains("bank_account: \"银行账号\""))
     }
 
-    func testExcelDateSerials() {
+    func testExcelDateSerials() throws {
         // Excel 1900 system: 1 = 1900-01-01, 59 = 1900-02-28, 61 = 1900-03-01 (60 is Excel's phantom 29 Feb 1900),
         // 45658 = 2025-01-01, 46023 = 2026-01-01.
         XCTAssertEqual(Importer.excelDate(1).description, "1900-01-01")

@@ -3,7 +3,7 @@ import XCTest
 @testable import PayrollCore
 
 final class MoneyTests: XCTestCase {
-    func testParsesExactYuanToFen() {
+    func testParsesExactYuanToFen() throws {
         // CONTRACT.md: decimal yuan, at most 2 places; "8000.5" is valid.
         XCTAssertEqual(Money.parse("12345.67"), Money(fen: 1_234_567))
         XCTAssertEqual(Money.parse("8000.5"), Money(fen: 800_050))
@@ -14,7 +14,7 @@ final class MoneyTests: XCTestCase {
         XCTAssertEqual(Money.parse("  42.10 "), Money(fen: 4_210))
     }
 
-    func testRejectsWhatMustNotBeGuessed() {
+    func testRejectsWhatMustNotBeGuessed() throws {
         func err(_ s: String, neg: Bool = true) -> MoneyParseError? {
             if case .failure(let e) = Money.parse(Array(s.utf8)[...], allowNegative: neg) { return e }
             return nil
@@ -29,7 +29,7 @@ final class MoneyTests: XCTestCase {
         XCTAssertEqual(err("-5", neg: false), .negativeNotAllowed)
     }
 
-    func testDescriptionHasTwoDecimals() {
+    func testDescriptionHasTwoDecimals() throws {
         XCTAssertEqual(Money(fen: 5).description, "0.05")
         XCTAssertEqual(Money(fen: -1_234_501).description, "-12345.01")
         XCTAssertEqual(Money(yuan: 7).description, "7.00")
@@ -37,7 +37,7 @@ final class MoneyTests: XCTestCase {
 }
 
 final class FixedTests: XCTestCase {
-    func testHalfUpRoundingOfAnExactHalfCent() {
+    func testHalfUpRoundingOfAnExactHalfCent() throws {
         // cn-payroll-rules.md s.4: 36,921 × 0.5% = 184.605 exactly; half-up gives 184.61.
         let base = Fixed(36921)
         let rate = Fixed.parse("0.005")!
@@ -47,13 +47,13 @@ final class FixedTests: XCTestCase {
         XCTAssertEqual((base * rate).money(mode: .down), Money(fen: 18_460))
     }
 
-    func testNegativeHalfRoundsAwayFromZero() {
+    func testNegativeHalfRoundsAwayFromZero() throws {
         // STANDARD.md "Precisely": half-up on a negative value rounds away from zero.
         XCTAssertEqual(Fixed.parse("-2.345")!.rounded(places: 2).description, "-2.35")
         XCTAssertEqual(Fixed.parse("-2.344")!.rounded(places: 2).description, "-2.34")
     }
 
-    func testDivisionAndYuanRounding() {
+    func testDivisionAndYuanRounding() throws {
         // 10000 / 21.75 = 459.770114942… → 459.770115 at six places; 459.77 yuan.
         let daily = Fixed(10000).divided(by: Fixed.parse("21.75")!)
         XCTAssertEqual(daily.description, "459.770115")
@@ -62,7 +62,7 @@ final class FixedTests: XCTestCase {
         XCTAssertEqual((Fixed(37302) * Fixed.parse("0.07")!).rounded(places: 0).description, "2611")
     }
 
-    func testParseLimits() {
+    func testParseLimits() throws {
         XCTAssertEqual(Fixed.parse("0.25"), Fixed(units: 250_000))
         XCTAssertEqual(Fixed.parse(".5"), Fixed(units: 500_000))
         XCTAssertNil(Fixed.parse("1e3"))
@@ -73,7 +73,7 @@ final class FixedTests: XCTestCase {
 }
 
 final class DayTests: XCTestCase {
-    func testBothContractDateForms() {
+    func testBothContractDateForms() throws {
         XCTAssertEqual(Day.parse("2026-01-14"), Day(year: 2026, month: 1, day: 14))
         XCTAssertEqual(Day.parse("2026/1/4"), Day(year: 2026, month: 1, day: 4))
         XCTAssertNil(Day.parse("2026-1-4"))  // the dashed form has two-digit month and day
@@ -83,7 +83,7 @@ final class DayTests: XCTestCase {
         XCTAssertNil(Day.parse("46023"))  // an Excel serial number is not a date here
     }
 
-    func testWeekdayAndPeriod() {
+    func testWeekdayAndPeriod() throws {
         XCTAssertEqual(Day(year: 2026, month: 1, day: 1)!.isoWeekday, 4)  // 1 Jan 2026 was a Thursday
         let p = Period("2026-02")!
         XCTAssertEqual(p.lastDay, Day(year: 2026, month: 2, day: 28))
@@ -94,7 +94,7 @@ final class DayTests: XCTestCase {
 }
 
 final class ResidentIDTests: XCTestCase {
-    func testCheckCharacter() {
+    func testCheckCharacter() throws {
         // GB 11643-1999's own example: 11010519491231002X.
         XCTAssertNil(ResidentID.validate(Array("11010519491231002X".utf8)))
         // By hand for 44052419800101001?: Σ digit×weight = 4·7+4·9+0·10+5·5+2·8+4·4+1·2+9·1+8·6+0·3

@@ -40,26 +40,26 @@ final class RulePackCaseTests: XCTestCase {
 final class WithholdingTests: XCTestCase {
     let rules = try! PeriodRules.resolve(pack, period: Period("2026-06")!)
 
-    func tax(onTaxable t: String) -> Money {
-        rules.withholding.value.tax(on: Exact(m(t))).money()
+    func tax(onTaxable t: String) throws -> Money {
+        try rules.withholding.value.tax(on: Exact(m(t))).money()
     }
 
     /// Both sides of every band edge of the annual table give the same tax (no jumps).
     /// By hand: 36,000 × 3% = 1,080; 36,000.01 × 10% − 2,520 = 1,080.001 → 1,080.00;
     /// 144,000 × 10% − 2,520 = 11,880; × 20% − 16,920 on 144,000.01 = 11,880.002 → 11,880.00;
     /// 300,000: 43,080; 420,000: 73,080; 660,000: 145,080; 960,000: 250,080 (same arithmetic).
-    func testEveryBandEdgeFromBothSides() {
+    func testEveryBandEdgeFromBothSides() throws {
         let edges: [(String, String)] = [
             ("36000", "1080.00"), ("144000", "11880.00"), ("300000", "43080.00"),
             ("420000", "73080.00"), ("660000", "145080.00"), ("960000", "250080.00"),
         ]
         for (edge, expected) in edges {
-            XCTAssertEqual(tax(onTaxable: edge).description, expected, edge)
-            XCTAssertEqual(tax(onTaxable: (m(edge) + Money(fen: 1)).description).description, expected, "\(edge).01")
-            XCTAssertLessThan(tax(onTaxable: (m(edge) - Money(fen: 100)).description), m(expected), "\(edge) - 1")
+            XCTAssertEqual(try tax(onTaxable: edge).description, expected, edge)
+            XCTAssertEqual(try tax(onTaxable: (m(edge) + Money(fen: 1)).description).description, expected, "\(edge).01")
+            XCTAssertLessThan(try tax(onTaxable: (m(edge) - Money(fen: 100)).description), m(expected), "\(edge) - 1")
         }
         // Just inside the first band: 35,999.99 × 3% = 1,079.9997 → 1,080.00 (half-up).
-        XCTAssertEqual(tax(onTaxable: "35999.99").description, "1080.00")
+        XCTAssertEqual(try tax(onTaxable: "35999.99").description, "1080.00")
     }
 
     /// Annual bonus on each side of every band edge: bonus/12 exactly on the edge
@@ -70,12 +70,12 @@ final class WithholdingTests: XCTestCase {
     /// 420,000 × 25% − 2,660 = 102,340 | 420,001 × 30% − 4,410 = 121,590.30;
     /// 660,000 × 30% − 4,410 = 193,590 | 660,001 × 35% − 7,160 = 223,840.35;
     /// 960,000 × 35% − 7,160 = 328,840 | 960,001 × 45% − 15,160 = 416,840.45.
-    func testAnnualBonusBandEdges() {
+    func testAnnualBonusBandEdges() throws {
         let table = rules.annualBonus!.value
-        func bonusTax(_ b: Int) -> String {
+        func bonusTax(_ b: Int) throws -> String {
             let x = Exact(Money(yuan: Int64(b)))
-            let row = table.row(for: x / Exact(12))
-            return (x * row.rate - row.quickDeduction).money().description
+            let row = table.row(for: try x / Exact(12))
+            return (try x * row.rate - row.quickDeduction).money().description
         }
         let cases: [(Int, String, String)] = [
             (36000, "1080.00", "3390.10"), (144000, "14190.00", "27390.20"),
@@ -83,8 +83,8 @@ final class WithholdingTests: XCTestCase {
             (660000, "193590.00", "223840.35"), (960000, "328840.00", "416840.45"),
         ]
         for (edge, at, above) in cases {
-            XCTAssertEqual(bonusTax(edge), at, "\(edge)")
-            XCTAssertEqual(bonusTax(edge + 1), above, "\(edge + 1)")
+            XCTAssertEqual(try bonusTax(edge), at, "\(edge)")
+            XCTAssertEqual(try bonusTax(edge + 1), above, "\(edge + 1)")
         }
     }
 
@@ -95,11 +95,11 @@ final class WithholdingTests: XCTestCase {
 
     /// The official example through the pure step function, Jan → Dec:
     /// 555, 625, 1,850, then 1,850 a month until the 144,000 band (derived total 27,480).
-    func testOfficialExampleForTheWholeYear() {
+    func testOfficialExampleForTheWholeYear() throws {
         var y = YearToDate(year: 2026)
         var taxes: [Money] = []
         for month in 1...12 {
-            let (next, t) = CumulativeWithholding.step(
+            let (next, t) = try CumulativeWithholding.step(
                 previous: y, months: month, basicDeduction: Money(yuan: Int64(5000 * month)),
                 income: Money(yuan: 30000), special: Money(yuan: 4500),
                 additional: Money(yuan: 2000), table: rules.withholding.value)
@@ -149,7 +149,7 @@ final class FormulaTests: XCTestCase {
         XCTAssertEqual(try eval("tax(t, 10)"), Exact(1))  // top of the first band: 10 × 0.1
     }
 
-    func testErrorsNameThePlace() {
+    func testErrorsNameThePlace() throws {
         func offset(_ s: String) -> (Int, String)? {
             do {
                 _ = try compiler.compile(s)

@@ -25,10 +25,10 @@ final class PerformanceTests: XCTestCase {
 
     let config = PerformanceConfig.standard
 
-    func testKPIOverTheCap() {
+    func testKPIOverTheCap() throws {
         // Item 1: 150 / 100 = 1.5 → capped at 1.2 → 120.00. Item 2: 80 / 100 → 80.00.
         // KPI = 0.6 × 120 + 0.4 × 80 = 72 + 32 = 104.00 → grade A (95 ≤ 104 < 105), coefficient 1.2.
-        let r = Rollup.employee(
+        let r = try Rollup.employee(
             employee("E1", .frontline),
             rows: [
                 row(.kpi, weight: "0.6", target: "100", actual: "150"),
@@ -40,12 +40,12 @@ final class PerformanceTests: XCTestCase {
         XCTAssertEqual(r.coefficient, Exact(12, 10))
     }
 
-    func testLowerIsBetterWithActualZero() {
+    func testLowerIsBetterWithActualZero() throws {
         // Lower is better: actual 0 → the cap, 120.00; target 3, actual 4 → 3 / 4 = 0.75 → 75.00.
-        XCTAssertEqual(Rollup.itemScore(target: Exact(3), actual: .zero, direction: .lower, cap: config.itemCap), Exact(120))
-        XCTAssertEqual(Rollup.itemScore(target: Exact(3), actual: Exact(4), direction: .lower, cap: config.itemCap), Exact(75))
+        XCTAssertEqual(try Rollup.itemScore(target: Exact(3), actual: .zero, direction: .lower, cap: config.itemCap), Exact(120))
+        XCTAssertEqual(try Rollup.itemScore(target: Exact(3), actual: Exact(4), direction: .lower, cap: config.itemCap), Exact(75))
         // Item scores are rounded to 2 places: 2 / 3 = 0.6666… → 66.67.
-        XCTAssertEqual(Rollup.itemScore(target: Exact(3), actual: Exact(2), direction: .higher, cap: config.itemCap).description, "66.67")
+        XCTAssertEqual(try Rollup.itemScore(target: Exact(3), actual: Exact(2), direction: .higher, cap: config.itemCap).description, "66.67")
     }
 
     let feedback: [ScoreRow] = [
@@ -79,12 +79,12 @@ final class PerformanceTests: XCTestCase {
             target: nil, actual: nil, direction: .higher, rating: Fixed(100), line: 9),
     ]
 
-    func test360WithTwoPeersDropsTheGroupAndRescales() {
+    func test360WithTwoPeersDropsTheGroupAndRescales() throws {
         // Groups kept: manager 0.4, subordinate 0.2, self 0.1 (sum 0.7).
         // 360 = (0.4 × 85 + 0.2 × 70 + 0.1 × 100) / 0.7 = (34 + 14 + 10) / 0.7 = 82.857142… → 82.86.
         var rows = feedback
         rows += [row(.mbo, weight: "0.5", rating: "80"), row(.mbo, weight: "0.5", rating: "90")]
-        let r = Rollup.employee(employee("E1", .backoffice), rows: rows[...], config: config)
+        let r = try Rollup.employee(employee("E1", .backoffice), rows: rows[...], config: config)
         XCTAssertEqual(r.feedback360?.description, "82.86")
         XCTAssertEqual(r.droppedGroups, [.peer])
         XCTAssertEqual(r.groupMeans[.manager], Exact(85))
@@ -92,12 +92,12 @@ final class PerformanceTests: XCTestCase {
         XCTAssertEqual(r.feedbackSelf, Exact(100))
     }
 
-    func testBackOfficeWithoutBSCIsRescaled() {
+    func testBackOfficeWithoutBSCIsRescaled() throws {
         // MBO = 0.5 × 80 + 0.5 × 90 = 85.00; 360 = 82.86 (above); no BSC rows.
         // Final = (0.4 × 85 + 0.3 × 82.86) / 0.7 = (34 + 24.858) / 0.7 = 84.082857… → 84.08 → grade B.
         var rows = feedback
         rows += [row(.mbo, weight: "0.5", rating: "80"), row(.mbo, weight: "0.5", rating: "90")]
-        let r = Rollup.employee(employee("E1", .backoffice), rows: rows[...], config: config)
+        let r = try Rollup.employee(employee("E1", .backoffice), rows: rows[...], config: config)
         XCTAssertEqual(r.mbo, Exact(85))
         XCTAssertNil(r.bsc)
         XCTAssertEqual(r.missingMethods, [.bsc])
@@ -105,10 +105,10 @@ final class PerformanceTests: XCTestCase {
         XCTAssertEqual(r.grade, "B")
     }
 
-    func testBSCPerspectiveSubtotals() {
+    func testBSCPerspectiveSubtotals() throws {
         // financial 0.3 × (110/100 → 110) = 33; customer 0.3 × (90/100 → 90) = 27;
         // process 0.2 × (lower, 5/4 = 1.25 → cap 120) = 24; learning 0.2 × (8/16 → 50) = 10. BSC = 94.00.
-        let r = Rollup.employee(
+        let r = try Rollup.employee(
             employee("E1", .backoffice),
             rows: [
                 row(.bsc, weight: "0.3", target: "100", actual: "110", perspective: .financial),
@@ -123,16 +123,16 @@ final class PerformanceTests: XCTestCase {
         XCTAssertEqual(r.final, Exact(94))  // only BSC: its weight is scaled to 1
     }
 
-    func testForcedDistributionOnSevenWithATieAtABoundary() {
+    func testForcedDistributionOnSevenWithATieAtABoundary() throws {
         // 10/20/50/15/5 % of 7: cumulative boundaries round(0.7)=1, round(2.1)=2, round(5.6)=6, round(6.65)=7, 7
         // → S 1, A 1, B 4, C 1, D 0. E2 and E3 tie at 95 on the A/B boundary: E2 (lower id) takes A.
         let f = ForcedDistribution(quotas: [
             ("S", Exact(1, 10)), ("A", Exact(2, 10)), ("B", Exact(5, 10)),
             ("C", Exact(15, 100)), ("D", Exact(5, 100)),
         ])
-        XCTAssertEqual(f.counts(for: 7), [1, 1, 4, 1, 0])
-        XCTAssertEqual(f.counts(for: 10), [1, 2, 5, 2, 0])  // 9.5 rounds half-up to 10
-        XCTAssertEqual(f.counts(for: 20), [2, 4, 10, 3, 1])
+        XCTAssertEqual(try f.counts(for: 7), [1, 1, 4, 1, 0])
+        XCTAssertEqual(try f.counts(for: 10), [1, 2, 5, 2, 0])  // 9.5 rounds half-up to 10
+        XCTAssertEqual(try f.counts(for: 20), [2, 4, 10, 3, 1])
         let scores = [100, 95, 95, 90, 85, 80, 70]
         let emps = (1...7).map { employee("E\($0)", .frontline) }
         var results = scores.map { s -> PerformanceResult in
@@ -142,13 +142,13 @@ final class PerformanceTests: XCTestCase {
             r.scoreGrade = r.grade
             return r
         }
-        f.apply(&results, employees: emps, config: config)
+        try f.apply(&results, employees: emps, config: config)
         XCTAssertEqual(results.map(\.grade), ["S", "A", "B", "B", "B", "B", "C"])
         XCTAssertEqual(results[2].scoreGrade, "A")  // by score E3 would have had A
         XCTAssertEqual(results[6].coefficient, Exact(8, 10))
     }
 
-    func testCalibrationOverrideKeepsItsReason() {
+    func testCalibrationOverrideKeepsItsReason() throws {
         var results = [PerformanceResult()]
         results[0].final = Exact(85)
         (results[0].grade, results[0].coefficient) = config.grade(for: Exact(85))
@@ -160,7 +160,7 @@ final class PerformanceTests: XCTestCase {
         XCTAssertEqual(results[0].calibrationApprover, "CFO")
     }
 
-    func testRanksBreakTiesByEmployeeID() {
+    func testRanksBreakTiesByEmployeeID() throws {
         let emps = [employee("A1", .frontline, dept: "X"), employee("A2", .frontline, dept: "Y"), employee("A3", .frontline, dept: "X")]
         var results = [90, 95, 90].map { s -> PerformanceResult in
             var r = PerformanceResult()
@@ -172,12 +172,12 @@ final class PerformanceTests: XCTestCase {
         XCTAssertEqual(results.map(\.departmentRank), [1, 1, 2])
     }
 
-    func testMeritProposal() {
+    func testMeritProposal() throws {
         // Salary 10,000 in band 7,000–16,000: (10,000 − 7,000) / 9,000 = 0.3333 → quartile 2; B → 4 % → 400.
         let policy = MeritPolicy(
             bands: ["default": (Money(yuan: 7000), Money(yuan: 16000))],
             matrix: ["B": [Exact(5, 100), Exact(4, 100), Exact(3, 100), Exact(2, 100)]])
-        let m = policy.propose(for: employee("E1", .frontline), grade: "B")!
+        let m = try policy.propose(for: employee("E1", .frontline), grade: "B")!
         XCTAssertEqual(m.quartile, 2)
         XCTAssertEqual(m.bandPosition.description, "0.3333")
         XCTAssertEqual(m.amount, Money(yuan: 400))

@@ -42,7 +42,7 @@ final class PipelineDefinitionTests: XCTestCase {
         }
     }
 
-    func testUnknownKeyNamesKeyAndLine() {
+    func testUnknownKeyNamesKeyAndLine() throws {
         let p = write("name: x\nrule_pack: rules/cn\nperiod: 2026-01\nouputs: [register]\n")
         XCTAssertThrowsError(try PipelineDefinition.load(path: p)) { e in
             let c = e as! ConfigError
@@ -51,7 +51,7 @@ final class PipelineDefinitionTests: XCTestCase {
         }
     }
 
-    func testWrongTypeNamesKeyAndLine() {
+    func testWrongTypeNamesKeyAndLine() throws {
         let p = write("name: x\nrule_pack: rules/cn\nthreads: many\n")
         XCTAssertThrowsError(try PipelineDefinition.load(path: p)) { e in
             let c = e as! ConfigError
@@ -83,7 +83,7 @@ final class RulePackTests: XCTestCase {
 }
 
 final class ExecutorTests: XCTestCase {
-    func testMergeOrderIsIndependentOfThreads() {
+    func testMergeOrderIsIndependentOfThreads() throws {
         let expected = (0..<100_000).map { $0 * 3 }
         for t in [1, 2, 3, 8] {
             let got: [Int] = Executor(threads: t).map(count: 100_000, minShard: 100) { r in r.map { $0 * 3 } }

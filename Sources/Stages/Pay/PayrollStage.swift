@@ -54,7 +54,7 @@ public enum PayrollStage {
                 func add(_ c: Code, _ en: String, _ zh: String) { sink.add(c, line: e.line, column: nil, employee: e.id, en: en, zh: zh) }
                 PayChecks.missingMethods(p, add)
                 guard let final = p.final else {
-                    PayChecks.noFinalScore(add)
+                    PayChecks.noFinalScore(p, add)
                     out.append((nil, sink.finish()))
                     continue
                 }

@@ -38,7 +38,7 @@ public struct PerformanceSettings: Sendable {
                         guard let method = methodNames[m] else { throw w.error("unknown method \(m)") }
                         let x = Exact(try w.fixed())
                         weights[method] = x
-                        sum = sum + x
+                        sum = try sum + x
                     }
                     if sum != .one { throw mv.error("method weights must sum to 1 (they sum to \(sum))") }
                     guard let type = DeptType(rawValue: t) else { throw mv.error("unknown department type \(t)") }
@@ -94,7 +94,7 @@ public struct PerformanceSettings: Sendable {
                 for (g, q) in try v.entries() {
                     let x = Exact(try q.fixed())
                     quotas.append((g, x))
-                    sum = sum + x
+                    sum = try sum + x
                 }
                 if sum != .one { throw v.error("forced-distribution shares must sum to 1 (they sum to \(sum))") }
                 s.forced = ForcedDistribution(quotas: quotas)

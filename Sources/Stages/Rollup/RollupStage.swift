@@ -7,10 +7,12 @@ public enum RollupStage {
     public static let employeesPerShard = 1024
 
     /// Rolls up every employee of a validated batch, in employee order; ranks, forced distribution,
-    /// calibration and points follow over the whole company.
+    /// calibration and points follow over the whole company. An employee whose rollup goes beyond the exact
+    /// arithmetic gets no score and `arithmeticOverflow` (a diagnostic at pay).
+    /// - Throws: `Exact.Overflow` when the forced distribution's counts do (shares of a department's size).
     public static func run(
         batch: Batch, settings: PerformanceSettings = PerformanceSettings(), scheduler: any WorkScheduler = SerialScheduler()
-    ) -> [PerformanceResult] {
+    ) throws -> [PerformanceResult] {
         let config = settings.config
         let employees = batch.employees
         // Row ranges of each employee's scores (sorted by employee).
@@ -18,15 +20,28 @@ public enum RollupStage {
         let scores = batch.scores
         var performance: [PerformanceResult] = scheduler.map(count: employees.count, minShard: employeesPerShard) { range in
             let config = config.threadLocal()
-            return range.map { i in Rollup.employee(employees[i], rows: scores[scoreStart[i]..<scoreStart[i + 1]], config: config) }
+            return range.map { i in
+                do {
+                    return try Rollup.employee(employees[i], rows: scores[scoreStart[i]..<scoreStart[i + 1]], config: config)
+                } catch {
+                    var r = PerformanceResult()
+                    r.arithmeticOverflow = true
+                    return r
+                }
+            }
         }
         Rollup.rank(&performance, employees: employees)
-        settings.forced?.apply(&performance, employees: employees, config: config)
+        try settings.forced?.apply(&performance, employees: employees, config: config)
         config.calibrate(&performance, batch.calibrations)
         if !batch.points.isEmpty {
             for i in performance.indices where batch.points[i] != .zero {
                 performance[i].points = Exact(batch.points[i])
-                performance[i].pointsBonus = (Exact(batch.points[i]) * settings.pointsRate).money()
+                if let bonus = try? Exact(batch.points[i]) * settings.pointsRate {
+                    performance[i].pointsBonus = bonus.money()
+                } else {
+                    performance[i].final = nil
+                    performance[i].arithmeticOverflow = true
+                }
             }
         }
         return performance

@@ -17,8 +17,16 @@ enum PayChecks {
         }
     }
 
-    /// P: no method gives a final score, so there is no grade or coefficient and no pay.
-    static func noFinalScore(_ add: Add) {
+    /// P: no method gives a final score, so there is no grade or coefficient and no pay; N004 when the
+    /// rollup went beyond the exact arithmetic.
+    static func noFinalScore(_ p: PerformanceResult, _ add: Add) {
+        if p.arithmeticOverflow {
+            add(
+                .calculation,
+                "a value of this employee's performance rollup grows beyond the exact arithmetic's range; check the scores, weights and points",
+                "该员工绩效汇总中的某个数值超出精确运算范围；请检查评分、权重和积分")
+            return
+        }
         add(
             .noFinalScore, "no performance method gives a score for this employee, so there is no grade or coefficient",
             "该员工没有任何可计分的考核方式，无法确定等级和系数")
