@@ -14,6 +14,10 @@ let pangoHeaders = [
 /// The PDF target needs the C header folders; it imports the C modules with `internal import`, so no other target does.
 let pdfHeaders: [SwiftSetting] = [.unsafeFlags(pangoHeaders.flatMap { ["-Xcc", "-I" + $0] })]
 
+/// Test builds import modules `@testable`, which makes the C modules behind PDF's `internal import` visible
+/// to them; they get the header folders too (no source target but PDF does).
+let testSettings = pdfHeaders
+
 let package = Package(
     name: "payroll-engine",
     platforms: [.macOS(.v15)],
@@ -107,33 +111,35 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: ["PayrollCore", "PayrollRules", "Stages", "RunRecords", "Outputs", "Audit", "Pipeline", "CSVReader"],
-            path: "Tests/TestSupport"),
+            path: "Tests/TestSupport", swiftSettings: testSettings),
         // One test target per module.
-        .testTarget(name: "PayrollCoreTests", dependencies: ["PayrollCore"]),
-        .testTarget(name: "CSVReaderTests", dependencies: ["CSVReader"]),
-        .testTarget(name: "PayrollRulesTests", dependencies: ["PayrollCore", "PayrollRules"]),
-        .testTarget(name: "PerformanceTests", dependencies: ["PayrollCore", "Performance"]),
-        .testTarget(name: "RunRecordsTests", dependencies: ["PayrollCore", "RunRecords", "TestSupport"]),
+        .testTarget(name: "PayrollCoreTests", dependencies: ["PayrollCore"], swiftSettings: testSettings),
+        .testTarget(name: "CSVReaderTests", dependencies: ["CSVReader"], swiftSettings: testSettings),
+        .testTarget(name: "PayrollRulesTests", dependencies: ["PayrollCore", "PayrollRules"], swiftSettings: testSettings),
+        .testTarget(name: "PerformanceTests", dependencies: ["PayrollCore", "Performance"], swiftSettings: testSettings),
+        .testTarget(name: "RunRecordsTests", dependencies: ["PayrollCore", "RunRecords", "TestSupport"], swiftSettings: testSettings),
         .testTarget(
-            name: "StagesTests", dependencies: ["PayrollCore", "PayrollRules", "Stages", "Pipeline", "TestSupport"]),
+            name: "StagesTests", dependencies: ["PayrollCore", "PayrollRules", "Stages", "Pipeline", "TestSupport"], swiftSettings: testSettings),
         .testTarget(
             name: "OutputsTests",
-            dependencies: ["PayrollCore", "PayrollRules", "Stages", "RunRecords", "Outputs", "Pipeline", "XLSX", "CSVReader", "TestSupport"]),
+            dependencies: ["PayrollCore", "PayrollRules", "Stages", "RunRecords", "Outputs", "Pipeline", "XLSX", "CSVReader", "TestSupport"],
+            swiftSettings: testSettings),
         .testTarget(
             name: "AuditTests",
             dependencies: [
                 "PayrollCore", "PayrollRules", "Stages", "RunRecords", "Outputs", "Audit", "Pipeline", "TestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]),
+            ], swiftSettings: testSettings),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["PayrollCore", "PayrollRules", "Stages", "RunRecords", "Outputs", "Pipeline", "CSVReader", "TestSupport"]),
+            dependencies: ["PayrollCore", "PayrollRules", "Stages", "RunRecords", "Outputs", "Pipeline", "CSVReader", "TestSupport"],
+            swiftSettings: testSettings),
         .testTarget(
             name: "ExcelImportTests",
-            dependencies: ["PayrollCore", "Stages", "Audit", "Pipeline", "ExcelImport", "TestSupport"]),
+            dependencies: ["PayrollCore", "Stages", "Audit", "Pipeline", "ExcelImport", "TestSupport"], swiftSettings: testSettings),
         // Runs the built `payroll` binary: exit codes, kills, concurrent runs.
         .testTarget(
-            name: "CommandLineTests", dependencies: ["PayrollCore", "RunRecords", "Audit", "TestSupport"]),
+            name: "CommandLineTests", dependencies: ["PayrollCore", "RunRecords", "Audit", "TestSupport"], swiftSettings: testSettings),
     ],
     swiftLanguageModes: [.v6]
 )
