@@ -160,6 +160,22 @@ public func libcsvBaselineParse(path: String, chunkSize: Int = 1 << 20) throws -
     let fd = open(path, O_RDONLY)
     guard fd >= 0 else { throw CSVReadError.cannotOpen(path: path, errno: errno) }
     defer { close(fd) }
+    return try withParser(chunkSize: chunkSize) { parser, buf in
+        var total = 0
+        while true {
+            let n = Glibc.read(fd, buf, chunkSize)
+            if n < 0 { throw CSVReadError.readFailed(path: path, errno: errno) }
+            if n == 0 { break }
+            total += n
+            if csv_parse(&parser, buf, n, nil, nil, nil) != n { break }
+        }
+        csv_fini(&parser, nil, nil, nil)
+        return total
+    }
+}
+
+/// A strict libcsv parser (every newline kind ends a record) and a read buffer of `chunkSize` bytes, for `body`.
+private func withParser<T>(chunkSize: Int, _ body: (inout csv_parser, UnsafeMutableRawPointer) throws -> T) throws -> T {
     var parser = csv_parser()
     guard csv_init(&parser, UInt8(CSV_STRICT | CSV_REPALL_NL | CSV_STRICT_FINI)) == 0 else {
         throw CSVReadError.libcsv(code: -1, message: "csv_init failed")
@@ -167,16 +183,7 @@ public func libcsvBaselineParse(path: String, chunkSize: Int = 1 << 20) throws -
     defer { csv_free(&parser) }
     let buf = UnsafeMutableRawPointer.allocate(byteCount: chunkSize, alignment: 16)
     defer { buf.deallocate() }
-    var total = 0
-    while true {
-        let n = Glibc.read(fd, buf, chunkSize)
-        if n < 0 { throw CSVReadError.readFailed(path: path, errno: errno) }
-        if n == 0 { break }
-        total += n
-        if csv_parse(&parser, buf, n, nil, nil, nil) != n { break }
-    }
-    csv_fini(&parser, nil, nil, nil)
-    return total
+    return try body(&parser, buf)
 }
 
 // MARK: - The parse state behind the C callbacks
@@ -242,13 +249,10 @@ private final class ParseState {
     }
 
     func run(fd: Int32, path: String, chunkSize: Int) throws -> CSVReadSummary {
-        var parser = csv_parser()
-        guard csv_init(&parser, UInt8(CSV_STRICT | CSV_REPALL_NL | CSV_STRICT_FINI)) == 0 else {
-            throw CSVReadError.libcsv(code: -1, message: "csv_init failed")
-        }
-        defer { csv_free(&parser) }
-        let buf = UnsafeMutableRawPointer.allocate(byteCount: chunkSize, alignment: 16)
-        defer { buf.deallocate() }
+        try withParser(chunkSize: chunkSize) { parser, buf in try run(fd: fd, path: path, chunkSize: chunkSize, parser: &parser, buf: buf) }
+    }
+
+    private func run(fd: Int32, path: String, chunkSize: Int, parser: inout csv_parser, buf: UnsafeMutableRawPointer) throws -> CSVReadSummary {
         let me = Unmanaged.passUnretained(self).toOpaque()
         var total = 0
         var first = true

@@ -1,4 +1,5 @@
 import Foundation
+import XLSX
 import ZIPFoundation
 
 #if canImport(FoundationXML)
@@ -57,17 +58,8 @@ public struct RawSheet: Sendable {
     /// "C12" for row 12, column 3.
     public static func reference(_ row: Int, _ col: Int) -> String { columnName(col) + String(row) }
 
-    /// A column's letters (0 → A, 26 → AA).
-    public static func columnName(_ col: Int) -> String {
-        var n = col
-        var s = ""
-        while n > 0 {
-            let r = (n - 1) % 26
-            s = String(UnicodeScalar(UInt8(65 + r))) + s
-            n = (n - 1) / 26
-        }
-        return s
-    }
+    /// A column's letters from its 1-based number (1 → A, 27 → AA).
+    public static func columnName(_ col: Int) -> String { col > 0 ? CellReference.column(col - 1) : "" }
 }
 
 /// A workbook that cannot be read.

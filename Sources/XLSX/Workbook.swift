@@ -198,7 +198,7 @@ public final class Chart {
     /// Adds a series: categories and values are column ranges (0-based rows and columns) of `sheet`.
     public func addSeries(name: String, sheet: String, categoriesCol: Int, valuesCol: Int, firstRow: Int, lastRow: Int) {
         func range(_ col: Int) -> String {
-            "='\(sheet.replacingOccurrences(of: "'", with: "''"))'!$\(Chart.column(col))$\(firstRow + 1):$\(Chart.column(col))$\(lastRow + 1)"
+            "='\(sheet.replacingOccurrences(of: "'", with: "''"))'!$\(CellReference.column(col))$\(firstRow + 1):$\(CellReference.column(col))$\(lastRow + 1)"
         }
         let series = chart_add_series(handle, range(categoriesCol), range(valuesCol))
         chart_series_set_name(series, name)
@@ -209,8 +209,12 @@ public final class Chart {
         if let x, let a = handle.pointee.x_axis { chart_axis_set_name(a, x) }
         if let y, let a = handle.pointee.y_axis { chart_axis_set_name(a, y) }
     }
+}
 
-    static func column(_ c: Int) -> String {
+/// How Excel names cells.
+public enum CellReference {
+    /// A column's letters from its 0-based index (0 → A, 26 → AA), as Excel names it.
+    public static func column(_ c: Int) -> String {
         var n = c + 1
         var s = ""
         while n > 0 {

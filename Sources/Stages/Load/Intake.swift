@@ -388,7 +388,7 @@ public enum Intake {
         checkReferences: Bool, progress: ProgressReport?
     ) throws -> FileResult {
         var summaries = Array(repeating: AttendanceSummary(), count: employees.count)
-        var idCache = IDLookupCache()
+        var refs = RowReferences(index: index, checkReferences: checkReferences, employeesFile: o.fileName(.employees))
         var cEmp = Col(pos: -1, name: "")
         var cDate = cEmp
         var cStatus = cEmp
@@ -396,7 +396,6 @@ public enum Intake {
         var cKind = cEmp
         var resolved = false
         let period = o.period
-        let empFile = o.fileName(.employees)
         let maxHours = Fixed(24)
         let (scan, file) = try scan(o, .attendance, progress: progress) { t, rec in
             if !resolved {
@@ -407,11 +406,7 @@ public enum Intake {
                 cHours = t.col("overtime_hours")
                 cKind = t.col("overtime_kind")
             }
-            guard t.begin(rec),
-                let ei = employeeOf(
-                    t, cEmp, index: index, cache: &idCache, checkReferences: checkReferences,
-                    employeesFile: empFile)
-            else { return }
+            guard let ei = refs.begin(t, rec, employee: cEmp) else { return }
             let date = t.date(cDate, required: true)
             if let date, !period.contains(date) {
                 t.error(.outsidePeriod, cDate, en: "date \(date) is outside the period \(period)", zh: "日期 \(date) 不在期间 \(period) 内")
@@ -459,7 +454,7 @@ public enum Intake {
         checkReferences: Bool, progress: ProgressReport?
     ) throws -> FileResult {
         var rows: [ScoreRow] = []
-        var idCache = IDLookupCache()
+        var refs = RowReferences(index: index, checkReferences: checkReferences, employeesFile: o.fileName(.employees))
         // About 40 bytes a row: reserving once avoids copying a large array as it grows.
         if let size = (try? FileManager.default.attributesOfItem(atPath: o.path(.scores)))?[.size] as? Int {
             rows.reserveCapacity(min(size / 40, 50_000_000))
@@ -469,17 +464,12 @@ public enum Intake {
         var firstLine = Array(repeating: Int32(0), count: employees.count * m)
         var methods = Array(repeating: UInt8(0), count: employees.count)
         var colsOpt: ScoreCols?
-        let empFile = o.fileName(.employees)
         let hundred = Fixed(100)
         let uses: [[Bool]] = [DeptType.frontline, .backoffice].map { t in ScoreMethod.allCases.map { o.schemes.uses(t, $0) } }
         let (scan, file) = try scan(o, .scores, progress: progress) { t, rec in
             if colsOpt == nil { colsOpt = .init(t) }
             let cols = colsOpt!
-            guard t.begin(rec),
-                let ei = employeeOf(
-                    t, cols.employeeID, index: index, cache: &idCache, checkReferences: checkReferences,
-                    employeesFile: empFile)
-            else { return }
+            guard let ei = refs.begin(t, rec, employee: cols.employeeID) else { return }
             guard let method = t.enumeration(cols.method, Matchers.method, required: true) else { return }
             let item = t.text(cols.item, required: true)
             var perspective: Perspective?
@@ -545,18 +535,13 @@ public enum Intake {
         progress: ProgressReport?
     ) throws -> FileResult {
         var list: [Adjustment] = []
-        var idCache = IDLookupCache()
+        var refs = RowReferences(index: index, checkReferences: checkReferences, employeesFile: o.fileName(.employees))
         var colsOpt: AdjustmentCols?
         let codes = Set(o.rulePack.adjustmentCodes)
-        let empFile = o.fileName(.employees)
         let (scan, file) = try scan(o, .adjustments, progress: progress) { t, rec in
             if colsOpt == nil { colsOpt = .init(t) }
             let cols = colsOpt!
-            guard t.begin(rec),
-                let ei = employeeOf(
-                    t, cols.employeeID, index: index, cache: &idCache, checkReferences: checkReferences,
-                    employeesFile: empFile)
-            else { return }
+            guard let ei = refs.begin(t, rec, employee: cols.employeeID) else { return }
             let code = t.text(cols.code, required: true)?.lowercased()
             if let code, !codes.contains(code) {
                 let shown = t.shown(t.raw(cols.code)!)
@@ -596,17 +581,12 @@ public enum Intake {
         var list: [Calibration] = []
         var seen: [Int32: Int] = [:]
         var colsOpt: CalibrationCols?
-        let empFile = o.fileName(.employees)
         let grades = Set(o.grades)
-        var idCache = IDLookupCache()
+        var refs = RowReferences(index: index, checkReferences: checkReferences, employeesFile: o.fileName(.employees))
         let (scan, file) = try scan(o, .calibration, progress: nil) { t, rec in
             if colsOpt == nil { colsOpt = .init(t) }
             let c = colsOpt!
-            guard t.begin(rec),
-                let ei = employeeOf(
-                    t, c.employeeID, index: index, cache: &idCache, checkReferences: checkReferences,
-                    employeesFile: empFile)
-            else { return }
+            guard let ei = refs.begin(t, rec, employee: c.employeeID) else { return }
             let grade = t.text(c.grade, required: true)?.uppercased()
             if let grade, !grades.contains(grade) {
                 let shown = t.shown(t.raw(c.grade)!)
@@ -633,16 +613,11 @@ public enum Intake {
     static func readPoints(_ o: IntakeOptions, count: Int, index: IDIndex, checkReferences: Bool) throws -> FileResult {
         var points = [Fixed](repeating: .zero, count: count)
         var colsOpt: PointsCols?
-        let empFile = o.fileName(.employees)
-        var idCache = IDLookupCache()
+        var refs = RowReferences(index: index, checkReferences: checkReferences, employeesFile: o.fileName(.employees))
         let (scan, file) = try scan(o, .points, progress: nil) { t, rec in
             if colsOpt == nil { colsOpt = .init(t) }
             let c = colsOpt!
-            guard t.begin(rec),
-                let ei = employeeOf(
-                    t, c.employeeID, index: index, cache: &idCache, checkReferences: checkReferences,
-                    employeesFile: empFile)
-            else { return }
+            guard let ei = refs.begin(t, rec, employee: c.employeeID) else { return }
             let p = t.decimal(c.points, required: true, min: .zero, max: Fixed(100_000), what: "points between 0 and 100000")
             if let ei, let p, t.complete { points[Int(ei)] += p }
         }
@@ -652,18 +627,13 @@ public enum Intake {
     static func readCoaching(_ o: IntakeOptions, count: Int, index: IDIndex, checkReferences: Bool) throws -> FileResult {
         var checkIns = [CheckIns](repeating: CheckIns(), count: count)
         var colsOpt: CoachingCols?
-        let empFile = o.fileName(.employees)
         // The quarter that ends with the period: its first day is two months before the period's.
         let quarterStart = o.period.previous.previous.firstDay
-        var idCache = IDLookupCache()
+        var refs = RowReferences(index: index, checkReferences: checkReferences, employeesFile: o.fileName(.employees))
         let (scan, file) = try scan(o, .coaching, progress: nil) { t, rec in
             if colsOpt == nil { colsOpt = .init(t) }
             let c = colsOpt!
-            guard t.begin(rec),
-                let ei = employeeOf(
-                    t, c.employeeID, index: index, cache: &idCache, checkReferences: checkReferences,
-                    employeesFile: empFile)
-            else { return }
+            guard let ei = refs.begin(t, rec, employee: c.employeeID) else { return }
             let d = t.date(c.date, required: true)
             if let d, d > o.period.lastDay {
                 t.error(

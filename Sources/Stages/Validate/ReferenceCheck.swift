@@ -99,3 +99,22 @@ extension Intake {
         return out
     }
 }
+
+/// Stage 3 for a row of a file that refers to employees: the row's shape (stage 2), then its employee_id
+/// looked up in employees.csv (an unknown one reported once the employees are complete).
+struct RowReferences {
+    /// employees.csv's IDs.
+    let index: IDIndex
+    /// False while employees.csv has errors of its own: an ID missing from it proves nothing then.
+    let checkReferences: Bool
+    /// employees.csv's name, for messages.
+    let employeesFile: String
+    /// The last lookups (rows of one employee come together).
+    var cache = IDLookupCache()
+
+    /// nil: the row is skipped (wrong field count); `.some(nil)`: no usable employee; `.some(i)`: employee i.
+    mutating func begin(_ t: TableScan, _ rec: CSVRecord, employee c: Col) -> Int32?? {
+        guard t.begin(rec) else { return nil }
+        return Intake.employeeOf(t, c, index: index, cache: &cache, checkReferences: checkReferences, employeesFile: employeesFile)
+    }
+}
