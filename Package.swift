@@ -50,7 +50,7 @@ let package = Package(
         // Values only; depends on nothing.
         .target(name: "PayrollCore", swiftSettings: fast),
         // The only importer of CLibCSV.
-        .target(name: "CSVReader", dependencies: ["CLibCSV"], swiftSettings: fast),
+        .target(name: "CSVReader", dependencies: ["CLibCSV", "PayrollCore"], swiftSettings: fast),
         // The only importer of cairo, pango and qpdf: payslip PDFs and their encryption.
         .target(
             name: "PDF", dependencies: ["CPangoCairo", "CQPDF", "PayrollCore"], swiftSettings: pdfHeaders),

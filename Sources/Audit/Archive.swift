@@ -601,3 +601,8 @@ public enum RegisterDiff {
             totals: columns.compactMap { c in totals[c].map { (c, $0) } })
     }
 }
+
+extension AuditError: KindedError {
+    /// A usage error (exit 64).
+    public var kind: FailureKind { .usage }
+}

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import PayrollCore
 import RunRecords
 
 #if canImport(Glibc)
@@ -147,4 +148,9 @@ public enum CloseSignature {
         }
         return nil
     }
+}
+
+extension KeyError: KindedError {
+    /// A usage error (exit 64).
+    public var kind: FailureKind { .usage }
 }

@@ -1,4 +1,5 @@
 internal import CLibCSV
+import PayrollCore
 
 #if canImport(Glibc)
     import Glibc
@@ -428,4 +429,9 @@ private let fieldCallback: @convention(c) (UnsafeMutableRawPointer?, Int, Unsafe
 
 private let recordCallback: @convention(c) (Int32, UnsafeMutableRawPointer?) -> Void = { c, ctx in
     Unmanaged<ParseState>.fromOpaque(ctx!)._withUnsafeGuaranteedRef { $0.endRecord(c) }
+}
+
+extension CSVReadError: KindedError {
+    /// An operational failure (exit 70).
+    public var kind: FailureKind { .operational }
 }

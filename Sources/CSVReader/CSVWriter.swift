@@ -1,4 +1,5 @@
 import Foundation
+import PayrollCore
 
 /// The file system refused a CSV file being written (an operational failure).
 public struct CSVWriteError: Error, Sendable, CustomStringConvertible {
@@ -56,4 +57,9 @@ public final class CSVStreamWriter {
         try flush()
         try? handle.close()
     }
+}
+
+extension CSVWriteError: KindedError {
+    /// An operational failure (exit 70).
+    public var kind: FailureKind { .operational }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import PayrollCore
 import XLSX
 import ZIPFoundation
 
@@ -323,4 +324,9 @@ private final class SheetParser: NSObject, XMLParserDelegate {
         default: break
         }
     }
+}
+
+extension WorkbookError: KindedError {
+    /// A usage error (exit 64).
+    public var kind: FailureKind { .usage }
 }

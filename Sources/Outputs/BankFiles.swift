@@ -378,3 +378,8 @@ public enum BankFiles {
         return x
     }
 }
+
+extension BankFileError: KindedError {
+    /// An operational failure (exit 70).
+    public var kind: FailureKind { .operational }
+}

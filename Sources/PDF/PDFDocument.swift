@@ -142,3 +142,8 @@ public enum PDFEncryption {
         try check(qpdf_write(q), "write")
     }
 }
+
+extension PDFError: KindedError {
+    /// An operational failure (exit 70).
+    public var kind: FailureKind { .operational }
+}

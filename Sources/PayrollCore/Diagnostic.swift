@@ -72,3 +72,22 @@ public struct Diagnostic: Hashable, Sendable {
         return (a.employeeID ?? "") < (b.employeeID ?? "")
     }
 }
+
+/// The kinds of failure a command can end with; data problems are never errors but `Diagnostic`s.
+/// The command line turns each kind into its exit code in one place.
+public enum FailureKind: Sendable, CaseIterable {
+    /// The command line or a named file is wrong: a malformed pipeline or mapping, a refused close (64).
+    case usage
+    /// The rule pack is malformed or lacks a value the period needs (78).
+    case rulePack
+    /// The disk, the file system or a C library failed (70).
+    case operational
+    /// Another command holds the output root; nothing was changed (75).
+    case busy
+}
+
+/// An error that says which kind of failure it is.
+public protocol KindedError: Error, CustomStringConvertible {
+    /// Which kind of failure this is.
+    var kind: FailureKind { get }
+}

@@ -182,3 +182,8 @@ public struct YNode {
         return try sequence().map { try $0.string() }
     }
 }
+
+extension ConfigError: KindedError {
+    /// A usage error (exit 64).
+    public var kind: FailureKind { .usage }
+}

@@ -337,3 +337,8 @@ public enum PeriodRunner {
 }
 
 func tidy(_ p: String) -> String { Manifest.tidy(p) }
+
+extension RulePackError: KindedError {
+    /// A rule-pack error (exit 78).
+    public var kind: FailureKind { .rulePack }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import PayrollCore
 
 #if canImport(Glibc)
     import Glibc
@@ -163,4 +164,9 @@ public enum TestHook {
             if parts.count == 2, parts[0] == name, let s = Double(parts[1]) { Thread.sleep(forTimeInterval: s) }
         }
     }
+}
+
+extension RootBusy: KindedError {
+    /// The root is busy (exit 75).
+    public var kind: FailureKind { .busy }
 }

@@ -134,3 +134,8 @@ public final class RunFolder {
         try? fm.removeItem(atPath: old)
     }
 }
+
+extension OutputError: KindedError {
+    /// An operational failure (exit 70).
+    public var kind: FailureKind { .operational }
+}

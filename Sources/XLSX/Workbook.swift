@@ -225,3 +225,8 @@ public enum CellReference {
         return s
     }
 }
+
+extension XLSXError: KindedError {
+    /// An operational failure (exit 70).
+    public var kind: FailureKind { .operational }
+}

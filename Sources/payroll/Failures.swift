@@ -3,6 +3,7 @@ import Audit
 import ExcelImport
 import Foundation
 import Outputs
+import PayrollCore
 import PayrollRules
 import Pipeline
 import RunRecords
@@ -35,6 +36,16 @@ enum Failures {
         /// The rule pack is malformed or lacks a value the period needs (78).
         case rulePack
 
+        /// The command line's kind of a library error's kind.
+        init(_ k: FailureKind) {
+            switch k {
+            case .usage: self = .usage
+            case .rulePack: self = .rulePack
+            case .operational: self = .operational
+            case .busy: self = .busy
+            }
+        }
+
         var code: Int32 {
             switch self {
             case .data: return Exit.dataErrors
@@ -46,17 +57,17 @@ enum Failures {
         }
     }
 
-    /// The kind and message of any error a command can meet.
+    /// The kind and message of any error a command can meet: each library error says its kind (`KindedError`);
+    /// what the libraries do not type (Foundation's file errors) is operational.
     static func classify(_ error: Error) -> (Kind, String) {
         switch error {
         case let e as Failure: return (e.kind, e.message)
-        case let e as RootBusy: return (.busy, e.description)
+        case let e as ValidationError: return (.usage, e.message)
         case let e as RulePackError: return (.rulePack, "rule pack: \(e)")
-        case let e as ConfigError: return (.usage, "\(e)")
         case let e as AuditError: return (.usage, e.message)
         case let e as KeyError: return (.usage, e.message)
         case let e as WorkbookError: return (.usage, e.message)
-        case let e as ValidationError: return (.usage, e.message)
+        case let e as any KindedError: return (Kind(e.kind), e.description)
         default: return (.operational, "\(error)")
         }
     }
