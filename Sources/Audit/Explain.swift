@@ -23,6 +23,8 @@ public enum Explain {
         public var coefficient: String
         /// The stored register row agrees with the recomputed one.
         public var matchesRegister: Bool?
+        /// The employee's adjustment rows, with the file and line each comes from (adjustments.csv, retro_adjustments.csv).
+        public var adjustments: [Adjustment] = []
     }
 
     /// A finished period recomputed in memory from what its manifest names.
@@ -76,7 +78,8 @@ public enum Explain {
         let inputForTrace = PayInput(
             employee: e, attendance: c.batch.attendance[i], coefficient: p.coefficient,
             finalScore: p.final ?? .zero, pointsBonus: p.pointsBonus, adjustments: starts,
-            previous: ytd.entries[e.id], mode: e.firstIncomeOfYear ? .firstIncome : .employment)
+            previous: ytd.entries[e.id], mode: e.basicDeductionMode,
+            compTime: c.batch.compTimeTracked || (ytd.entries[e.id]?.compTime ?? .zero) != .zero)
         let trace = try c.rules.trace(inputForTrace)
         var matches: Bool?
         let registerPath = (folder as NSString).appendingPathComponent("payroll_register.csv")
@@ -86,7 +89,7 @@ public enum Explain {
         }
         return Report(
             period: period, employee: e, trace: trace, finalScore: p.final?.formatted(places: 2) ?? "",
-            grade: p.grade, coefficient: p.coefficient.formatted(places: 2), matchesRegister: matches)
+            grade: p.grade, coefficient: p.coefficient.formatted(places: 2), matchesRegister: matches, adjustments: starts)
     }
 
     /// The explanation as text for the terminal.
@@ -100,6 +103,10 @@ public enum Explain {
             for (n, v) in l.inputs { o += "    \(n) = \(v)\n" }
             for p in l.parameters { o += "    \(p.name) = \(p.value)  (from \(p.from); \(p.source))\n" }
             o += "    = \(l.exact) → \(l.amount)\n"
+        }
+        if !r.adjustments.isEmpty {
+            o += "  adjustments, row by row:\n"
+            for a in r.adjustments { o += "    \(a.file):\(a.line)  \(a.code)  \(a.amount)  \(a.note)\n" }
         }
         o += "  gross = \(r.trace.gross)\n\nSocial insurance and housing fund\n"
         for s in r.trace.insurance {
@@ -149,6 +156,9 @@ public enum Explain {
             "annual_bonus": t.bonus.map { ["step": $0.0, "value": $0.1] },
             "net_pay": t.result.net.description,
             "matches_register": r.matchesRegister as Any,
+            "adjustments": r.adjustments.map {
+                ["file": $0.file, "line": $0.line, "code": $0.code, "amount": $0.amount.description, "note": $0.note] as [String: Any]
+            },
         ]
         return try JSONSerialization.data(withJSONObject: obj, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
     }

@@ -21,7 +21,7 @@ public enum ExcelReports {
         batch: Batch, run: PayrollRun, locale: ReportLocale, to path: String,
         rowsPerSheet: Int = rowsPerSheet
     ) throws {
-        let columns = Register.columns(run.rules)
+        let columns = Register.columns(run)
         let large = batch.employees.count > 50_000
         let wb = try Workbook(path: path, constantMemory: large, created: batch.period.firstDay)
         let rows = batch.employees.indices.filter { run.pay[$0] != nil }

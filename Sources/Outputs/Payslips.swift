@@ -88,6 +88,14 @@ public enum Payslips {
             row(L.t("全年一次性奖金", "Annual one-time bonus"), r.annualBonus.description)
             row(L.t("年终奖个人所得税", "Tax on annual bonus"), r.bonusTax.description)
         }
+        // Negative net pay carried from earlier periods (negative_net: carry_forward): what this period recovers,
+        // and what is still owed. Shown only when there is something to show.
+        if r.carriedRecovery != .zero {
+            row(L.t("扣回以前期间欠款", "Recovered from earlier periods"), r.carriedRecovery.description)
+        }
+        if r.carriedBalance != .zero {
+            row(L.t("尚待扣回欠款", "Still to recover"), r.carriedBalance.description)
+        }
         y += 4
         doc.fill(x: left, y: y, width: right - left, height: 26, gray: 0.25)
         doc.text(L.t("实发工资", "Net pay"), x: left + 8, y: y + 5, size: 13, bold: true, gray: 1)
@@ -109,6 +117,12 @@ public enum Payslips {
         for k in OvertimeKind.allCases where a.overtime(k) > .zero {
             let name = [("工作日加班", "Overtime, workday"), ("休息日加班", "Overtime, rest day"), ("节假日加班", "Overtime, holiday")][k.rawValue]
             row(L.t(name.0, name.1), a.overtime(k).description + " " + L.t("小时", "h"), x1: mid - 10)
+        }
+        if a.overtimeRestdayComp > .zero {
+            row(L.t("休息日加班（调休）", "Rest-day overtime, time off"), a.overtimeRestdayComp.description + " " + L.t("小时", "h"), x1: mid - 10)
+        }
+        if a.overtimeRestdayComp > .zero || r.ytd.compTime != .zero {
+            row(L.t("调休余额", "Comp-time balance"), r.ytd.compTime.description + " " + L.t("小时", "h"), x1: mid - 10)
         }
         let leftEnd = y
         y = top

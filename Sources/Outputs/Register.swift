@@ -11,11 +11,14 @@ import Stages
 /// (and, after them, a few more for reading the row).
 public enum Register {
     /// The register's columns: scores, the structure's lines in gross, then `RegisterAmounts`.
-    public static func columns(_ rules: PeriodRules) -> [String] {
+    /// Balances follow, when the run has them: carried negative net (`negative_net: carry_forward`) and comp time (hours).
+    public static func columns(_ run: PayrollRun) -> [String] {
         ["employee_id", "department", "final_score", "grade", "coefficient"]
-            + rules.components.filter(\.spec.inGross).map(\.spec.code)
+            + run.rules.components.filter(\.spec.inGross).map(\.spec.code)
             + RegisterAmounts.pay.map(\.name) + ["name", "cost_center", "city"] + RegisterAmounts.yearToDate.map(\.name)
             + ["kpi_score", "mbo_score", "feedback360_score", "bsc_score", "department_rank", "company_rank"]
+            + (run.rules.policy.negativeNet == .carryForward ? RegisterAmounts.carried.map(\.name) : [])
+            + (run.compTimeUsed ? ["comp_time_balance"] : [])
     }
 
     /// A register cell, typed: the CSV writes its text, the workbook a number or a string.
@@ -47,6 +50,8 @@ public enum Register {
         f += [.text(e.name), .text(e.costCenter), .text(e.city)]
         for a in RegisterAmounts.yearToDate { f.append(.money(a.value(r))) }
         f += [.score(p.kpi), .score(p.mbo), .score(p.feedback360), .score(p.bsc), .integer(p.departmentRank), .integer(p.companyRank)]
+        if run.rules.policy.negativeNet == .carryForward { for a in RegisterAmounts.carried { f.append(.money(a.value(r))) } }
+        if run.compTimeUsed { f.append(.text(r.ytd.compTime.description)) }
         return f
     }
 
@@ -58,7 +63,7 @@ public enum Register {
     /// Writes payroll_register.csv, one row per paid employee in employee_id order.
     public static func writeCSV(batch: Batch, run: PayrollRun, to path: String) throws {
         let w = try CSVStreamWriter(path: path)
-        try w.row(columns(run.rules))
+        try w.row(columns(run))
         for i in batch.employees.indices {
             if let r = row(i, batch: batch, run: run) { try w.row(r) }
         }
@@ -68,13 +73,16 @@ public enum Register {
     /// The ledger the next period reads.
     public static func writeLedger(run: PayrollRun, to path: String) throws {
         let w = try CSVStreamWriter(path: path)
-        try w.row(YearToDateStore.ledgerColumns)
+        // The balance columns appear only when some employee has a balance: a default run's ledger is unchanged.
+        let balances = run.ledger.contains { $0.ytd.carried != .zero || $0.ytd.compTime != .zero }
+        try w.row(YearToDateStore.ledgerColumns + (balances ? YearToDateStore.balanceColumns : []))
         for (id, y) in run.ledger {
-            try w.row([
-                id, String(y.year), String(y.months), y.income.description, y.taxFree.description, y.special.description,
-                y.additional.description, y.taxable.description, y.tax.description, y.withheld.description,
-                y.annualBonus.description, y.annualBonusTax.description,
-            ])
+            try w.row(
+                [
+                    id, String(y.year), String(y.months), y.income.description, y.taxFree.description, y.special.description,
+                    y.additional.description, y.taxable.description, y.tax.description, y.withheld.description,
+                    y.annualBonus.description, y.annualBonusTax.description,
+                ] + (balances ? [y.carried.description, y.compTime.description] : []))
         }
         try w.close()
     }

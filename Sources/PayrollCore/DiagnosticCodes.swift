@@ -38,6 +38,7 @@ public enum Code: String, CaseIterable, Sendable {
         amountTooLarge = "R018"
     case unknownBank = "R019"
     case tooLongForOutput = "R020"
+    case compTimeKind = "R021"
     // Stage 3: across files
     case unknownEmployee = "X001"
     case duplicateDay = "X002"
@@ -67,6 +68,8 @@ public enum Code: String, CaseIterable, Sendable {
     case
         totalsTooLarge = "N005"
     case outputLimit = "N006"
+    case compTimeNegative = "N007"
+    case bonusPolicyEnded = "N008"
     // Year to date
     case missingYearToDate = "Y001"
     case badYearToDate = "Y002"
@@ -88,7 +91,7 @@ public enum Code: String, CaseIterable, Sendable {
     public var severity: Severity {
         switch self {
         case .unknownColumn, .noRowsOptional, .contractEnded, .noAttendance, .leftBeforePeriod, .missingMethod,
-            .secondAnnualBonus, .notInLedger, .duplicateAdjustment, .importTotalsRow, .importNoKey:
+            .secondAnnualBonus, .notInLedger, .duplicateAdjustment, .importTotalsRow, .importNoKey, .compTimeNegative, .bonusPolicyEnded:
             return .warning
         default: return .error
         }

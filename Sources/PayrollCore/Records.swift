@@ -98,9 +98,13 @@ public struct Employee: Sendable {
     public var line: Int
     /// False when the row had errors that make it unfit for later checks.
     public var rowValid: Bool
+    /// How the cumulative basic deduction counts (`basic_deduction_mode`; default employment).
+    public var basicDeductionMode = BasicDeductionMode.employment
     /// This employer pays the employee's first wage income of the year (SAT Ann. 2020 No. 13):
     /// the basic deduction counts every month of the year so far.
-    public var firstIncomeOfYear: Bool = false
+    public var firstIncomeOfYear: Bool { basicDeductionMode == .firstIncome }
+    /// Start of continuous service, for statutory sick pay (`service_start`; nil: the hire date).
+    public var serviceStart: Day?
 
     /// An employee row.
     public init(
@@ -109,7 +113,7 @@ public struct Employee: Sendable {
         siBase: Money, hfBase: Money?, hfRate: Fixed, specialDeduction: Money?, bankCode: String, bankAccount: String, line: Int, rowValid: Bool,
         firstIncomeOfYear: Bool = false
     ) {
-        self.firstIncomeOfYear = firstIncomeOfYear
+        self.basicDeductionMode = firstIncomeOfYear ? .firstIncome : .employment
         self.id = id
         self.name = name
         self.idNumber = idNumber
@@ -136,6 +140,34 @@ public struct Employee: Sendable {
     }
 }
 
+/// A monthly amount of employees.csv that a retroactive change may set (`payroll retro`, CONTRACT "retro changes").
+public enum SalaryField: String, Sendable, CaseIterable {
+    case baseSalary = "base_salary"
+    case positionSalary = "position_salary"
+    case allowance
+    case bonusBase = "bonus_base"
+
+    /// Sets the field of an employee.
+    public func set(_ value: Money, on e: inout Employee) {
+        switch self {
+        case .baseSalary: e.baseSalary = value
+        case .positionSalary: e.positionSalary = value
+        case .allowance: e.allowance = value
+        case .bonusBase: e.bonusBase = value
+        }
+    }
+}
+
+/// How months of basic deduction are counted for an employee (employees.csv `basic_deduction_mode`).
+public enum BasicDeductionMode: String, Sendable, CaseIterable {
+    /// 5,000 × months employed at this employer this year (hire month counts).
+    case employment
+    /// First wage income of the year (SAT Ann. 2020 No. 13): 5,000 × calendar month number.
+    case firstIncome = "first_income"
+    /// Same employer all of last year with income ≤ 60,000 (SAT Ann. 2020 No. 19): 60,000 from January.
+    case annual60000 = "annual_60000"
+}
+
 /// What one employee's attendance rows add up to; rows themselves are not kept.
 public struct AttendanceSummary: Sendable {
     /// Bit d-1 set when a row for day d of the period was read.
@@ -148,6 +180,8 @@ public struct AttendanceSummary: Sendable {
     public var overtimeRestday = Fixed.zero
     /// Overtime hours on public holidays.
     public var overtimeHoliday = Fixed.zero
+    /// Rest-day overtime hours compensated with time off (调休): not paid, added to the comp-time balance.
+    public var overtimeRestdayComp = Fixed.zero
     /// Attendance rows read for the employee.
     public var rows: Int32 = 0
 
@@ -222,8 +256,10 @@ public struct Adjustment: Sendable {
     public var amount: Money
     /// The note, shown on the payslip.
     public var note: String
-    /// The physical line in adjustments.csv.
+    /// The physical line in its file.
     public var line: Int
+    /// The file it comes from: adjustments.csv, or retro_adjustments.csv for back pay `payroll retro` computed.
+    public var file = "adjustments.csv"
 
     /// An adjustment row.
     public init(employee: Int32, code: String, amount: Money, note: String, line: Int) {
@@ -283,6 +319,8 @@ public struct Batch: Sendable {
     public var points: [Fixed] = []
     /// Coaching check-ins per employee.
     public var checkIns: [CheckIns] = []
+    /// The attendance gives `overtime_compensation`: comp time (调休) is accounted for this period.
+    public var compTimeTracked = false
 
     /// Errors among the diagnostics.
     public var errorCount: Int { diagnostics.lazy.filter { $0.severity == .error }.count }

@@ -24,6 +24,10 @@ public struct YearToDate: Sendable, Equatable {
     public var annualBonus: Money
     /// Tax withheld on it.
     public var annualBonusTax: Money
+    /// Negative net pay carried forward and not yet recovered (`negative_net: carry_forward`); not reset in January.
+    public var carried = Money.zero
+    /// Comp-time balance in hours (调休): rest-day overtime taken as time off, less comp-leave days; not reset in January.
+    public var compTime = Fixed.zero
 
     /// A year-to-date state.
     public init(
@@ -43,14 +47,6 @@ public struct YearToDate: Sendable, Equatable {
         self.annualBonus = annualBonus
         self.annualBonusTax = annualBonusTax
     }
-}
-
-/// How months of basic deduction are counted for an employee.
-public enum BasicDeductionMode: String, Sendable {
-    /// 5,000 × months employed at this employer this year (hire month counts).
-    case employment
-    /// First wage income of the year (SAT Ann. 2020 No. 13): 5,000 × calendar month number.
-    case firstIncome = "first_income"
 }
 
 /// One insurance line's base and amounts.
@@ -95,8 +91,14 @@ public struct PayResult: Sendable {
     public var employerCost: Money
     /// True when the employee was hired or left during the period.
     public var prorated: Bool
-    /// Conditions the pay stage reports (annual-bonus table missing, a second bonus).
+    /// Conditions the pay stage reports (annual-bonus table missing, a second bonus, comp time below zero).
     public var problems: [String]
+    /// Carried negative net recovered from this period's net pay, as a negative amount (0 when none).
+    public var carriedRecovery = Money.zero
+    /// Carried negative net still to recover after this period.
+    public var carriedBalance: Money { ytd.carried }
+    /// The annual bonus was taxed with the salary: its separate taxation had ended (bonus tax 0).
+    public var bonusTaxedWithSalary = false
 
     /// An insurance line's amounts.
     public func line(_ i: InsuranceLine) -> InsuranceAmounts { insurance[i.ordinal] }
@@ -120,12 +122,16 @@ public struct PayInput: Sendable {
     public var previous: YearToDate?
     /// How the basic deduction counts months.
     public var mode: BasicDeductionMode
+    /// Comp time is accounted for: the attendance says how overtime is compensated, or a balance is carried.
+    /// Off, comp-leave days are paid days and touch no balance (STANDARD.md: each item is off unless its input is present).
+    public var compTime = true
 
     /// One employee's inputs to the pay calculation.
     public init(
         employee: Employee, attendance: AttendanceSummary, coefficient: Exact, finalScore: Exact, pointsBonus: Money = .zero,
-        adjustments: [Adjustment], previous: YearToDate?, mode: BasicDeductionMode = .employment
+        adjustments: [Adjustment], previous: YearToDate?, mode: BasicDeductionMode = .employment, compTime: Bool = true
     ) {
+        self.compTime = compTime
         self.employee = employee
         self.attendance = attendance
         self.coefficient = coefficient
@@ -207,12 +213,37 @@ extension PeriodRules {
         let hfAmount = PeriodRules.round(try Exact(hfBase).multiplied(by: Exact(e.hfRate)), hf.rounding)
         let housing = InsuranceAmounts(base: hfBase, employee: hfAmount, employer: hfAmount)
 
+        // The annual bonus is taxed on its own while its policy is in force; after the table's last day it joins
+        // this month's income for cumulative withholding (STANDARD.md "Annual bonus after the policy ends").
+        var problems: [String] = []
+        var bonusWithSalary = false
+        if bonusAmount > .zero, annualBonus == nil {
+            if let end = annualBonusSeries?.entries.compactMap(\.until).max(), end < period.firstDay,
+                annualBonusSeries?.at(period.firstDay) == nil
+            {
+                bonusWithSalary = true
+                problems.append("annual-bonus-ended")
+            } else {
+                problems.append("annual-bonus-table")
+            }
+        }
+
         // Cumulative withholding.
         let prev = input.previous.flatMap { $0.year == period.year ? $0 : nil } ?? YearToDate(year: period.year)
         let months = deductionMonths(hire: e.hireDate, mode: input.mode, previous: input.previous?.year == period.year ? input.previous : nil)
-        let basic = try basicDeduction.value.multiplied(by: Exact(months)).checkedMoney()
+        let basic: Money
+        if input.mode == .annual60000 {
+            guard let annual = parameterValues[PeriodRules.annualBasicParameter] else {
+                throw EvaluationError(
+                    message:
+                        "basic_deduction_mode annual_60000 needs the parameter \(PeriodRules.annualBasicParameter) in force on \(period.firstDay)")
+            }
+            basic = try annual.value.checkedMoney()
+        } else {
+            basic = try basicDeduction.value.multiplied(by: Exact(months)).checkedMoney()
+        }
         var (ytd, tax) = try CumulativeWithholding.step(
-            previous: prev, months: months, basicDeduction: basic, income: gross,
+            previous: prev, months: months, basicDeduction: basic, income: bonusWithSalary ? try gross.adding(bonusAmount) : gross,
             special: employeeSI + housing.employee,
             additional: e.specialDeduction ?? .zero,
             table: withholding.value, rounding: pack.tax.rounding)
@@ -220,25 +251,62 @@ extension PeriodRules {
         // Annual one-time bonus, taxed on its own.
         var bonusTax = Money.zero
         var bonusRate: Exact?
-        var problems: [String] = []
         if bonusAmount > .zero {
             if let table = annualBonus {
                 let row = table.value.row(for: try Exact(bonusAmount).divided(by: Exact(12)))
                 bonusRate = row.rate
                 bonusTax = try Exact(bonusAmount).multiplied(by: row.rate).adding(row.quickDeduction.negated).checkedMoney(pack.tax.rounding)
-            } else {
-                problems.append("annual-bonus-table")
             }
             if prev.annualBonus > .zero { problems.append("second-annual-bonus") }
             ytd.annualBonus = prev.annualBonus + bonusAmount
             ytd.annualBonusTax = prev.annualBonusTax + bonusTax
         }
-        let net = gross + bonusAmount - employeeSI - housing.employee - tax - bonusTax
+        var net = gross + bonusAmount - employeeSI - housing.employee - tax - bonusTax
+
+        // Balances carried across periods (and years): negative net pay to recover, comp time in hours.
+        var carried = input.previous?.carried ?? .zero
+        var recovery = Money.zero
+        if policy.negativeNet == .carryForward {
+            let available = net.isNegative ? Money.zero : net
+            let r = Swift.min(carried, available)
+            recovery = .zero - r
+            net = net - r
+            carried = carried - r
+            if net.isNegative {
+                carried = carried + (.zero - net)
+                net = .zero
+            }
+        }
+        ytd.carried = carried
+        let compLeaveDays = input.compTime ? input.attendance.days(.compLeave) : 0
+        var comp = (input.previous?.compTime ?? .zero) + input.attendance.overtimeRestdayComp
+        if compLeaveDays > 0 {
+            guard let perDay = parameterValues[PeriodRules.compLeaveHoursParameter] else {
+                throw EvaluationError(
+                    message: "comp_leave days need the parameter \(PeriodRules.compLeaveHoursParameter) in force on \(period.firstDay)")
+            }
+            comp = comp - (perDay.value.fixed * Fixed(compLeaveDays))
+        }
+        ytd.compTime = comp
+        if comp < .zero { problems.append("comp-time-negative") }
         return PayResult(
             lines: lines, gross: gross, insurance: insurance, housingFund: housing, employeeSI: employeeSI,
             employerSI: employerSI, basicDeduction: basic, ytd: ytd, tax: tax, annualBonus: bonusAmount,
             bonusTax: bonusTax, bonusRate: bonusRate, net: net,
-            employerCost: gross + employerSI + housing.employer, prorated: prorated, problems: problems)
+            employerCost: gross + employerSI + housing.employer, prorated: prorated, problems: problems,
+            carriedRecovery: recovery, bonusTaxedWithSalary: bonusWithSalary)
+    }
+
+    /// The parameter of the `annual_60000` basic deduction (SAT Ann. 2020 No. 19).
+    public static let annualBasicParameter = "basic_deduction_annual_60000"
+    /// The parameter of the hours one comp-leave day takes off the comp-time balance.
+    public static let compLeaveHoursParameter = "comp_leave_hours_per_day"
+
+    /// Full years of continuous service on `day` from `start` (0 before the first anniversary).
+    public static func fullYears(from start: Day, to day: Day) -> Int {
+        var y = day.year - start.year
+        if (day.month, day.day) < (start.month, start.day) { y -= 1 }
+        return Swift.max(0, y)
     }
 
     /// The index of a salary line by code.
@@ -278,6 +346,14 @@ extension PeriodRules {
         set(.prorated, prorated ? .one : .zero)
         set(.periodDays, Exact(period.dayCount))
         for (slot, value) in parameterSlots { v[slot] = value }
+        // Statutory sick pay: the city's ratio for the years of service, else the flat ratio; its minimum wage.
+        let years = PeriodRules.fullYears(from: e.serviceStart ?? e.hireDate, to: period.firstDay)
+        if let r = pack.sickServiceRatios[e.city]?.ratio(years: years) {
+            set(.sickServiceRatio, Exact(r))
+        } else {
+            set(.sickServiceRatio, parameterValues["sick_pay_ratio"]?.value ?? .zero)
+        }
+        set(.minimumWage, minimumWages[e.city]?.value ?? .zero)
         var grossAdjustments = Money.zero
         var bonusAmount = Money.zero
         for adj in input.adjustments {

@@ -6,6 +6,7 @@ public enum InputSlot: Int, CaseIterable, Sendable {
     case present, absent, personalLeave, sickLeave, annualLeave, compLeave, businessTrip, paidDays, attendanceRows
     case overtimeWorkday, overtimeRestday, overtimeHoliday
     case coefficient, finalScore, pointsBonus, prorated, adjustmentsGross, periodDays
+    case sickServiceRatio, minimumWage
 
     /// The name a formula uses for the input.
     public var name: String {
@@ -36,10 +37,45 @@ public enum InputSlot: Int, CaseIterable, Sendable {
         case .prorated: return "prorated"
         case .adjustmentsGross: return "adjustments.gross"
         case .periodDays: return "period.days"
+        case .sickServiceRatio: return "sick.service_ratio"
+        case .minimumWage: return "city.minimum_wage"
         }
     }
     /// Number, or true/false for `prorated`.
     public var type: ValueType { self == .prorated ? .boolean : .number }
+}
+
+/// How the pipeline pays what the default does not decide (STANDARD.md "Beyond the default").
+public struct PayPolicy: Sendable, Equatable {
+    /// What happens to an employee whose net pay would be negative.
+    public enum NegativeNet: String, Sendable {
+        /// An error: nobody is paid until it is resolved (the default).
+        case stop
+        /// Net 0, the shortfall carried and recovered first from later net pay.
+        case carryForward = "carry_forward"
+    }
+    /// How sick days are paid.
+    public enum SickPay: String, Sendable {
+        /// The structure's flat ratio (`sick_pay_ratio`; the default).
+        case flat
+        /// By the city's service ratios, floored at a share of its minimum wage (the `sick_pay_statutory` variant).
+        case statutory
+    }
+    /// Negative net pay: stop (default) or carry forward.
+    public var negativeNet = NegativeNet.stop
+    /// Sick pay: flat (default) or statutory.
+    public var sickPay = SickPay.flat
+
+    /// The default policy.
+    public init(negativeNet: NegativeNet = .stop, sickPay: SickPay = .flat) {
+        self.negativeNet = negativeNet
+        self.sickPay = sickPay
+    }
+
+    /// Structure variants a component may declare.
+    public static let variantNames: Set<String> = ["sick_pay_statutory"]
+    /// The variants this policy selects.
+    public var variants: Set<String> { sickPay == .statutory ? ["sick_pay_statutory"] : [] }
 }
 
 /// A salary line with its formula compiled.
@@ -87,9 +123,13 @@ public struct PeriodRules: Sendable {
     public private(set) var cities: [String: CityParameters]
     /// Where each adjustment code goes.
     public private(set) var adjustmentTargets: [String: AdjustmentTarget]
+    /// The pipeline's pay policy.
+    public private(set) var policy = PayPolicy()
+    /// Each city's minimum wage in force on the period's first day.
+    public private(set) var minimumWages: [String: Dated<Exact>] = [:]
 
     /// The pack's values for a period; a missing value is a `ConfigError` naming it.
-    public static func resolve(_ pack: RulePack, period: Period) throws -> PeriodRules {
+    public static func resolve(_ pack: RulePack, period: Period, policy: PayPolicy = PayPolicy()) throws -> PeriodRules {
         let day = period.firstDay
         let packFile = pack.directory + "/pack.yaml"
         func need<T>(_ series: DatedSeries<T>?, _ name: String, what: String) throws -> Dated<T> {
@@ -123,14 +163,18 @@ public struct PeriodRules: Sendable {
         var compiled: [CompiledComponent] = []
         var usedParams = Set<String>()
         var usedTables = Set<Int>()
-        for c in pack.components {
+        for var c in pack.components {
+            // A variant the policy selects replaces the formula (its text is what explanations show).
+            var key = "components.\(c.code).formula"
+            if let name = policy.variants.sorted().first(where: { c.variants[$0] != nil }), let v = c.variants[name] {
+                (c.formula, c.line, c.column) = v
+                key = "components.\(c.code).variants.\(name)"
+            }
             let compiler = FormulaCompiler(symbols: symbols, tables: tableIndex)
             let expr: Expr
             do { expr = try compiler.compile(c.formula) } catch let e as FormulaError {
                 // Block scalars start on the next line; plain ones at the key's value.
-                throw ConfigError(
-                    file: c.file, line: c.line, column: c.column + e.offset, key: "components.\(c.code).formula",
-                    message: e.message)
+                throw ConfigError(file: c.file, line: c.line, column: c.column + e.offset, key: key, message: e.message)
             }
             var slots = Set<Int>()
             var tbls = Set<Int>()
@@ -168,13 +212,26 @@ public struct PeriodRules: Sendable {
                 file: packFile, line: nil, column: nil, key: pack.tax.annualBonusTable,
                 message: "the pack has no table named \(pack.tax.annualBonusTable)")
         }
-        return PeriodRules(
+        // Statutory sick pay needs each city's minimum wage on the period's first day.
+        var wages: [String: Dated<Exact>] = [:]
+        for (city, series) in pack.minimumWages { if let w = series.at(day) { wages[city] = w } }
+        if policy.sickPay == .statutory {
+            for city in pack.cities.keys.sorted() where pack.city(city, on: day) != nil && wages[city] == nil {
+                throw ConfigError(
+                    file: packFile, line: nil, column: nil, key: "cities.\(city).minimum_wage",
+                    message: "statutory sick pay needs \(city)'s minimum wage in force on \(day)")
+            }
+        }
+        var rules = PeriodRules(
             period: period, pack: pack, components: compiled, parameterValues: values, tables: tables,
             tableNames: tableNames, slotCount: next, parameterSlots: paramValues,
             adjustmentSlots: adjustmentSlots, basicDeduction: basic, withholding: withholding,
             annualBonus: bonusSeries.at(day), annualBonusSeries: bonusSeries,
             cities: pack.cities.keys.reduce(into: [:]) { m, c in m[c] = pack.city(c, on: day) },
             adjustmentTargets: Dictionary(uniqueKeysWithValues: pack.adjustments.map { ($0.code, $0.into) }))
+        rules.policy = policy
+        rules.minimumWages = wages
+        return rules
     }
 
     static func collect(_ e: Expr, _ slots: inout Set<Int>, _ tables: inout Set<Int>) {
@@ -229,7 +286,7 @@ extension ComponentSpec {
     func copied() -> ComponentSpec {
         ComponentSpec(
             code: freshString(code), labelZH: freshString(labelZH), labelEN: freshString(labelEN), inGross: inGross,
-            formula: freshString(formula), file: freshString(file), line: line, column: column)
+            formula: freshString(formula), variants: variants, file: freshString(file), line: line, column: column)
     }
 }
 

@@ -59,6 +59,19 @@ public struct CityParameters: Sendable {
     public var housingFund: HousingFundParameters
 }
 
+/// A city's sick-pay ratio by full years of continuous service (statutory sick pay).
+public struct SickServiceRatios: Sendable {
+    /// Where the ratios come from.
+    public var source: String
+    /// Bands in order: a ratio applies below `belowYears` full years (nil: every longer service).
+    public var bands: [(belowYears: Int?, ratio: Fixed)]
+
+    /// The ratio for `years` full years of service.
+    public func ratio(years: Int) -> Fixed? {
+        bands.first { b in b.belowYears.map { years < $0 } ?? true }?.ratio
+    }
+}
+
 /// What an adjustment code feeds.
 public enum AdjustmentTarget: String, Sendable {
     /// Added to gross on the `adjustments` line.
@@ -91,6 +104,8 @@ public struct ComponentSpec: Sendable {
     public var inGross: Bool
     /// The formula, as written.
     public var formula: String
+    /// Formulas that replace `formula` when the pipeline selects a variant (e.g. `sick_pay_statutory`).
+    public var variants: [String: (formula: String, line: Int, column: Int)] = [:]
     /// The file it is written in.
     public var file: String
     /// Its line.
@@ -148,6 +163,10 @@ public struct RulePack: Sendable {
     public var tax: TaxSettings
     /// Known banks (`banks:` in the pack); empty when the pack has none, and then any bank code is accepted.
     public var banks: [BankInfo] = []
+    /// Each city's monthly minimum wage, dated (the floor of statutory sick pay).
+    public var minimumWages: [String: DatedSeries<Exact>] = [:]
+    /// Each city's sick-pay ratios by full years of continuous service, where the city sets them.
+    public var sickServiceRatios: [String: SickServiceRatios] = [:]
 
     /// The known bank a `bank_code` cell names, by short code (any case), CNAPS code or Chinese name.
     public func bank(named text: String) -> BankInfo? {
@@ -193,7 +212,7 @@ public struct RulePack: Sendable {
                 case "name": pack.name = try v.string()
                 case "description": _ = try v.string()
                 case "tax": pack.tax = try parseTax(v)
-                case "cities": try parseCities(v, into: &pack.cities)
+                case "cities": try parseCities(v, into: &pack)
                 case "parameters":
                     for (name, pn) in try v.entries() {
                         if pack.parameters[name] != nil { throw pn.error("parameter \(name) is defined twice") }
@@ -267,7 +286,9 @@ public struct RulePack: Sendable {
 
     static func parseComponent(_ n: YNode) throws -> ComponentSpec {
         var c = ComponentSpec(code: "", labelZH: "", labelEN: "", inGross: true, formula: "", file: n.file, line: n.line ?? 0, column: 0)
-        for (k, v) in try n.mapping(allowed: ["code", "label", "kind", "formula", "note"], required: ["code", "label", "kind", "formula"]) {
+        for (k, v) in try n.mapping(
+            allowed: ["code", "label", "kind", "formula", "variants", "note"], required: ["code", "label", "kind", "formula"])
+        {
             switch k {
             case "code":
                 c.code = try v.string()
@@ -285,6 +306,13 @@ public struct RulePack: Sendable {
                 c.formula = try v.string()
                 c.line = v.line ?? c.line
                 c.column = v.column ?? 0
+            case "variants":
+                for (name, f) in try v.entries() {
+                    guard PayPolicy.variantNames.contains(name) else {
+                        throw f.error("unknown variant \(name); expected one of \(PayPolicy.variantNames.sorted().joined(separator: ", "))")
+                    }
+                    c.variants[name] = (try f.string(), f.line ?? c.line, f.column ?? 0)
+                }
             default: _ = try v.string()
             }
         }
@@ -322,22 +350,51 @@ public struct RulePack: Sendable {
         return t
     }
 
-    static func parseCities(_ v: YNode, into cities: inout [String: [CityParameters]]) throws {
+    static func parseCities(_ v: YNode, into pack: inout RulePack) throws {
         for (code, cityNode) in try v.entries() {
             var list: [CityParameters] = []
-            for (ck, cv) in try cityNode.mapping(allowed: ["name", "periods"], required: ["periods"]) {
-                if ck == "name" {
-                    _ = try label(cv)
-                    continue
+            for (ck, cv) in try cityNode.mapping(allowed: ["name", "periods", "minimum_wage", "sick_pay_service_ratios"], required: ["periods"]) {
+                switch ck {
+                case "name": _ = try label(cv)
+                case "minimum_wage":
+                    pack.minimumWages[code] = try parseSeries(
+                        "cities.\(code).minimum_wage", cv, file: v.file, value: { Exact(try $0.money()) }, valueKey: "value")
+                case "sick_pay_service_ratios": pack.sickServiceRatios[code] = try parseSickRatios(cv)
+                default:
+                    for p in try cv.sequence() { list.append(try parseCityPeriod(p, city: code)) }
                 }
-                for p in try cv.sequence() { list.append(try parseCityPeriod(p, city: code)) }
             }
             list.sort { $0.from < $1.from }
             for (a, b) in zip(list, list.dropFirst()) where a.from == b.from {
                 throw ConfigError(file: v.file, line: nil, column: nil, key: "cities.\(code)", message: "two entries start on \(a.from)")
             }
-            cities[code] = list
+            pack.cities[code] = list
         }
+    }
+
+    /// `{source, unconfirmed?, ratios: [{below_years, ratio}, …, {ratio}]}`: bands in increasing order, the last open.
+    static func parseSickRatios(_ n: YNode) throws -> SickServiceRatios {
+        var r = SickServiceRatios(source: "", bands: [])
+        for (k, v) in try n.mapping(allowed: ["source", "unconfirmed", "note", "ratios"], required: ["source", "ratios"]) {
+            switch k {
+            case "source": r.source = try v.string()
+            case "unconfirmed", "note": _ = v
+            default:
+                for b in try v.sequence() {
+                    var below: Int?
+                    var ratio: Fixed?
+                    for (bk, bv) in try b.mapping(allowed: ["below_years", "ratio"], required: ["ratio"]) {
+                        if bk == "below_years" { below = try bv.int() } else { ratio = try bv.fixed() }
+                    }
+                    if let last = r.bands.last, last.belowYears == nil || (below.map { $0 <= last.belowYears! } ?? false) {
+                        throw b.error("bands must rise in below_years, and only the last may omit it")
+                    }
+                    r.bands.append((below, ratio!))
+                }
+            }
+        }
+        if r.bands.last?.belowYears != nil { throw n.error("the last band has no below_years (it covers every longer service)") }
+        return r
     }
 
     static func parseCityPeriod(_ n: YNode, city: String) throws -> CityParameters {

@@ -22,6 +22,11 @@ public enum RegisterAmounts {
         ("ytd_withheld", { $0.ytd.withheld }),
     ]
 
+    /// Carried negative net pay (`negative_net: carry_forward`): the register shows them when the policy is on.
+    public static let carried: [Amount] = [
+        ("carried_recovery", { $0.carriedRecovery }), ("carried_balance", { $0.carriedBalance }),
+    ]
+
     /// Amounts the rule tests may check that the register does not show.
     public static let more: [Amount] = [
         ("employer_pension", { $0.line(.pension).employer }), ("employer_medical", { $0.line(.medical).employer }),
@@ -31,10 +36,10 @@ public enum RegisterAmounts {
     ]
 
     static let byName: [String: @Sendable (PayResult) -> Money] = Dictionary(
-        uniqueKeysWithValues: (pay + yearToDate + more).map { ($0.name, $0.value) })
+        uniqueKeysWithValues: (pay + yearToDate + carried + more).map { ($0.name, $0.value) })
 
     /// Every amount name besides the salary lines.
-    public static var names: [String] { (pay + yearToDate + more).map(\.name) }
+    public static var names: [String] { (pay + yearToDate + carried + more).map(\.name) }
 }
 
 extension PayResult {
@@ -68,18 +73,33 @@ public enum RuleTests {
         let files = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [])
             .filter { $0.hasSuffix(".yaml") }.sorted()
         var out: [Outcome] = []
-        var rulesByPeriod: [Period: PeriodRules] = [:]
+        var rulesByPeriod: [String: PeriodRules] = [:]
         for f in files {
             let root = try YNode.load(path: (dir as NSString).appendingPathComponent(f))
             for (k, v) in try root.mapping(allowed: ["cases"], required: ["cases"]) where k == "cases" {
                 for c in try v.sequence() {
-                    let (name, period, input, expect) = try parseCase(c)
-                    if rulesByPeriod[period] == nil { rulesByPeriod[period] = try PeriodRules.resolve(pack, period: period) }
-                    let rules = rulesByPeriod[period]!
+                    let (name, period, input, expect, policy) = try parseCase(c)
+                    let cacheKey = "\(period) \(policy.negativeNet.rawValue) \(policy.sickPay.rawValue)"
+                    if rulesByPeriod[cacheKey] == nil {
+                        rulesByPeriod[cacheKey] = try PeriodRules.resolve(pack, period: period, policy: policy)
+                    }
+                    let rules = rulesByPeriod[cacheKey]!
                     var failures: [(String, String, String)] = []
                     do {
                         let r = try rules.compute(input)
                         for (key, node) in expect {
+                            if key == "comp_time_balance" {  // hours, not money
+                                let want = try node.fixed()
+                                if r.ytd.compTime != want { failures.append((key, want.description, r.ytd.compTime.description)) }
+                                continue
+                            }
+                            if key == "problems" {
+                                let want = try node.stringList().sorted()
+                                if r.problems.sorted() != want {
+                                    failures.append((key, want.joined(separator: ","), r.problems.sorted().joined(separator: ",")))
+                                }
+                                continue
+                            }
                             let want = try node.money()
                             guard let got = r.amount(key, rules: rules) else {
                                 throw node.error("unknown output \(key)")
@@ -98,7 +118,7 @@ public enum RuleTests {
         return out
     }
 
-    static func parseCase(_ c: YNode) throws -> (String, Period, PayInput, [(String, YNode)]) {
+    static func parseCase(_ c: YNode) throws -> (String, Period, PayInput, [(String, YNode)], PayPolicy) {
         var name = ""
         var period: Period?
         var e = Employee(
@@ -112,11 +132,12 @@ public enum RuleTests {
         var adjustments: [Adjustment] = []
         var previous: YearToDate?
         var mode = BasicDeductionMode.employment
+        var policy = PayPolicy()
         var expect: [(String, YNode)] = []
         for (k, v) in try c.mapping(
             allowed: [
                 "name", "source", "period", "employee", "attendance", "coefficient",
-                "adjustments", "previous", "mode", "expect",
+                "adjustments", "previous", "mode", "policy", "expect",
             ],
             required: ["name", "period", "employee", "expect"])
         {
@@ -129,7 +150,7 @@ public enum RuleTests {
             case "employee":
                 for (ek, ev) in try v.mapping(allowed: [
                     "city", "base_salary", "position_salary", "allowance", "bonus_base",
-                    "si_base", "hf_base", "hf_rate", "special_deduction", "hire_date", "leave_date",
+                    "si_base", "hf_base", "hf_rate", "special_deduction", "hire_date", "leave_date", "service_start",
                 ]) {
                     switch ek {
                     case "city": e.city = try ev.string()
@@ -142,6 +163,7 @@ public enum RuleTests {
                     case "hf_rate": e.hfRate = try ev.fixed()
                     case "special_deduction": e.specialDeduction = try ev.money()
                     case "hire_date": e.hireDate = try ev.day()
+                    case "service_start": e.serviceStart = try ev.day()
                     default: e.leaveDate = try ev.day()
                     }
                 }
@@ -150,7 +172,8 @@ public enum RuleTests {
                     "present": .present, "absent": .absent, "personal_leave": .personalLeave,
                     "sick_leave": .sickLeave, "annual_leave": .annualLeave, "comp_leave": .compLeave, "business_trip": .businessTrip,
                 ]
-                for (ak, av) in try v.mapping(allowed: Set(statuses.keys).union(["overtime_workday", "overtime_restday", "overtime_holiday"])) {
+                let hours: Set<String> = ["overtime_workday", "overtime_restday", "overtime_restday_comp", "overtime_holiday"]
+                for (ak, av) in try v.mapping(allowed: Set(statuses.keys).union(hours)) {
                     if let s = statuses[ak] {
                         att.days[s.rawValue] = Int32(try av.int())
                         att.rows += Int32(try av.int())
@@ -158,6 +181,8 @@ public enum RuleTests {
                         att.overtimeWorkday = try av.fixed()
                     } else if ak == "overtime_restday" {
                         att.overtimeRestday = try av.fixed()
+                    } else if ak == "overtime_restday_comp" {
+                        att.overtimeRestdayComp = try av.fixed()
                     } else {
                         att.overtimeHoliday = try av.fixed()
                     }
@@ -169,8 +194,12 @@ public enum RuleTests {
                 }
             case "previous":
                 var y = YearToDate(year: 0)
-                for (pk, pv) in try v.mapping(allowed: ["months", "income", "special", "additional", "withheld", "annual_bonus"]) {
+                for (pk, pv) in try v.mapping(allowed: [
+                    "months", "income", "special", "additional", "withheld", "annual_bonus", "carried", "comp_time",
+                ]) {
                     switch pk {
+                    case "carried": y.carried = try pv.money()
+                    case "comp_time": y.compTime = try pv.fixed()
                     case "months": y.months = try pv.int()
                     case "income": y.income = try pv.money()
                     case "special": y.special = try pv.money()
@@ -181,8 +210,20 @@ public enum RuleTests {
                 }
                 previous = y
             case "mode":
-                guard let m = BasicDeductionMode(rawValue: try v.string()) else { throw v.error("expected employment or first_income") }
+                guard let m = BasicDeductionMode(rawValue: try v.string()) else {
+                    throw v.error("expected employment, first_income or annual_60000")
+                }
                 mode = m
+            case "policy":
+                for (pk, pv) in try v.mapping(allowed: ["negative_net", "sick_pay"]) {
+                    if pk == "negative_net" {
+                        guard let n = PayPolicy.NegativeNet(rawValue: try pv.string()) else { throw pv.error("expected stop or carry_forward") }
+                        policy.negativeNet = n
+                    } else {
+                        guard let sp = PayPolicy.SickPay(rawValue: try pv.string()) else { throw pv.error("expected flat or statutory") }
+                        policy.sickPay = sp
+                    }
+                }
             default:
                 expect = try v.entries().map { ($0.key, $0.value) }
             }
@@ -195,7 +236,7 @@ public enum RuleTests {
             name, period!,
             PayInput(
                 employee: e, attendance: att, coefficient: coefficient, finalScore: Exact(100),
-                adjustments: adjustments, previous: previous, mode: mode), expect
+                adjustments: adjustments, previous: previous, mode: mode), expect, policy
         )
     }
 }

@@ -34,6 +34,8 @@ public struct RunSettings: Sendable {
     public var historySources: [(period: String, path: String)]?
     /// Diagnostics may quote cell values (`--show-values`: personal data in the report and on the terminal).
     public var showValues = false
+    /// Amounts that replace employees.csv's after intake (a retroactive recomputation), by employee_id.
+    public var employeeOverrides: [String: [(SalaryField, Money)]] = [:]
 
     /// Settings of one run.
     public init(
@@ -109,7 +111,7 @@ public enum PeriodRunner {
         let rules: PeriodRules
         do {
             pack = try RulePack.load(directory: def.rulePackDirectory)
-            rules = try PeriodRules.resolve(pack, period: period)
+            rules = try PeriodRules.resolve(pack, period: period, policy: def.policy)
         } catch {
             throw RulePackError(underlying: "\(error)")
         }
@@ -126,6 +128,11 @@ public enum PeriodRunner {
                 period: period, inputDirectory: s.inputDirectory, fileNames: def.fileNames,
                 rulePack: pack, schemes: def.performance.schemes, scheduler: Executor(threads: s.threads),
                 grades: def.performance.config.grades.map(\.grade), showValues: s.showValues), progress: progress)
+        if !s.employeeOverrides.isEmpty {
+            for i in batch.employees.indices {
+                for (field, value) in s.employeeOverrides[batch.employees[i].id] ?? [] { field.set(value, on: &batch.employees[i]) }
+            }
+        }
         lap("intake")
         if !batch.hasErrors { progress?("performance and pay, employees", batch.employees.count) }
         var run: PayrollRun?
@@ -223,6 +230,10 @@ public enum PeriodRunner {
             if wanted.contains(.register) {
                 try Register.writeCSV(batch: batch, run: run, to: try folder.path("payroll_register.csv"))
                 try record("register", "payroll_register.csv")
+                if run.rules.policy.negativeNet == .carryForward {
+                    try Receivables.write(batch: batch, run: run, to: try folder.path("receivables.csv"))
+                    try record("report", "receivables.csv")
+                }
                 written.insert(.register)
                 TestHook.step("register-written")
             }

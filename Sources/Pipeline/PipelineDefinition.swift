@@ -39,11 +39,13 @@ public struct PipelineDefinition: Sendable {
     public var payslipFont = "WenQuanYi Micro Hei"
     /// Salary payment: paying accounts and bank layouts.
     public var payments: PaymentSettings?
+    /// Negative net pay and sick pay, where the pipeline goes beyond the default (`negative_net`, `sick_pay`).
+    public var policy = PayPolicy()
 
     /// The keys a pipeline file may have.
     public static let keys: Set<String> = [
         "name", "description", "period", "locale", "input", "files", "rule_pack",
-        "output_root", "outputs", "threads", "performance", "company", "payslips", "payments",
+        "output_root", "outputs", "threads", "performance", "company", "payslips", "payments", "negative_net", "sick_pay",
     ]
 
     /// Reads and checks a pipeline file; paths inside it resolve against its folder.
@@ -97,6 +99,12 @@ public struct PipelineDefinition: Sendable {
                     }
                 }
             case "payments": def.payments = try PaymentSettings.parse(v, resolve: resolve)
+            case "negative_net":
+                guard let n = PayPolicy.NegativeNet(rawValue: try v.string()) else { throw v.error("expected stop or carry_forward") }
+                def.policy.negativeNet = n
+            case "sick_pay":
+                guard let p = PayPolicy.SickPay(rawValue: try v.string()) else { throw v.error("expected flat or statutory") }
+                def.policy.sickPay = p
             default: break
             }
         }

@@ -38,7 +38,7 @@ struct Payroll: ParsableCommand {
             """,
         subcommands: [
             Run.self, Validate.self, TestRules.self, Close.self, Reopen.self, Verify.self, Status.self, Keygen.self, Explain.self, Diff.self,
-            Import.self, Reconcile.self, ParseBaseline.self,
+            Retro.self, Import.self, Reconcile.self, ParseBaseline.self,
         ])
 }
 
@@ -224,6 +224,44 @@ struct Close: ParsableCommand {
                 print("closed \(p): \(c.path)")
                 print("chain head: \(p) close.json SHA-256 \(c.closeSHA256)")
                 if let key { print("signed with Ed25519 key \(Keys.fingerprint(key.publicKey.rawRepresentation)) (close.sig)") }
+            }
+        }
+    }
+}
+
+struct Retro: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract:
+            "Back pay for a change approved late: recompute the finished earlier periods of the year with the new values and write the differences as back_pay rows for PERIOD.",
+        discussion:
+            "The changes file has employee_id, field (base_salary, position_salary, allowance, bonus_base), value and effective_from (the first day of a month). The rows go to INPUT/retro_adjustments.csv, which `run` reads beside adjustments.csv; past periods are not changed."
+    )
+    @Argument(help: "The period that pays the back pay, YYYY-MM.") var period: String
+    @Option(help: "The changes file (CSV).") var changes: String
+    @Option(help: "The period's input folder, where retro_adjustments.csv is written.") var input: String
+    @OptionGroup var root: RootOption
+
+    func run() throws {
+        try Failures.run {
+            let p = try parsePeriod(period)
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: input, isDirectory: &isDir), isDir.boolValue else {
+                throw Failure(.usage, "input folder not found: \(input)")
+            }
+            if Archive.isClosed(root: root.out, period: p) { throw Failure(.usage, "\(p) is closed; back pay goes to an open period") }
+            let (list, problems) = try Pipeline.Retro.readChanges(path: changes)
+            if !problems.isEmpty {
+                for d in problems { FileHandle.standardError.write(Data("payroll: \(d.file):\(d.line.map(String.init) ?? "-"): \(d.column ?? ""): \(d.messageEN)\n".utf8)) }
+                if problems.contains(where: { $0.severity == .error }) { throw ExitCode(Exit.dataErrors) }
+            }
+            try withRootLock(root.out, "retro \(p)") {
+                let rows = try Pipeline.Retro.compute(period: p, root: root.out, changes: list)
+                let path = (input as NSString).appendingPathComponent(Pipeline.Retro.fileName)
+                try Pipeline.Retro.write(rows, to: path)
+                let total = rows.reduce(Money.zero) { $0 + $1.delta }
+                let people = Set(rows.map(\.employeeID)).count
+                print("\(rows.count) back-pay rows for \(people) employee\(people == 1 ? "" : "s") (total \(total)) written to \(path)")
+                print("run \(p) to pay them (they are taxed there under cumulative withholding)")
             }
         }
     }

@@ -18,10 +18,11 @@ public final class DemoMonth {
     /// Each file's header and rows, as the test edits them.
     public var tables: [String: (header: [String], rows: [String])] = [:]
 
-    /// Creates it.
-    public init() throws {
-        dir = copyOf("demo")
-        for f in ["employees.csv", "attendance.csv", "scores.csv", "adjustments.csv", "coaching.csv"] {
+    /// A copy of a fixture month (the January demo by default).
+    public init(_ fixture: String = "demo") throws {
+        dir = copyOf(fixture)
+        for f in ["employees.csv", "attendance.csv", "scores.csv", "adjustments.csv", "coaching.csv"]
+        where FileManager.default.fileExists(atPath: dir + "/" + f) {
             let data = try Data(contentsOf: URL(fileURLWithPath: dir + "/" + f))
             var text =
                 f == "employees.csv"

@@ -6,6 +6,8 @@ public enum InputKind: String, CaseIterable, Sendable {
     case employees, attendance, scores, adjustments
     /// Optional performance inputs (issue: calibration, special achievements, coaching).
     case calibration, points, coaching
+    /// Back pay that `payroll retro` computed for the period (adjustments.csv's columns; read beside it).
+    case retroAdjustments = "retro_adjustments"
 
     /// `<kind>.csv`.
     public var defaultFileName: String { "\(rawValue).csv" }
@@ -17,7 +19,7 @@ public enum InputKind: String, CaseIterable, Sendable {
         case .employees: return EmployeeColumn.allCases.map(\.spec)
         case .attendance: return AttendanceColumn.allCases.map(\.spec)
         case .scores: return ScoreColumn.allCases.map(\.spec)
-        case .adjustments: return AdjustmentColumn.allCases.map(\.spec)
+        case .adjustments, .retroAdjustments: return AdjustmentColumn.allCases.map(\.spec)
         case .calibration: return CalibrationColumn.allCases.map(\.spec)
         case .points: return PointsColumn.allCases.map(\.spec)
         case .coaching: return CoachingColumn.allCases.map(\.spec)
@@ -81,6 +83,7 @@ public enum EmployeeColumn: String, CaseIterable, ContractColumn {
     case bankAccount = "bank_account"
     case
         basicDeductionMode = "basic_deduction_mode"
+    case serviceStart = "service_start"
     var zh: String {
         switch self {
         case .employeeID: return "工号"
@@ -105,6 +108,7 @@ public enum EmployeeColumn: String, CaseIterable, ContractColumn {
         case .bankCode: return "开户行"
         case .bankAccount: return "银行账号"
         case .basicDeductionMode: return "减除费用方式"
+        case .serviceStart: return "连续工龄起算日"
         }
     }
     var more: [String] {
@@ -117,7 +121,8 @@ public enum EmployeeColumn: String, CaseIterable, ContractColumn {
     }
     var required: Bool {
         switch self {
-        case .leaveDate, .contractEnd, .allowance, .bonusBase, .hfBase, .specialDeduction, .basicDeductionMode: return false
+        case .leaveDate, .contractEnd, .allowance, .bonusBase, .hfBase, .specialDeduction, .basicDeductionMode, .serviceStart:
+            return false
         default: return true
         }
     }
@@ -129,6 +134,7 @@ public enum AttendanceColumn: String, CaseIterable, ContractColumn {
     case date, status
     case overtimeHours = "overtime_hours"
     case overtimeKind = "overtime_kind"
+    case overtimeCompensation = "overtime_compensation"
     var zh: String {
         switch self {
         case .employeeID: return "工号"
@@ -136,6 +142,7 @@ public enum AttendanceColumn: String, CaseIterable, ContractColumn {
         case .status: return "出勤状态"
         case .overtimeHours: return "加班小时"
         case .overtimeKind: return "加班类型"
+        case .overtimeCompensation: return "加班补偿方式"
         }
     }
     var required: Bool { self == .employeeID || self == .date || self == .status }

@@ -87,6 +87,10 @@ public enum Intake {
             { try readAttendance(o, employees: employees, index: lookup, checkReferences: employeesComplete, progress: progress) },
             { try readScores(o, employees: employees, index: lookup, checkReferences: employeesComplete, progress: progress) },
             { try readAdjustments(o, employees: employees, index: lookup, checkReferences: employeesComplete, progress: progress) },
+            {
+                try readAdjustments(
+                    o, .retroAdjustments, employees: employees, index: lookup, checkReferences: employeesComplete, progress: progress)
+            },
             { try readCalibration(o, index: lookup, checkReferences: employeesComplete) },
             { try readPoints(o, count: employees.count, index: lookup, checkReferences: employeesComplete) },
             { try readCoaching(o, count: employees.count, index: lookup, checkReferences: employeesComplete) },
@@ -101,7 +105,9 @@ public enum Intake {
         var calibrations: [Calibration] = []
         var points = [Fixed](repeating: .zero, count: employees.count)
         var checkIns = [CheckIns](repeating: CheckIns(), count: employees.count)
+        var compTimeColumn = false
         for r in results {
+            compTimeColumn = compTimeColumn || r.compTimeColumn
             if let c = r.calibrations { calibrations = c }
             if let p = r.points { points = p }
             if let c = r.checkIns { checkIns = c }
@@ -116,7 +122,7 @@ public enum Intake {
                 scoresRead = true
             }
             if let m = r.scoreMethods { scoreMethods = m }
-            if let a = r.adjustments { adjustments = a }
+            if let a = r.adjustments { adjustments += a }
         }
 
         // Stages 3 and 4 per employee, sharded.
@@ -139,6 +145,10 @@ public enum Intake {
         diags += perEmployee
         diags.sort(by: Diagnostic.reportOrder)
         scores.sort { $0.employee < $1.employee || ($0.employee == $1.employee && $0.line < $1.line) }
+        // adjustments.csv's rows, then retro_adjustments.csv's, per employee (the pay stage reads ranges).
+        adjustments.sort {
+            $0.employee != $1.employee ? $0.employee < $1.employee : ($0.file != $1.file ? $0.file == o.fileName(.adjustments) : $0.line < $1.line)
+        }
         diags += duplicateRatings(scores, employees: employees, file: o.fileName(.scores))
         diags.sort(by: Diagnostic.reportOrder)
         var batch = Batch(
@@ -147,6 +157,7 @@ public enum Intake {
         batch.calibrations = calibrations
         batch.points = points
         batch.checkIns = checkIns
+        batch.compTimeTracked = compTimeColumn
         return batch
     }
 
@@ -160,6 +171,7 @@ public enum Intake {
         var calibrations: [Calibration]?
         var points: [Fixed]?
         var checkIns: [CheckIns]?
+        var compTimeColumn = false
     }
 
     /// Opens a file and runs stage 1; calls `row` for each data record whose
@@ -353,7 +365,8 @@ public enum Intake {
                     bankCode = nil
                 }
             }
-            let firstIncome = t.enumeration(c.basicDeductionMode, Matchers.deductionMode, required: false) ?? false
+            let deductionMode = t.enumeration(c.basicDeductionMode, Matchers.deductionMode, required: false) ?? .employment
+            let serviceStart = t.date(c.serviceStart, required: false)
             let account = t.text(c.bankAccount, required: true)
             if let account {
                 let digits = account.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
@@ -375,7 +388,9 @@ public enum Intake {
                     baseSalary: base ?? .zero, positionSalary: positionSalary ?? .zero, allowance: allowance,
                     bonusBase: bonusBase, siBase: siBase ?? .zero, hfBase: hfBase, hfRate: hfRate ?? .zero,
                     specialDeduction: special, bankCode: bankCode ?? "", bankAccount: account ?? "",
-                    line: t.line, rowValid: t.rowErrors == 0 && hire != nil && deptType != nil, firstIncomeOfYear: firstIncome))
+                    line: t.line, rowValid: t.rowErrors == 0 && hire != nil && deptType != nil))
+            list[list.count - 1].basicDeductionMode = deductionMode
+            list[list.count - 1].serviceStart = serviceStart
         }
         list.sort { $0.id.codePointPrecedes($1.id) }
         return EmployeesResult(employees: list, diagnostics: scan.sink.finish(), file: file)
@@ -394,6 +409,7 @@ public enum Intake {
         var cStatus = cEmp
         var cHours = cEmp
         var cKind = cEmp
+        var cComp = cEmp
         var resolved = false
         let period = o.period
         let maxHours = Fixed(24)
@@ -405,6 +421,7 @@ public enum Intake {
                 cStatus = t.col("status")
                 cHours = t.col("overtime_hours")
                 cKind = t.col("overtime_kind")
+                cComp = t.col("overtime_compensation")
             }
             guard let ei = refs.begin(t, rec, employee: cEmp) else { return }
             let date = t.date(cDate, required: true)
@@ -424,6 +441,14 @@ public enum Intake {
             } else if t.raw(cKind) != nil {
                 _ = t.enumeration(cKind, Matchers.overtime, required: false)
             }
+            // Rest-day hours may be compensated with time off (Labour Law art. 44(2)); workday and holiday hours must be paid.
+            let compTime = t.enumeration(cComp, Matchers.compensation, required: false) ?? false
+            if compTime, let hours, hours > .zero, let k = kind, k != .restday {
+                t.error(
+                    .compTimeKind, cComp,
+                    en: "only rest-day overtime may be compensated with time off (comp_time); \(k.code) overtime must be paid",
+                    zh: "只有休息日加班可以安排调休；\(k == .workday ? "工作日" : "法定节假日")加班必须支付加班工资")
+            }
             guard let ei, let date, period.contains(date), let status else { return }
             let bit = UInt32(1) << UInt32(date.day - 1)
             if summaries[Int(ei)].dayMask & bit != 0 {
@@ -438,13 +463,20 @@ public enum Intake {
             if let hours, let kind {
                 switch kind {
                 case .workday: summaries[Int(ei)].overtimeWorkday += hours
-                case .restday: summaries[Int(ei)].overtimeRestday += hours
+                case .restday:
+                    if compTime {
+                        summaries[Int(ei)].overtimeRestdayComp += hours
+                    } else {
+                        summaries[Int(ei)].overtimeRestday += hours
+                    }
                 case .holiday: summaries[Int(ei)].overtimeHoliday += hours
                 }
             }
         }
         let usable = file != nil && !scan.sink.items.contains { $0.stage == .files && $0.severity == .error }
-        return FileResult(diagnostics: scan.sink.finish(), file: file, attendance: usable ? summaries : nil)
+        var result = FileResult(diagnostics: scan.sink.finish(), file: file, attendance: usable ? summaries : nil)
+        result.compTimeColumn = cComp.pos >= 0
+        return result
     }
 
     // MARK: scores.csv
@@ -531,14 +563,15 @@ public enum Intake {
     // MARK: adjustments.csv
 
     static func readAdjustments(
-        _ o: IntakeOptions, employees: [Employee], index: IDIndex, checkReferences: Bool,
+        _ o: IntakeOptions, _ kind: InputKind = .adjustments, employees: [Employee], index: IDIndex, checkReferences: Bool,
         progress: ProgressReport?
     ) throws -> FileResult {
         var list: [Adjustment] = []
         var refs = RowReferences(index: index, checkReferences: checkReferences, employeesFile: o.fileName(.employees))
         var colsOpt: AdjustmentCols?
         let codes = Set(o.rulePack.adjustmentCodes)
-        let (scan, file) = try scan(o, .adjustments, progress: progress) { t, rec in
+        let fileName = o.fileName(kind)
+        let (scan, file) = try scan(o, kind, progress: progress) { t, rec in
             if colsOpt == nil { colsOpt = .init(t) }
             let cols = colsOpt!
             guard let ei = refs.begin(t, rec, employee: cols.employeeID) else { return }
@@ -556,7 +589,9 @@ public enum Intake {
             }
             let note = t.text(cols.note, required: false) ?? ""
             guard let ei, let code, let amount, t.complete else { return }
-            list.append(Adjustment(employee: ei, code: code, amount: amount, note: note, line: t.line))
+            var a = Adjustment(employee: ei, code: code, amount: amount, note: note, line: t.line)
+            a.file = fileName
+            list.append(a)
         }
         list.sort { $0.employee < $1.employee || ($0.employee == $1.employee && $0.line < $1.line) }
         // An exact copy of an earlier row (a pasted duplicate) would pay twice: say so, naming both lines.

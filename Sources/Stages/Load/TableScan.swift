@@ -168,10 +168,16 @@ enum Matchers {
     static let perspective = EnumMatcher(Perspective.aliases, canonical: Perspective.allCases.map(\.code))
     static let raterGroup = EnumMatcher(RaterGroup.aliases, canonical: RaterGroup.allCases.map(\.code))
     static let direction = EnumMatcher(Direction.aliases, canonical: ["higher", "lower"])
-    /// basic_deduction_mode: employment (default) or first_income (首次取得工资, SAT Ann. 2020 No. 13).
+    /// basic_deduction_mode: employment (default), first_income (首次取得工资, SAT Ann. 2020 No. 13) or
+    /// annual_60000 (全年6万, SAT Ann. 2020 No. 19).
     static let deductionMode = EnumMatcher(
-        ["employment": false, "first_income": true, "任职受雇": false, "首次取得工资": true],
-        canonical: ["employment", "first_income"])
+        [
+            "employment": BasicDeductionMode.employment, "first_income": .firstIncome, "annual_60000": .annual60000,
+            "任职受雇": .employment, "首次取得工资": .firstIncome, "全年6万": .annual60000, "全年6万元": .annual60000,
+        ],
+        canonical: ["employment", "first_income", "annual_60000"])
+    /// overtime_compensation: pay (加班费, default) or comp_time (调休); true for comp time.
+    static let compensation = EnumMatcher(["pay": false, "comp_time": true, "加班费": false, "调休": true], canonical: ["pay", "comp_time"])
 }
 
 // Column positions of each file, resolved once per file (no lookups per cell).
@@ -198,6 +204,7 @@ struct EmployeeCols {
     let bankCode: Col
     let bankAccount: Col
     let basicDeductionMode: Col
+    let serviceStart: Col
     init(_ t: TableScan) {
         employeeID = t.col("employee_id")
         name = t.col("name")
@@ -221,6 +228,7 @@ struct EmployeeCols {
         bankCode = t.col("bank_code")
         bankAccount = t.col("bank_account")
         basicDeductionMode = t.col("basic_deduction_mode")
+        serviceStart = t.col("service_start")
     }
 }
 

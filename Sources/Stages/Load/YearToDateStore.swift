@@ -15,6 +15,9 @@ public enum YearToDateStore {
         "ytd_additional", "ytd_taxable", "ytd_tax", "ytd_withheld", "annual_bonus",
         "annual_bonus_tax",
     ]
+    /// Balances a ledger adds after `ledgerColumns` when any employee has one: negative net pay still to recover
+    /// (yuan) and the comp-time balance (hours). Both carry across periods and years.
+    public static let balanceColumns = ["carried_balance", "comp_time_hours"]
 
     /// Opening-balance columns (a company that starts mid-year): CONTRACT.md "Year to date".
     public static let openingColumns: [(name: String, zh: String, required: Bool)] = [
@@ -49,7 +52,23 @@ public enum YearToDateStore {
         period: Period, root: String, opening: String?, firstPeriod: Bool,
         previousLedger: String? = nil
     ) throws -> Loaded {
-        if period.month == 1 && opening == nil { return Loaded(source: .newYear, entries: [:], diagnostics: []) }
+        if period.month == 1 && opening == nil {
+            // A new tax year starts at zero; the balances that are not reset in January come from December's run.
+            let december = (root as NSString).appendingPathComponent(period.previous.description)
+            let ledger = previousLedger ?? (december as NSString).appendingPathComponent(ledgerFile)
+            var entries: [String: YearToDate] = [:]
+            if previousLedger != nil || RunRecord.isFinished(december), FileManager.default.fileExists(atPath: ledger),
+                let prior = try? readLedger(path: ledger, year: period.previous.year)
+            {
+                for (id, y) in prior.entries where y.carried != .zero || y.compTime != .zero {
+                    var balances = YearToDate(year: y.year)
+                    balances.carried = y.carried
+                    balances.compTime = y.compTime
+                    entries[id] = balances
+                }
+            }
+            return Loaded(source: .newYear, entries: entries, diagnostics: [])
+        }
         if let opening { return try readOpening(path: opening, period: period) }
         if let previousLedger { return try readLedger(path: previousLedger, year: period.year) }
         let prevFolder = (root as NSString).appendingPathComponent(period.previous.description)
@@ -96,9 +115,30 @@ public enum YearToDateStore {
                 return
             }
             guard y == year else { return }
-            entries[rec.string(ie)] = YearToDate(
+            var entry = YearToDate(
                 year: y, months: m, income: inc, taxFree: free, special: sp, additional: ad,
                 taxable: tx, tax: t, withheld: w, annualBonus: b, annualBonusTax: bt)
+            if let c = pos["carried_balance"] {
+                guard let v = try? Money.parse(rec[c], allowNegative: false).get() else {
+                    sink.add(
+                        .badYearToDate, line: rec.line, column: "carried_balance", employee: nil,
+                        en: "carried_balance cannot be read; the ledger was changed by hand or is damaged",
+                        zh: "无法读取 carried_balance；台账可能被手工修改或已损坏")
+                    return
+                }
+                entry.carried = v
+            }
+            if let c = pos["comp_time_hours"] {
+                guard let v = try? Fixed.parse(rec[c]).get() else {
+                    sink.add(
+                        .badYearToDate, line: rec.line, column: "comp_time_hours", employee: nil,
+                        en: "comp_time_hours cannot be read; the ledger was changed by hand or is damaged",
+                        zh: "无法读取 comp_time_hours；台账可能被手工修改或已损坏")
+                    return
+                }
+                entry.compTime = v
+            }
+            entries[rec.string(ie)] = entry
         }
         return Loaded(source: .ledger(path: path), entries: entries, diagnostics: sink.finish())
     }

@@ -17,6 +17,8 @@ public struct PayrollRun: Sendable {
     public var diagnostics: [Diagnostic]
     /// Wall time of the rollup and of the pay calculation, in seconds.
     public var timings: [(String, Double)] = []
+    /// Some employee has a comp-time balance or took comp time this period: the register shows the balance.
+    public var compTimeUsed = false
 }
 
 /// Stage 4: pay under the period's rules, from the validated batch and its rollup.
@@ -34,6 +36,7 @@ public enum PayrollStage {
         // Row ranges of each employee's adjustments (sorted by employee).
         let adjStart = rowStarts(count: employees.count, keys: batch.adjustments.map(\.employee))
         let adjustments = batch.adjustments
+        let compTimeTracked = batch.compTimeTracked
         let perf = performance
         let attendance = batch.attendance
         let period = batch.period
@@ -64,7 +67,7 @@ public enum PayrollStage {
                     employee: e, attendance: attendance[i], coefficient: p.coefficient, finalScore: final,
                     pointsBonus: p.pointsBonus,
                     adjustments: Array(adjustments[adjStart[i]..<adjStart[i + 1]]), previous: prev,
-                    mode: modes?[i] ?? (e.firstIncomeOfYear ? .firstIncome : .employment))
+                    mode: modes?[i] ?? e.basicDeductionMode, compTime: compTimeTracked || (prev?.compTime ?? .zero) != .zero)
                 do {
                     let r = try rules.compute(input)
                     PayChecks.result(r, period: period, add)
@@ -78,6 +81,9 @@ public enum PayrollStage {
         }
         let timings = [("payroll", Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9)]
         var diags = computed.flatMap(\.1)
+        if let d = PayChecks.bonusPolicyEnded(computed.map(\.0), rules: rules, employees: employees, employeesFile: employeesFile) {
+            diags.append(d)
+        }
         if let d = PayChecks.totalsBound(computed.map(\.0), employees: employees, employeesFile: employeesFile) { diags.append(d) }
         diags.sort(by: Diagnostic.reportOrder)
         var ledger: [(String, YearToDate)] = []
@@ -90,8 +96,12 @@ public enum PayrollStage {
         }
         for (id, y) in entries where !paid.contains(id) && y.year == period.year { ledger.append((id, y)) }
         ledger.sort { $0.0.codePointPrecedes($1.0) }
-        return PayrollRun(
+        var run = PayrollRun(
             rules: rules, performance: performance, pay: computed.map(\.0), ledger: ledger, diagnostics: diags,
             timings: timings)
+        run.compTimeUsed =
+            ledger.contains { $0.1.compTime != .zero }
+            || batch.attendance.contains { $0.overtimeRestdayComp != .zero }
+        return run
     }
 }

@@ -54,11 +54,29 @@ enum PayChecks {
                 .secondAnnualBonus, "a second annual bonus this year: separate taxation may be used once per person per year",
                 "本年第二次发放全年一次性奖金：单独计税每人每年只能使用一次")
         }
+        if r.problems.contains("comp-time-negative") {
+            add(
+                .compTimeNegative,
+                "comp leave this period takes the comp-time balance below zero (\(r.ytd.compTime.description) hours); check the comp_leave days against the rest-day hours taken as time off",
+                "本期调休使调休余额低于零（\(r.ytd.compTime.description) 小时）；请核对调休天数与休息日加班调休小时")
+        }
         if r.net.isNegative {
             add(
                 .negativeNet, "net pay would be negative; resolve it (or carry the deduction forward) before anyone is paid",
                 "实发工资为负数；须先处理（或将扣款结转）才能发放")
         }
+    }
+
+    /// N008, once per run: annual bonuses paid after the separate-taxation policy ended are taxed with the salary.
+    static func bonusPolicyEnded(_ pay: [PayResult?], rules: PeriodRules, employees: [Employee], employeesFile: String) -> Diagnostic? {
+        let n = pay.reduce(0) { $0 + (($1?.bonusTaxedWithSalary ?? false) ? 1 : 0) }
+        guard n > 0, let end = rules.annualBonusSeries?.entries.compactMap(\.until).max() else { return nil }
+        return Diagnostic(
+            code: Code.bonusPolicyEnded.rawValue, severity: Code.bonusPolicyEnded.severity, stage: .business, file: employeesFile,
+            line: nil, column: nil, employeeID: nil,
+            en:
+                "separate taxation of the annual one-time bonus ended on \(end): the annual bonus of \(n) employee\(n == 1 ? "" : "s") is taxed with this month's salary (bonus tax 0)",
+            zh: "全年一次性奖金单独计税政策已于 \(end) 到期：本期 \(n) 名员工的全年一次性奖金并入当月工资薪金计税（奖金税额为 0）")
     }
 
     /// N: the calculation could not finish (an amount beyond the arithmetic, or another failure).
