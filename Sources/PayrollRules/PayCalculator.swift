@@ -288,7 +288,7 @@ extension PeriodRules {
             comp = comp - (perDay.value.fixed * Fixed(compLeaveDays))
         }
         ytd.compTime = comp
-        if comp < .zero { problems.append("comp-time-negative") }
+        if comp < .zero && compLeaveDays > 0 { problems.append("comp-time-negative") }  // drawn below zero this period
         return PayResult(
             lines: lines, gross: gross, insurance: insurance, housingFund: housing, employeeSI: employeeSI,
             employerSI: employerSI, basicDeduction: basic, ytd: ytd, tax: tax, annualBonus: bonusAmount,

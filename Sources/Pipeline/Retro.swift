@@ -101,7 +101,8 @@ public enum Retro {
             changes.append(Change(employeeID: id, field: field, value: value, effectiveFrom: day, line: rec.line))
         }
         if let fault = summary.fault {
-            sink.add(.malformedQuote, line: nil, column: nil, employee: nil, en: "the file cannot be read as CSV: \(fault)", zh: "无法按 CSV 读取该文件：\(fault)")
+            sink.add(
+                .malformedQuote, line: nil, column: nil, employee: nil, en: "the file cannot be read as CSV: \(fault)", zh: "无法按 CSV 读取该文件：\(fault)")
         }
         return (changes, sink.finish())
     }

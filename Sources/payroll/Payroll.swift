@@ -251,7 +251,10 @@ struct Retro: ParsableCommand {
             if Archive.isClosed(root: root.out, period: p) { throw Failure(.usage, "\(p) is closed; back pay goes to an open period") }
             let (list, problems) = try Pipeline.Retro.readChanges(path: changes)
             if !problems.isEmpty {
-                for d in problems { FileHandle.standardError.write(Data("payroll: \(d.file):\(d.line.map(String.init) ?? "-"): \(d.column ?? ""): \(d.messageEN)\n".utf8)) }
+                for d in problems {
+                    FileHandle.standardError.write(
+                        Data("payroll: \(d.file):\(d.line.map(String.init) ?? "-"): \(d.column ?? ""): \(d.messageEN)\n".utf8))
+                }
                 if problems.contains(where: { $0.severity == .error }) { throw ExitCode(Exit.dataErrors) }
             }
             try withRootLock(root.out, "retro \(p)") {

@@ -75,6 +75,12 @@ public final class DemoMonth {
         return tables[file]!.rows.count + 1
     }
 
+    /// Adds an empty column at the end of a file.
+    public func addColumn(_ file: String, _ name: String) {
+        tables[file]!.header.append(name)
+        tables[file]!.rows = tables[file]!.rows.map { $0 + "," }
+    }
+
     /// Appends a row of raw CSV text to a file.
     public func appendRaw(_ row: String, _ file: String) { tables[file]!.rows.append(row) }
 

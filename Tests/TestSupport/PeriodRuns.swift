@@ -20,7 +20,7 @@ public func runPeriod(
     try PeriodRunner.execute(
         RunSettings(
             definition: definition, period: Period(period)!,
-            inputDirectory: fixtures.appendingPathComponent(input).path, outputRoot: root,
+            inputDirectory: input.hasPrefix("/") ? input : fixtures.appendingPathComponent(input).path, outputRoot: root,
             threads: threads, openingBalance: opening, firstPeriod: firstPeriod))
 }
 
