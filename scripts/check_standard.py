@@ -8,6 +8,13 @@ for cross-checking the engine's register cell by cell on generated batches.
 
 Assumes a first period of the year at this employer (no earlier withholding) and
 UTF-8 CONTRACT files with the canonical English headers (what gen_data.py writes).
+
+"Beyond the default" (STANDARD.md), read from the batch when its columns are there
+(gen_data.py --beyond): basic_deduction_mode (first_income, annual_60000), comp time
+(overtime_compensation), and a period after 2027-12-31 taxes the annual bonus with the
+salary. Pipeline keys are flags after the three arguments:
+    --carry-forward      negative_net: carry_forward (net 0, carried_balance)
+    --sick-statutory     sick_pay: statutory (service ratios, 80% of the minimum wage)
 """
 import csv
 import sys
@@ -35,6 +42,23 @@ ANNUAL = [(36000, "0.03", 0), (144000, "0.10", 2520), (300000, "0.20", 16920), (
 BONUS = [(3000, "0.03", 0), (12000, "0.10", 210), (25000, "0.20", 1410), (35000, "0.25", 2660), (55000, "0.30", 4410),
          (80000, "0.35", 7160), (None, "0.45", 15160)]
 
+# Monthly minimum wages (reference/cn-payroll-rules.md s.5): (from, amount); the earlier figure from the pack's first day.
+MIN_WAGE = {
+    "shanghai": [("2024-07-01", 2690), ("2025-07-01", 2740)],
+    "beijing": [("2024-07-01", 2420), ("2025-09-01", 2540)],
+    "shenzhen": [("2024-07-01", 2360), ("2025-03-01", 2520)],
+}
+# Shanghai's sick-pay ratio by full years of continuous service (reference s.5: 60-100%); other cities 0.8.
+SH_SICK = [(2, "0.6"), (4, "0.7"), (6, "0.8"), (8, "0.9"), (None, "1.0")]
+MODES = {"": "employment", "employment": "employment", "任职受雇": "employment", "first_income": "first_income",
+         "首次取得工资": "first_income", "annual_60000": "annual_60000", "全年6万": "annual_60000", "全年6万元": "annual_60000"}
+
+def full_years(start, day):
+    y = int(day[:4]) - int(start[:4])
+    if day[5:] < start[5:]:
+        y -= 1
+    return max(0, y)
+
 def band(table, x):
     for top, rate, qd in table:
         if top is None or x <= top:
@@ -44,7 +68,9 @@ def read(path):
     with open(path, encoding="utf-8-sig", newline="") as f:
         return list(csv.DictReader(f))
 
-def main(batch, period, register):
+def main(batch, period, register, *flags):
+    carry = "--carry-forward" in flags
+    statutory = "--sick-statutory" in flags
     year, month = map(int, period.split("-"))
     first = f"{period}-01"
     import calendar
@@ -52,10 +78,16 @@ def main(batch, period, register):
     emps = {e["employee_id"]: e for e in read(f"{batch}/employees.csv")}
     att = defaultdict(lambda: defaultdict(int))
     ot = defaultdict(lambda: defaultdict(D))
-    for a in read(f"{batch}/attendance.csv"):
+    comp_hours = defaultdict(D)
+    attendance_rows = read(f"{batch}/attendance.csv")
+    tracked = bool(attendance_rows) and "overtime_compensation" in attendance_rows[0]
+    for a in attendance_rows:
         att[a["employee_id"]][a["status"]] += 1
         if a["overtime_hours"]:
-            ot[a["employee_id"]][a["overtime_kind"]] += D(a["overtime_hours"])
+            if a.get("overtime_compensation") in ("comp_time", "调休"):
+                comp_hours[a["employee_id"]] += D(a["overtime_hours"])  # rest-day hours taken as time off: not paid
+            else:
+                ot[a["employee_id"]][a["overtime_kind"]] += D(a["overtime_hours"])
     scores = defaultdict(list)
     for s in read(f"{batch}/scores.csv"):
         scores[s["employee_id"]].append(s)
@@ -134,7 +166,17 @@ def main(batch, period, register):
             proration = min(monthly, r2(monthly / D("21.75") * (paid + D("0.8") * a["sick_leave"]))) - monthly
         else:
             absence = -r2(monthly / D("21.75") * (a["absent"] + a["personal_leave"]))
-            sick = -r2(monthly / D("21.75") * a["sick_leave"] * D("0.2"))
+            if statutory:
+                city = e["city"]
+                years = full_years(e.get("service_start") or e["hire_date"], first)
+                ratio = D("0.8")
+                if city == "shanghai":
+                    ratio = next(D(r) for top, r in SH_SICK if top is None or years < top)
+                wage = D([w for f0, w in MIN_WAGE[city] if f0 <= first][-1])
+                worth = monthly / D("21.75") * a["sick_leave"]
+                sick = -r2(max(D(0), worth - max(worth * ratio, D("0.8") * wage / D("21.75") * a["sick_leave"])))
+            else:
+                sick = -r2(monthly / D("21.75") * a["sick_leave"] * D("0.2"))
             proration = D(0)
         adjustments = sum((D(x["amount"]) for x in adj[eid] if x["code"] != "annual_bonus"), D(0))
         annual = sum((D(x["amount"]) for x in adj[eid] if x["code"] == "annual_bonus"), D(0))
@@ -163,15 +205,22 @@ def main(batch, period, register):
             hf = r0(hb * D(e["hf_rate"]))
         hire_y, hire_m = int(e["hire_date"][:4]), int(e["hire_date"][5:7])
         months = month - (hire_m if hire_y == year else 1) + 1
+        mode = MODES[e.get("basic_deduction_mode", "") or ""]
+        basic = D(60000) if mode == "annual_60000" else 5000 * (month if mode == "first_income" else months)
         ee_si = ee["pension"] + ee["medical"] + ee["unemployment"]
-        taxable = max(D(0), gross - 5000 * months - ee_si - hf - D(e["special_deduction"] or 0))
+        bonus_ended = first > "2027-12-31"  # separate taxation of the annual bonus ends (MOF/SAT Ann. 2023 No. 30)
+        income = gross + (annual if bonus_ended else 0)
+        taxable = max(D(0), income - basic - ee_si - hf - D(e["special_deduction"] or 0))
         rate, qd = band(ANNUAL, taxable)
         tax = max(D(0), r2(taxable * rate - qd))
         bonus_tax = D(0)
-        if annual > 0:
+        if annual > 0 and not bonus_ended:
             rate, qd = band(BONUS, annual / 12)
             bonus_tax = r2(annual * rate - qd)
         net = gross + annual - ee_si - hf - tax - bonus_tax
+        carried = D(0)
+        if carry and net < 0:
+            carried, net = -net, D(0)
         expect = {
             "final_score": final, "grade": grade, "coefficient": coef, "base": base, "position": pos, "allowance": allowance,
             "performance_bonus": bonus, "overtime": overtime, "absence_deduction": absence, "sick_deduction": sick,
@@ -180,20 +229,30 @@ def main(batch, period, register):
             "annual_bonus": annual, "bonus_tax": bonus_tax, "net_pay": net, "employer_si": er, "employer_hf": hf,
             "employer_cost": gross + er + hf,
         }
+        if carry:
+            expect["carried_recovery"] = D(0)  # a first period has nothing carried in
+            expect["carried_balance"] = carried
+        if tracked:
+            expect["comp_time_balance"] = ("hours", comp_hours[eid] - 8 * a["comp_leave"])
         row = engine.get(eid)
         if row is None:
             print(f"{eid}: missing from the register")
             mismatches += 1
             continue
         for k, v in expect.items():
-            want = v if isinstance(v, str) else f"{v.quantize(D('0.01'), ROUND_HALF_UP)}"
-            if row[k] != want:
+            if isinstance(v, tuple):  # hours: compared as numbers
+                ok = k in row and D(row[k]) == v[1]
+                want = str(v[1])
+            else:
+                want = v if isinstance(v, str) else f"{v.quantize(D('0.01'), ROUND_HALF_UP)}"
+                ok = row.get(k) == want
+            if not ok:
                 mismatches += 1
                 if mismatches <= 20:
-                    print(f"{eid} {k}: engine {row[k]}, standard {want}")
+                    print(f"{eid} {k}: engine {row.get(k)}, standard {want}")
             checked += 1
     print(f"{checked} cells checked, {mismatches} differ")
     return 1 if mismatches else 0
 
 if __name__ == "__main__":
-    sys.exit(main(*sys.argv[1:4]))
+    sys.exit(main(*sys.argv[1:]))

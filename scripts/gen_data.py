@@ -56,8 +56,10 @@ DEPTS = [  # name, type, cost center, share
 ]
 
 
-def generate(n, year, month, out, seed=20260101, variety=False):
+def generate(n, year, month, out, seed=20260101, variety=False, beyond=False, negative=0):
     rng = random.Random(seed)
+    # STANDARD.md "Beyond the default" draws from its own generator, so the other files stay as they were.
+    more = random.Random(seed + 1)
     os.makedirs(out, exist_ok=True)
     days = working_days(year, month)
     first = dt.date(year, month, 1)
@@ -65,7 +67,7 @@ def generate(n, year, month, out, seed=20260101, variety=False):
     with open(os.path.join(out, "employees.csv"), "w", encoding="utf-8", newline="") as f:
         f.write("employee_id,name,id_number,department,dept_type,position,cost_center,city,hire_date,leave_date,"
                 "contract_end,base_salary,position_salary,allowance,bonus_base,si_base,hf_base,hf_rate,"
-                "special_deduction,bank_code,bank_account\n")
+                "special_deduction,bank_code,bank_account" + (",basic_deduction_mode,service_start" if beyond else "") + "\n")
         for i in range(n):
             eid = f"E{i + 1:07d}"
             dept, dtype, cc = DEPTS[i % len(DEPTS)]
@@ -100,11 +102,16 @@ def generate(n, year, month, out, seed=20260101, variety=False):
                 si = rng.choice([200000, 500000, 5000000, si])       # below floors, above ceilings
             f.write(f"{eid},{name},{idn},{dept},{dtype},{'专员'},{cc},{city},{hire},{leave},,"
                     f"{money(base)},{money(pos)},{money(allowance) if allowance else ''},{money(bonus)},{money(si)},{hf_base},"
-                    f"{hf_rate},{money(special) if special else ''},{rng.choice(BANKS)},{account}\n")
+                    f"{hf_rate},{money(special) if special else ''},{rng.choice(BANKS)},{account}")
+            if beyond:
+                mode = more.choice(["", "", "", "employment", "first_income", "annual_60000", "全年6万", "首次取得工资"])
+                service = str(hire - dt.timedelta(days=more.randrange(0, 4000))) if more.random() < 0.3 else ""
+                f.write(f",{mode},{service}")
+            f.write("\n")
             emps.append((eid, dtype, hire, leave))
     statuses = ["present"] * 40 + ["annual_leave", "sick_leave", "personal_leave", "business_trip", "comp_leave", "absent"]
     with open(os.path.join(out, "attendance.csv"), "w", encoding="utf-8", newline="") as f:
-        f.write("employee_id,date,status,overtime_hours,overtime_kind\n")
+        f.write("employee_id,date,status,overtime_hours,overtime_kind" + (",overtime_compensation" if beyond else "") + "\n")
         for eid, _, hire, leave in emps:
             r = rng.random()
             for d in days:
@@ -114,9 +121,14 @@ def generate(n, year, month, out, seed=20260101, variety=False):
                 if st == "present" and rng.random() < 0.05:
                     kind = rng.choice(["workday", "restday", "holiday"]) if variety else "workday"
                     hours = rng.choice(["2", "1.5", "8", "3.25"]) if variety else "2"
-                    f.write(f"{eid},{d},present,{hours},{kind}\n")
+                    comp = ""
+                    if beyond and kind == "restday" and more.random() < 0.5:
+                        comp = more.choice(["comp_time", "调休"])
+                    elif beyond and more.random() < 0.2:
+                        comp = more.choice(["pay", "加班费"])
+                    f.write(f"{eid},{d},present,{hours},{kind}" + (f",{comp}" if beyond else "") + "\n")
                 else:
-                    f.write(f"{eid},{d},{st},,\n")
+                    f.write(f"{eid},{d},{st},," + ("," if beyond else "") + "\n")
     with open(os.path.join(out, "scores.csv"), "w", encoding="utf-8", newline="") as f:
         f.write("employee_id,method,item,perspective,rater_group,rater_id,weight,target,actual,direction,rating\n")
         for k, (eid, dtype, _, _) in enumerate(emps):
@@ -145,6 +157,8 @@ def generate(n, year, month, out, seed=20260101, variety=False):
                 f.write(f"{eid},annual_bonus,{rng.choice(['36000.00', '36001.00', '144000.00', '12000.50', '500000.00'])},年终奖\n")
             for eid, _, _, _ in emps[5:: 43]:
                 f.write(f"{eid},back_pay,{rng.randrange(1, 3000)}.{rng.randrange(100):02d},补发\n")
+        for eid, _, _, _ in emps[11:: max(1, len(emps) // negative)] if negative else []:
+            f.write(f"{eid},other_deduction,-{more.randrange(50000, 90000)}.00,借款扣回\n")   # beyond any gross here
 
 
 if __name__ == "__main__":
@@ -156,6 +170,11 @@ if __name__ == "__main__":
     ap.add_argument("--variety", action="store_true",
                     help="hires and leavers inside the period, bases outside the city bands, all overtime kinds, "
                          "deductions, back pay and annual bonuses (for scripts/check_standard.py)")
+    ap.add_argument("--beyond", action="store_true",
+                    help="STANDARD.md's 'Beyond the default' inputs: basic_deduction_mode (annual_60000 too), service_start, "
+                         "overtime_compensation (comp time on rest days)")
+    ap.add_argument("--negative", type=int, default=0,
+                    help="this many employees with a deduction beyond their gross (negative net: needs negative_net: carry_forward)")
     a = ap.parse_args()
     y, m = map(int, a.period.split("-"))
-    generate(a.employees, y, m, a.out, a.seed, a.variety)
+    generate(a.employees, y, m, a.out, a.seed, a.variety, a.beyond, a.negative)

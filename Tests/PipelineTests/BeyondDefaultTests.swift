@@ -174,7 +174,9 @@ final class BeyondDefaultTests: XCTestCase {
         let f = try runPeriod("2026-02", input: feb.dir, root: root)
         XCTAssertTrue(f.finished)
         XCTAssertEqual(try row(root, "2026-02", "D011")["comp_time_balance"], "0")
-        XCTAssertFalse(f.batch.diagnostics.contains { $0.code == Code.compTimeNegative.rawValue }, "\(f.batch.diagnostics.filter { $0.code == Code.compTimeNegative.rawValue })")
+        XCTAssertFalse(
+            f.batch.diagnostics.contains { $0.code == Code.compTimeNegative.rawValue },
+            "\(f.batch.diagnostics.filter { $0.code == Code.compTimeNegative.rawValue })")
     }
 
     /// Comp time is for rest-day hours only (Labour Law art. 44): workday hours taken as time off are an error.

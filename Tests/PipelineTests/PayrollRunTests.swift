@@ -156,4 +156,37 @@ final class StandardCrossCheckTests: XCTestCase {
         XCTAssertEqual(status, 0, out)
         XCTAssertTrue(out.contains("10000 cells checked, 0 differ"), out)
     }
+
+    /// The same with STANDARD.md's "Beyond the default": deduction modes (annual_60000, first_income), service
+    /// starts, comp time, negative nets carried forward and statutory sick pay, in 2026 and after the annual
+    /// bonus's separate taxation ends (2028).
+    func testBeyondTheDefaultAgreesWithTheIndependentImplementation() throws {
+        let dir = tempDir() + "/pipelines"
+        try FileManager.default.copyItem(atPath: repoRoot.appendingPathComponent("pipelines").path, toPath: dir)
+        let text = try String(contentsOfFile: dir + "/monthly.yaml", encoding: .utf8)
+        try (text + "\nnegative_net: carry_forward\nsick_pay: statutory\n").write(toFile: dir + "/monthly.yaml", atomically: true, encoding: .utf8)
+        let beyond = try PipelineDefinition.load(path: dir + "/monthly.yaml")
+        for period in ["2026-06", "2028-03"] {
+            let batch = tempDir() + "/batch"
+            let (_, gen) = try shell([
+                "python3", repoRoot.appendingPathComponent("scripts/gen_data.py").path, "--employees", "400",
+                "--period", period, "--out", batch, "--variety", "--beyond", "--negative", "8",
+            ])
+            XCTAssertEqual(gen, 0)
+            let o = try PeriodRunner.execute(
+                RunSettings(
+                    definition: beyond, period: Period(period)!, inputDirectory: batch,
+                    outputRoot: tempDir(), threads: 0, firstPeriod: true, only: [.register]))
+            XCTAssertTrue(o.finished, "\(o.batch.diagnostics.filter { $0.severity == .error }.prefix(3).map(\.messageEN))")
+            XCTAssertTrue(o.batch.employees.contains { $0.basicDeductionMode == .annual60000 })
+            XCTAssertTrue(o.run?.pay.contains { ($0?.carriedBalance ?? .zero) > .zero } ?? false, "some net is carried")
+            XCTAssertTrue(o.batch.attendance.contains { $0.overtimeRestdayComp > .zero })
+            let (out, status) = try shell([
+                "python3", repoRoot.appendingPathComponent("scripts/check_standard.py").path, batch, period,
+                o.folder + "/payroll_register.csv", "--carry-forward", "--sick-statutory",
+            ])
+            XCTAssertEqual(status, 0, out)
+            XCTAssertTrue(out.contains("cells checked, 0 differ"), out)
+        }
+    }
 }
