@@ -117,9 +117,24 @@ extension PeriodRules {
                 guard let n = names[s], !paramNames.contains(n) else { return nil }
                 return (n, n == "prorated" ? (v[s].isZero ? "false" : "true") : v[s].text())
             }
-            let params = c.parameters.compactMap { name -> PayTrace.Parameter? in
+            var params = c.parameters.compactMap { name -> PayTrace.Parameter? in
                 guard let d = parameterValues[name] else { return nil }
                 return PayTrace.Parameter(name: name, value: d.value.text(), from: d.from.description, source: d.source)
+            }
+            // The per-city inputs of statutory sick pay are dated data too: say where they come from.
+            if slots.contains(InputSlot.minimumWage.rawValue), let w = minimumWages[e.city] {
+                params.append(
+                    PayTrace.Parameter(name: "city.minimum_wage (\(e.city))", value: w.value.text(), from: w.from.description, source: w.source))
+            }
+            if slots.contains(InputSlot.sickServiceRatio.rawValue) {
+                let start = e.serviceStart ?? e.hireDate
+                let years = PeriodRules.fullYears(from: start, to: period.firstDay)
+                let source =
+                    pack.sickServiceRatios[e.city].map { "\($0.source); \(years) full years of service from \(start)" }
+                    ?? "\(e.city) sets no service ratios: sick_pay_ratio"
+                params.append(
+                    PayTrace.Parameter(
+                        name: "sick.service_ratio", value: v[InputSlot.sickServiceRatio.rawValue].text(), from: start.description, source: source))
             }
             lines.append(
                 PayTrace.Line(
@@ -182,8 +197,25 @@ extension PeriodRules {
                 ("bonus tax", "round(\(r.annualBonus) × \(row.rate.text()) − \(row.quickDeduction.text())) = \(r.bonusTax)"),
             ]
         }
-        let net: [(String, String)] = [
-            ("net pay", "\(r.gross) + \(r.annualBonus) − \(r.employeeSI) − \(r.housingFund.employee) − \(r.tax) − \(r.bonusTax) = \(r.net)"),
+        var net: [(String, String)] = []
+        if policy.negativeNet == .carryForward {
+            net.append(("carried from earlier periods", (input.previous?.carried ?? .zero).description))
+            net.append(("recovered this period (negative_net: carry_forward)", r.carriedRecovery.description))
+            net.append(("still to recover", r.carriedBalance.description))
+        }
+        if r.bonusTaxedWithSalary { net.append(("annual bonus", "taxed with the salary: its separate taxation has ended (bonus tax 0)")) }
+        if input.compTime && (r.ytd.compTime != .zero || input.attendance.overtimeRestdayComp != .zero) {
+            net.append(
+                (
+                    "comp-time balance (hours)",
+                    "\((input.previous?.compTime ?? .zero).description) + \(input.attendance.overtimeRestdayComp.description) rest-day hours − 8 × \(input.attendance.days(.compLeave)) comp-leave days = \(r.ytd.compTime.description)"
+                ))
+        }
+        net += [
+            (
+                "net pay",
+                "\(r.gross) + \(r.annualBonus) − \(r.employeeSI) − \(r.housingFund.employee) − \(r.tax) − \(r.bonusTax)\(r.carriedRecovery == .zero ? "" : " − \(Money.zero - r.carriedRecovery)")\(r.carriedBalance > (input.previous?.carried ?? .zero) ? " (below zero: paid 0, the shortfall carried)" : "") = \(r.net)"
+            ),
             ("employer cost", "\(r.gross) + \(r.employerSI) + \(r.housingFund.employer) = \(r.employerCost)"),
         ]
         return PayTrace(lines: lines, gross: r.gross, insurance: ins, tax: tax, bonus: bonus, net: net, result: r)
