@@ -118,26 +118,23 @@ public enum YearToDateStore {
             var entry = YearToDate(
                 year: y, months: m, income: inc, taxFree: free, special: sp, additional: ad,
                 taxable: tx, tax: t, withheld: w, annualBonus: b, annualBonusTax: bt)
-            if let c = pos["carried_balance"] {
-                guard let v = try? Money.parse(rec[c], allowNegative: false).get() else {
+            // The balance columns, when the ledger has them: a cell that does not read is Y002 on its column.
+            func balance<T>(_ column: String, _ parse: (CSVField) -> T?) -> T?? {
+                guard let c = pos[column] else { return .some(nil) }
+                guard let v = parse(rec[c]) else {
                     sink.add(
-                        .badYearToDate, line: rec.line, column: "carried_balance", employee: nil,
-                        en: "carried_balance cannot be read; the ledger was changed by hand or is damaged",
-                        zh: "无法读取 carried_balance；台账可能被手工修改或已损坏")
-                    return
+                        .badYearToDate, line: rec.line, column: column, employee: nil,
+                        en: "\(column) cannot be read; the ledger was changed by hand or is damaged",
+                        zh: "无法读取 \(column)；台账可能被手工修改或已损坏")
+                    return nil
                 }
-                entry.carried = v
+                return .some(v)
             }
-            if let c = pos["comp_time_hours"] {
-                guard let v = try? Fixed.parse(rec[c]).get() else {
-                    sink.add(
-                        .badYearToDate, line: rec.line, column: "comp_time_hours", employee: nil,
-                        en: "comp_time_hours cannot be read; the ledger was changed by hand or is damaged",
-                        zh: "无法读取 comp_time_hours；台账可能被手工修改或已损坏")
-                    return
-                }
-                entry.compTime = v
-            }
+            guard let carried = balance("carried_balance", { try? Money.parse($0, allowNegative: false).get() }),
+                let comp = balance("comp_time_hours", { try? Fixed.parse($0).get() })
+            else { return }
+            if let carried { entry.carried = carried }
+            if let comp { entry.compTime = comp }
             entries[rec.string(ie)] = entry
         }
         return Loaded(source: .ledger(path: path), entries: entries, diagnostics: sink.finish())
