@@ -99,7 +99,7 @@ public enum Code: String, CaseIterable, Sendable {
 
     /// The validation stage a code belongs to, from its letter.
     public var stage: ValidationStage {
-        switch rawValue.first! {
+        switch rawValue.first ?? "B" {
         case "F": return .files
         case "R": return .rows
         case "X", "Y": return .crossFile

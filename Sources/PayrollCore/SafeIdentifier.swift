@@ -23,7 +23,7 @@ public enum SafeIdentifier {
                 if !ok { return ("it holds the punctuation character \(Character(Unicode.Scalar(c)))", "含有标点字符 \(Character(Unicode.Scalar(c)))") }
             }
         }
-        let first = b.first!
+        guard let first = b.first else { return ("it is empty", "为空") }
         if !((first >= 0x30 && first <= 0x39) || (first >= 0x41 && first <= 0x5A) || (first >= 0x61 && first <= 0x7A)) {
             return ("it does not start with a letter or a digit", "不是以字母或数字开头")
         }

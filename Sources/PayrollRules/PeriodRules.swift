@@ -188,17 +188,17 @@ public struct PeriodRules: Sendable {
         }
         var values: [String: Dated<Exact>] = [:]
         var paramValues: [(Int, Exact)] = []
-        for name in pack.parameters.keys.sorted() {
-            if let v = pack.parameters[name]!.at(day) {
+        for (name, series) in pack.parameters.sorted(by: { $0.key < $1.key }) {
+            if let v = series.at(day), let slot = paramSlots[name] {
                 values[name] = v
-                paramValues.append((paramSlots[name]!, v.value))
+                paramValues.append((slot, v.value))
             } else if usedParams.contains(name) {
                 _ = try need(pack.parameters[name], name, what: "parameter")
             }
         }
         var tables: [BracketTable] = []
         for (i, name) in tableNames.enumerated() {
-            if let t = pack.tables[name]!.at(day) {
+            if let t = pack.tables[name]?.at(day) {
                 tables.append(t.value)
             } else {
                 if usedTables.contains(i) { _ = try need(pack.tables[name], name, what: "table") }

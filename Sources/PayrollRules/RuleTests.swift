@@ -80,10 +80,8 @@ public enum RuleTests {
                 for c in try v.sequence() {
                     let (name, period, input, expect, policy) = try parseCase(c)
                     let cacheKey = "\(period) \(policy.negativeNet.rawValue) \(policy.sickPay.rawValue)"
-                    if rulesByPeriod[cacheKey] == nil {
-                        rulesByPeriod[cacheKey] = try PeriodRules.resolve(pack, period: period, policy: policy)
-                    }
-                    let rules = rulesByPeriod[cacheKey]!
+                    let rules = try rulesByPeriod[cacheKey] ?? PeriodRules.resolve(pack, period: period, policy: policy)
+                    rulesByPeriod[cacheKey] = rules
                     var failures: [(String, String, String)] = []
                     do {
                         let r = try rules.compute(input)

@@ -142,7 +142,7 @@ extension PeriodRules {
                     formula: c.spec.formula, inputs: inputs, parameters: params, exact: exact.text(maxPlaces: 10),
                     rounding: "half-up to the fen", amount: r.lines[k]))
         }
-        let city = cities[e.city]!
+        guard let city = cities[e.city] else { throw EvaluationError(message: "no city parameters for \(e.city) on \(period.firstDay)") }
         var ins: [PayTrace.Insurance] = []
         for line in InsuranceLine.allCases {
             guard let p = city.lines[line] else { continue }
