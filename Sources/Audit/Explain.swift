@@ -92,39 +92,66 @@ public enum Explain {
             grade: p.grade, coefficient: p.coefficient.formatted(places: 2), matchesRegister: matches, adjustments: starts)
     }
 
-    /// The explanation as text for the terminal.
-    public static func text(_ r: Report) -> String {
-        var o = "Employee \(r.employee.id) \(r.employee.name), \(r.employee.department), period \(r.period)\n"
-        o += "Performance: final score \(r.finalScore), grade \(r.grade), coefficient \(r.coefficient)\n\n"
-        o += "Pay lines (each rounded half-up to the fen)\n"
+    /// The names of the insurance lines for people.
+    static let insuranceLabels: [String: Bilingual] = [
+        "pension": Bilingual("养老保险", "pension"), "medical": Bilingual("医疗保险", "medical"),
+        "unemployment": Bilingual("失业保险", "unemployment"), "work_injury": Bilingual("工伤保险", "work injury"),
+        "maternity": Bilingual("生育保险", "maternity"), "housing_fund": Bilingual("住房公积金", "housing fund"),
+    ]
+
+    /// The explanation as text for the terminal, in a language (`both`: Chinese, then English, on each line).
+    public static func text(_ r: Report, locale: ReportLocale = .en) -> String {
+        func t(_ zh: String, _ en: String) -> String { locale.pick(zh, en) }
+        let e = r.employee
+        var o = t("员工 \(e.id) \(e.name)，\(e.department)，期间 \(r.period)", "Employee \(e.id) \(e.name), \(e.department), period \(r.period)") + "\n"
+        o +=
+            t(
+                "绩效：最终得分 \(r.finalScore)，等级 \(r.grade)，系数 \(r.coefficient)",
+                "Performance: final score \(r.finalScore), grade \(r.grade), coefficient \(r.coefficient)") + "\n\n"
+        o += t("工资项目（每项四舍五入到分）", "Pay lines (each rounded half-up to the fen)") + "\n"
         for l in r.trace.lines {
-            o += "  \(l.code)  \(l.label)\(l.inGross ? "" : "  [information, not in gross]")\n"
-            o += "    formula: \(l.formula)\n"
-            for (n, v) in l.inputs { o += "    \(n) = \(v)\n" }
-            for p in l.parameters { o += "    \(p.name) = \(p.value)  (from \(p.from); \(p.source))\n" }
+            o += locale == .en ? "  \(l.code)  \(l.label.en)" : "  \(locale.text(l.label)) [\(l.code)]"
+            o += (l.inGross ? "" : t("  [仅供参考，不计入应发]", "  [information, not in gross]")) + "\n"
+            o += "    \(t("公式", "formula")): \(l.formula)\n"
+            for (n, v) in l.inputs {
+                let shown = locale == .en ? v : (v == "true" ? "是" : v == "false" ? "否" : v)
+                o += locale == .en ? "    \(n) = \(v)\n" : "    [\(n)] = \(shown)\n"
+            }
+            for p in l.parameters {
+                let note = p.note.map { "; \(locale.text($0))" } ?? ""
+                o +=
+                    "    \(locale == .en ? p.name : "[\(p.name)]") = \(p.value)  (\(t("自 \(p.from) 起；来源：\(p.source)\(note)", "from \(p.from); \(p.source)\(note)")))\n"
+            }
             o += "    = \(l.exact) → \(l.amount)\n"
         }
         if !r.adjustments.isEmpty {
-            o += "  adjustments, row by row:\n"
+            o += "  \(t("调整项，逐行：", "adjustments, row by row:"))\n"
             for a in r.adjustments { o += "    \(a.file):\(a.line)  \(a.code)  \(a.amount)  \(a.note)\n" }
         }
-        o += "  gross = \(r.trace.gross)\n\nSocial insurance and housing fund\n"
+        o += "  \(t("应发合计", "gross")) = \(r.trace.gross)\n\n\(t("社会保险和住房公积金", "Social insurance and housing fund"))\n"
         for s in r.trace.insurance {
-            o += "  \(s.line): base clamp(\(s.declaredBase), \(s.floor), \(s.ceiling)) = \(s.base); employee \(s.employeeRate)"
+            let name = insuranceLabels[s.line].map { locale.text($0) } ?? s.line
+            o +=
+                "  \(name): \(t("基数", "base")) clamp(\(s.declaredBase), \(s.floor), \(s.ceiling)) = \(s.base); \(t("个人", "employee")) \(s.employeeRate)"
             o += s.employeeFixed == .zero ? "" : " + \(s.employeeFixed)"
-            o += " → \(s.employee); employer \(s.employerRate) → \(s.employer); rounding \(s.rounding)\n"
+            o +=
+                " → \(s.employee); \(t("单位", "employer")) \(s.employerRate) → \(s.employer); \(t("舍入", "rounding")) \(locale == .en ? s.rounding : (["fen": "到分", "yuan": "到元"][s.rounding] ?? s.rounding))\n"
         }
-        if let src = r.trace.insurance.first?.source { o += "  source: \(src)\n" }
-        o += "\nIncome tax, cumulative withholding\n"
-        for (k, v) in r.trace.tax { o += "  \(k): \(v)\n" }
+        if let src = r.trace.insurance.first?.source { o += "  \(t("来源", "source")): \(locale.text(src))\n" }
+        o += "\n\(t("个人所得税（累计预扣法）", "Income tax, cumulative withholding"))\n"
+        for (k, v) in r.trace.tax { o += "  \(locale.text(k)): \(locale.text(v))\n" }
         if !r.trace.bonus.isEmpty {
-            o += "\nAnnual one-time bonus, taxed separately\n"
-            for (k, v) in r.trace.bonus { o += "  \(k): \(v)\n" }
+            o += "\n\(t("全年一次性奖金（单独计税）", "Annual one-time bonus, taxed separately"))\n"
+            for (k, v) in r.trace.bonus { o += "  \(locale.text(k)): \(locale.text(v))\n" }
         }
         o += "\n"
-        for (k, v) in r.trace.net { o += "\(k): \(v)\n" }
+        for (k, v) in r.trace.net { o += "\(locale.text(k)): \(locale.text(v))\n" }
         if let m = r.matchesRegister {
-            o += m ? "\nThe register's row for this employee matches.\n" : "\nWARNING: the stored register row differs from this recomputation.\n"
+            o +=
+                "\n"
+                + (m
+                    ? t("工资表中该员工的行与本次重算一致。", "The register's row for this employee matches.")
+                    : t("警告：已保存的工资表行与本次重算不一致。", "WARNING: the stored register row differs from this recomputation.")) + "\n"
         }
         return o
     }
@@ -137,10 +164,12 @@ public enum Explain {
             "performance": ["final_score": r.finalScore, "grade": r.grade, "coefficient": r.coefficient],
             "lines": t.lines.map { l in
                 [
-                    "code": l.code, "label": l.label, "in_gross": l.inGross, "formula": l.formula,
+                    "code": l.code, "label": "\(l.label.zh) \(l.label.en)", "in_gross": l.inGross, "formula": l.formula,
                     "inputs": Dictionary(uniqueKeysWithValues: l.inputs.map { ($0.0, $0.1) }),
-                    "parameters": l.parameters.map { ["name": $0.name, "value": $0.value, "from": $0.from, "source": $0.source] },
-                    "exact": l.exact, "rounding": l.rounding, "amount": l.amount.description,
+                    "parameters": l.parameters.map {
+                        ["name": $0.name, "value": $0.value, "from": $0.from, "source": $0.source + ($0.note.map { "; \($0.en)" } ?? "")]
+                    },
+                    "exact": l.exact, "rounding": l.rounding.en, "amount": l.amount.description,
                 ] as [String: Any]
             },
             "gross": t.gross.description,
@@ -149,11 +178,11 @@ public enum Explain {
                     "line": s.line, "declared_base": s.declaredBase.description, "floor": s.floor.description, "ceiling": s.ceiling.description,
                     "base": s.base.description, "employee_rate": s.employeeRate, "employee_fixed": s.employeeFixed.description,
                     "employer_rate": s.employerRate, "rounding": s.rounding, "employee": s.employee.description,
-                    "employer": s.employer.description, "source": s.source,
+                    "employer": s.employer.description, "source": s.source.en,
                 ]
             },
-            "tax": t.tax.map { ["step": $0.0, "value": $0.1] },
-            "annual_bonus": t.bonus.map { ["step": $0.0, "value": $0.1] },
+            "tax": t.tax.map { ["step": $0.0.en, "value": $0.1.en] },
+            "annual_bonus": t.bonus.map { ["step": $0.0.en, "value": $0.1.en] },
             "net_pay": t.result.net.description,
             "matches_register": r.matchesRegister as Any,
             "adjustments": r.adjustments.map {

@@ -410,7 +410,7 @@ public enum Importer {
     }
 
     /// Proposes a mapping from the header text: CONTRACT names, their Chinese aliases and common synonyms.
-    public static func suggest(source: SourceTable) -> String {
+    public static func suggest(source: SourceTable, locale: ReportLocale = .en) -> String {
         let s = source.sheet
         let known = synonyms()
         // The header row is the first of the first ten rows that names at least three known columns.
@@ -426,7 +426,8 @@ public enum Importer {
         let merged = s.merges.contains { $0.top == headerRow && $0.bottom == headerRow && $0.right > $0.left }
         let rows = merged ? [headerRow, headerRow + 1] : [headerRow]
         let heads = headers(s, rows: rows)
-        var out = "# Suggested by `payroll import --suggest`: check every line before use.\n"
+        var out = locale.pick(
+            "# 由 `payroll import --suggest` 建议：使用前请逐行核对。\n", "# Suggested by `payroll import --suggest`: check every line before use.\n")
         out +=
             "sheet: \(source.name)\nheader_rows: [\(rows.map(String.init).joined(separator: ", "))]\ndata_starts: \(rows.last! + 1)\ntargets:\n  employees:\n"
         var used = Set<String>()
@@ -447,7 +448,7 @@ public enum Importer {
         for c in InputKind.employees.columns where c.required && !used.contains(c.name) {
             out += "    # \(c.name): ?   (\(c.aliases[0]); required, no matching header found)\n"
         }
-        if !unknown.isEmpty { out += "# Columns not mapped: \(unknown.joined(separator: "; "))\n" }
+        if !unknown.isEmpty { out += locale.pick("# 未映射的列：", "# Columns not mapped: ") + unknown.joined(separator: "; ") + "\n" }
         return out
     }
 

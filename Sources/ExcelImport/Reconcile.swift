@@ -21,7 +21,7 @@ public enum Reconcile {
         /// Engine minus legacy.
         public var difference: Money { engine - legacy }
         /// The likely cause, in words.
-        public var cause: String
+        public var cause: Bilingual
     }
 
     /// What a reconciliation found.
@@ -38,6 +38,14 @@ public enum Reconcile {
         public var lines: [String]
         /// Problems reading the legacy register.
         public var importIssues: [ImportIssue]
+        /// What each compared line is called for people.
+        public var labels: [String: Bilingual] = [:]
+    }
+
+    /// A compared line's name: a register column's, a structure line's (from the period's rules), else its code.
+    static func label(_ line: String, rules: PeriodRules?) -> Bilingual {
+        if line == "si" { return Bilingual("个人社保合计", "employee SI") }
+        return RegisterLabels.label(line, rules: rules)
     }
 
     /// Register lines the legacy sheet may carry; `si` is the employee's social insurance total.
@@ -78,7 +86,7 @@ public enum Reconcile {
             for line in lines {
                 guard let i = header.firstIndex(of: line), let legacyValue = Money.parse(r[i]), let engine = engineValue(line, e) else { continue }
                 if legacyValue != engine {
-                    found.append(Difference(employee: id, line: line, legacy: legacyValue, engine: engine, cause: ""))
+                    found.append(Difference(employee: id, line: line, legacy: legacyValue, engine: engine, cause: Bilingual(same: "")))
                 }
             }
             for k in found.indices { found[k].cause = cause(found[k], all: found, row: e, context: context) }
@@ -87,20 +95,26 @@ public enum Reconcile {
         let onlyEngine = reg.order.filter { !seen.contains($0) }
         return Result(
             matched: matched, differences: diffs, onlyLegacy: onlyLegacy, onlyEngine: onlyEngine, lines: lines,
-            importIssues: imported.issues)
+            importIssues: imported.issues,
+            labels: Dictionary(uniqueKeysWithValues: lines.map { ($0, label($0, rules: context?.rules)) }))
     }
 
     /// The likely cause of a difference, where the engine can tell.
-    static func cause(_ d: Difference, all: [Difference], row: [String: String], context: Explain.Context?) -> String {
+    static func cause(_ d: Difference, all: [Difference], row: [String: String], context: Explain.Context?) -> Bilingual {
         let gap = d.difference.fen.magnitude
         if let ctx = context, let i = ctx.batch.employees.firstIndex(where: { $0.id == d.employee }) {
             let emp = ctx.batch.employees[i]
             if d.line == "si" || d.line.hasPrefix("si_"), let city = ctx.rules.cities[emp.city], let p = city.lines[.pension] {
+                let zh = ctx.rules.pack.cityName(emp.city, .zh)
                 if emp.siBase > p.ceiling {
-                    return "social insurance base clamped to \(emp.city)'s ceiling \(p.ceiling) in the engine (declared \(emp.siBase))"
+                    return Bilingual(
+                        "本系统按\(zh)社保基数上限 \(p.ceiling) 封顶（申报 \(emp.siBase)）",
+                        "social insurance base clamped to \(emp.city)'s ceiling \(p.ceiling) in the engine (declared \(emp.siBase))")
                 }
                 if emp.siBase < p.floor {
-                    return "social insurance base raised to \(emp.city)'s floor \(p.floor) in the engine (declared \(emp.siBase))"
+                    return Bilingual(
+                        "本系统按\(zh)社保基数下限 \(p.floor) 托底（申报 \(emp.siBase)）",
+                        "social insurance base raised to \(emp.city)'s floor \(p.floor) in the engine (declared \(emp.siBase))")
                 }
             }
             if d.line == "tax", let table = ctx.rules.annualBonus?.value, let gross = Money.parse(row["gross"] ?? ""),
@@ -109,29 +123,47 @@ public enum Reconcile {
                 let si = engineValue("si", row) ?? .zero
                 let taxable = gross - ctx.rules.basicDeduction.value.money() - si - hf - (emp.specialDeduction ?? .zero)
                 let monthly = taxable.isNegative ? Money.zero : ((try? table.tax(on: Exact(taxable)))?.money() ?? .zero)
-                if monthly == d.legacy { return "tax computed month by month with the monthly table (\(monthly)), not by cumulative withholding" }
+                if monthly == d.legacy {
+                    return Bilingual(
+                        "旧表按月度税率表逐月计税（\(monthly)），而非累计预扣法",
+                        "tax computed month by month with the monthly table (\(monthly)), not by cumulative withholding")
+                }
             }
         }
         if d.line == "net_pay" {
             let others = all.filter { $0.line != "net_pay" }.map(\.line)
-            if !others.isEmpty { return "follows from the difference in \(others.joined(separator: ", "))" }
-            if d.legacy.fen % 100 == 0 && gap < 100 { return "legacy value rounded to the yuan" }
+            if !others.isEmpty {
+                let zh = others.map { label($0, rules: context?.rules).zh }
+                return Bilingual("由\(zh.joined(separator: "、"))的差异导致", "follows from the difference in \(others.joined(separator: ", "))")
+            }
         }
-        if d.legacy.fen % 100 == 0 && gap < 100 { return "legacy value rounded to the yuan" }
-        if gap <= 1 { return "one-fen rounding difference" }
-        return "not explained: check the inputs of both sides"
+        if d.legacy.fen % 100 == 0 && gap < 100 { return Bilingual("旧表金额取整到元", "legacy value rounded to the yuan") }
+        if gap <= 1 { return Bilingual("一分钱的舍入差异", "one-fen rounding difference") }
+        return Bilingual("无法解释：请核对双方的输入", "not explained: check the inputs of both sides")
     }
 
     /// The result in words for the terminal.
-    public static func summary(_ r: Result) -> String {
-        var o = "Reconciliation: \(r.matched.count) employees match on \(r.lines.joined(separator: ", "))\n"
-        o += "  \(Set(r.differences.map(\.employee)).count) employees differ (\(r.differences.count) lines)\n"
+    public static func summary(_ r: Result, locale: ReportLocale = .en) -> String {
+        func t(_ zh: String, _ en: String) -> String { locale.pick(zh, en) }
+        func line(_ code: String) -> String { locale == .en ? code : (r.labels[code].map { locale.text($0) } ?? code) }
+        let lines = r.lines.map(line)
+        var o =
+            t(
+                "对账：\(r.matched.count) 名员工的 \(lines.joined(separator: "、")) 一致",
+                "Reconciliation: \(r.matched.count) employees match on \(lines.joined(separator: ", "))")
+            + "\n"
+        let n = Set(r.differences.map(\.employee)).count
+        o += "  " + t("\(n) 名员工有差异（\(r.differences.count) 行）", "\(n) employees differ (\(r.differences.count) lines)") + "\n"
         for d in r.differences {
-            o += "    \(d.employee) \(d.line): legacy \(d.legacy), engine \(d.engine), difference \(d.difference) — \(d.cause)\n"
+            o +=
+                "    \(d.employee) \(line(d.line)): "
+                + t(
+                    "旧表 \(d.legacy)，本系统 \(d.engine)，差额 \(d.difference) — \(locale.text(d.cause))",
+                    "legacy \(d.legacy), engine \(d.engine), difference \(d.difference) — \(locale.text(d.cause))") + "\n"
         }
-        if !r.onlyLegacy.isEmpty { o += "  only in the legacy register: \(r.onlyLegacy.joined(separator: ", "))\n" }
-        if !r.onlyEngine.isEmpty { o += "  only in the engine's run: \(r.onlyEngine.joined(separator: ", "))\n" }
-        for i in r.importIssues where i.severity == .warning { o += "  note: \(i.cell ?? "") \(i.messageEN)\n" }
+        if !r.onlyLegacy.isEmpty { o += "  " + t("仅在旧工资表中：", "only in the legacy register: ") + r.onlyLegacy.joined(separator: ", ") + "\n" }
+        if !r.onlyEngine.isEmpty { o += "  " + t("仅在本系统的运行中：", "only in the engine's run: ") + r.onlyEngine.joined(separator: ", ") + "\n" }
+        for i in r.importIssues where i.severity == .warning { o += "  \(t("提示", "note")): \(i.cell ?? "") \(locale.text(i))\n" }
         return o
     }
 
@@ -160,7 +192,7 @@ public enum Reconcile {
             try d.write(k + 1, 2, money: x.legacy)
             try d.write(k + 1, 3, money: x.engine)
             try d.write(k + 1, 4, money: x.difference)
-            try d.write(k + 1, 5, text: x.cause)
+            try d.write(k + 1, 5, text: ReportLocale.both.text(x.cause))
         }
         d.columnWidth(5, 80)
         d.freezeHeader()

@@ -12,17 +12,3 @@ public enum PayslipPassword: String, Sendable {
     case idLast6 = "id_last6"
     case employeeID = "employee_id"
 }
-
-/// The language of reports and messages.
-public enum ReportLocale: String, Sendable {
-    case zh, en, both
-
-    /// A diagnostic's message in this locale.
-    public func text(_ d: Diagnostic) -> String {
-        switch self {
-        case .zh: return d.messageZH
-        case .en: return d.messageEN
-        case .both: return "\(d.messageZH) / \(d.messageEN)"
-        }
-    }
-}

@@ -5,11 +5,6 @@ public enum Severity: String, Sendable, Comparable {
     public static func < (a: Severity, b: Severity) -> Bool { a == .error && b == .warning }
 }
 
-/// The languages messages are written in.
-public enum Locale2: String, Sendable, CaseIterable {
-    case zh, en
-}
-
 /// The validation stage that found a problem.
 public enum ValidationStage: Int, Sendable, Comparable {
     case files = 1
@@ -59,9 +54,6 @@ public struct Diagnostic: Hashable, Sendable {
         self.messageEN = en
         self.messageZH = zh
     }
-
-    /// The message in a language.
-    public func message(_ locale: Locale2) -> String { locale == .zh ? messageZH : messageEN }
 
     /// Report order: file, line, column, code.
     public static func reportOrder(_ a: Diagnostic, _ b: Diagnostic) -> Bool {

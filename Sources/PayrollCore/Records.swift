@@ -28,6 +28,8 @@ public enum ScoreMethod: Int, Sendable, CaseIterable {
     case kpi, mbo, feedback360, bsc
     /// The CONTRACT spelling.
     public var code: String { ["kpi", "mbo", "360", "bsc"][rawValue] }
+    /// The method's name in Chinese.
+    public var labelZH: String { ["KPI 考核", "目标管理（MBO）", "360 度评估", "平衡计分卡"][rawValue] }
 }
 
 /// A balanced-scorecard perspective.

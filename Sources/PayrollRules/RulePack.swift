@@ -167,6 +167,13 @@ public struct RulePack: Sendable {
     public var minimumWages: [String: DatedSeries<Exact>] = [:]
     /// Each city's sick-pay ratios by full years of continuous service, where the city sets them.
     public var sickServiceRatios: [String: SickServiceRatios] = [:]
+    /// The pack's version (`pack.yaml` `version`), empty when it gives none.
+    public var version: String = ""
+    /// Each city's name for people (`cities.yaml` `name`), by code.
+    public var cityNames: [String: Bilingual] = [:]
+
+    /// A city's name in a language; the code when the pack gives none.
+    public func cityName(_ code: String, _ locale: ReportLocale) -> String { cityNames[code].map { locale.text($0) } ?? code }
 
     /// The known bank a `bank_code` cell names, by short code (any case), CNAPS code or Chinese name.
     public func bank(named text: String) -> BankInfo? {
@@ -203,13 +210,16 @@ public struct RulePack: Sendable {
                 file: (directory as NSString).appendingPathComponent("pack.yaml"), line: nil, column: nil, key: nil,
                 message: "missing: every rule pack has a pack.yaml")
         }
-        let sections: Set<String> = ["name", "description", "tax", "cities", "parameters", "tables", "components", "adjustments", "banks"]
+        let sections: Set<String> = [
+            "name", "version", "description", "tax", "cities", "parameters", "tables", "components", "adjustments", "banks",
+        ]
         for f in files where !f.hasPrefix("tests/") {
             let shown = (directory as NSString).appendingPathComponent(f)
             let root = try YNode.load(path: shown)
             for (k, v) in try root.mapping(allowed: sections) {
                 switch k {
                 case "name": pack.name = try v.string()
+                case "version": pack.version = try v.string()
                 case "description": _ = try v.string()
                 case "tax": pack.tax = try parseTax(v)
                 case "cities": try parseCities(v, into: &pack)
@@ -355,7 +365,9 @@ public struct RulePack: Sendable {
             var list: [CityParameters] = []
             for (ck, cv) in try cityNode.mapping(allowed: ["name", "periods", "minimum_wage", "sick_pay_service_ratios"], required: ["periods"]) {
                 switch ck {
-                case "name": _ = try label(cv)
+                case "name":
+                    let (zh, en) = try label(cv)
+                    pack.cityNames[code] = Bilingual(zh, en)
                 case "minimum_wage":
                     pack.minimumWages[code] = try parseSeries(
                         "cities.\(code).minimum_wage", cv, file: v.file, value: { Exact(try $0.money()) }, valueKey: "value")

@@ -15,13 +15,15 @@ public struct PayTrace: Sendable {
         public var from: String
         /// Where it comes from.
         public var source: String
+        /// What the run worked out from it for this employee (e.g. the years of service), when anything.
+        public var note: Bilingual? = nil
     }
     /// One salary line, explained.
     public struct Line: Sendable {
         /// Its code.
         public var code: String
         /// Its label.
-        public var label: String
+        public var label: Bilingual
         /// True when it is part of gross.
         public var inGross: Bool
         /// The formula.
@@ -33,7 +35,7 @@ public struct PayTrace: Sendable {
         /// The exact value before rounding.
         public var exact: String
         /// How it was rounded.
-        public var rounding: String
+        public var rounding: Bilingual
         /// The amount.
         public var amount: Money
     }
@@ -62,7 +64,7 @@ public struct PayTrace: Sendable {
         /// The employer's contribution.
         public var employer: Money
         /// Where the parameters come from.
-        public var source: String
+        public var source: Bilingual
     }
     /// The salary lines.
     public var lines: [Line]
@@ -70,12 +72,12 @@ public struct PayTrace: Sendable {
     public var gross: Money
     /// The insurance lines.
     public var insurance: [Insurance]
-    /// The withholding's steps.
-    public var tax: [(String, String)]
+    /// The withholding's steps: what each is, in both languages, and its figures.
+    public var tax: [(Bilingual, Bilingual)]
     /// The annual bonus's steps.
-    public var bonus: [(String, String)]
+    public var bonus: [(Bilingual, Bilingual)]
     /// Net pay's steps.
-    public var net: [(String, String)]
+    public var net: [(Bilingual, Bilingual)]
     /// The result the trace explains.
     public var result: PayResult
 }
@@ -129,18 +131,20 @@ extension PeriodRules {
             if slots.contains(InputSlot.sickServiceRatio.rawValue) {
                 let start = e.serviceStart ?? e.hireDate
                 let years = PeriodRules.fullYears(from: start, to: period.firstDay)
-                let source =
-                    pack.sickServiceRatios[e.city].map { "\($0.source); \(years) full years of service from \(start)" }
-                    ?? "\(e.city) sets no service ratios: sick_pay_ratio"
+                let ratios = pack.sickServiceRatios[e.city]
                 params.append(
                     PayTrace.Parameter(
-                        name: "sick.service_ratio", value: v[InputSlot.sickServiceRatio.rawValue].text(), from: start.description, source: source))
+                        name: "sick.service_ratio", value: v[InputSlot.sickServiceRatio.rawValue].text(), from: start.description,
+                        source: ratios?.source ?? "sick_pay_ratio",
+                        note: ratios == nil
+                            ? Bilingual("\(pack.cityName(e.city, .zh))未规定工龄系数：用 sick_pay_ratio", "\(e.city) sets no service ratios: sick_pay_ratio")
+                            : Bilingual("自 \(start) 起连续工龄满 \(years) 年", "\(years) full years of service from \(start)")))
             }
             lines.append(
                 PayTrace.Line(
-                    code: c.spec.code, label: "\(c.spec.labelZH) \(c.spec.labelEN)", inGross: c.spec.inGross,
+                    code: c.spec.code, label: Bilingual(c.spec.labelZH, c.spec.labelEN), inGross: c.spec.inGross,
                     formula: c.spec.formula, inputs: inputs, parameters: params, exact: exact.text(maxPlaces: 10),
-                    rounding: "half-up to the fen", amount: r.lines[k]))
+                    rounding: Bilingual("四舍五入到分", "half-up to the fen"), amount: r.lines[k]))
         }
         guard let city = cities[e.city] else { throw EvaluationError(message: "no city parameters for \(e.city) on \(period.firstDay)") }
         var ins: [PayTrace.Insurance] = []
@@ -152,7 +156,10 @@ extension PeriodRules {
                     line: line.rawValue, declaredBase: e.siBase, floor: p.floor, ceiling: p.ceiling, base: amt.base,
                     employeeRate: p.employeeRate.description, employeeFixed: p.employeeFixed,
                     employerRate: p.employerRate.description, rounding: p.rounding.rawValue,
-                    employee: amt.employee, employer: amt.employer, source: "\(e.city) from \(city.from): \(city.source)"))
+                    employee: amt.employee, employer: amt.employer,
+                    source: Bilingual(
+                        "\(pack.cityName(e.city, .zh))自 \(city.from) 起：\(city.source)",
+                        "\(pack.cityName(e.city, .en)) from \(city.from): \(city.source)")))
         }
         let hf = city.housingFund
         ins.append(
@@ -161,62 +168,109 @@ extension PeriodRules {
                 base: r.housingFund.base, employeeRate: e.hfRate.description, employeeFixed: .zero,
                 employerRate: e.hfRate.description, rounding: hf.rounding.rawValue,
                 employee: r.housingFund.employee, employer: r.housingFund.employer,
-                source: "\(e.city) from \(city.from): \(city.source)"))
+                source: Bilingual(
+                    "\(pack.cityName(e.city, .zh))自 \(city.from) 起：\(city.source)", "\(pack.cityName(e.city, .en)) from \(city.from): \(city.source)")
+            ))
         let prev = input.previous.flatMap { $0.year == period.year ? $0 : nil } ?? YearToDate(year: period.year)
         let bracket = withholding.value.row(for: Exact(r.ytd.taxable))
-        let tax: [(String, String)] = [
-            ("income before this month", prev.income.description),
-            ("gross this month", r.gross.description),
-            ("ytd_income", r.ytd.income.description),
-            ("months of basic deduction", "\(r.ytd.months) (\(input.mode.rawValue))"),
+        func same(_ s: String) -> Bilingual { Bilingual(same: s) }
+        let mode = Bilingual(
+            ["employment": "任职受雇", "first_income": "首次取得工资", "annual_60000": "全年6万"][input.mode.rawValue] ?? input.mode.rawValue,
+            input.mode.rawValue)
+        let tax: [(Bilingual, Bilingual)] = [
+            (Bilingual("本月之前的累计收入", "income before this month"), same(prev.income.description)),
+            (Bilingual("本月应发", "gross this month"), same(r.gross.description)),
+            (Bilingual("累计收入 ytd_income", "ytd_income"), same(r.ytd.income.description)),
+            (Bilingual("累计减除费用月数", "months of basic deduction"), Bilingual("\(r.ytd.months)（\(mode.zh)）", "\(r.ytd.months) (\(mode.en))")),
             (
-                "basic deduction",
-                "\(basicDeduction.value.text()) × \(r.ytd.months) = \(r.basicDeduction)  [\(basicDeduction.source), from \(basicDeduction.from)]"
+                Bilingual("累计减除费用", "basic deduction"),
+                Bilingual(
+                    "\(basicDeduction.value.text()) × \(r.ytd.months) = \(r.basicDeduction)  [来源：\(basicDeduction.source)，自 \(basicDeduction.from) 起]",
+                    "\(basicDeduction.value.text()) × \(r.ytd.months) = \(r.basicDeduction)  [\(basicDeduction.source), from \(basicDeduction.from)]")
             ),
-            ("ytd_special (SI + HF)", "\(prev.special) + \(r.employeeSI) + \(r.housingFund.employee) = \(r.ytd.special)"),
-            ("ytd_additional", "\(prev.additional) + \(e.specialDeduction ?? .zero) = \(r.ytd.additional)"),
             (
-                "ytd_taxable",
-                "max(0, \(r.ytd.income) − \(r.ytd.taxFree) − \(r.basicDeduction) − \(r.ytd.special) − \(r.ytd.additional)) = \(r.ytd.taxable)"
+                Bilingual("累计专项扣除（社保＋公积金）ytd_special", "ytd_special (SI + HF)"),
+                same("\(prev.special) + \(r.employeeSI) + \(r.housingFund.employee) = \(r.ytd.special)")
             ),
-            ("bracket", "rate \(bracket.rate.text()), quick deduction \(bracket.quickDeduction.text())  [\(withholding.source)]"),
             (
-                "ytd_tax",
-                "round(\(r.ytd.taxable) × \(bracket.rate.text()) − \(bracket.quickDeduction.text())) = \(r.ytd.tax)  (\(pack.tax.rounding.rawValue))"
+                Bilingual("累计专项附加扣除 ytd_additional", "ytd_additional"),
+                same("\(prev.additional) + \(e.specialDeduction ?? .zero) = \(r.ytd.additional)")
             ),
-            ("withheld before this month", prev.withheld.description),
-            ("tax this month", "max(0, \(r.ytd.tax) − \(prev.withheld)) = \(r.tax)"),
+            (
+                Bilingual("累计应纳税所得额 ytd_taxable", "ytd_taxable"),
+                same("max(0, \(r.ytd.income) − \(r.ytd.taxFree) − \(r.basicDeduction) − \(r.ytd.special) − \(r.ytd.additional)) = \(r.ytd.taxable)")
+            ),
+            (
+                Bilingual("税率级距", "bracket"),
+                Bilingual(
+                    "税率 \(bracket.rate.text())，速算扣除数 \(bracket.quickDeduction.text())  [来源：\(withholding.source)]",
+                    "rate \(bracket.rate.text()), quick deduction \(bracket.quickDeduction.text())  [\(withholding.source)]")
+            ),
+            (
+                Bilingual("累计应纳税额 ytd_tax", "ytd_tax"),
+                Bilingual(
+                    "round(\(r.ytd.taxable) × \(bracket.rate.text()) − \(bracket.quickDeduction.text())) = \(r.ytd.tax)（四舍五入到分）",
+                    "round(\(r.ytd.taxable) × \(bracket.rate.text()) − \(bracket.quickDeduction.text())) = \(r.ytd.tax)  (\(pack.tax.rounding.rawValue))"
+                )
+            ),
+            (Bilingual("本月之前累计已预扣", "withheld before this month"), same(prev.withheld.description)),
+            (Bilingual("本月预扣个税", "tax this month"), same("max(0, \(r.ytd.tax) − \(prev.withheld)) = \(r.tax)")),
         ]
-        var bonus: [(String, String)] = []
+        var bonus: [(Bilingual, Bilingual)] = []
         if r.annualBonus > .zero, let t = annualBonus {
             let row = t.value.row(for: try Exact(r.annualBonus) / Exact(12))
             bonus = [
-                ("annual bonus", r.annualBonus.description),
-                ("bonus / 12", (try Exact(r.annualBonus) / Exact(12)).text()),
-                ("bracket", "rate \(row.rate.text()), quick deduction \(row.quickDeduction.text())  [\(t.source)]"),
-                ("bonus tax", "round(\(r.annualBonus) × \(row.rate.text()) − \(row.quickDeduction.text())) = \(r.bonusTax)"),
+                (Bilingual("全年一次性奖金", "annual bonus"), same(r.annualBonus.description)),
+                (Bilingual("奖金 ÷ 12", "bonus / 12"), same((try Exact(r.annualBonus) / Exact(12)).text())),
+                (
+                    Bilingual("税率级距", "bracket"),
+                    Bilingual(
+                        "税率 \(row.rate.text())，速算扣除数 \(row.quickDeduction.text())  [来源：\(t.source)]",
+                        "rate \(row.rate.text()), quick deduction \(row.quickDeduction.text())  [\(t.source)]")
+                ),
+                (
+                    Bilingual("年终奖个税", "bonus tax"),
+                    same("round(\(r.annualBonus) × \(row.rate.text()) − \(row.quickDeduction.text())) = \(r.bonusTax)")
+                ),
             ]
         }
-        var net: [(String, String)] = []
+        var net: [(Bilingual, Bilingual)] = []
         if policy.negativeNet == .carryForward {
-            net.append(("carried from earlier periods", (input.previous?.carried ?? .zero).description))
-            net.append(("recovered this period (negative_net: carry_forward)", r.carriedRecovery.description))
-            net.append(("still to recover", r.carriedBalance.description))
+            net.append((Bilingual("以前期间结转的欠款", "carried from earlier periods"), same((input.previous?.carried ?? .zero).description)))
+            net.append(
+                (Bilingual("本期追回（负数实发结转）", "recovered this period (negative_net: carry_forward)"), same(r.carriedRecovery.description)))
+            net.append((Bilingual("待追回余额", "still to recover"), same(r.carriedBalance.description)))
         }
-        if r.bonusTaxedWithSalary { net.append(("annual bonus", "taxed with the salary: its separate taxation has ended (bonus tax 0)")) }
-        if input.compTime && (r.ytd.compTime != .zero || input.attendance.overtimeRestdayComp != .zero) {
+        if r.bonusTaxedWithSalary {
             net.append(
                 (
-                    "comp-time balance (hours)",
-                    "\((input.previous?.compTime ?? .zero).description) + \(input.attendance.overtimeRestdayComp.description) rest-day hours − 8 × \(input.attendance.days(.compLeave)) comp-leave days = \(r.ytd.compTime.description)"
+                    Bilingual("全年一次性奖金", "annual bonus"),
+                    Bilingual("并入工资计税：单独计税政策已结束（年终奖个税为 0）", "taxed with the salary: its separate taxation has ended (bonus tax 0)")
                 ))
         }
+        if input.compTime && (r.ytd.compTime != .zero || input.attendance.overtimeRestdayComp != .zero) {
+            let before = (input.previous?.compTime ?? .zero).description
+            let restday = input.attendance.overtimeRestdayComp.description
+            let days = input.attendance.days(.compLeave)
+            net.append(
+                (
+                    Bilingual("调休余额（小时）", "comp-time balance (hours)"),
+                    Bilingual(
+                        "\(before) + 休息日加班 \(restday) 小时 − 8 × 调休 \(days) 天 = \(r.ytd.compTime.description)",
+                        "\(before) + \(restday) rest-day hours − 8 × \(days) comp-leave days = \(r.ytd.compTime.description)")
+                ))
+        }
+        let recovery = r.carriedRecovery == .zero ? "" : " − \(Money.zero - r.carriedRecovery)"
+        let short = r.carriedBalance > (input.previous?.carried ?? .zero)
+        let netSum = "\(r.gross) + \(r.annualBonus) − \(r.employeeSI) − \(r.housingFund.employee) − \(r.tax) − \(r.bonusTax)\(recovery)"
         net += [
             (
-                "net pay",
-                "\(r.gross) + \(r.annualBonus) − \(r.employeeSI) − \(r.housingFund.employee) − \(r.tax) − \(r.bonusTax)\(r.carriedRecovery == .zero ? "" : " − \(Money.zero - r.carriedRecovery)")\(r.carriedBalance > (input.previous?.carried ?? .zero) ? " (below zero: paid 0, the shortfall carried)" : "") = \(r.net)"
+                Bilingual("实发工资", "net pay"),
+                Bilingual(
+                    "\(netSum)\(short ? "（低于零：实发 0，差额结转）" : "") = \(r.net)",
+                    "\(netSum)\(short ? " (below zero: paid 0, the shortfall carried)" : "") = \(r.net)")
             ),
-            ("employer cost", "\(r.gross) + \(r.employerSI) + \(r.housingFund.employer) = \(r.employerCost)"),
+            (Bilingual("用工成本", "employer cost"), same("\(r.gross) + \(r.employerSI) + \(r.housingFund.employer) = \(r.employerCost)")),
         ]
         return PayTrace(lines: lines, gross: r.gross, insurance: ins, tax: tax, bonus: bonus, net: net, result: r)
     }

@@ -48,12 +48,19 @@ public struct PipelineDefinition: Sendable {
         "output_root", "outputs", "threads", "performance", "company", "payslips", "payments", "negative_net", "sick_pay",
     ]
 
-    /// Reads and checks a pipeline file; paths inside it resolve against its folder.
-    public static func load(path: String) throws -> PipelineDefinition {
+    /// Reads and checks a pipeline file; paths inside it resolve against its folder, and, when nothing is there and
+    /// `fallback` is given (the shipped pipelines folder), against that folder.
+    public static func load(path: String, fallback: String? = nil) throws -> PipelineDefinition {
         let root = try YNode.load(path: path)
         let base = (path as NSString).deletingLastPathComponent
         func resolve(_ p: String) -> String {
-            p.hasPrefix("/") ? p : ((base.isEmpty ? "." : base) as NSString).appendingPathComponent(p)
+            if p.hasPrefix("/") { return p }
+            let here = ((base.isEmpty ? "." : base) as NSString).appendingPathComponent(p)
+            if let fallback, !FileManager.default.fileExists(atPath: here) {
+                let shipped = (fallback as NSString).appendingPathComponent(p)
+                if FileManager.default.fileExists(atPath: shipped) { return shipped }
+            }
+            return here
         }
         var def = PipelineDefinition(
             path: path, name: "", period: nil, locale: .zh, inputDirectory: nil, fileNames: [:],

@@ -16,20 +16,28 @@ enum Engine {
     static func execute(options: CommonOptions, mode: Mode, only: Set<OutputKind>?) throws -> Int32 {
         let console = Console()
         // Pipeline definition: a missing or malformed file is a usage error.
-        guard FileManager.default.fileExists(atPath: options.pipeline) else {
-            throw Failure(.usage, "pipeline file not found: \(options.pipeline)")
+        let pipeline = try options.pipeline ?? Shipped.pipeline()
+        guard FileManager.default.fileExists(atPath: pipeline) else {
+            throw Failure(.usage, zh: "找不到流水线文件：\(pipeline)", en: "pipeline file not found: \(pipeline)")
         }
-        let def: PipelineDefinition
-        do { def = try PipelineDefinition.load(path: options.pipeline) } catch { throw Failure(.usage, "pipeline: \(error)") }
-        guard let period = options.period.flatMap(Period.init) ?? def.period else {
-            throw Failure(.usage, "no period: give --period YYYY-MM or set `period` in \(options.pipeline)")
+        var def: PipelineDefinition
+        do { def = try PipelineDefinition.load(path: pipeline, fallback: Shipped.fallback) } catch {
+            throw Failure(.usage, zh: "流水线 \(error)", en: "pipeline: \(error)")
+        }
+        def.locale = options.lang.apply(pipeline: def.locale)
+        guard let period = try options.period.map({ try parsePeriod($0, flag: "--period") }) ?? def.period else {
+            throw Failure(
+                .usage, zh: "没有期间：请给出 --period YYYY-MM，或在 \(pipeline) 中设置 period",
+                en: "no period: give --period YYYY-MM or set `period` in \(pipeline)")
         }
         guard let input = options.input ?? def.inputDirectory else {
-            throw Failure(.usage, "no input folder: give --input DIR or set `input` in \(options.pipeline)")
+            throw Failure(
+                .usage, zh: "没有输入文件夹：请给出 --input 文件夹，或在 \(pipeline) 中设置 input",
+                en: "no input folder: give --input DIR or set `input` in \(pipeline)")
         }
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: input, isDirectory: &isDir), isDir.boolValue else {
-            throw Failure(.usage, "input folder not found: \(input)")
+            throw Failure(.usage, zh: "找不到输入文件夹：\(input)", en: "input folder not found: \(input)")
         }
         let root = options.out ?? def.outputRoot ?? "output"
         // One command at a time on an output root; a second one changes nothing.
@@ -39,15 +47,19 @@ enum Engine {
         if mode == .run && !Archive.isClosed(root: root, period: period)
             && FileManager.default.fileExists(atPath: Archive.archivePath(root: root, period: period))
         {
+            let a = Archive.archivePath(root: root, period: period)
             throw Failure(
-                .usage,
-                "\(Archive.archivePath(root: root, period: period)) exists but has no close.json: the archive of \(period) is damaged; check it with `payroll verify \(Archive.archivePath(root: root, period: period))` before running the period again"
+                .usage, zh: "\(a) 存在但没有 close.json：\(period) 的档案已损坏；再次运行该期间之前，请用 `payroll verify \(a)` 检查",
+                en:
+                    "\(a) exists but has no close.json: the archive of \(period) is damaged; check it with `payroll verify \(a)` before running the period again"
             )
         }
         if mode == .run && Archive.isClosed(root: root, period: period) {
+            let a = Archive.archivePath(root: root, period: period)
             throw Failure(
-                .usage,
-                "\(period) is closed (\(Archive.archivePath(root: root, period: period))); a correction is a new run of a later period, or reopen it with `payroll reopen \(period) --reason …`"
+                .usage, zh: "\(period) 已结账（\(a)）；更正应在以后期间的运行中进行，或用 `payroll reopen \(period) --reason …` 重新打开",
+                en:
+                    "\(period) is closed (\(a)); a correction is a new run of a later period, or reopen it with `payroll reopen \(period) --reason …`"
             )
         }
         let threads = options.threads ?? def.threads
@@ -111,17 +123,9 @@ final class Console: @unchecked Sendable {
     private let lock = NSLock()
     private var shownProgress = false
 
-    func error(_ s: String) {
-        FileHandle.standardError.write(Data("payroll: error: \(s)\n".utf8))
-    }
+    func warning(_ s: String) { Say.warning(s) }
 
-    func warning(_ s: String) {
-        FileHandle.standardError.write(Data("payroll: warning: \(s)\n".utf8))
-    }
-
-    func note(_ s: String) {
-        FileHandle.standardError.write(Data("payroll: note: \(s)\n".utf8))
-    }
+    func note(_ s: String) { Say.note(s) }
 
     var progress: ProgressReport? {
         guard interactive else { return nil }

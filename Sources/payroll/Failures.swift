@@ -17,6 +17,11 @@ struct Failure: Error, CustomStringConvertible {
         self.kind = kind
         self.message = message
     }
+    /// A failure whose message is given in both languages; the current one is kept.
+    init(_ kind: Failures.Kind, zh: String, en: String) {
+        self.kind = kind
+        self.message = Speech.say(zh, en)
+    }
     var description: String { message }
 }
 
@@ -63,7 +68,7 @@ enum Failures {
         switch error {
         case let e as Failure: return (e.kind, e.message)
         case let e as ValidationError: return (.usage, e.message)
-        case let e as RulePackError: return (.rulePack, "rule pack: \(e)")
+        case let e as RulePackError: return (.rulePack, Speech.say("规则包：\(e)", "rule pack: \(e)"))
         case let e as AuditError: return (.usage, e.message)
         case let e as KeyError: return (.usage, e.message)
         case let e as WorkbookError: return (.usage, e.message)
@@ -75,7 +80,7 @@ enum Failures {
     /// Prints an error as `payroll: error: …` and gives its exit code.
     static func report(_ error: Error) -> Int32 {
         let (kind, message) = classify(error)
-        FileHandle.standardError.write(Data("payroll: error: \(message)\n".utf8))
+        FileHandle.standardError.write(Data("payroll: \(Speech.say("错误", "error")): \(message)\n".utf8))
         return kind.code
     }
 

@@ -36,15 +36,16 @@ struct Payroll: ParsableCommand {
             75 another payroll command is working on the same output root (nothing was changed; try again); \
             78 the rule pack is malformed or lacks a value the period needs.
             """,
+        version: Shipped.versionLine(),
         subcommands: [
             Run.self, Validate.self, TestRules.self, Close.self, Reopen.self, Verify.self, Status.self, Keygen.self, Explain.self, Diff.self,
-            Retro.self, Import.self, Reconcile.self, ParseBaseline.self,
+            Retro.self, Import.self, Reconcile.self, Init.self, ParseBaseline.self,
         ])
 }
 
 struct CommonOptions: ParsableArguments {
-    @Argument(help: "Pipeline definition (YAML).")
-    var pipeline: String = "pipelines/monthly.yaml"
+    @Argument(help: "Pipeline definition (YAML); default pipeline.yaml here, else pipelines/monthly.yaml, else the shipped one.")
+    var pipeline: String?
 
     @Option(help: "Folder holding the period's CONTRACT files (overrides the pipeline's `input`).")
     var input: String?
@@ -75,12 +76,17 @@ struct CommonOptions: ParsableArguments {
     )
     var showValues = false
 
+    @OptionGroup var lang: LocaleOption
+
     func validatePeriod() throws {
-        if let period, Period(period) == nil {
-            throw ValidationError("--period must be YYYY-MM, e.g. 2026-01")
+        lang.apply()
+        try Failures.run {
+            if let period { _ = try parsePeriod(period, flag: "--period") }
+            if let threads, threads < 0 { throw Failure(.usage, zh: "--threads 应为 0 或更大", en: "--threads must be 0 or more") }
+            if openingBalance != nil && firstPeriod {
+                throw Failure(.usage, zh: "--opening-balance 与 --first-period 不能同时使用", en: "--opening-balance and --first-period exclude each other")
+            }
         }
-        if let threads, threads < 0 { throw ValidationError("--threads must be 0 or more") }
-        if openingBalance != nil && firstPeriod { throw ValidationError("--opening-balance and --first-period exclude each other") }
     }
 }
 
@@ -95,12 +101,15 @@ struct Run: ParsableCommand {
 
     func validate() throws {
         try options.validatePeriod()
-        if let only {
-            if only.split(separator: ",").allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
-                throw ValidationError("--only needs at least one output kind: \(OutputKind.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            for k in only.split(separator: ",") where OutputKind(rawValue: k.trimmingCharacters(in: .whitespaces)) == nil {
-                throw ValidationError("--only: unknown output kind \"\(k)\"; expected \(OutputKind.allCases.map(\.rawValue).joined(separator: ", "))")
+        let kinds = OutputKind.allCases.map(\.rawValue).joined(separator: ", ")
+        try Failures.run {
+            if let only {
+                if only.split(separator: ",").allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+                    throw Failure(.usage, zh: "--only 至少需要一种输出：\(kinds)", en: "--only needs at least one output kind: \(kinds)")
+                }
+                for k in only.split(separator: ",") where OutputKind(rawValue: k.trimmingCharacters(in: .whitespaces)) == nil {
+                    throw Failure(.usage, zh: "--only：未知的输出「\(k)」；可选 \(kinds)", en: "--only: unknown output kind \"\(k)\"; expected \(kinds)")
+                }
             }
         }
     }
@@ -154,31 +163,35 @@ struct TestRules: ParsableCommand {
         commandName: "test-rules",
         abstract: "Run the YAML test cases stored with a rule pack (PACK/tests/*.yaml): name, period, inputs, expected outputs.")
 
-    @Argument(help: "Rule pack folder.")
-    var pack: String = "pipelines/rules/cn"
+    @Argument(help: "Rule pack folder (default: the company folder's rules/cn, else the shipped pack).")
+    var pack: String?
+
+    @OptionGroup var lang: LocaleOption
 
     func run() throws {
+        lang.apply()
         try Failures.run { try runTests() }
     }
 
     func runTests() throws {
+        let folder = try pack ?? Shipped.rulePack()
         let outcomes: [RuleTests.Outcome]
         do {
-            outcomes = try RuleTests.run(pack: try RulePack.load(directory: pack))
+            outcomes = try RuleTests.run(pack: try RulePack.load(directory: folder))
         } catch {
-            throw Failure(.rulePack, "rule pack: \(error)")
+            throw Failure(.rulePack, zh: "规则包 \(folder)：\(error)", en: "rule pack \(folder): \(error)")
         }
         var failed = 0
         for o in outcomes {
             if o.passed {
-                print("PASS \(o.file):\(o.line) \(o.name)")
+                print("\(Speech.say("通过", "PASS")) \(o.file):\(o.line) \(o.name)")
             } else {
                 failed += 1
-                print("FAIL \(o.file):\(o.line) \(o.name)")
-                for (k, want, got) in o.failures { print("     \(k): expected \(want), got \(got)") }
+                print("\(Speech.say("失败", "FAIL")) \(o.file):\(o.line) \(o.name)")
+                for (k, want, got) in o.failures { print("     \(k): \(Speech.say("应为 \(want)，实为 \(got)", "expected \(want), got \(got)"))") }
             }
         }
-        print("\(outcomes.count - failed) passed, \(failed) failed")
+        print(Speech.say("\(outcomes.count - failed) 个通过，\(failed) 个失败", "\(outcomes.count - failed) passed, \(failed) failed"))
         if failed > 0 { throw ExitCode(Exit.dataErrors) }
     }
 }
@@ -186,21 +199,18 @@ struct TestRules: ParsableCommand {
 struct RootOption: ParsableArguments {
     @Option(help: "Output root (default output/).")
     var out: String = "output"
-}
 
-func parsePeriod(_ s: String) throws -> Period {
-    guard let p = Period(s) else { throw ValidationError("the period must be YYYY-MM, e.g. 2026-01") }
-    return p
+    @OptionGroup var lang: LocaleOption
 }
 
 /// Runs `body` holding the output root's lock; a busy root exits 75 at once, changing nothing.
 func withRootLock<T>(_ root: String, _ command: String, _ body: () throws -> T) throws -> T {
     var d: ObjCBool = false
     guard FileManager.default.fileExists(atPath: root, isDirectory: &d), d.boolValue else {
-        throw Failure(.usage, "output root not found: \(root)")
+        throw Failure(.usage, zh: "找不到输出根目录：\(root)", en: "output root not found: \(root)")
     }
     let lock = try RootLock.acquire(root: root, command: command, create: false)
-    for line in lock.cleanDebris() { FileHandle.standardError.write(Data("payroll: note: \(line)\n".utf8)) }
+    for line in lock.cleanDebris() { Say.note(line) }
     return try withExtendedLifetime(lock) { try body() }
 }
 
@@ -216,14 +226,18 @@ struct Close: ParsableCommand {
     @Option(help: "Sign close.json with this Ed25519 private key (NAME.key from `payroll keygen`).") var sign: String?
 
     func run() throws {
+        root.lang.apply()
         try Failures.run {
             let p = try parsePeriod(period)
             let key = try sign.map { try Keys.signingKey(path: $0) }
             try withRootLock(root.out, "close \(p)") {
                 let c = try Archive.close(period: p, root: root.out, signingKey: key, replay: PipelineReplay())
-                print("closed \(p): \(c.path)")
-                print("chain head: \(p) close.json SHA-256 \(c.closeSHA256)")
-                if let key { print("signed with Ed25519 key \(Keys.fingerprint(key.publicKey.rawRepresentation)) (close.sig)") }
+                print(Speech.say("已结账 \(p)：\(c.path)", "closed \(p): \(c.path)"))
+                print(Speech.say("链头：\(p) close.json SHA-256 \(c.closeSHA256)", "chain head: \(p) close.json SHA-256 \(c.closeSHA256)"))
+                if let key {
+                    let fp = Keys.fingerprint(key.publicKey.rawRepresentation)
+                    print(Speech.say("已用 Ed25519 密钥 \(fp) 签名（close.sig）", "signed with Ed25519 key \(fp) (close.sig)"))
+                }
             }
         }
     }
@@ -242,18 +256,21 @@ struct Retro: ParsableCommand {
     @OptionGroup var root: RootOption
 
     func run() throws {
+        let locale = root.lang.apply()
         try Failures.run {
             let p = try parsePeriod(period)
             var isDir: ObjCBool = false
             guard FileManager.default.fileExists(atPath: input, isDirectory: &isDir), isDir.boolValue else {
-                throw Failure(.usage, "input folder not found: \(input)")
+                throw Failure(.usage, zh: "找不到输入文件夹：\(input)", en: "input folder not found: \(input)")
             }
-            if Archive.isClosed(root: root.out, period: p) { throw Failure(.usage, "\(p) is closed; back pay goes to an open period") }
+            if Archive.isClosed(root: root.out, period: p) {
+                throw Failure(.usage, zh: "\(p) 已结账；补发工资应计入未结账的期间", en: "\(p) is closed; back pay goes to an open period")
+            }
             let (list, problems) = try Pipeline.Retro.readChanges(path: changes)
             if !problems.isEmpty {
                 for d in problems {
                     FileHandle.standardError.write(
-                        Data("payroll: \(d.file):\(d.line.map(String.init) ?? "-"): \(d.column ?? ""): \(d.messageEN)\n".utf8))
+                        Data("payroll: \(d.file):\(d.line.map(String.init) ?? "-"): \(d.column ?? ""): \(locale.text(d))\n".utf8))
                 }
                 if problems.contains(where: { $0.severity == .error }) { throw ExitCode(Exit.dataErrors) }
             }
@@ -263,8 +280,11 @@ struct Retro: ParsableCommand {
                 try Pipeline.Retro.write(rows, to: path)
                 let total = rows.reduce(Money.zero) { $0 + $1.delta }
                 let people = Set(rows.map(\.employeeID)).count
-                print("\(rows.count) back-pay rows for \(people) employee\(people == 1 ? "" : "s") (total \(total)) written to \(path)")
-                print("run \(p) to pay them (they are taxed there under cumulative withholding)")
+                print(
+                    Speech.say(
+                        "已为 \(people) 名员工写入 \(rows.count) 行补发（合计 \(total)）：\(path)",
+                        "\(rows.count) back-pay rows for \(people) employee\(people == 1 ? "" : "s") (total \(total)) written to \(path)"))
+                print(Speech.say("运行 \(p) 即可发放（按累计预扣法在该期计税）", "run \(p) to pay them (they are taxed there under cumulative withholding)"))
             }
         }
     }
@@ -278,11 +298,12 @@ struct Reopen: ParsableCommand {
     @OptionGroup var root: RootOption
 
     func run() throws {
+        root.lang.apply()
         try Failures.run {
             let p = try parsePeriod(period)
             try withRootLock(root.out, "reopen \(p)") {
                 let path = try Archive.reopen(period: p, root: root.out, reason: reason)
-                print("reopened \(p); the closed archive is kept at \(path)")
+                print(Speech.say("已重新打开 \(p)；原结账档案保留在 \(path)", "reopened \(p); the closed archive is kept at \(path)"))
             }
         }
     }
@@ -297,8 +318,12 @@ struct Verify: ParsableCommand {
     @Option(help: "Ed25519 public key (NAME.pub): every close.json on the chain must carry a valid signature by it.") var key: String?
     @Option(help: "The chain head hash recorded at closing; a different head is a finding.") var head: String?
     @Flag(name: .customLong("no-rerun"), help: "Check integrity only; do not re-run the period.") var noRerun = false
+    @OptionGroup var lang: LocaleOption
 
-    func run() throws { try Failures.run(verify) }
+    func run() throws {
+        lang.apply()
+        try Failures.run(verify)
+    }
 
     func verify() throws {
         let pub = try key.map { try Keys.verifyingKey(path: $0) }
@@ -313,17 +338,18 @@ struct Verify: ParsableCommand {
             }
         }
         print("close.json SHA-256: \(v.closeSHA256)")
-        if let h = v.head { print("chain head: \(h.period) close.json SHA-256 \(h.sha256)") }
-        if !v.signaturesChecked.isEmpty { print("signatures valid: \(v.signaturesChecked.joined(separator: ", "))") }
-        for n in v.notes { print("note: \(n)") }
+        if let h = v.head { print(Speech.say("链头：", "chain head: ") + "\(h.period) close.json SHA-256 \(h.sha256)") }
+        if !v.signaturesChecked.isEmpty { print(Speech.say("签名有效：", "signatures valid: ") + v.signaturesChecked.joined(separator: ", ")) }
+        for n in v.notes { print(Speech.say("提示：", "note: ") + n) }
         if v.reproduced {
             print(
                 noRerun
-                    ? "intact: every archived file and close record matches (not re-run)"
-                    : "reproduced: every archived file is intact and the re-run gives the same outputs")
+                    ? Speech.say("完好：每个归档文件和结账记录均一致（未重新运行）", "intact: every archived file and close record matches (not re-run)")
+                    : Speech.say(
+                        "已复现：每个归档文件完好，重新运行得到相同的输出", "reproduced: every archived file is intact and the re-run gives the same outputs"))
             return
         }
-        print("NOT reproduced: \(v.findings.count) finding(s)")
+        print(Speech.say("未能复现：\(v.findings.count) 项发现", "NOT reproduced: \(v.findings.count) finding(s)"))
         for f in v.findings { print("  [\(f.kind)] \(f.file): \(f.detail)") }
         throw ExitCode(Exit.dataErrors)
     }
@@ -335,12 +361,15 @@ struct Status: ParsableCommand {
     @OptionGroup var root: RootOption
     @Option(help: "Only this year (YYYY).") var year: Int?
 
-    func run() throws { try Failures.run(status) }
+    func run() throws {
+        root.lang.apply()
+        try Failures.run(status)
+    }
 
     func status() throws {
         var d: ObjCBool = false
         guard FileManager.default.fileExists(atPath: root.out, isDirectory: &d), d.boolValue else {
-            throw Failure(.usage, "output root not found: \(root.out)")
+            throw Failure(.usage, zh: "找不到输出根目录：\(root.out)", en: "output root not found: \(root.out)")
         }
         // When no other command is working on the root, tidy what interrupted ones left (and say so) before reading it.
         var lock: RootLock?
@@ -384,13 +413,15 @@ struct Keygen: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write a key pair: NAME.key (private, mode 0600) and NAME.pub, for `close --sign` and `verify --key`.")
     @Option(help: "Path and name of the key files, without extension.") var out: String
+    @OptionGroup var lang: LocaleOption
 
     func run() throws {
+        lang.apply()
         try Failures.run {
             let k = try Keys.generate(name: out)
-            print("private key: \(k.privatePath) (keep it secret; mode 0600)")
-            print("public key:  \(k.publicPath) (give it to the auditor)")
-            print("fingerprint: \(k.fingerprint)")
+            print(Speech.say("私钥：\(k.privatePath)（请妥善保管；权限 0600）", "private key: \(k.privatePath) (keep it secret; mode 0600)"))
+            print(Speech.say("公钥：\(k.publicPath)（交给审计人员）", "public key:  \(k.publicPath) (give it to the auditor)"))
+            print(Speech.say("指纹：", "fingerprint: ") + k.fingerprint)
         }
     }
 }
@@ -405,13 +436,14 @@ struct Explain: ParsableCommand {
     @Flag(help: "Print JSON for tools.") var json = false
 
     func run() throws {
+        let locale = root.lang.apply()
         try Failures.run {
             let p = try parsePeriod(period)
             let r = try Audit.Explain.run(period: p, employeeID: employee, root: root.out, replay: PipelineReplay())
             if json {
                 FileHandle.standardOutput.write(try Audit.Explain.json(r) + Data("\n".utf8))
             } else {
-                print(Audit.Explain.text(r), terminator: "")
+                print(Audit.Explain.text(r, locale: locale), terminator: "")
             }
         }
     }
@@ -422,30 +454,39 @@ struct Diff: ParsableCommand {
         abstract: "Per employee and pay line, what changed between two runs (folders or registers), with totals; exit 1 when they differ.")
     @Argument(help: "First run folder (or register CSV).") var a: String
     @Argument(help: "Second run folder (or register CSV).") var b: String
+    @OptionGroup var lang: LocaleOption
 
-    func run() throws { try Failures.run(diff) }
+    func run() throws {
+        lang.apply()
+        try Failures.run(diff)
+    }
 
     func diff() throws {
         for p in [a, b] {
             var d: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: p, isDirectory: &d) else { throw Failure(.usage, "no such run folder or register: \(p)") }
+            guard FileManager.default.fileExists(atPath: p, isDirectory: &d) else {
+                throw Failure(.usage, zh: "没有这个运行文件夹或工资表：\(p)", en: "no such run folder or register: \(p)")
+            }
             if d.boolValue && !FileManager.default.fileExists(atPath: (p as NSString).appendingPathComponent("payroll_register.csv")) {
-                throw Failure(.usage, "\(p) is not a run folder: it holds no payroll_register.csv")
+                throw Failure(
+                    .usage, zh: "\(p) 不是运行文件夹：其中没有 payroll_register.csv", en: "\(p) is not a run folder: it holds no payroll_register.csv")
             }
         }
         let d = try RegisterDiff.compare(a, b)
         if d.isEmpty {
-            print("no differences")
+            print(Speech.say("没有差异", "no differences"))
             return
         }
+        let labels = Labels.register()
         for c in d.changes {
-            print("\(c.employee)\t\(c.column)\t\(c.a) → \(c.b)" + (c.delta.map { "\t(\($0.isNegative ? "" : "+")\($0))" } ?? ""))
+            print(
+                "\(c.employee)\t\(labels.column(c.column))\t\(c.a) → \(c.b)" + (c.delta.map { "\t(\($0.isNegative ? "" : "+")\($0))" } ?? ""))
         }
-        for id in d.onlyA { print("\(id)\tonly in \(a)") }
-        for id in d.onlyB { print("\(id)\tonly in \(b)") }
+        for id in d.onlyA { print("\(id)\t" + Speech.say("仅在 \(a) 中", "only in \(a)")) }
+        for id in d.onlyB { print("\(id)\t" + Speech.say("仅在 \(b) 中", "only in \(b)")) }
         if !d.totals.isEmpty {
-            print("totals of the change:")
-            for (c, m) in d.totals { print("  \(c)\t\(m.isNegative ? "" : "+")\(m)") }
+            print(Speech.say("变动合计：", "totals of the change:"))
+            for (c, m) in d.totals { print("  \(labels.column(c))\t\(m.isNegative ? "" : "+")\(m)") }
         }
         throw ExitCode(Exit.dataErrors)
     }
@@ -462,29 +503,36 @@ struct Import: ParsableCommand {
     @Option(help: "Folder for the CONTRACT files and import_report.csv.") var out: String?
     @Option(help: "Sheet to read (default: the mapping's, else the first).") var sheet: String?
     @Flag(help: "Print a mapping proposed from the header text instead of importing.") var suggest = false
+    @OptionGroup var lang: LocaleOption
 
-    func validate() throws {
-        if !suggest && (map == nil || out == nil) { throw ValidationError("give --map and --out (or --suggest)") }
+    func run() throws {
+        lang.apply()
+        try Failures.run(importWorkbook)
     }
-
-    func run() throws { try Failures.run(importWorkbook) }
 
     func importWorkbook() throws {
         do {
             if suggest {
-                print(Importer.suggest(source: try SourceTable.load(path: source, sheet: sheet)), terminator: "")
+                print(Importer.suggest(source: try SourceTable.load(path: source, sheet: sheet), locale: Speech.locale), terminator: "")
                 return
             }
-            let m = try ImportMapping.load(path: map!)
+            guard let map, let out else {
+                throw Failure(.usage, zh: "请给出 --map 和 --out（或 --suggest）", en: "give --map and --out (or --suggest)")
+            }
+            let m = try ImportMapping.load(path: map)
             let table = try SourceTable.load(path: source, sheet: sheet ?? m.sheet)
             let r = Importer.run(source: table, mapping: m)
-            try Importer.write(r, to: out!)
-            for (f, n) in r.imported.sorted(by: { $0.key < $1.key }) { print("\(f).csv: \(n) rows") }
-            for i in r.issues { print("  \(i.severity == .error ? "E" : "note") \(i.code) \(i.cell ?? "") \(i.column ?? ""): \(i.messageEN)") }
+            try Importer.write(r, to: out)
+            for (f, n) in r.imported.sorted(by: { $0.key < $1.key }) { print("\(f).csv: \(n) \(Speech.say("行", "rows"))") }
+            let locale = Speech.locale
+            for i in r.issues {
+                let tag = i.severity == .error ? "E" : Speech.say("提示", "note")
+                print("  \(tag) \(i.code) \(i.cell ?? "") \(i.column ?? ""): \(locale.text(i))")
+            }
             let errors = r.issues.filter { $0.severity == .error }.count
-            print("\(errors) errors; report: \(out!)/import_report.csv")
+            print(Speech.say("\(errors) 个错误；报告：\(out)/import_report.csv", "\(errors) errors; report: \(out)/import_report.csv"))
             if errors > 0 { throw ExitCode(Exit.dataErrors) }
-        } catch let e as ConfigError { throw Failure(.usage, "mapping: \(e)") }
+        } catch let e as ConfigError { throw Failure(.usage, zh: "映射文件：\(e)", en: "mapping: \(e)") }
     }
 }
 
@@ -498,12 +546,16 @@ struct Reconcile: ParsableCommand {
     @OptionGroup var root: RootOption
     @Option(help: "Where to write the workbook.") var report: String?
 
-    func run() throws { try Failures.run(reconcile) }
+    func run() throws {
+        root.lang.apply()
+        try Failures.run(reconcile)
+    }
 
     func reconcile() throws {
         let p = try parsePeriod(period)
         guard RunRecord.isFinished((root.out as NSString).appendingPathComponent(p.description)) else {
-            throw Failure(.usage, "no finished run of \(p) in \(root.out); run the period first")
+            throw Failure(
+                .usage, zh: "\(root.out) 中没有 \(p) 已完成的运行；请先运行该期间", en: "no finished run of \(p) in \(root.out); run the period first")
         }
         do {
             let m = try ImportMapping.load(path: map)
@@ -511,9 +563,9 @@ struct Reconcile: ParsableCommand {
             let r = try ExcelImport.Reconcile.run(legacy: table, mapping: m, period: p, root: root.out, replay: PipelineReplay())
             let path = report ?? (root.out as NSString).appendingPathComponent("reconciliation-\(p).xlsx")
             try ExcelImport.Reconcile.writeXLSX(r, period: p, to: path)
-            print(ExcelImport.Reconcile.summary(r), terminator: "")
-            print("report: \(path)")
+            print(ExcelImport.Reconcile.summary(r, locale: Speech.locale), terminator: "")
+            print(Speech.say("报告：", "report: ") + path)
             if !r.differences.isEmpty || !r.onlyLegacy.isEmpty || !r.onlyEngine.isEmpty { throw ExitCode(Exit.dataErrors) }
-        } catch let e as ConfigError { throw Failure(.usage, "mapping: \(e)") }
+        } catch let e as ConfigError { throw Failure(.usage, zh: "映射文件：\(e)", en: "mapping: \(e)") }
     }
 }

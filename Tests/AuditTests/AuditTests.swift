@@ -97,7 +97,7 @@ final class AuditTests: XCTestCase {
             XCTAssertEqual(r.trace.insurance.first { $0.line == "pension" }!.employee.description, row["si_pension"])
             XCTAssertEqual(r.trace.result.tax.description, row["tax"])
             XCTAssertEqual(r.trace.result.net.description, row["net_pay"])
-            XCTAssertTrue(r.trace.tax.contains { $0.0 == "tax this month" && $0.1.hasSuffix("= \(row["tax"]!)") })
+            XCTAssertTrue(r.trace.tax.contains { $0.0.en == "tax this month" && $0.1.en.hasSuffix("= \(row["tax"]!)") })
             XCTAssertTrue(Explain.text(r).contains("pay_days_per_month = 21.75"))
             _ = try JSONSerialization.jsonObject(with: try Explain.json(r))
         }

@@ -328,7 +328,8 @@ public enum Intake {
                             : "unknown city (\(shown.en)); the rule pack knows \(o.rulePack.cities.keys.sorted().joined(separator: ", "))",
                         zh: known
                             ? "规则包中没有城市 \(city) 在 \(firstDay) 适用的参数"
-                            : "未知城市（\(shown.zh)）；规则包支持：\(o.rulePack.cities.keys.sorted().joined(separator: ", "))")
+                            : "未知城市（\(shown.zh)）；规则包支持：\(o.rulePack.cities.keys.sorted().map { "「\($0)」\(o.rulePack.cityName($0, .zh))" }.joined(separator: "、"))"
+                    )
                 }
             }
             let hire = t.date(c.hireDate, required: true)
@@ -346,8 +347,8 @@ public enum Intake {
                 if hfRate < hf.minRate || hfRate > hf.maxRate {
                     t.error(
                         .hfRateRange, c.hfRate,
-                        en: "housing-fund rate \(hfRate) is outside \(city!)'s range \(hf.minRate)–\(hf.maxRate)",
-                        zh: "公积金比例 \(hfRate) 超出\(city!)允许范围 \(hf.minRate)–\(hf.maxRate)")
+                        en: "housing-fund rate \(hfRate) is outside \(o.rulePack.cityName(cp.city, .en))'s range \(hf.minRate)–\(hf.maxRate)",
+                        zh: "公积金比例 \(hfRate) 超出\(o.rulePack.cityName(cp.city, .zh))允许的范围 \(hf.minRate)–\(hf.maxRate)")
                 }
             }
             let special = t.money(c.specialDeduction, required: false, allowNegative: false)
@@ -553,7 +554,7 @@ public enum Intake {
                 scan.sink.add(
                     .weightSum, line: Int(firstLine[slot]), column: "weight", employee: employees[ei].id,
                     en: "the \(method.code) weights of this employee sum to \(weightSum[slot]), not 1",
-                    zh: "该员工 \(method.code) 权重合计为 \(weightSum[slot])，应为 1")
+                    zh: "该员工\(method.labelZH)权重合计为 \(weightSum[slot])，应为 1")
             }
         }
         let usable = file != nil && !scan.sink.items.contains { $0.stage == .files && $0.severity == .error }

@@ -111,13 +111,15 @@ final class TableScan {
 
 /// Matches enumeration cells: exact canonical bytes first (the fast path for
 /// large files), then case-insensitive names and Chinese aliases.
-struct EnumMatcher<E: Sendable>: Sendable {
+struct EnumMatcher<E: Sendable & Equatable>: Sendable {
     // Canonical spellings packed in one byte array: no nested arrays to retain on the hot path.
     let keyBytes: [UInt8]
     let keyStarts: [Int]
     let values: [E]
     let table: [String: E]
     let choices: String
+    /// The choices with their Chinese spellings, for Chinese messages: 「出勤」(present)…
+    let choicesZH: String
 
     init(_ table: [String: E], canonical: [String]) {
         self.table = Dictionary(uniqueKeysWithValues: table.map { ($0.key.lowercased(), $0.value) })
@@ -134,6 +136,10 @@ struct EnumMatcher<E: Sendable>: Sendable {
         self.keyStarts = starts
         self.values = values
         self.choices = canonical.joined(separator: ", ")
+        self.choicesZH = canonical.map { k in
+            let zh = table.filter { $0.value == table[k] && !$0.key.allSatisfy(\.isASCII) }.map(\.key).sorted().first
+            return zh.map { "「\($0)」或「\(k)」" } ?? "「\(k)」"
+        }.joined(separator: "、")
     }
 
     @inline(__always)

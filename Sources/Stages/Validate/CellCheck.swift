@@ -109,7 +109,7 @@ extension TableScan {
         return nil
     }
 
-    func enumeration<E: Sendable>(_ c: Col, _ matcher: EnumMatcher<E>, required: Bool) -> E? {
+    func enumeration<E: Sendable & Equatable>(_ c: Col, _ matcher: EnumMatcher<E>, required: Bool) -> E? {
         guard let r = raw(c) else {
             if required { missing(c) }
             return nil
@@ -118,7 +118,7 @@ extension TableScan {
         let shown = shown(r)
         error(
             .badEnum, c, en: "expected one of \(matcher.choices); found \(shown.en)",
-            zh: "应为以下之一：\(matcher.choices)；实际为\(shown.zh)")
+            zh: "应为以下之一：\(matcher.choicesZH)；实际为\(shown.zh)")
         return nil
     }
 }

@@ -44,9 +44,10 @@ extension Intake {
             let used = ScoreMethod.allCases.filter { schemes.uses(e.deptType, $0) }
             if !used.contains(where: { m & (1 << UInt8($0.rawValue)) != 0 }) {
                 let names = used.map(\.code).joined(separator: ", ")
+                let namesZH = used.map(\.labelZH).joined(separator: "、")
                 add(
                     .noScores, nil, "no performance scores for this \(e.deptType.rawValue) employee (expected \(names))",
-                    "该\(e.deptType == .frontline ? "前线" : "后援")员工没有绩效评分（应有 \(names)）")
+                    "该\(e.deptType == .frontline ? "前线部门" : "后援部门")员工没有绩效评分（应有\(namesZH)）")
             }
         }
     }

@@ -29,14 +29,14 @@ extension TableScan {
                 sink.add(
                     .unknownColumn, line: rec.line, column: shown.isEmpty ? "#\(i + 1)" : shown, employee: nil,
                     en: "\(what.en) is not part of the \(kind.rawValue) contract and is ignored",
-                    zh: "\(what.zh)不在\(kind.rawValue)约定中，已忽略")
+                    zh: "\(what.zh)不在 \(kind.rawValue).csv 的约定列中，已忽略")
                 continue
             }
             if let first = positions[canonical] {
                 sink.add(
                     .duplicateColumn, line: rec.line, column: canonical, employee: nil,
                     en: "column \(canonical) appears twice in the header (columns \(first + 1) and \(i + 1)); the first is read",
-                    zh: "表头中列 \(canonical) 出现两次（第 \(first + 1) 列和第 \(i + 1) 列）；读取第一列")
+                    zh: "表头中列「\(canonical)」出现两次（第 \(first + 1) 列和第 \(i + 1) 列）；读取第一列")
                 continue
             }
             positions[canonical] = i

@@ -13,7 +13,7 @@ enum PayChecks {
         for m in p.missingMethods where p.final != nil {
             add(
                 .missingMethod, "no \(m.code) scores: the method is left out and the remaining weights are scaled to sum to 1",
-                "没有 \(m.code) 评分：该考核方式不计，其余权重按比例调整为合计 1")
+                "没有\(m.labelZH)评分：该考核方式不计，其余权重按比例调整为合计 1")
         }
     }
 

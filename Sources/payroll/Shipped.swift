@@ -1,0 +1,188 @@
+import ArgumentParser
+import Foundation
+import PayrollCore
+import PayrollRules
+
+/// The default pipeline, rule pack, bank templates and sample month that come with the binary. They are found, in order,
+/// in `$PAYROLL_HOME`, in `share/payroll` beside the binary's folder (`scripts/install.sh` puts them there), beside the
+/// binary itself, and in the source tree the binary was built from.
+enum Shipped {
+    /// The version of this program.
+    static let version = "1.4.0"
+
+    /// The folders tried, in order; each holds `pipelines/monthly.yaml`.
+    static var candidates: [String] {
+        var list: [String] = []
+        if let home = ProcessInfo.processInfo.environment["PAYROLL_HOME"], !home.isEmpty { list.append(home) }
+        if let exe = Bundle.main.executablePath {
+            let dir = ((exe as NSString).resolvingSymlinksInPath as NSString).deletingLastPathComponent
+            list.append(((dir as NSString).deletingLastPathComponent as NSString).appendingPathComponent("share/payroll"))
+            list.append(dir)
+        }
+        // Sources/payroll/Shipped.swift → the checkout's root.
+        let source = ((#filePath as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent
+        list.append((source as NSString).deletingLastPathComponent)
+        return list
+    }
+
+    /// `payroll --version`: the program's version and the version of the rule pack a run here would use.
+    static func versionLine() -> String {
+        var line = "payroll \(version)"
+        if let dir = try? rulePack(), let pack = try? RulePack.load(directory: dir) {
+            line += "; rule pack \(pack.name) \(pack.version.isEmpty ? "(no version)" : pack.version) (\(dir))"
+        } else {
+            line += "; no rule pack found"
+        }
+        return line
+    }
+
+    /// The first folder that holds the shipped files.
+    static func home() throws -> String {
+        for c in candidates where FileManager.default.fileExists(atPath: (c as NSString).appendingPathComponent("pipelines/monthly.yaml")) {
+            return c
+        }
+        throw Failure(
+            .rulePack,
+            zh: "找不到随程序提供的默认流水线和规则包（已查找：\(candidates.joined(separator: "、"))）；请设置 PAYROLL_HOME 或运行 scripts/install.sh",
+            en:
+                "the shipped default pipeline and rule pack were not found (looked in \(candidates.joined(separator: ", "))); set PAYROLL_HOME or run scripts/install.sh"
+        )
+    }
+
+    /// The shipped `pipelines` folder.
+    static func pipelines() throws -> String { (try home() as NSString).appendingPathComponent("pipelines") }
+
+    /// The shipped pipelines folder, or nil when there is none (a pipeline's own paths then have no fallback).
+    static var fallback: String? { try? pipelines() }
+
+    /// The rule pack a command uses when none is named: the company folder's `rules/cn`, else `pipelines/rules/cn` here,
+    /// else the shipped one.
+    static func rulePack() throws -> String {
+        for local in ["rules/cn", "pipelines/rules/cn"] where FileManager.default.fileExists(atPath: local + "/pack.yaml") { return local }
+        return (try pipelines() as NSString).appendingPathComponent("rules/cn")
+    }
+
+    /// The pipeline a command uses when none is named: `pipeline.yaml` here (a company folder from `payroll init`), else
+    /// `pipelines/monthly.yaml` here, else the shipped one.
+    static func pipeline() throws -> String {
+        for local in ["pipeline.yaml", "pipelines/monthly.yaml"] where FileManager.default.fileExists(atPath: local) { return local }
+        return (try pipelines() as NSString).appendingPathComponent("monthly.yaml")
+    }
+
+    /// The shipped sample month (the demo company's January).
+    static func sampleMonth() throws -> String { (try home() as NSString).appendingPathComponent("fixtures/demo") }
+}
+
+/// `payroll init DIR`: a company folder that runs from there.
+struct Init: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract:
+            "Set up a company folder: pipeline.yaml, a copy of the rule pack to edit, bank templates, a sample month, an empty month with headers and a README.",
+        discussion: "Then `cd DIR && payroll run` runs the sample month, and `payroll test-rules` checks the copied rule pack.")
+    @Argument(help: "The folder to create (it must not exist, or be empty).") var folder: String
+    @OptionGroup var lang: LocaleOption
+
+    func run() throws {
+        lang.apply()
+        try Failures.run(setUp)
+    }
+
+    func setUp() throws {
+        let fm = FileManager.default
+        var isDir: ObjCBool = false
+        if fm.fileExists(atPath: folder, isDirectory: &isDir) {
+            guard isDir.boolValue, (try fm.contentsOfDirectory(atPath: folder)).isEmpty else {
+                throw Failure(
+                    .usage, zh: "\(folder) 已存在且不是空文件夹；init 不会覆盖任何文件",
+                    en: "\(folder) exists and is not an empty folder; init overwrites nothing")
+            }
+        }
+        let shipped = try Shipped.pipelines()
+        let sample = try Shipped.sampleMonth()
+        let pipelineText = try String(contentsOfFile: (shipped as NSString).appendingPathComponent("monthly.yaml"), encoding: .utf8)
+        // Build it beside the target and move it in at the end: an interrupted init leaves no half company folder.
+        let parent = (folder as NSString).deletingLastPathComponent
+        let staging = ((parent.isEmpty ? "." : parent) as NSString).appendingPathComponent(".init-\(UUID().uuidString)")
+        do {
+            try fm.createDirectory(atPath: staging, withIntermediateDirectories: true)
+            func at(_ p: String) -> String { (staging as NSString).appendingPathComponent(p) }
+            try fm.createDirectory(atPath: at("rules"), withIntermediateDirectories: true)
+            try fm.copyItem(atPath: (shipped as NSString).appendingPathComponent("rules/cn"), toPath: at("rules/cn"))
+            try fm.copyItem(atPath: (shipped as NSString).appendingPathComponent("banks"), toPath: at("banks"))
+            try fm.createDirectory(atPath: at("input"), withIntermediateDirectories: true)
+            try fm.copyItem(atPath: sample, toPath: at("input/2026-01"))
+            try fm.createDirectory(atPath: at("input/empty"), withIntermediateDirectories: true)
+            for f in try fm.contentsOfDirectory(atPath: sample).sorted() where f.hasSuffix(".csv") {
+                let text = try String(contentsOfFile: (sample as NSString).appendingPathComponent(f), encoding: .utf8)
+                let header = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+                try Data((header.hasSuffix("\r") ? header : header + "\r").utf8 + Data("\n".utf8)).write(
+                    to: URL(fileURLWithPath: at("input/empty/\(f)")))
+            }
+            try fm.createDirectory(atPath: at("output"), withIntermediateDirectories: true)
+            try Data(companyPipeline(pipelineText).utf8).write(to: URL(fileURLWithPath: at("pipeline.yaml")))
+            try Data(readme.utf8).write(to: URL(fileURLWithPath: at("README.md")))
+            if fm.fileExists(atPath: folder) { try fm.removeItem(atPath: folder) }
+            try fm.moveItem(atPath: staging, toPath: folder)
+        } catch let e as Failure {
+            try? fm.removeItem(atPath: staging)
+            throw e
+        } catch {
+            try? fm.removeItem(atPath: staging)
+            throw Failure(
+                .operational, zh: "无法创建 \(folder)：\(error.localizedDescription)", en: "cannot set up \(folder): \(error.localizedDescription)")
+        }
+        print(Speech.say("已创建公司文件夹：\(folder)", "company folder set up: \(folder)"))
+        print(
+            Speech.say(
+                "  cd \(folder) && payroll run          运行示例月份（2026-01）", "  cd \(folder) && payroll run          runs the sample month (2026-01)"))
+        print(
+            Speech.say(
+                "  payroll test-rules                 检查 rules/cn 规则包", "  payroll test-rules                 checks the rule pack in rules/cn"))
+        print(Speech.say("  input/empty/ 是只有表头的空月份模板", "  input/empty/ is an empty month with headers only"))
+    }
+
+    /// The shipped pipeline with its paths pointed at the company folder.
+    func companyPipeline(_ text: String) -> String {
+        var lines: [String] = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("input:") {
+                lines.append("input: input/2026-01            # the period's CONTRACT files; copy input/empty to start a month")
+                lines.append("output_root: output")
+            } else if line.hasPrefix("output_root:") {
+                continue
+            } else if line.hasPrefix("rule_pack:") {
+                lines.append("rule_pack: rules/cn             # your copy of the rule pack: edit it, then run `payroll test-rules`")
+            } else if line.hasPrefix("#") && lines.allSatisfy({ $0.hasPrefix("#") }) {
+                continue
+            } else {
+                lines.append(String(line))
+            }
+        }
+        return "# 本公司的月度工资流水线（由 payroll init 生成）。文件中的路径相对于本文件所在的文件夹。\n"
+            + "# The company's monthly pipeline (made by payroll init). Paths are relative to this file's folder.\n"
+            + lines.joined(separator: "\n")
+    }
+
+    let readme = """
+        # 工资核算文件夹
+
+        本文件夹由 `payroll init` 生成，可在此直接运行：
+
+        - `payroll run`：按 `pipeline.yaml` 运行示例月份（`input/2026-01`），结果写入 `output/2026-01/`。
+        - `payroll run --input input/2026-02 --period 2026-02`：运行其他月份。
+        - `payroll validate --input 文件夹 --period YYYY-MM`：只校验输入，不发放工资。
+        - `payroll test-rules`：检查 `rules/cn` 中的规则包（修改社保基数、税率等之后请运行）。
+        - `payroll --version`：程序和规则包的版本。
+
+        文件夹内容：
+
+        - `pipeline.yaml`：流水线设置（公司名称、输出、付款账户、语言 `locale: zh|en|both`）。
+        - `rules/cn/`：规则包副本（城市社保公积金、个税表、工资结构），每个数值都注明生效日期和来源。
+        - `banks/`：银行代发文件模板。
+        - `input/2026-01/`：示例月份的输入文件；`input/empty/`：只有表头的空模板，复制后填写即可开始新月份。
+        - `output/`：每个期间一个文件夹，含工资表、工资条、银行文件、报表和 manifest.json。
+
+        输入文件的列见随程序提供的 CONTRACT 说明；所有提示均可用 `--locale zh|en|both` 切换语言。
+
+        """
+}
