@@ -113,14 +113,14 @@ struct Init: ParsableCommand {
             try fm.copyItem(atPath: sample, toPath: at("input/2026-01"))
             try fm.createDirectory(atPath: at("input/empty"), withIntermediateDirectories: true)
             for f in try fm.contentsOfDirectory(atPath: sample).sorted() where f.hasSuffix(".csv") {
-                let text = try String(contentsOfFile: (sample as NSString).appendingPathComponent(f), encoding: .utf8)
-                let header = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
-                try Data((header.hasSuffix("\r") ? header : header + "\r").utf8 + Data("\n".utf8)).write(
-                    to: URL(fileURLWithPath: at("input/empty/\(f)")))
+                // The header line as it is (its encoding and line ending kept), with no rows.
+                let bytes = try Data(contentsOf: URL(fileURLWithPath: (sample as NSString).appendingPathComponent(f)))
+                let end = bytes.firstIndex(of: UInt8(ascii: "\n")).map { bytes.index(after: $0) } ?? bytes.endIndex
+                try Data(bytes[bytes.startIndex..<end]).write(to: URL(fileURLWithPath: at("input/empty/\(f)")))
             }
             try fm.createDirectory(atPath: at("output"), withIntermediateDirectories: true)
             try Data(companyPipeline(pipelineText).utf8).write(to: URL(fileURLWithPath: at("pipeline.yaml")))
-            try Data(readme.utf8).write(to: URL(fileURLWithPath: at("README.md")))
+            try Data(Init.readme.utf8).write(to: URL(fileURLWithPath: at("README.md")))
             if fm.fileExists(atPath: folder) { try fm.removeItem(atPath: folder) }
             try fm.moveItem(atPath: staging, toPath: folder)
         } catch let e as Failure {
@@ -163,7 +163,7 @@ struct Init: ParsableCommand {
             + lines.joined(separator: "\n")
     }
 
-    let readme = """
+    static let readme = """
         # 工资核算文件夹
 
         本文件夹由 `payroll init` 生成，可在此直接运行：
