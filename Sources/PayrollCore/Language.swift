@@ -19,10 +19,14 @@ public enum ReportLocale: String, Sendable, CaseIterable {
     /// The text of a message given in both languages.
     public func text(_ t: Bilingual) -> String { pick(t.zh, t.en) }
 
-    /// The language to use when neither a flag nor a pipeline says: `PAYROLL_LOCALE`, else `LC_ALL`/`LANG` starting with
-    /// `zh` (Chinese) or anything else set (English); Chinese when nothing is set.
+    /// `PAYROLL_LOCALE` when it names a locale: the user's explicit choice for the terminal.
+    public static func chosen(_ env: [String: String] = ProcessInfo.processInfo.environment) -> ReportLocale? {
+        env["PAYROLL_LOCALE"].flatMap(ReportLocale.init(rawValue:))
+    }
+
+    /// The language the system's locale asks for: `LC_ALL`, `LC_MESSAGES` or `LANG` starting with `zh` is Chinese,
+    /// any other one set is English; nil when none is set.
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> ReportLocale? {
-        if let v = env["PAYROLL_LOCALE"], let l = ReportLocale(rawValue: v) { return l }
         for k in ["LC_ALL", "LC_MESSAGES", "LANG"] {
             guard let v = env[k], !v.isEmpty else { continue }
             return v.lowercased().hasPrefix("zh") ? .zh : .en

@@ -24,7 +24,8 @@ enum Engine {
         do { def = try PipelineDefinition.load(path: pipeline, fallback: Shipped.fallback) } catch {
             throw Failure(.usage, zh: "流水线 \(error)", en: "pipeline: \(error)")
         }
-        def.locale = options.lang.apply(pipeline: def.locale)
+        options.lang.apply(pipeline: def.locale)
+        if let l = options.lang.locale { def.locale = l }
         guard let period = try options.period.map({ try parsePeriod($0, flag: "--period") }) ?? def.period else {
             throw Failure(
                 .usage, zh: "没有期间：请给出 --period YYYY-MM，或在 \(pipeline) 中设置 period",
@@ -72,9 +73,9 @@ enum Engine {
             let outcome = try PeriodRunner.execute(settings, progress: console.progress)
             console.endProgress()
             console.summary(
-                batch: outcome.batch, locale: def.locale, folder: outcome.folder, seconds: outcome.seconds,
+                batch: outcome.batch, locale: Speech.locale, folder: outcome.folder, seconds: outcome.seconds,
                 finished: outcome.finished, mode: mode)
-            let en = def.locale == .en
+            let en = Speech.locale == .en
             if let kept = outcome.keptFinishedRun {
                 console.note(
                     en

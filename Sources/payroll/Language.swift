@@ -7,13 +7,17 @@ extension ReportLocale: ExpressibleByArgument {}
 
 /// `--locale`, on every command.
 struct LocaleOption: ParsableArguments {
-    @Option(help: "Language of messages and documents: zh, en or both (default: the pipeline's, else PAYROLL_LOCALE or LANG).")
+    @Option(
+        help:
+            "Language of messages and documents: zh, en or both. Messages default to PAYROLL_LOCALE, else the pipeline's locale, else LANG; documents to the pipeline's."
+    )
     var locale: ReportLocale?
 
-    /// Sets the language the command speaks in: the flag, else the pipeline's, else the environment's, else Chinese.
+    /// Sets the language the command speaks in: the flag, else `PAYROLL_LOCALE`, else the pipeline's, else the system
+    /// locale's, else Chinese.
     @discardableResult
     func apply(pipeline: ReportLocale? = nil) -> ReportLocale {
-        let l = locale ?? pipeline ?? ReportLocale.fromEnvironment() ?? .zh
+        let l = locale ?? ReportLocale.chosen() ?? pipeline ?? ReportLocale.fromEnvironment() ?? .zh
         Speech.set(l)
         return l
     }

@@ -97,7 +97,7 @@ final class ImportTests: XCTestCase {
             XCTAssertNotNil(d, "\(e)")
             XCTAssertEqual(d?.legacy.description, e[2])
             XCTAssertEqual(d?.engine.description, e[3])
-            XCTAssertTrue(d?.cause.hasPrefix(e[4]) ?? false, "\(e[0]) \(e[1]): \(d?.cause ?? "")")
+            XCTAssertTrue(d?.cause.en.hasPrefix(e[4]) ?? false, "\(e[0]) \(e[1]): \(d?.cause.en ?? "")")
         }
         XCTAssertEqual(r.onlyLegacy, expected.filter { $0[0] == "only_legacy" }.map { $0[1] })
         XCTAssertEqual(r.onlyEngine, expected.filter { $0[0] == "only_engine" }.map { $0[1] })

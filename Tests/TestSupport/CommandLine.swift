@@ -61,6 +61,8 @@ public func start(_ args: [String], env: [String: String] = [:]) throws -> Runni
     p.arguments = args
     p.currentDirectoryURL = repoRoot
     var e = ProcessInfo.processInfo.environment
+    // Tests read the English messages unless they ask for a language (`PAYROLL_LOCALE`, or `--locale`).
+    e["PAYROLL_LOCALE"] = "en"
     for (k, v) in env { e[k] = v }
     p.environment = e
     let r = RunningPayroll(p)
