@@ -24,7 +24,7 @@ public enum Payslips {
     /// Draws one payslip. Amounts are the register's; every figure is exact.
     public static func write(
         index i: Int, batch: Batch, run: PayrollRun, company: String, locale: ReportLocale,
-        font: String = "WenQuanYi Micro Hei", to path: String
+        font: String = "WenQuanYi Micro Hei", showZeroLines: Bool = false, to path: String
     ) throws {
         guard let r = run.pay[i] else { return }
         let e = batch.employees[i]
@@ -68,39 +68,73 @@ public enum Payslips {
             y += 15
         }
 
-        // Earnings and deductions that make up gross.
-        section(L.t("应发项目", "Earnings and deductions"))
-        for (k, c) in run.rules.components.enumerated() where c.spec.inGross {
-            row(L.t(c.spec.labelZH, c.spec.labelEN), r.lines[k].description)
+        func money(_ m: Money) -> String { grouped(m) }
+        func shown(_ m: Money) -> Bool { showZeroLines || m != .zero }
+        // 1. Earnings: the structure's lines that make up gross, with each adjustment row's note under its line.
+        section(L.t("应发项目", "Earnings"))
+        let notes = batch.adjustments.filter { Int($0.employee) == i }
+        for (k, c) in run.rules.components.enumerated() where c.spec.inGross && shown(r.lines[k]) {
+            row(L.t(c.spec.labelZH, c.spec.labelEN), money(r.lines[k]))
+        }
+        // The adjustment rows behind the adjustments line, each with its note (工牌补办 −50.00).
+        for n in notes {
+            guard let spec = run.rules.pack.adjustments.first(where: { $0.code == n.code }), spec.into == .gross else { continue }
+            let what = L.t(spec.labelZH, spec.labelEN) + (n.note.isEmpty ? "" : "：\(n.note)")
+            doc.text("· " + what, x: left + 18, y: y, size: 8, width: right - left - 120, gray: 0.35)
+            doc.text(money(n.amount), x: right - 6, y: y, size: 8, align: .right, gray: 0.35)
+            y += 12
         }
         doc.line(x1: left, y1: y, x2: right, y2: y, width: 0.5, gray: 0.6)
         y += 4
-        row(L.t("应发合计", "Gross pay"), r.gross.description, bold: true)
+        row(L.t("应发合计", "Gross pay"), money(r.gross), bold: true)
         y += 6
 
+        // 2. Withheld from the salary: the employee's insurance, housing fund, income tax, and a carried shortfall recovered.
         section(L.t("代扣项目", "Withheld"))
-        row(L.t("养老保险（个人）", "Pension insurance"), r.line(.pension).employee.description)
-        row(L.t("医疗保险（个人）", "Medical insurance"), r.line(.medical).employee.description)
-        row(L.t("失业保险（个人）", "Unemployment insurance"), r.line(.unemployment).employee.description)
-        row(L.t("住房公积金（个人）", "Housing fund"), r.housingFund.employee.description)
-        row(L.t("个人所得税", "Income tax"), r.tax.description)
-        if r.annualBonus > .zero {
-            row(L.t("全年一次性奖金", "Annual one-time bonus"), r.annualBonus.description)
-            row(L.t("年终奖个人所得税", "Tax on annual bonus"), r.bonusTax.description)
+        let withheld: [(String, String, Money)] = [
+            ("养老保险（个人）", "Pension insurance", r.line(.pension).employee),
+            ("医疗保险（个人）", "Medical insurance", r.line(.medical).employee),
+            ("失业保险（个人）", "Unemployment insurance", r.line(.unemployment).employee),
+            ("住房公积金（个人）", "Housing fund", r.housingFund.employee), ("个人所得税", "Income tax", r.tax),
+            // Negative net pay carried from earlier periods (negative_net: carry_forward) that this period recovers.
+            ("扣回以前期间欠款", "Recovered from earlier periods", Money.zero - r.carriedRecovery),
+        ]
+        var withheldTotal = Money.zero
+        for (zh, en, m) in withheld {
+            withheldTotal += m
+            if shown(m) && !(m == .zero && zh == "扣回以前期间欠款") { row(L.t(zh, en), money(m)) }
         }
-        // Negative net pay carried from earlier periods (negative_net: carry_forward): what this period recovers,
-        // and what is still owed. Shown only when there is something to show.
-        if r.carriedRecovery != .zero {
-            row(L.t("扣回以前期间欠款", "Recovered from earlier periods"), r.carriedRecovery.description)
-        }
-        if r.carriedBalance != .zero {
-            row(L.t("尚待扣回欠款", "Still to recover"), r.carriedBalance.description)
-        }
+        doc.line(x1: left, y1: y, x2: right, y2: y, width: 0.5, gray: 0.6)
         y += 4
+        row(L.t("代扣合计", "Total withheld"), money(withheldTotal), bold: true)
+        y += 6
+
+        // 3. The annual one-time bonus, paid beside the salary and taxed on its own.
+        if r.annualBonus != .zero || r.bonusTax != .zero {
+            section(L.t("全年一次性奖金（单独计税）", "Annual one-time bonus (taxed separately)"))
+            row(L.t("全年一次性奖金", "Annual one-time bonus"), money(r.annualBonus))
+            row(L.t("年终奖个人所得税", "Tax on the annual bonus"), money(r.bonusTax))
+            y += 6
+        }
+
+        // 4. Net pay as the sum of the blocks above, so that anyone can add it up.
+        let shortfall = r.net - (r.gross - withheldTotal + r.annualBonus - r.bonusTax)
+        var sum = "\(L.t("应发合计", "Gross")) \(money(r.gross)) − \(L.t("代扣合计", "withheld")) \(money(withheldTotal))"
+        if r.annualBonus != .zero || r.bonusTax != .zero {
+            sum += " + \(L.t("年终奖", "bonus")) \(money(r.annualBonus)) − \(L.t("年终奖个税", "bonus tax")) \(money(r.bonusTax))"
+        }
+        if shortfall != .zero { sum += " + \(L.t("转入下期扣回", "carried to later periods")) \(money(shortfall))" }
+        sum += " = \(money(r.net))"
+        doc.text(sum, x: left + 6, y: y, size: 8, width: right - left - 12, gray: 0.35)
+        y += locale == .both ? 24 : 14
         doc.fill(x: left, y: y, width: right - left, height: 26, gray: 0.25)
         doc.text(L.t("实发工资", "Net pay"), x: left + 8, y: y + 5, size: 13, bold: true, gray: 1)
-        doc.text("¥ " + grouped(r.net), x: right - 8, y: y + 5, size: 13, bold: true, align: .right, gray: 1)
-        y += 40
+        doc.text("¥ " + money(r.net), x: right - 8, y: y + 5, size: 13, bold: true, align: .right, gray: 1)
+        y += 32
+        if r.carriedBalance != .zero {
+            row(L.t("尚待扣回欠款（以后期间扣回）", "Still to recover in later periods"), money(r.carriedBalance))
+        }
+        y += 8
 
         // Two columns: attendance | performance, then year to date | employer.
         let top = y
@@ -111,18 +145,19 @@ public enum Payslips {
             ("调休", "Comp. leave", .compLeave), ("出差", "Business trip", .businessTrip), ("事假", "Personal leave", .personalLeave),
             ("病假", "Sick leave", .sickLeave), ("旷工", "Absent", .absent),
         ]
+        // Units sit in the label ("出勤（天）"), so that both languages read as one label and one figure.
         for (zh, en, st) in days where a.days(st) > 0 || st == .present {
-            row(L.t(zh, en), "\(a.days(st)) " + L.t("天", "d"), x1: mid - 10)
+            row(L.t("\(zh)（天）", "\(en) (days)"), "\(a.days(st))", x1: mid - 10)
         }
         for k in OvertimeKind.allCases where a.overtime(k) > .zero {
             let name = [("工作日加班", "Overtime, workday"), ("休息日加班", "Overtime, rest day"), ("节假日加班", "Overtime, holiday")][k.rawValue]
-            row(L.t(name.0, name.1), a.overtime(k).description + " " + L.t("小时", "h"), x1: mid - 10)
+            row(L.t("\(name.0)（小时）", "\(name.1) (hours)"), a.overtime(k).description, x1: mid - 10)
         }
         if a.overtimeRestdayComp > .zero {
-            row(L.t("休息日加班（调休）", "Rest-day overtime, time off"), a.overtimeRestdayComp.description + " " + L.t("小时", "h"), x1: mid - 10)
+            row(L.t("休息日加班调休（小时）", "Rest-day overtime, time off (hours)"), a.overtimeRestdayComp.description, x1: mid - 10)
         }
         if a.overtimeRestdayComp > .zero || r.ytd.compTime != .zero {
-            row(L.t("调休余额", "Comp-time balance"), r.ytd.compTime.description + " " + L.t("小时", "h"), x1: mid - 10)
+            row(L.t("调休余额（小时）", "Comp-time balance (hours)"), r.ytd.compTime.description, x1: mid - 10)
         }
         let leftEnd = y
         y = top
@@ -146,13 +181,20 @@ public enum Payslips {
             let x0 = k % 2 == 0 ? left : mid + 10
             let x1 = k % 2 == 0 ? mid - 10 : right
             doc.text(L.t(zh, en), x: x0 + 6, y: y, size: 9)
-            doc.text(m.description, x: x1 - 6, y: y, size: 9, align: .right)
+            doc.text(grouped(m), x: x1 - 6, y: y, size: 9, align: .right)
             if k % 2 == 1 { y += 14 }
         }
         y += 8
         section(L.t("单位缴纳（不从工资中扣除）", "Paid by the employer (not deducted)"))
-        row(L.t("社会保险（单位）", "Social insurance"), r.employerSI.description)
-        row(L.t("住房公积金（单位）", "Housing fund"), r.housingFund.employer.description)
+        let employer: [(String, String, Money)] = [
+            ("养老保险（单位）", "Pension insurance", r.line(.pension).employer),
+            ("医疗保险（单位）", "Medical insurance", r.line(.medical).employer),
+            ("失业保险（单位）", "Unemployment insurance", r.line(.unemployment).employer),
+            ("工伤保险（单位）", "Work-injury insurance", r.line(.workInjury).employer),
+            ("住房公积金（单位）", "Housing fund", r.housingFund.employer),
+        ]
+        for (zh, en, m) in employer where shown(m) { row(L.t(zh, en), money(m)) }
+        row(L.t("单位缴纳合计", "Total paid by the employer"), money(r.employerSI + r.housingFund.employer), bold: true)
         y += 16
         doc.line(x1: left, y1: y, x2: right, y2: y, width: 0.5, gray: 0.6)
         doc.text(
@@ -169,7 +211,8 @@ public enum Payslips {
     /// Writes every paid employee's payslip, in parallel; returns the file names in employee order.
     public static func writeAll(
         batch: Batch, run: PayrollRun, company: String, locale: ReportLocale, password: PayslipPassword,
-        ownerSecret: String, font: String, folder: String, scheduler: any WorkScheduler = SerialScheduler()
+        ownerSecret: String, font: String, showZeroLines: Bool = false, folder: String,
+        scheduler: any WorkScheduler = SerialScheduler()
     ) throws -> [String] {
         let results: [Result<String?, Error>] = scheduler.map(count: batch.employees.count, minShard: Payslips.perShard) { range in
             range.map { i in
@@ -184,13 +227,17 @@ public enum Payslips {
                     let path = (folder as NSString).appendingPathComponent(name)
                     if let pw = Payslips.password(rule: password, employee: e) {
                         let plain = path + ".plain"
-                        try write(index: i, batch: batch, run: run, company: company, locale: locale, font: font, to: plain)
+                        try write(
+                            index: i, batch: batch, run: run, company: company, locale: locale, font: font, showZeroLines: showZeroLines,
+                            to: plain)
                         try PDFEncryption.encryptAES256(
                             input: plain, output: path, userPassword: pw,
                             ownerPassword: ownerPassword(secret: ownerSecret, employee: e, period: batch.period))
                         try FileManager.default.removeItem(atPath: plain)
                     } else {
-                        try write(index: i, batch: batch, run: run, company: company, locale: locale, font: font, to: path)
+                        try write(
+                            index: i, batch: batch, run: run, company: company, locale: locale, font: font, showZeroLines: showZeroLines,
+                            to: path)
                     }
                     return name
                 }

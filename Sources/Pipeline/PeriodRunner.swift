@@ -287,7 +287,7 @@ public enum PeriodRunner {
                 let secret = ProcessInfo.processInfo.environment["PAYROLL_PDF_OWNER_SECRET"] ?? def.payslipOwnerSecret
                 let names = try Payslips.writeAll(
                     batch: batch, run: run, company: def.company, locale: def.locale,
-                    password: def.payslipPassword, ownerSecret: secret, font: def.payslipFont,
+                    password: def.payslipPassword, ownerSecret: secret, font: def.payslipFont, showZeroLines: def.payslipZeroLines,
                     folder: payslipDir, scheduler: Executor(threads: s.threads))
                 for n in names { try record("payslip", "payslips/\(n)") }
                 written.insert(.payslips)

@@ -37,6 +37,8 @@ public struct PipelineDefinition: Sendable {
     public var payslipOwnerSecret = "change-me"
     /// A fontconfig family with CJK glyphs and TrueType outlines (Debian fonts-wqy-microhei).
     public var payslipFont = "WenQuanYi Micro Hei"
+    /// Print pay lines that are zero on payslips (`payslips.show_zero_lines`); hidden by default.
+    public var payslipZeroLines = false
     /// Salary payment: paying accounts and bank layouts.
     public var payments: PaymentSettings?
     /// Negative net pay and sick pay, where the pipeline goes beyond the default (`negative_net`, `sick_pay`).
@@ -96,12 +98,13 @@ public struct PipelineDefinition: Sendable {
             case "performance": def.performance = try PerformanceSettings.parse(v)
             case "company": def.company = try v.string()
             case "payslips":
-                for (pk, pv) in try v.mapping(allowed: ["password", "owner_secret", "font"]) {
+                for (pk, pv) in try v.mapping(allowed: ["password", "owner_secret", "font", "show_zero_lines"]) {
                     switch pk {
                     case "password":
                         guard let r = PayslipPassword(rawValue: try pv.string()) else { throw pv.error("expected none, id_last6 or employee_id") }
                         def.payslipPassword = r
                     case "font": def.payslipFont = try pv.string()
+                    case "show_zero_lines": def.payslipZeroLines = try pv.bool()
                     default: def.payslipOwnerSecret = try pv.string()
                     }
                 }

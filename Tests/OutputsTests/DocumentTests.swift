@@ -144,6 +144,91 @@ final class DocumentTests: XCTestCase {
         }
     }
 
+    /// "41000.00" → "41,000.00", written out here rather than through the code under test.
+    static func grouped(_ s: String) -> String {
+        let neg = s.hasPrefix("-")
+        let parts = (neg ? String(s.dropFirst()) : s).split(separator: ".")
+        var digits = Array(parts[0])
+        var out = ""
+        while digits.count > 3 {
+            out = "," + String(digits.suffix(3)) + out
+            digits.removeLast(3)
+        }
+        return (neg ? "-" : "") + String(digits) + out + "." + parts[1]
+    }
+
+    /// The fen of a payslip figure ("41,000.00", "¥ 68,568.12", "-200.00").
+    static func fen(_ s: Substring) -> Int64? {
+        let t = s.replacingOccurrences(of: ",", with: "").replacingOccurrences(of: "¥", with: "").trimmingCharacters(in: .whitespaces)
+        let neg = t.hasPrefix("-")
+        let p = (neg ? String(t.dropFirst()) : t).split(separator: ".")
+        guard p.count == 2, p[1].count == 2, let y = Int64(p[0]), let f = Int64(p[1]) else { return nil }
+        return (neg ? -1 : 1) * (y * 100 + f)
+    }
+
+    /// For every demo employee the payslip's text adds up: the earnings lines to 应发合计, the withheld lines to 代扣合计,
+    /// and 应发合计 − 代扣合计 + 年终奖 − 年终奖税 = 实发 (the register's net pay); the annual bonus is in its own block, never
+    /// under 代扣; adjustment notes are shown; every amount has thousands separators.
+    func testPayslipBlocksAddUpToNetPay() throws {
+        let o = try demoRun()
+        let reg = Dictionary(uniqueKeysWithValues: try register(o.folder + "/payroll_register.csv").map { ($0["employee_id"]!, $0) })
+        XCTAssertEqual(reg.count, o.batch.employees.count)
+        for (id, row) in reg {
+            let (text, status) = try shell(["pdftotext", "-layout", o.folder + "/payslips/\(id).pdf", "-"])
+            XCTAssertEqual(status, 0)
+            // label … amount, one per line, in reading order; the block a line is in is the last heading above it.
+            var block = ""
+            var sums: [String: Int64] = [:]
+            var totals: [String: Int64] = [:]
+            var bonus: Int64 = 0
+            var bonusTax: Int64 = 0
+            var net: Int64?
+            for line in text.split(separator: "\n") {
+                let t = line.trimmingCharacters(in: .whitespaces)
+                if ["应发项目", "代扣项目", "全年一次性奖金（单独计税）", "考勤", "本年累计（个税）", "单位缴纳（不从工资中扣除）"].contains(where: { t.hasPrefix($0) }) {
+                    block = String(t.prefix(4))
+                    continue
+                }
+                let parts = t.split(separator: " ", omittingEmptySubsequences: true)
+                guard parts.count >= 2, let amount = Self.fen(parts[parts.count - 1]) else { continue }
+                let label = String(parts[0])
+                if label.hasPrefix("应发合计") && parts.count > 3 { continue }  // the sum line under the blocks
+                if label == "·" { continue }  // an adjustment's note, already in its line
+                if label == "实发工资" {
+                    net = amount
+                    continue
+                }
+                if label == "应发合计" || label == "代扣合计" {
+                    totals[label] = amount
+                    continue
+                }
+                if block == "全年一次" {
+                    if label == "全年一次性奖金" { bonus = amount } else if label == "年终奖个人所得税" { bonusTax = amount }
+                    continue
+                }
+                if block == "应发项目" || block == "代扣项目" { sums[block, default: 0] += amount }
+                XCTAssertFalse(block == "代扣项目" && label.contains("奖金"), "\(id): a bonus under 代扣: \(t)")
+                XCTAssertTrue(amount.magnitude < 100_000 || parts[parts.count - 1].contains(","), "\(id): no thousands separator: \(t)")
+            }
+            let want = { (k: String) in Self.fen(Substring(row[k]!))! }
+            XCTAssertEqual(totals["应发合计"], want("gross"), id)
+            XCTAssertEqual(sums["应发项目"], want("gross"), "\(id): the earnings lines add up to gross")
+            XCTAssertEqual(sums["代扣项目"], totals["代扣合计"], "\(id): the withheld lines add up to their total")
+            XCTAssertEqual(bonus, want("annual_bonus"), id)
+            XCTAssertEqual(bonusTax, want("bonus_tax"), id)
+            XCTAssertEqual(net, want("net_pay"), id)
+            XCTAssertEqual((totals["应发合计"] ?? 0) - (totals["代扣合计"] ?? 0) + bonus - bonusTax, net, "\(id): the blocks add up to net pay")
+        }
+        // D031's other_deduction row carries a note (adjustments.csv: 工牌补办, "遗失"); D001's annual bonus is not withheld.
+        let (d031, _) = try shell(["pdftotext", "-layout", o.folder + "/payslips/D031.pdf", "-"])
+        XCTAssertTrue(d031.contains("工牌补办"), d031)
+        let (d001, _) = try shell(["pdftotext", "-layout", o.folder + "/payslips/D001.pdf", "-"])
+        XCTAssertTrue(d001.contains("36,000.00"))
+        // Zero lines are hidden: D001 has no absence, so no 缺勤扣款 line (the demo's attendance; the register's line is 0).
+        XCTAssertEqual(reg["D001"]?["absence_deduction"], "0.00")
+        XCTAssertFalse(d001.contains("缺勤扣款"))
+    }
+
     func testPayslipsAreReadableSmallAndEmbedTheirFonts() throws {
         let o = try demoRun()
         let files = try FileManager.default.contentsOfDirectory(atPath: o.folder + "/payslips").sorted()
@@ -156,8 +241,8 @@ final class DocumentTests: XCTestCase {
             let (text, status) = try shell(["pdftotext", "-layout", path, "-"])
             XCTAssertEqual(status, 0)
             XCTAssertTrue(text.contains(id))
-            XCTAssertTrue(text.contains(reg[id]!["gross"]!), "gross in \(id)")
-            XCTAssertTrue(text.contains(reg[id]!["tax"]!))
+            XCTAssertTrue(text.contains(Self.grouped(reg[id]!["gross"]!)), "gross in \(id)")
+            XCTAssertTrue(text.contains(Self.grouped(reg[id]!["tax"]!)))
             // Reading order: the company, earnings, gross, withheld, net pay.
             let order = ["示例科技有限公司", "基本工资", "应发合计", "个人所得税", "实发工资", "本年累计"].map { text.range(of: $0)!.lowerBound }
             XCTAssertEqual(order, order.sorted())
