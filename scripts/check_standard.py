@@ -147,7 +147,7 @@ def main(batch, period, register, *flags):
 
     mismatches = 0
     checked = 0
-    with open(register, encoding="utf-8", newline="") as f:
+    with open(register, encoding="utf-8-sig", newline="") as f:
         engine = {r["employee_id"]: r for r in csv.DictReader(f)}
     for eid in sorted(emps, key=lambda s: s.encode("utf-8")):
         e = emps[eid]

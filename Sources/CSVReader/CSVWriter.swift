@@ -18,14 +18,17 @@ public final class CSVStreamWriter {
     /// The file written.
     public let path: String
 
-    /// Creates (or truncates) the file.
-    public init(path: String) throws {
+    /// Creates (or truncates) the file. `forPeople` starts it with a UTF-8 byte order mark, which Excel on a Chinese
+    /// Windows needs to read UTF-8 (without it, it guesses GB18030 and shows mojibake); files that programs read (the
+    /// ledger, CONTRACT inputs) go without.
+    public init(path: String, forPeople: Bool = false) throws {
         self.path = path
         guard FileManager.default.createFile(atPath: path, contents: nil), let h = FileHandle(forWritingAtPath: path) else {
             throw CSVWriteError(path: path, reason: "cannot create the file")
         }
         handle = h
         buffer.reserveCapacity(1 << 20)
+        if forPeople { buffer += [0xEF, 0xBB, 0xBF] }
     }
 
     /// Writes one row, quoting fields as RFC 4180 asks.

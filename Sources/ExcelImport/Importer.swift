@@ -398,7 +398,8 @@ public enum Importer {
     public static func write(_ r: Result, to folder: String) throws {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         func write(_ rows: [[String]], _ name: String) throws {
-            let w = try CSVStreamWriter(path: (folder as NSString).appendingPathComponent(name))
+            // The CONTRACT files are inputs for programs; the report is for people.
+            let w = try CSVStreamWriter(path: (folder as NSString).appendingPathComponent(name), forPeople: name == "import_report.csv")
             for r in rows { try w.row(r) }
             try w.close()
         }

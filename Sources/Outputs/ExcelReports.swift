@@ -14,40 +14,45 @@ public enum ExcelReports {
     /// Columns of a worksheet (Excel's limit).
     public static let maxColumns = 16_384
 
-    /// The register as a workbook: frozen header, autofilter, money formats, a
-    /// totals row (exact sums of the rounded lines), split across sheets past
-    /// Excel's row limit, constant-memory mode above 50,000 employees.
+    /// The register as a workbook for a person: 工号 and 姓名 first, then the CSV's columns in its order; a header row
+    /// of labels in the locale over a row of the CSV's codes (so programs and the CSV keep one vocabulary); panes frozen
+    /// below the headers and right of the name; autofilter; money formats; a totals row (exact sums of the rounded lines);
+    /// split across sheets past Excel's row limit; constant-memory mode above 50,000 employees.
     public static func writeRegister(
         batch: Batch, run: PayrollRun, locale: ReportLocale, to path: String,
         rowsPerSheet: Int = rowsPerSheet
     ) throws {
         let columns = Register.columns(run)
+        let order = registerOrder(columns)
         let large = batch.employees.count > 50_000
         let wb = try Workbook(path: path, constantMemory: large, created: batch.period.firstDay)
         let rows = batch.employees.indices.filter { run.pay[$0] != nil }
         var totals = [Money](repeating: .zero, count: columns.count)
-        let moneyCols: [Int] =
+        let moneyCols: Set<Int> =
             Register.cells(rows.first ?? 0, batch: batch, run: run).map { cells in
-                cells.indices.filter { k in if case .money = cells[k] { return true } else { return false } }
+                Set(cells.indices.filter { k in if case .money = cells[k] { return true } else { return false } })
             } ?? []
         let sheetCount = max(1, (rows.count + rowsPerSheet - 1) / rowsPerSheet)
         let base = locale == .en ? "Register" : "工资表"
+        let headerRows = 2
         for s in 0..<sheetCount {
             let sheet = try wb.addSheet(sheetCount == 1 ? base : "\(base) \(s + 1)")
-            for (c, name) in columns.enumerated() {
-                try sheet.write(0, c, text: name, style: .header)
-                sheet.columnWidth(c, max(10, min(16, name.count + 2)))
+            for (c, k) in order.enumerated() {
+                let label = locale.text(RegisterLabels.label(columns[k], rules: run.rules))
+                try sheet.write(0, c, text: label, style: .header)
+                try sheet.write(1, c, text: columns[k], style: .code)
+                sheet.columnWidth(c, max(10, min(18, label.count * (locale == .en ? 1 : 2) + 2)))
             }
-            sheet.freezeHeader()
+            sheet.freezePanes(rows: headerRows, columns: 2)
             let chunk = rows[(s * rowsPerSheet)..<min(rows.count, (s + 1) * rowsPerSheet)]
-            var r = 1
+            var r = headerRows
             for i in chunk {
                 guard let cells = Register.cells(i, batch: batch, run: run) else { continue }
-                for (c, v) in cells.enumerated() {
-                    switch v {
+                for (c, k) in order.enumerated() {
+                    switch cells[k] {
                     case .money(let m):
                         try sheet.write(r, c, money: m)
-                        totals[c] += m
+                        totals[k] += m
                     case .score(let x): if let x { try sheet.write(r, c, decimal: x.fixed) }
                     case .integer(let n): try sheet.write(r, c, integer: n)
                     case .text(let t): if !t.isEmpty { try sheet.write(r, c, text: t) }
@@ -55,14 +60,20 @@ public enum ExcelReports {
                 }
                 r += 1
             }
-            try sheet.autofilter(lastRow: max(r - 1, 1), lastCol: columns.count - 1)
+            try sheet.autofilter(firstRow: 1, lastRow: max(r - 1, headerRows), lastCol: columns.count - 1)
             if s == sheetCount - 1 {
-                try sheet.write(r, 0, text: locale == .en ? "Total" : "合计", style: .totalLabel)
-                try sheet.write(r, 1, integer: rows.count, style: .totalLabel)
-                for c in moneyCols { try sheet.write(r, c, money: totals[c], style: .totalMoney) }
+                try sheet.write(r, 0, text: locale.pick("合计", "Total"), style: .totalLabel)
+                try sheet.write(r, 1, text: locale.pick("\(rows.count) 人", "\(rows.count) employees"), style: .totalLabel)
+                for (c, k) in order.enumerated() where moneyCols.contains(k) { try sheet.write(r, c, money: totals[k], style: .totalMoney) }
             }
         }
         try wb.close()
+    }
+
+    /// The register workbook's column order: employee_id and name first, then the CSV's order.
+    public static func registerOrder(_ columns: [String]) -> [Int] {
+        let first = ["employee_id", "name"].compactMap { columns.firstIndex(of: $0) }
+        return first + columns.indices.filter { !first.contains($0) }
     }
 
     struct Group {
@@ -316,7 +327,7 @@ public enum ExcelReports {
     ///   Dr 6602 wages expense (gross + annual bonus), Dr employer SI, Dr employer HF
     ///   Cr 2211 net pay payable, SI payable (employee + employer), HF payable (both sides), 2221 IIT payable.
     public static func writeJournal(batch: Batch, run: PayrollRun, to path: String) throws {
-        let w = try CSVStreamWriter(path: path)
+        let w = try CSVStreamWriter(path: path, forPeople: true)
         try w.row(["period", "cost_center", "account", "account_name", "debit", "credit"])
         for (cc, _) in groups(batch, run, by: { $0.costCenter }) {
             var wages = Money.zero

@@ -24,7 +24,7 @@ public enum PerformanceReports {
 
     /// Writes each employee's scorecard.
     public static func writeScorecards(batch: Batch, run: PayrollRun, to path: String) throws {
-        let w = try CSVStreamWriter(path: path)
+        let w = try CSVStreamWriter(path: path, forPeople: true)
         try w.row(scorecardColumns)
         for (i, e) in batch.employees.enumerated() {
             let p = run.performance[i]
@@ -96,7 +96,7 @@ public enum PerformanceReports {
 
     /// Writes performance_departments.csv.
     public static func writeDepartments(batch: Batch, run: PayrollRun, grades: [String], to path: String) throws {
-        let w = try CSVStreamWriter(path: path)
+        let w = try CSVStreamWriter(path: path, forPeople: true)
         try w.row(
             ["department", "dept_type", "employees", "scored", "average_score", "min_score", "max_score"]
                 + grades.map { "grade_\($0)" } + ["coached_last_quarter", "coaching_coverage"])
@@ -110,7 +110,7 @@ public enum PerformanceReports {
 
     /// Writes merit_proposal.csv (a proposal for approval only).
     public static func writeMerit(batch: Batch, run: PayrollRun, policy: MeritPolicy, to path: String) throws {
-        let w = try CSVStreamWriter(path: path)
+        let w = try CSVStreamWriter(path: path, forPeople: true)
         try w.row([
             "employee_id", "name", "department", "position", "grade", "monthly_salary", "band_min", "band_max",
             "band_position", "band_quartile", "proposed_raise_pct", "proposed_raise", "proposed_salary", "status",
@@ -166,7 +166,7 @@ public enum PerformanceReports {
             series.append((batch.period.description, e.id, e.department, f2(run.performance[i].final), run.performance[i].grade))
         }
         series.sort { ($0.id, $0.period) < ($1.id, $1.period) }
-        let w = try CSVStreamWriter(path: employeesTo)
+        let w = try CSVStreamWriter(path: employeesTo, forPeople: true)
         try w.row(["employee_id", "period", "department", "final_score", "grade"])
         for r in series { try w.row([r.id, r.period, r.dept, r.score, r.grade]) }
         try w.close()
@@ -178,7 +178,7 @@ public enum PerformanceReports {
             let cur = sums[key] ?? (.zero, 0)
             sums[key] = (try cur.sum + Exact(s), cur.n + 1)
         }
-        let d = try CSVStreamWriter(path: departmentsTo)
+        let d = try CSVStreamWriter(path: departmentsTo, forPeople: true)
         try d.row(["department", "period", "employees", "average_score"])
         for key in sums.keys.sorted(by: { $0.codePointPrecedes($1) }) {
             let parts = key.split(separator: "\u{1F}").map(String.init)

@@ -18,7 +18,7 @@ public enum Receivables {
 
     /// Writes the receivables (a header only when there are none).
     public static func write(batch: Batch, run: PayrollRun, to path: String) throws {
-        let w = try CSVStreamWriter(path: path)
+        let w = try CSVStreamWriter(path: path, forPeople: true)
         try w.row(["employee_id", "name", "department", "leave_date", "receivable"])
         for (e, amount) in rows(batch: batch, run: run) {
             try w.row([e.id, e.name, e.department, e.leaveDate?.description ?? "", amount.description])

@@ -62,7 +62,7 @@ public enum Register {
 
     /// Writes payroll_register.csv, one row per paid employee in employee_id order.
     public static func writeCSV(batch: Batch, run: PayrollRun, to path: String) throws {
-        let w = try CSVStreamWriter(path: path)
+        let w = try CSVStreamWriter(path: path, forPeople: true)
         try w.row(columns(run))
         for i in batch.employees.indices {
             if let r = row(i, batch: batch, run: run) { try w.row(r) }

@@ -12,7 +12,7 @@ public enum ValidationReport {
 
     /// Writes validation.csv in the locale.
     public static func writeCSV(_ diags: [Diagnostic], locale: ReportLocale, to path: String) throws {
-        let csv = try CSVStreamWriter(path: path)
+        let csv = try CSVStreamWriter(path: path, forPeople: true)
         try csv.row(columns)
         for d in diags {
             try csv.row([

@@ -21,6 +21,8 @@ public struct XLSXError: Error, CustomStringConvertible, Sendable {
 /// Cell formats a workbook can use; each is created once per workbook.
 public enum CellStyle: Hashable, Sendable {
     case header, text, money, decimal2, integer, totalLabel, totalMoney, date
+    /// A row of field codes under a header of labels: small grey text.
+    case code
 }
 
 /// One .xlsx file being written. Owns the C handle and frees it on close or deinit.
@@ -64,6 +66,11 @@ public final class Workbook {
             case .money: format_set_num_format(f, "#,##0.00")
             case .decimal2: format_set_num_format(f, "0.00")
             case .integer: format_set_num_format(f, "0")
+            case .code:
+                format_set_font_size(f, 8)
+                format_set_font_color(f, 0x808080)
+                format_set_bg_color(f, 0xF2F2F2)
+                format_set_num_format(f, "@")
             case .totalLabel:
                 format_set_bold(f)
                 format_set_top(f, UInt8(LXW_BORDER_DOUBLE.rawValue))
@@ -148,6 +155,9 @@ public final class Sheet {
     /// Keeps the first rows in view when scrolling.
     public func freezeHeader(rows: Int = 1) { worksheet_freeze_panes(handle, lxw_row_t(rows), 0) }
 
+    /// Keeps the first rows and columns in view when scrolling.
+    public func freezePanes(rows: Int, columns: Int) { worksheet_freeze_panes(handle, lxw_row_t(rows), lxw_col_t(columns)) }
+
     /// Prints on landscape pages, all columns on one page width.
     public func landscapeFitWidth() {
         worksheet_set_landscape(handle)
@@ -159,9 +169,9 @@ public final class Sheet {
         try XLSXError.check(worksheet_insert_chart(handle, lxw_row_t(row), lxw_col_t(col), chart.handle), "insert chart")
     }
 
-    /// Adds a filter to the header of rows 0…lastRow, columns 0…lastCol.
-    public func autofilter(lastRow: Int, lastCol: Int) throws {
-        try XLSXError.check(worksheet_autofilter(handle, 0, 0, lxw_row_t(lastRow), lxw_col_t(lastCol)), "autofilter")
+    /// Adds a filter on row firstRow (the header) over rows firstRow…lastRow, columns 0…lastCol.
+    public func autofilter(firstRow: Int = 0, lastRow: Int, lastCol: Int) throws {
+        try XLSXError.check(worksheet_autofilter(handle, lxw_row_t(firstRow), 0, lxw_row_t(lastRow), lxw_col_t(lastCol)), "autofilter")
     }
 
     /// Sets a column's width in characters.

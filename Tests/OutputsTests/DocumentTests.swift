@@ -33,17 +33,37 @@ final class DocumentTests: XCTestCase {
         let rows = x.sheet("工资表")!
         let header = try String(contentsOfFile: o.folder + "/payroll_register.csv", encoding: .utf8).split(separator: "\n")[0]
             .split(separator: ",").map(String.init)
-        XCTAssertEqual(rows[0].map(\.value), header)
-        XCTAssertEqual(rows.count, reg.count + 2)  // header, employees, totals
-        let net = header.firstIndex(of: "net_pay")!
-        let gross = header.firstIndex(of: "gross")!
+        // Files for people start with a UTF-8 byte order mark (Excel on a Chinese Windows reads them as UTF-8); the
+        // ledger and the manifest, read by programs, do not.
+        let bom = Data([0xEF, 0xBB, 0xBF])
+        for f in ["payroll_register.csv", "payroll_journal.csv", "validation.csv"] {
+            XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: o.folder + "/" + f)).prefix(3), bom, f)
+        }
+        for f in ["ytd_ledger.csv", "manifest.json"] {
+            XCTAssertNotEqual(try Data(contentsOf: URL(fileURLWithPath: o.folder + "/" + f)).prefix(3), bom, f)
+        }
+        // Labels over codes; 工号 and 姓名 first, then the CSV's order.
+        let codes = rows[1].map(\.value)
+        XCTAssertEqual(Array(codes.prefix(2)), ["employee_id", "name"])
+        XCTAssertEqual(Set(codes), Set(header))
+        XCTAssertEqual(codes.dropFirst(2).filter { $0 != "name" }, header.filter { $0 != "employee_id" && $0 != "name" })
+        XCTAssertEqual(Array(rows[0].map(\.value).prefix(2)), ["工号", "姓名"])
+        XCTAssertEqual(rows[0][codes.firstIndex(of: "net_pay")!].value, "实发工资")
+        XCTAssertEqual(rows[0][codes.firstIndex(of: "base")!].value, "基本工资")  // the structure's own label
+        XCTAssertFalse(rows[0].contains { $0.value.contains("_") }, "a code among the labels")
+        XCTAssertEqual(rows.count, reg.count + 3)  // labels, codes, employees, totals
+        let net = codes.firstIndex(of: "net_pay")!
+        let gross = codes.firstIndex(of: "gross")!
         XCTAssertEqual(rows.last![0].value, "合计")
         XCTAssertEqual(rows.last![net].kind, "n")
         XCTAssertEqual(money(rows.last![net].value), netTotal)
         XCTAssertEqual(money(rows.last![gross].value), grossTotal)
         // Money cells are numbers; IDs are text.
-        XCTAssertEqual(rows[1][gross].kind, "n")
-        XCTAssertEqual(rows[1][0].kind, "s")
+        XCTAssertEqual(rows[2][gross].kind, "n")
+        XCTAssertEqual(rows[2][0].kind, "s")
+        XCTAssertEqual(rows[2][1].value, reg.first { $0["employee_id"] == rows[2][0].value }?["name"])
+        let sheetXML = try shell(["unzip", "-p", o.folder + "/payroll_register.xlsx", "xl/worksheets/sheet1.xml"]).0
+        XCTAssertTrue(sheetXML.contains(#"<pane xSplit="2" ySplit="2" topLeftCell="C3""#), "frozen panes")
 
         let s = try XLSXContent.read(o.folder + "/summary.xlsx")
         XCTAssertEqual(s.sheets.map(\.name), ["部门汇总", "成本中心汇总", "绩效等级分布", "绩效排名", "历史得分"])
@@ -287,8 +307,8 @@ final class DocumentTests: XCTestCase {
         try ExcelReports.writeRegister(batch: o.batch, run: o.run!, locale: .zh, to: path, rowsPerSheet: 10)
         let x = try XLSXContent.read(path)
         XCTAssertEqual(x.sheets.map(\.name), ["工资表 1", "工资表 2", "工资表 3", "工资表 4", "工资表 5"])
-        XCTAssertEqual(x.sheets.dropLast().map { $0.rows.count }, [11, 11, 11, 11])
-        XCTAssertEqual(x.sheets.last!.rows.count, 4 + 1 + 1)  // 44 = 4 × 10 + 4, header, totals
+        XCTAssertEqual(x.sheets.dropLast().map { $0.rows.count }, [12, 12, 12, 12])
+        XCTAssertEqual(x.sheets.last!.rows.count, 4 + 2 + 1)  // 44 = 4 × 10 + 4, labels and codes, totals
         XCTAssertEqual(x.sheets.last!.rows.last![0].value, "合计")
     }
 }

@@ -26,7 +26,10 @@ public func runPeriod(
 
 /// Reads a register into rows keyed by column name.
 public func register(_ path: String) throws -> [[String: String]] {
-    let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
+    // Files for people start with a UTF-8 byte order mark; the columns begin after it.
+    var text = try String(contentsOfFile: path, encoding: .utf8)
+    if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+    let lines = text.split(separator: "\n").map(String.init)
     let header = lines[0].split(separator: ",").map(String.init)
     return lines.dropFirst().map { l in
         // Register cells never hold commas except names, which are quoted; split carefully.
