@@ -21,6 +21,9 @@ import sys
 from collections import defaultdict
 from decimal import Decimal as D, ROUND_HALF_UP
 
+SD_COLUMNS = ["sd_children_education", "sd_continuing_education", "sd_housing_loan", "sd_housing_rent",
+              "sd_elderly_support", "sd_infant_care"]
+
 def r2(x):
     return x.quantize(D("0.01"), ROUND_HALF_UP)
 
@@ -210,7 +213,9 @@ def main(batch, period, register, *flags):
         ee_si = ee["pension"] + ee["medical"] + ee["unemployment"]
         bonus_ended = first > "2027-12-31"  # separate taxation of the annual bonus ends (MOF/SAT Ann. 2023 No. 30)
         income = gross + (annual if bonus_ended else 0)
-        taxable = max(D(0), income - basic - ee_si - hf - D(e["special_deduction"] or 0))
+        # CONTRACT: with sd_* columns, an empty special_deduction is their sum.
+        special = e.get("special_deduction") or sum((D(e.get(c) or 0) for c in SD_COLUMNS), D(0))
+        taxable = max(D(0), income - basic - ee_si - hf - D(special or 0))
         rate, qd = band(ANNUAL, taxable)
         tax = max(D(0), r2(taxable * rate - qd))
         bonus_tax = D(0)

@@ -297,8 +297,14 @@ public enum ExcelReports {
             try ws.write(r, 7, money: p.line(.medical).employee)
             try ws.write(r, 8, money: p.line(.unemployment).employee)
             try ws.write(r, 9, money: p.housingFund.employee)
-            try ws.write(r, 24, money: p.ytd.additional)
-            try ws.write(r, 28, text: "累计专项附加扣除合计（未分项）")
+            if let items = p.ytd.additionalItems {
+                // Itemized and cumulative (累计子女教育 … 累计3岁以下婴幼儿照护): employees.csv gave the sd_* columns every month.
+                for (k, m) in items.enumerated() { try ws.write(r, 10 + k, money: m) }
+            } else if p.ytd.additional != .zero {
+                // Only the monthly total is known: the client's 其他 takes it, and the row says so.
+                try ws.write(r, 24, money: p.ytd.additional)
+                try ws.write(r, 28, text: "累计专项附加扣除合计（未分项：employees.csv 没有 sd_* 分项列）")
+            }
             if p.annualBonus > .zero { bonusRows.append((e, p)) }
             r += 1
         }

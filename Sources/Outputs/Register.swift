@@ -75,14 +75,16 @@ public enum Register {
         let w = try CSVStreamWriter(path: path)
         // The balance columns appear only when some employee has a balance: a default run's ledger is unchanged.
         let balances = run.ledger.contains { $0.ytd.carried != .zero || $0.ytd.compTime != .zero }
-        try w.row(YearToDateStore.ledgerColumns + (balances ? YearToDateStore.balanceColumns : []))
+        let items = run.ledger.contains { $0.ytd.additionalItems != nil }
+        try w.row(YearToDateStore.ledgerColumns + (balances ? YearToDateStore.balanceColumns : []) + (items ? YearToDateStore.itemColumns : []))
         for (id, y) in run.ledger {
             try w.row(
                 [
                     id, String(y.year), String(y.months), y.income.description, y.taxFree.description, y.special.description,
                     y.additional.description, y.taxable.description, y.tax.description, y.withheld.description,
                     y.annualBonus.description, y.annualBonusTax.description,
-                ] + (balances ? [y.carried.description, y.compTime.description] : []))
+                ] + (balances ? [y.carried.description, y.compTime.description] : [])
+                    + (items ? (y.additionalItems?.map(\.description) ?? Array(repeating: "", count: YearToDateStore.itemColumns.count)) : []))
         }
         try w.close()
     }

@@ -39,6 +39,7 @@ public enum Code: String, CaseIterable, Sendable {
     case unknownBank = "R019"
     case tooLongForOutput = "R020"
     case compTimeKind = "R021"
+    case specialDeductionSum = "R022"
     // Stage 3: across files
     case unknownEmployee = "X001"
     case duplicateDay = "X002"

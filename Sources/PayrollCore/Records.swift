@@ -107,6 +107,9 @@ public struct Employee: Sendable {
     public var firstIncomeOfYear: Bool { basicDeductionMode == .firstIncome }
     /// Start of continuous service, for statutory sick pay (`service_start`; nil: the hire date).
     public var serviceStart: Day?
+    /// This month's special additional deductions by category (`sd_*`, in `SpecialDeductionCategory` order), when the
+    /// file gives them; their sum is `specialDeduction`.
+    public var specialDeductionItems: [Money]?
 
     /// An employee row.
     public init(
@@ -386,4 +389,18 @@ public struct CheckIns: Sendable {
     public var latest: Day?
     /// No check-ins.
     public init() {}
+}
+
+/// The categories of the special additional deductions (专项附加扣除), in the order of the withholding client's columns.
+public enum SpecialDeductionCategory: Int, Sendable, CaseIterable {
+    case childrenEducation, continuingEducation, housingLoan, housingRent, elderlySupport, infantCare
+
+    /// The employees.csv column (CONTRACT).
+    public var column: String {
+        ["sd_children_education", "sd_continuing_education", "sd_housing_loan", "sd_housing_rent", "sd_elderly_support", "sd_infant_care"][
+            rawValue]
+    }
+
+    /// The category's Chinese name, as the withholding client spells it after 累计.
+    public var labelZH: String { ["子女教育", "继续教育", "住房贷款利息", "住房租金", "赡养老人", "3岁以下婴幼儿照护"][rawValue] }
 }

@@ -28,6 +28,9 @@ public struct YearToDate: Sendable, Equatable {
     public var carried = Money.zero
     /// Comp-time balance in hours (调休): rest-day overtime taken as time off, less comp-leave days; not reset in January.
     public var compTime = Fixed.zero
+    /// The cumulative special additional deductions by category (`SpecialDeductionCategory` order), when every month of
+    /// the year so far gave them by category; nil when only totals are known.
+    public var additionalItems: [Money]?
 
     /// A year-to-date state.
     public init(
@@ -247,6 +250,14 @@ extension PeriodRules {
             special: employeeSI + housing.employee,
             additional: e.specialDeduction ?? .zero,
             table: withholding.value, rounding: pack.tax.rounding)
+        // By category, when this month gives them and the months before did too (or had none): their sum is ytd.additional.
+        if let items = e.specialDeductionItems {
+            if let before = prev.additionalItems, before.count == items.count {
+                ytd.additionalItems = zip(before, items).map { $0 + $1 }
+            } else if prev.additional == .zero {
+                ytd.additionalItems = items
+            }
+        }
 
         // Annual one-time bonus, taxed on its own.
         var bonusTax = Money.zero

@@ -84,6 +84,12 @@ public enum EmployeeColumn: String, CaseIterable, ContractColumn {
     case
         basicDeductionMode = "basic_deduction_mode"
     case serviceStart = "service_start"
+    case sdChildrenEducation = "sd_children_education"
+    case sdContinuingEducation = "sd_continuing_education"
+    case sdHousingLoan = "sd_housing_loan"
+    case sdHousingRent = "sd_housing_rent"
+    case sdElderlySupport = "sd_elderly_support"
+    case sdInfantCare = "sd_infant_care"
     var zh: String {
         switch self {
         case .employeeID: return "工号"
@@ -109,6 +115,12 @@ public enum EmployeeColumn: String, CaseIterable, ContractColumn {
         case .bankAccount: return "银行账号"
         case .basicDeductionMode: return "减除费用方式"
         case .serviceStart: return "连续工龄起算日"
+        case .sdChildrenEducation: return "子女教育"
+        case .sdContinuingEducation: return "继续教育"
+        case .sdHousingLoan: return "住房贷款利息"
+        case .sdHousingRent: return "住房租金"
+        case .sdElderlySupport: return "赡养老人"
+        case .sdInfantCare: return "3岁以下婴幼儿照护"
         }
     }
     var more: [String] {
@@ -121,7 +133,8 @@ public enum EmployeeColumn: String, CaseIterable, ContractColumn {
     }
     var required: Bool {
         switch self {
-        case .leaveDate, .contractEnd, .allowance, .bonusBase, .hfBase, .specialDeduction, .basicDeductionMode, .serviceStart:
+        case .leaveDate, .contractEnd, .allowance, .bonusBase, .hfBase, .specialDeduction, .basicDeductionMode, .serviceStart,
+            .sdChildrenEducation, .sdContinuingEducation, .sdHousingLoan, .sdHousingRent, .sdElderlySupport, .sdInfantCare:
             return false
         default: return true
         }

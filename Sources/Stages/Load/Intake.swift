@@ -351,7 +351,22 @@ public enum Intake {
                         zh: "公积金比例 \(hfRate) 超出\(o.rulePack.cityName(cp.city, .zh))允许的范围 \(hf.minRate)–\(hf.maxRate)")
                 }
             }
-            let special = t.money(c.specialDeduction, required: false, allowNegative: false)
+            var special = t.money(c.specialDeduction, required: false, allowNegative: false)
+            // By category (CONTRACT: sd_*): special_deduction may then be empty (it is their sum) or must equal it.
+            let items = c.specialItems.map { t.money($0, required: false, allowNegative: false) }
+            var specialItems: [Money]?
+            if items.contains(where: { $0 != nil }) {
+                let list = items.map { $0 ?? .zero }
+                let sum = list.reduce(Money.zero, +)
+                if let given = special, given != sum {  // amounts stay out of the message: they say much about a family
+                    t.error(
+                        .specialDeductionSum, c.specialDeduction,
+                        en: "special_deduction is not the sum of the sd_* columns of this row",
+                        zh: "专项附加扣除不等于本行各分项（sd_* 列）之和")
+                }
+                special = special ?? sum
+                specialItems = list
+            }
             var bankCode = t.text(c.bankCode, required: true)
             if let code = bankCode, !o.rulePack.banks.isEmpty {
                 if let known = o.rulePack.bank(named: code) {
@@ -392,6 +407,7 @@ public enum Intake {
                     line: t.line, rowValid: t.rowErrors == 0 && hire != nil && deptType != nil))
             list[list.count - 1].basicDeductionMode = deductionMode
             list[list.count - 1].serviceStart = serviceStart
+            list[list.count - 1].specialDeductionItems = specialItems
         }
         list.sort { $0.id.codePointPrecedes($1.id) }
         return EmployeesResult(employees: list, diagnostics: scan.sink.finish(), file: file)

@@ -211,6 +211,8 @@ struct EmployeeCols {
     let bankAccount: Col
     let basicDeductionMode: Col
     let serviceStart: Col
+    /// The special additional deductions by category, in `SpecialDeductionCategory` order.
+    let specialItems: [Col]
     init(_ t: TableScan) {
         employeeID = t.col("employee_id")
         name = t.col("name")
@@ -235,6 +237,7 @@ struct EmployeeCols {
         bankAccount = t.col("bank_account")
         basicDeductionMode = t.col("basic_deduction_mode")
         serviceStart = t.col("service_start")
+        specialItems = SpecialDeductionCategory.allCases.map { t.col($0.column) }
     }
 }
 

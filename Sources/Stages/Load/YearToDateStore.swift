@@ -18,6 +18,8 @@ public enum YearToDateStore {
     /// Balances a ledger adds after `ledgerColumns` when any employee has one: negative net pay still to recover
     /// (yuan) and the comp-time balance (hours). Both carry across periods and years.
     public static let balanceColumns = ["carried_balance", "comp_time_hours"]
+    /// The cumulative special additional deductions by category, after the other columns when any employee has them.
+    public static let itemColumns = SpecialDeductionCategory.allCases.map { "ytd_\($0.column)" }
 
     /// Opening-balance columns (a company that starts mid-year): CONTRACT.md "Year to date".
     public static let openingColumns: [(name: String, zh: String, required: Bool)] = [
@@ -135,6 +137,21 @@ public enum YearToDateStore {
             else { return }
             if let carried { entry.carried = carried }
             if let comp { entry.compTime = comp }
+            // Special additional deductions by category: all six or none; a row with none of them was given only totals.
+            let items = itemColumns.map { c in pos[c].flatMap { $0 < rec.count ? rec[$0] : nil } }
+            if items.allSatisfy({ $0 != nil }) {
+                let parsed = items.compactMap { $0 }.map { $0.isEmpty ? nil : try? Money.parse($0, allowNegative: false).get() }
+                if items.compactMap({ $0 }).contains(where: { !$0.isEmpty }) {
+                    guard parsed.allSatisfy({ $0 != nil }) else {
+                        sink.add(
+                            .badYearToDate, line: rec.line, column: itemColumns.first, employee: nil,
+                            en: "the ytd_sd_* columns cannot be read; the ledger was changed by hand or is damaged",
+                            zh: "无法读取 ytd_sd_* 列；台账可能被手工修改或已损坏")
+                        return
+                    }
+                    entry.additionalItems = parsed.compactMap { $0 }
+                }
+            }
             entries[rec.string(ie)] = entry
         }
         return Loaded(source: .ledger(path: path), entries: entries, diagnostics: sink.finish())
