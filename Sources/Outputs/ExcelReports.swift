@@ -329,44 +329,58 @@ public enum ExcelReports {
         try wb.close()
     }
 
-    /// Accounting entries by cost center; debits equal credits in every cost center.
-    ///   Dr 6602 wages expense (gross + annual bonus), Dr employer SI, Dr employer HF
-    ///   Cr 2211 net pay payable, SI payable (employee + employer), HF payable (both sides), 2221 IIT payable.
-    public static func writeJournal(batch: Batch, run: PayrollRun, to path: String) throws {
+    /// Accounting entries by cost centre, in two vouchers; debits equal credits in each voucher and cost centre.
+    ///   计提 (accrual): Dr expense (the cost centre's or the department type's account: 工资, 社会保险费, 住房公积金)
+    ///                   Cr 应付职工薪酬-工资 (gross + annual bonus), -社会保险费 (employer SI), -住房公积金 (employer HF)
+    ///   代扣 (withholding): Dr 应付职工薪酬-工资 (what is withheld)
+    ///                   Cr 其他应付款-个人社保, -个人公积金, 应交税费-个人所得税 (salary and bonus tax)
+    /// What stays on 应付职工薪酬-工资 is net pay, paid by the bank file.
+    public static func writeJournal(
+        batch: Batch, run: PayrollRun, settings: JournalSettings = JournalSettings(), locale: ReportLocale = .zh, to path: String
+    ) throws {
         let w = try CSVStreamWriter(path: path, forPeople: true)
-        try w.row(["period", "cost_center", "account", "account_name", "debit", "credit"])
-        for (cc, _) in groups(batch, run, by: { $0.costCenter }) {
-            var wages = Money.zero
-            var erSI = Money.zero
-            var erHF = Money.zero
-            var net = Money.zero
-            var si = Money.zero
-            var hf = Money.zero
-            var tax = Money.zero
-            for (i, e) in batch.employees.enumerated() where e.costCenter == cc {
-                guard let r = run.pay[i] else { continue }
-                wages += r.gross + r.annualBonus
-                erSI += r.employerSI
-                erHF += r.housingFund.employer
-                net += r.net
-                si += r.employeeSI + r.employerSI
-                hf += r.housingFund.employee + r.housingFund.employer
-                tax += r.tax + r.bonusTax
+        try w.row(["period", "cost_center", "voucher", "account", "account_name", "debit", "credit"])
+        struct Sums {
+            var wages = Money.zero, erSI = Money.zero, erHF = Money.zero, eeSI = Money.zero, eeHF = Money.zero, tax = Money.zero
+        }
+        var byCenter: [String: [String: (JournalSettings.Account, Sums)]] = [:]
+        for (i, e) in batch.employees.enumerated() {
+            guard let r = run.pay[i] else { continue }
+            let acct = settings.expense(e)
+            var entry = byCenter[e.costCenter, default: [:]][acct.code] ?? (acct, Sums())
+            entry.1.wages += r.gross + r.annualBonus
+            entry.1.erSI += r.employerSI
+            entry.1.erHF += r.housingFund.employer
+            entry.1.eeSI += r.employeeSI
+            entry.1.eeHF += r.housingFund.employee
+            entry.1.tax += r.tax + r.bonusTax
+            byCenter[e.costCenter, default: [:]][acct.code] = entry
+        }
+        let p = batch.period.description
+        let accrual = locale.pick("计提工资", "accrual")
+        let withholding = locale.pick("代扣款项", "withholding")
+        for cc in byCenter.keys.sorted(by: { $0.codePointPrecedes($1) }) {
+            let groups = (byCenter[cc] ?? [:]).values.sorted { $0.0.code.codePointPrecedes($1.0.code) }
+            var total = Sums()
+            for (acct, s) in groups {
+                try w.row([p, cc, accrual, "\(acct.code).01", "\(acct.name)-工资薪金", s.wages.description, ""])
+                try w.row([p, cc, accrual, "\(acct.code).02", "\(acct.name)-社会保险费", s.erSI.description, ""])
+                try w.row([p, cc, accrual, "\(acct.code).03", "\(acct.name)-住房公积金", s.erHF.description, ""])
+                total.wages += s.wages
+                total.erSI += s.erSI
+                total.erHF += s.erHF
+                total.eeSI += s.eeSI
+                total.eeHF += s.eeHF
+                total.tax += s.tax
             }
-            let p = batch.period.description
-            let entries: [(String, String, Money, Money)] = [
-                ("6602.01", "管理费用-工资薪金 Wages expense", wages, .zero),
-                ("6602.02", "管理费用-单位社会保险 Employer social insurance", erSI, .zero),
-                ("6602.03", "管理费用-单位住房公积金 Employer housing fund", erHF, .zero),
-                ("2211.01", "应付职工薪酬-实发工资 Net pay payable", .zero, net),
-                ("2211.02", "应付职工薪酬-社会保险 Social insurance payable", .zero, si),
-                ("2211.03", "应付职工薪酬-住房公积金 Housing fund payable", .zero, hf),
-                ("2221.01", "应交税费-个人所得税 IIT payable", .zero, tax),
-            ]
-            for (k, (acct, name, dr, cr)) in entries.enumerated() {
-                let debitSide = k < 3
-                try w.row([p, cc, acct, name, debitSide ? dr.description : "", debitSide ? "" : cr.description])
-            }
+            try w.row([p, cc, accrual, settings.wagesPayable.code, settings.wagesPayable.name, "", total.wages.description])
+            try w.row([p, cc, accrual, settings.siPayable.code, settings.siPayable.name, "", total.erSI.description])
+            try w.row([p, cc, accrual, settings.hfPayable.code, settings.hfPayable.name, "", total.erHF.description])
+            let withheld = total.eeSI + total.eeHF + total.tax
+            try w.row([p, cc, withholding, settings.wagesPayable.code, settings.wagesPayable.name, withheld.description, ""])
+            try w.row([p, cc, withholding, settings.employeeSIWithheld.code, settings.employeeSIWithheld.name, "", total.eeSI.description])
+            try w.row([p, cc, withholding, settings.employeeHFWithheld.code, settings.employeeHFWithheld.name, "", total.eeHF.description])
+            try w.row([p, cc, withholding, settings.iitWithheld.code, settings.iitWithheld.name, "", total.tax.description])
         }
         try w.close()
     }

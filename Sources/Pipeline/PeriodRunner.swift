@@ -269,7 +269,8 @@ public enum PeriodRunner {
                 try record("report", "summary.xlsx")
                 try ExcelReports.writeTax(batch: batch, run: run, to: try folder.path("tax_withholding.xlsx"))
                 try record("report", "tax_withholding.xlsx")
-                try ExcelReports.writeJournal(batch: batch, run: run, to: try folder.path("payroll_journal.csv"))
+                try ExcelReports.writeJournal(
+                    batch: batch, run: run, settings: def.journal, locale: def.locale, to: try folder.path("payroll_journal.csv"))
                 try record("report", "payroll_journal.csv")
                 written.insert(.reports)
                 TestHook.step("reports-written")

@@ -37,6 +37,8 @@ public struct PipelineDefinition: Sendable {
     public var payslipOwnerSecret = "change-me"
     /// A fontconfig family with CJK glyphs and TrueType outlines (Debian fonts-wqy-microhei).
     public var payslipFont = "WenQuanYi Micro Hei"
+    /// The chart of accounts of the payroll journal (`journal:`).
+    public var journal = JournalSettings()
     /// Print pay lines that are zero on payslips (`payslips.show_zero_lines`); hidden by default.
     public var payslipZeroLines = false
     /// Salary payment: paying accounts and bank layouts.
@@ -47,7 +49,7 @@ public struct PipelineDefinition: Sendable {
     /// The keys a pipeline file may have.
     public static let keys: Set<String> = [
         "name", "description", "period", "locale", "input", "files", "rule_pack",
-        "output_root", "outputs", "threads", "performance", "company", "payslips", "payments", "negative_net", "sick_pay",
+        "output_root", "outputs", "threads", "performance", "company", "payslips", "payments", "journal", "negative_net", "sick_pay",
     ]
 
     /// Reads and checks a pipeline file; paths inside it resolve against its folder, and, when nothing is there and
@@ -109,6 +111,7 @@ public struct PipelineDefinition: Sendable {
                     }
                 }
             case "payments": def.payments = try PaymentSettings.parse(v, resolve: resolve)
+            case "journal": def.journal = try JournalSettings.parse(v)
             case "negative_net":
                 guard let n = PayPolicy.NegativeNet(rawValue: try v.string()) else { throw v.error("expected stop or carry_forward") }
                 def.policy.negativeNet = n

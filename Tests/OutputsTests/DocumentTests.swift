@@ -93,15 +93,45 @@ final class DocumentTests: XCTestCase {
         let o = try demoRun()
         let j = try register(o.folder + "/payroll_journal.csv")
         XCTAssertFalse(j.isEmpty)
-        for cc in Set(j.map { $0["cost_center"]! }) {
-            let rows = j.filter { $0["cost_center"] == cc }
+        // Each voucher balances in each cost centre.
+        for key in Set(j.map { "\($0["cost_center"]!)|\($0["voucher"]!)" }) {
+            let rows = j.filter { "\($0["cost_center"]!)|\($0["voucher"]!)" == key }
             let dr = rows.reduce(Money.zero) { $0 + (Money.parse($1["debit"]!) ?? .zero) }
             let cr = rows.reduce(Money.zero) { $0 + (Money.parse($1["credit"]!) ?? .zero) }
-            XCTAssertEqual(dr, cr, cc)
+            XCTAssertEqual(dr, cr, key)
         }
+        XCTAssertEqual(Set(j.map { $0["voucher"]! }), ["计提工资", "代扣款项"])
         let reg = try register(o.folder + "/payroll_register.csv")
-        let netPayable = j.filter { $0["account"] == "2211.01" }.reduce(Money.zero) { $0 + money($1["credit"]!) }
-        XCTAssertEqual(netPayable, reg.reduce(Money.zero) { $0 + money($1["net_pay"]!) })
+        func sum(_ account: String, _ side: String) -> Money {
+            j.filter { $0["account"] == account }.reduce(Money.zero) { $0 + (Money.parse($1[side]!) ?? .zero) }
+        }
+        func total(_ col: String, _ rows: [[String: String]]) -> Money { rows.reduce(Money.zero) { $0 + money($1[col]!) } }
+        // What stays on 应付职工薪酬-工资 is net pay; the employer's SI and HF and what is withheld have their own accounts.
+        XCTAssertEqual(sum("2211.01", "credit") - sum("2211.01", "debit"), total("net_pay", reg))
+        XCTAssertEqual(sum("2211.02", "credit"), total("employer_si", reg))
+        XCTAssertEqual(sum("2211.03", "credit"), total("employer_hf", reg))
+        XCTAssertEqual(sum("2241.02", "credit"), total("hf", reg))
+        XCTAssertEqual(sum("2221.01", "credit"), total("tax", reg) + total("bonus_tax", reg))
+        // Sales departments (frontline) are booked to 销售费用, the others to 管理费用 (the pipeline's journal accounts).
+        let frontline = Set(o.batch.employees.filter { $0.deptType == .frontline }.map(\.id))
+        let wages = { (rows: [[String: String]]) in total("gross", rows) + total("annual_bonus", rows) }
+        XCTAssertEqual(sum("6601.01", "debit"), wages(reg.filter { frontline.contains($0["employee_id"]!) }))
+        XCTAssertEqual(sum("6602.01", "debit"), wages(reg.filter { !frontline.contains($0["employee_id"]!) }))
+        XCTAssertTrue(j.contains { $0["account"] == "6601.01" && $0["account_name"] == "销售费用-工资薪金" })
+    }
+
+    /// A cost centre's own expense account wins over the department type's.
+    func testJournalAccountsByCostCentre() throws {
+        let o = try demoRun()
+        let cc = o.batch.employees[0].costCenter
+        var s = JournalSettings()
+        s.costCenters[cc] = JournalSettings.Account("5301", "研发支出")
+        let path = tempDir() + "/j.csv"
+        try ExcelReports.writeJournal(batch: o.batch, run: o.run!, settings: s, to: path)
+        let j = try register(path)
+        XCTAssertTrue(
+            j.filter { $0["cost_center"] == cc && $0["voucher"] == "计提工资" && $0["debit"] != "" }.allSatisfy { $0["account"]!.hasPrefix("5301.") })
+        XCTAssertFalse(j.contains { $0["cost_center"] != cc && $0["account"]!.hasPrefix("5301.") })
     }
 
     func testBankFilesTotalTheRegisterAndPain001Validates() throws {
