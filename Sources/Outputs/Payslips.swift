@@ -212,8 +212,10 @@ public enum Payslips {
     public static func writeAll(
         batch: Batch, run: PayrollRun, company: String, locale: ReportLocale, password: PayslipPassword,
         ownerSecret: String, font: String, showZeroLines: Bool = false, folder: String,
-        scheduler: any WorkScheduler = SerialScheduler()
+        scheduler: any WorkScheduler = SerialScheduler(), progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil
     ) throws -> [String] {
+        let counter = Counter()
+        let total = run.pay.reduce(0) { $0 + ($1 == nil ? 0 : 1) }
         let results: [Result<String?, Error>] = scheduler.map(count: batch.employees.count, minShard: Payslips.perShard) { range in
             range.map { i in
                 Result {
@@ -239,6 +241,7 @@ public enum Payslips {
                             index: i, batch: batch, run: run, company: company, locale: locale, font: font, showZeroLines: showZeroLines,
                             to: path)
                     }
+                    if let progress { progress(counter.next(), total) }
                     return name
                 }
             }
@@ -246,6 +249,18 @@ public enum Payslips {
         var names: [String] = []
         for r in results { if let n = try r.get() { names.append(n) } }
         return names
+    }
+
+    /// Counts payslips written across the worker threads.
+    final class Counter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var n = 0
+        func next() -> Int {
+            lock.lock()
+            defer { lock.unlock() }
+            n += 1
+            return n
+        }
     }
 
     /// 12345.6 → "12,345.60" (display only; the register keeps plain figures).

@@ -134,7 +134,9 @@ public enum PeriodRunner {
             }
         }
         lap("intake")
-        if !batch.hasErrors { progress?("performance and pay, employees", batch.employees.count) }
+        if !batch.hasErrors {
+            progress?(ProgressEvent(Bilingual("计算绩效和工资", "performance and pay"), done: 0, total: batch.employees.count))
+        }
         var run: PayrollRun?
         if !batch.hasErrors {
             let ytd = try YearToDateStore.load(
@@ -196,7 +198,7 @@ public enum PeriodRunner {
         }
         let wanted = s.only ?? Set(def.outputs)
         var written: Set<OutputKind> = []
-        if run != nil { progress?("writing outputs, employees", batch.employees.count) }
+        if run != nil { progress?(ProgressEvent(Bilingual("写入输出文件", "writing outputs"), done: 0)) }
         var folderName = s.folderName ?? period.description
         var keptFinishedRun: String?
         let finished = !s.validateOnly && !batch.hasErrors && run != nil
@@ -289,7 +291,10 @@ public enum PeriodRunner {
                 let names = try Payslips.writeAll(
                     batch: batch, run: run, company: def.company, locale: def.locale,
                     password: def.payslipPassword, ownerSecret: secret, font: def.payslipFont, showZeroLines: def.payslipZeroLines,
-                    folder: payslipDir, scheduler: Executor(threads: s.threads))
+                    folder: payslipDir, scheduler: Executor(threads: s.threads),
+                    progress: progress.map { report in
+                        { @Sendable done, total in report(ProgressEvent(Bilingual("写入工资条", "writing payslips"), done: done, total: total)) }
+                    })
                 for n in names { try record("payslip", "payslips/\(n)") }
                 written.insert(.payslips)
                 TestHook.step("payslips-written")

@@ -128,14 +128,58 @@ final class Console: @unchecked Sendable {
 
     func note(_ s: String) { Say.note(s) }
 
+    private var stageStart: [String: DispatchTime] = [:]
+    private var lastDrawn = DispatchTime(uptimeNanoseconds: 0)
+
+    /// Progress on a terminal only (nothing when standard error is piped or redirected): a bar per stage with the count,
+    /// percentage, rate and time left when the total is known; the count and rate when it is not. At most ten redraws a
+    /// second, so that drawing never slows the work.
     var progress: ProgressReport? {
         guard interactive else { return nil }
-        return { [self] file, rows in
+        return { [self] event in
             lock.lock()
             defer { lock.unlock() }
+            let now = DispatchTime.now()
+            let key = event.stage.en
+            let start = stageStart[key] ?? now
+            if stageStart[key] == nil { stageStart[key] = now }
+            let finished = event.total.map { event.done >= $0 } ?? false
+            guard finished || event.done == 0 || now.uptimeNanoseconds - lastDrawn.uptimeNanoseconds > 100_000_000 else { return }
+            lastDrawn = now
             shownProgress = true
-            FileHandle.standardError.write(Data("\r\u{1B}[K  \(file): \(rows.formatted())".utf8))
+            let seconds = Double(now.uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+            FileHandle.standardError.write(Data(("\r\u{1B}[K" + Console.progressLine(event, seconds: seconds, locale: Speech.locale)).utf8))
         }
+    }
+
+    /// One progress line: `  写入工资条 [██████░░░░░░]  48%  2,400/5,000  610/秒  剩余 4 秒`.
+    static func progressLine(_ e: ProgressEvent, seconds: Double, locale: ReportLocale) -> String {
+        let zh = locale != .en
+        var line = "  \(zh ? e.stage.zh : e.stage.en) "
+        let rate = seconds > 0.05 ? Double(e.done) / seconds : nil
+        if let total = e.total, total > 0 {
+            let share = min(1, Double(e.done) / Double(total))
+            let width = 24
+            let filled = Int((share * Double(width)).rounded(.down))
+            line += "[" + String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled) + "]"
+            line += String(format: " %3d%%  ", Int((share * 100).rounded(.down)))
+            line += "\(e.done.formatted())/\(total.formatted())"
+            if let rate, rate > 0 {
+                line += zh ? "  \(Int(rate).formatted())/秒" : "  \(Int(rate).formatted())/s"
+                let left = Int((Double(total - e.done) / rate).rounded(.up))
+                if e.done < total { line += zh ? "  剩余 \(duration(left, zh: true))" : "  \(duration(left, zh: false)) left" }
+            }
+        } else {
+            line += zh ? " \(e.done.formatted()) 行" : " \(e.done.formatted()) rows"
+            if let rate, rate > 0 { line += zh ? "  \(Int(rate).formatted()) 行/秒" : "  \(Int(rate).formatted()) rows/s" }
+        }
+        return line
+    }
+
+    /// 75 → "1 分 15 秒" / "1 min 15 s".
+    static func duration(_ s: Int, zh: Bool) -> String {
+        if s < 60 { return zh ? "\(s) 秒" : "\(s) s" }
+        return zh ? "\(s / 60) 分 \(s % 60) 秒" : "\(s / 60) min \(s % 60) s"
     }
 
     func endProgress() {

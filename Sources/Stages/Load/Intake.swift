@@ -52,8 +52,24 @@ public struct IntakeOptions: Sendable {
     public func path(_ k: InputKind) -> String { (inputDirectory as NSString).appendingPathComponent(fileName(k)) }
 }
 
-/// Progress of a long stage: (what, count so far), e.g. ("reading attendance.csv, rows", 3_000_000).
-public typealias ProgressReport = @Sendable (String, Int) -> Void
+/// Where a long stage is: what it is doing (in both languages), how far, and out of how many when that is known.
+public struct ProgressEvent: Sendable {
+    /// The stage, e.g. 读取 attendance.csv / reading attendance.csv.
+    public var stage: Bilingual
+    /// Items done so far (rows, employees, payslips).
+    public var done: Int
+    /// Items in all, when known: the bar, the percentage and the ETA need it.
+    public var total: Int?
+    /// An event.
+    public init(_ stage: Bilingual, done: Int, total: Int? = nil) {
+        self.stage = stage
+        self.done = done
+        self.total = total
+    }
+}
+
+/// Receives progress events of long stages (the command line draws them on a terminal).
+public typealias ProgressReport = @Sendable (ProgressEvent) -> Void
 
 /// Loads and validates a period's CONTRACT files in four stages, collecting
 /// every problem of the batch before it stops.
@@ -198,7 +214,7 @@ public enum Intake {
                 headerOK = scan.resolveHeader(rec)
                 return
             }
-            if rec.index % 1_000_000 == 0 { progress?("reading \(name), rows", rec.index) }
+            if rec.index & 0xFFFF == 0, let progress { progress(ProgressEvent(Bilingual("读取 \(name)", "reading \(name)"), done: rec.index)) }
             if headerOK {
                 row(scan, rec)
                 scan.end()
