@@ -40,6 +40,8 @@ public enum Code: String, CaseIterable, Sendable {
     case tooLongForOutput = "R020"
     case compTimeKind = "R021"
     case specialDeductionSum = "R022"
+    /// Most attendance dates fall in another month than the period: a hint before the R009 list.
+    case periodMismatch = "R023"
     // Stage 3: across files
     case unknownEmployee = "X001"
     case duplicateDay = "X002"
@@ -71,6 +73,8 @@ public enum Code: String, CaseIterable, Sendable {
     case outputLimit = "N006"
     case compTimeNegative = "N007"
     case bonusPolicyEnded = "N008"
+    /// A city's social-insurance band the period uses is older than its yearly revision.
+    case staleParameter = "N009"
     // Year to date
     case missingYearToDate = "Y001"
     case badYearToDate = "Y002"
@@ -92,7 +96,8 @@ public enum Code: String, CaseIterable, Sendable {
     public var severity: Severity {
         switch self {
         case .unknownColumn, .noRowsOptional, .contractEnded, .noAttendance, .leftBeforePeriod, .missingMethod,
-            .secondAnnualBonus, .notInLedger, .duplicateAdjustment, .importTotalsRow, .importNoKey, .compTimeNegative, .bonusPolicyEnded:
+            .secondAnnualBonus, .notInLedger, .duplicateAdjustment, .importTotalsRow, .importNoKey, .compTimeNegative, .bonusPolicyEnded,
+            .periodMismatch, .staleParameter:
             return .warning
         default: return .error
         }

@@ -202,6 +202,10 @@ final class Console: @unchecked Sendable {
         let errors = batch.errorCount
         let warnings = batch.warningCount
         out += en ? "Validation: \(errors) errors, \(warnings) warnings\n" : "校验：\(errors) 个错误，\(warnings) 个警告\n"
+        // A hint that explains many of the problems below comes once, before them.
+        for d in batch.diagnostics where d.code == Code.periodMismatch.rawValue {
+            out += (en ? "  Hint: " : "  提示：") + locale.text(d) + "\n"
+        }
         // Every kind of problem is shown: up to three of each code, errors first, in stage order; the rest are counted.
         let stageRank: [Character: Int] = ["F": 0, "R": 1, "X": 2, "B": 3, "Y": 4, "P": 5, "N": 6]
         let byCode = Dictionary(grouping: batch.diagnostics, by: \.code)

@@ -446,6 +446,9 @@ public enum Intake {
         var resolved = false
         let period = o.period
         let maxHours = Fixed(24)
+        // Months the dates outside the period fall in: when most rows point to one month, the data is probably that month's.
+        var outside: [Int: Int] = [:]
+        var dated = 0
         let (scan, file) = try scan(o, .attendance, progress: progress) { t, rec in
             if !resolved {
                 resolved = true
@@ -458,8 +461,12 @@ public enum Intake {
             }
             guard let ei = refs.begin(t, rec, employee: cEmp) else { return }
             let date = t.date(cDate, required: true)
-            if let date, !period.contains(date) {
-                t.error(.outsidePeriod, cDate, en: "date \(date) is outside the period \(period)", zh: "日期 \(date) 不在期间 \(period) 内")
+            if let date {
+                dated += 1
+                if !period.contains(date) {
+                    outside[date.year * 12 + date.month - 1, default: 0] += 1
+                    t.error(.outsidePeriod, cDate, en: "date \(date) is outside the period \(period)", zh: "日期 \(date) 不在期间 \(period) 内")
+                }
             }
             let status = t.enumeration(cStatus, Matchers.status, required: true)
             let hours = t.decimal(cHours, required: false, min: .zero, max: maxHours, what: "overtime hours between 0 and 24")
@@ -509,6 +516,17 @@ public enum Intake {
         let usable = file != nil && !scan.sink.items.contains { $0.stage == .files && $0.severity == .error }
         var result = FileResult(diagnostics: scan.sink.finish(), file: file, attendance: usable ? summaries : nil)
         result.compTimeColumn = cComp.pos >= 0
+        if let top = outside.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }), top.value * 2 > dated,
+            let month = Period(year: top.key / 12, month: top.key % 12 + 1)
+        {
+            result.diagnostics.insert(
+                Diagnostic(
+                    code: Code.periodMismatch.rawValue, severity: Code.periodMismatch.severity, stage: Code.periodMismatch.stage,
+                    file: o.fileName(.attendance), line: nil, column: "date", employeeID: nil,
+                    en: "\(top.value) of \(dated) attendance dates are in \(month), not \(period): is this \(month)'s data? (--period \(month))",
+                    zh: "\(dated) 条考勤日期中有 \(top.value) 条在 \(month)，而不在 \(period)：这是否是 \(month) 的数据？（--period \(month)）"),
+                at: 0)
+        }
         return result
     }
 

@@ -85,6 +85,7 @@ public enum PayrollStage {
             diags.append(d)
         }
         if let d = PayChecks.totalsBound(computed.map(\.0), employees: employees, employeesFile: employeesFile) { diags.append(d) }
+        diags += PayChecks.staleBands(rules: rules, employees: employees, employeesFile: employeesFile)
         diags.sort(by: Diagnostic.reportOrder)
         var ledger: [(String, YearToDate)] = []
         var paid = Set<String>()

@@ -79,6 +79,29 @@ enum PayChecks {
             zh: "全年一次性奖金单独计税政策已于 \(end) 到期：本期 \(n) 名员工的全年一次性奖金并入当月工资薪金计税（奖金税额为 0）")
     }
 
+    /// N009, once per city: the social-insurance and housing-fund bands a city revises every year (in July, in most
+    /// cities) are more than 12 months old for the period: the rule pack probably lacks this year's figures.
+    static func staleBands(rules: PeriodRules, employees: [Employee], employeesFile: String) -> [Diagnostic] {
+        let used = Set(employees.map(\.city))
+        var out: [Diagnostic] = []
+        for city in used.sorted() {
+            guard let c = rules.cities[city] else { continue }
+            let first = rules.period.firstDay
+            let months = (first.year - c.from.year) * 12 + (first.month - c.from.month) - (first.day < c.from.day ? 1 : 0)
+            guard months > 12 else { continue }
+            let zh = rules.pack.cityName(city, .zh)
+            let en = rules.pack.cityName(city, .en)
+            out.append(
+                Diagnostic(
+                    code: Code.staleParameter.rawValue, severity: Code.staleParameter.severity, stage: .business, file: employeesFile,
+                    line: nil, column: "city", employeeID: nil,
+                    en:
+                        "\(en)'s social-insurance and housing-fund bands in the rule pack are from \(c.from), \(months) months before \(rules.period): cities revise them every year; check that the pack has this year's figures",
+                    zh: "规则包中\(zh)的社保和公积金基数标准自 \(c.from) 起执行，距 \(rules.period) 已有 \(months) 个月；各地每年调整，请确认规则包已包含本年度标准"))
+        }
+        return out
+    }
+
     /// N: the calculation could not finish (an amount beyond the arithmetic, or another failure).
     static func failure(_ error: Error, _ add: Add) {
         switch error {
