@@ -31,8 +31,8 @@ public struct Finished {
 
 /// Runs the binary from the repository with extra environment variables; waits for it.
 @discardableResult
-public func payroll(_ args: [String], env: [String: String] = [:]) throws -> Finished {
-    let p = try start(args, env: env)
+public func payroll(_ args: [String], env: [String: String] = [:], in folder: String? = nil) throws -> Finished {
+    let p = try start(args, env: env, in: folder)
     return p.wait()
 }
 
@@ -55,11 +55,11 @@ public final class RunningPayroll {
 }
 
 /// Starts the binary from the repository with extra environment variables; does not wait.
-public func start(_ args: [String], env: [String: String] = [:]) throws -> RunningPayroll {
+public func start(_ args: [String], env: [String: String] = [:], in folder: String? = nil) throws -> RunningPayroll {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: payrollBinary)
     p.arguments = args
-    p.currentDirectoryURL = repoRoot
+    p.currentDirectoryURL = folder.map { URL(fileURLWithPath: $0) } ?? repoRoot
     var e = ProcessInfo.processInfo.environment
     // Tests read the English messages unless they ask for a language (`PAYROLL_LOCALE`, or `--locale`).
     e["PAYROLL_LOCALE"] = "en"
