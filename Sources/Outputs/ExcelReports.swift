@@ -274,7 +274,12 @@ public enum ExcelReports {
             }
             return sheet
         }
-        func wageSheet(_ n: Int) throws -> Sheet { try numberedSheet("正常工资薪金所得", n, wageColumns, width: 12) }
+        // An 18-character ID number needs a wider column than the amounts.
+        func wageSheet(_ n: Int) throws -> Sheet {
+            let s = try numberedSheet("正常工资薪金所得", n, wageColumns, width: 12)
+            s.columnWidth(3, 22)
+            return s
+        }
         var sheets = 1
         var ws = try wageSheet(1)
         var r = 1
@@ -310,7 +315,11 @@ public enum ExcelReports {
         }
         ws.freezeHeader()
         if !bonusRows.isEmpty {
-            func bonusSheet(_ n: Int) throws -> Sheet { try numberedSheet("全年一次性奖金收入", n, bonusColumns, width: 14) }
+            func bonusSheet(_ n: Int) throws -> Sheet {
+                let s = try numberedSheet("全年一次性奖金收入", n, bonusColumns, width: 14)
+                s.columnWidth(3, 22)
+                return s
+            }
             var bs = try bonusSheet(1)
             for (k, (e, p)) in bonusRows.enumerated() {
                 let row = k % rowsPerSheet + 1

@@ -374,37 +374,66 @@ struct Status: ParsableCommand {
         // When no other command is working on the root, tidy what interrupted ones left (and say so) before reading it.
         var lock: RootLock?
         do { lock = try RootLock.acquire(root: root.out, command: "status", create: false) } catch let e as RootBusy {
-            print("busy: \(e.holder.isEmpty ? "another payroll command" : e.holder) is working on this root; the state below may change")
+            let who = e.holder.isEmpty ? Speech.say("另一个 payroll 命令", "another payroll command") : e.holder
+            print(Speech.say("忙：\(who) 正在处理该根目录；以下状态可能变化", "busy: \(who) is working on this root; the state below may change"))
         } catch {}
-        for line in lock?.cleanDebris() ?? [] { print("note: \(line)") }
+        for line in lock?.cleanDebris() ?? [] { print(Speech.say("提示：", "note: ") + line) }
         defer { withExtendedLifetime(lock) {} }
         let all = RootStatus.read(root: root.out).filter { year == nil || $0.period.year == year }
-        print("output root: \(root.out)")
-        if all.isEmpty { print("no periods") }
+        print(Speech.say("输出根目录：", "output root: ") + root.out)
+        if all.isEmpty { print(Speech.say("没有期间", "no periods")) }
+        let states = [
+            "finished": "已完成", "stale": "已过期", "partial": "不完整", "failed": "失败", "closed": "已结账", "reopened": "已重开",
+        ]
         for s in all {
-            var line = "\(s.period)  \(s.state.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0))"
-            if let r = s.record { line += "  run \(RootStatus.short(r.manifestSHA256))" }
-            if let l = s.ledgerSHA256 { line += "  ledger \(RootStatus.short(l))" }
-            if let c = s.closeSHA256 { line += "  closed (close.json \(RootStatus.short(c)))" } else if !s.reopenings.isEmpty { line += "  reopened" }
+            let state = Speech.locale == .en ? s.state.rawValue : Speech.locale.pick(states[s.state.rawValue] ?? s.state.rawValue, s.state.rawValue)
+            var line = "\(s.period)  \(state.padding(toLength: 8, withPad: " ", startingAt: 0))"
+            if let r = s.record { line += Speech.say("  运行 ", "  run ") + RootStatus.short(r.manifestSHA256) }
+            if let l = s.ledgerSHA256 { line += Speech.say("  台账 ", "  ledger ") + RootStatus.short(l) }
+            if let c = s.closeSHA256 {
+                line += Speech.say("  已结账（close.json \(RootStatus.short(c))）", "  closed (close.json \(RootStatus.short(c)))")
+            } else if !s.reopenings.isEmpty {
+                line += Speech.say("  已重开", "  reopened")
+            }
             print(line)
-            if let why = s.staleReason { print("         stale: \(why)") }
-            if s.state == .partial { print("         partial: lacks \(s.missingKinds.joined(separator: ", ")); it cannot be closed") }
-            if s.state == .failed { print("         failed: no manifest (the last run stopped on errors; see \(s.period)/validation.csv)") }
-            if let ledger = s.record?.previousLedger { print("         reads \(s.period.previous) ledger \(RootStatus.short(ledger.sha256))") }
-            if let r = s.record?.replaces { print("         replaced run \(RootStatus.short(r.manifestSHA256)), kept at \(r.keptAt)") }
-            for (a, reason) in s.reopenings { print("         reopened: \(a) — \(reason)") }
+            if let why = s.staleReason { print(Speech.say("         已过期：", "         stale: ") + why) }
+            if s.state == .partial {
+                let kinds = s.missingKinds.joined(separator: ", ")
+                print(Speech.say("         不完整：缺少 \(kinds)；不能结账", "         partial: lacks \(kinds); it cannot be closed"))
+            }
+            if s.state == .failed {
+                print(
+                    Speech.say(
+                        "         失败：没有 manifest（上次运行因错误停止；见 \(s.period)/validation.csv）",
+                        "         failed: no manifest (the last run stopped on errors; see \(s.period)/validation.csv)"))
+            }
+            if let ledger = s.record?.previousLedger {
+                let h = RootStatus.short(ledger.sha256)
+                print(Speech.say("         读取 \(s.period.previous) 台账 \(h)", "         reads \(s.period.previous) ledger \(h)"))
+            }
+            if let r = s.record?.replaces {
+                let h = RootStatus.short(r.manifestSHA256)
+                print(Speech.say("         替换了运行 \(h)，保留在 \(r.keptAt)", "         replaced run \(h), kept at \(r.keptAt)"))
+            }
+            for (a, reason) in s.reopenings { print(Speech.say("         已重开：", "         reopened: ") + "\(a) — \(reason)") }
             let stopped = (root.out as NSString).appendingPathComponent("\(s.period).validation")
             if FileManager.default.fileExists(atPath: stopped) {
-                print("         report of a validation or a stopped attempt: \(s.period).validation/validation.csv")
+                print(
+                    Speech.say(
+                        "         校验或中止运行的报告：\(s.period).validation/validation.csv",
+                        "         report of a validation or a stopped attempt: \(s.period).validation/validation.csv"))
             }
         }
         if let head = RootStatus.chainHead(root: root.out) {
-            print("chain head: \(head.period) close.json SHA-256 \(head.sha256)")
+            print(Speech.say("链头：", "chain head: ") + "\(head.period) close.json SHA-256 \(head.sha256)")
         }
         let debris = ((try? FileManager.default.contentsOfDirectory(atPath: root.out)) ?? [])
             .filter { $0.hasPrefix(".tmp-") || $0.hasPrefix(".old-") || $0.hasPrefix(".replacing-") }
         if !debris.isEmpty {
-            print("left by interrupted runs (removed by the next run, close or reopen): \(debris.sorted().joined(separator: ", "))")
+            let list = debris.sorted().joined(separator: ", ")
+            print(
+                Speech.say(
+                    "中断的运行留下的文件（下次运行、结账或重开时删除）：\(list)", "left by interrupted runs (removed by the next run, close or reopen): \(list)"))
         }
     }
 }

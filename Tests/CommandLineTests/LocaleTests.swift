@@ -76,6 +76,7 @@ final class LocaleTests: XCTestCase {
                 repoRoot.appendingPathComponent("pipelines/import/legacy-register.yaml").path, "--out", root,
             ], [1])
         try run(["run", "--out", root, "--period", "2026-13"], [64])
+        try run(["status", "--out", root])
         return outputs
     }
 
