@@ -8,12 +8,17 @@ import Stages
 
 /// A refusal of the audit commands (closed period, missing run, …).
 public struct AuditError: Error, CustomStringConvertible, Sendable {
-    /// Why the command refuses, in words.
+    /// Why the command refuses, in English.
     public let message: String
-    /// A refusal with its message.
-    public init(_ m: String) { message = m }
-    /// The message.
-    public var description: String { message }
+    /// Why the command refuses, in Chinese.
+    public let messageZH: String
+    /// A refusal with its message in both languages.
+    public init(zh: String, en: String) {
+        message = en
+        messageZH = zh
+    }
+    /// The message in the language the command speaks.
+    public var description: String { Speech.say(messageZH, message) }
 }
 
 /// Period close, reopen and verify (the archive's layout is `Archive` in RunRecords).
@@ -37,7 +42,7 @@ extension Archive {
     /// A JSON object read from a file.
     public static func json(_ path: String) throws -> [String: Any] {
         guard let d = FileManager.default.contents(atPath: path), let o = try JSONSerialization.jsonObject(with: d) as? [String: Any] else {
-            throw AuditError("cannot read \(path)")
+            throw AuditError(zh: "无法读取 \(path)", en: "cannot read \(path)")
         }
         return o
     }
@@ -102,29 +107,40 @@ extension Archive {
     ) throws -> Closed {
         let fm = FileManager.default
         let run = (root as NSString).appendingPathComponent(period.description)
-        if isClosed(root: root, period: period) { throw AuditError("\(period) is already closed (\(archivePath(root: root, period: period)))") }
+        if isClosed(root: root, period: period) {
+            throw AuditError(
+                zh: "\(period) 已结账（\(archivePath(root: root, period: period))）",
+                en: "\(period) is already closed (\(archivePath(root: root, period: period)))")
+        }
         let statuses = RootStatus.read(root: root)
         guard let status = statuses.first(where: { $0.period == period }), let runRecord = status.record else {
-            throw AuditError("\(run) is not a finished run (no manifest.json); run the period first")
+            throw AuditError(
+                zh: "\(run) 不是已完成的运行（没有 manifest.json）；请先运行该期间", en: "\(run) is not a finished run (no manifest.json); run the period first")
         }
         if status.state == .partial {
+            let kinds = status.missingKinds.joined(separator: ", ")
             throw AuditError(
-                "\(period) is a partial run: it lacks \(status.missingKinds.joined(separator: ", ")), which the pipeline declares; run \(period) in full (without --only) before closing it"
+                zh: "\(period) 是不完整的运行：缺少流水线声明的 \(kinds)；结账前请完整运行 \(period)（不带 --only）",
+                en:
+                    "\(period) is a partial run: it lacks \(kinds), which the pipeline declares; run \(period) in full (without --only) before closing it"
             )
         }
         if status.state == .stale, let why = status.staleReason {
-            throw AuditError("\(period) is stale and cannot be closed: \(why)")
+            throw AuditError(zh: "\(period) 已过期，不能结账：\(why)", en: "\(period) is stale and cannot be closed: \(why)")
         }
         let prev = period.previous
         if prev.year == period.year, !isClosed(root: root, period: prev),
             runRecord.previousLedger != nil || statuses.contains(where: { $0.period == prev && $0.record != nil })
         {
             throw AuditError(
-                "close \(prev) first: \(prev) is open, and the periods of a year are closed in order (\(period) builds on \(prev)'s ledger)")
+                zh: "请先为 \(prev) 结账：\(prev) 尚未结账，同一年的期间须按顺序结账（\(period) 基于 \(prev) 的累计台账）",
+                en: "close \(prev) first: \(prev) is open, and the periods of a year are closed in order (\(period) builds on \(prev)'s ledger)")
         }
         let closed = closedPeriods(root: root)
         if let later = closed.first(where: { $0 > period }) {
-            throw AuditError("\(later) is already closed; periods are closed in order so that their hashes form one chain")
+            throw AuditError(
+                zh: "\(later) 已结账；期间须按顺序结账，使其哈希构成一条链",
+                en: "\(later) is already closed; periods are closed in order so that their hashes form one chain")
         }
         let tmp = (closedFolder(root: root) as NSString).appendingPathComponent(".tmp-\(period)-\(ProcessInfo.processInfo.processIdentifier)")
         try? fm.removeItem(atPath: tmp)
@@ -135,7 +151,7 @@ extension Archive {
         // Outputs, as they are.
         for f in files(under: run) { try copy((run as NSString).appendingPathComponent(f), at("outputs/" + f)) }
         guard let pipelinePath = runRecord.inputs.first(where: { $0.kind == "pipeline" })?.path else {
-            throw AuditError("the manifest names no pipeline")
+            throw AuditError(zh: "manifest 中没有流水线文件", en: "the manifest names no pipeline")
         }
         // The pipeline's folder (rule pack, bank templates) keeps the relative paths the pipeline uses.
         let pipelineDir = (pipelinePath as NSString).deletingLastPathComponent
@@ -203,10 +219,14 @@ extension Archive {
     /// Periods are reopened latest first, so that the hash chain of the closed periods stays whole.
     @discardableResult
     public static func reopen(period: Period, root: String, reason: String) throws -> String {
-        guard isClosed(root: root, period: period) else { throw AuditError("\(period) is not closed") }
-        guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw AuditError("a reopening needs a reason") }
+        guard isClosed(root: root, period: period) else { throw AuditError(zh: "\(period) 尚未结账", en: "\(period) is not closed") }
+        guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw AuditError(zh: "重新打开须给出原因（--reason）", en: "a reopening needs a reason")
+        }
         if let later = closedPeriods(root: root).last(where: { $0 > period }) {
-            throw AuditError("\(later) is closed and builds on \(period); reopen \(later) first (periods are reopened latest first)")
+            throw AuditError(
+                zh: "\(later) 已结账且基于 \(period)；请先重新打开 \(later)（须从最近的期间开始重新打开）",
+                en: "\(later) is closed and builds on \(period); reopen \(later) first (periods are reopened latest first)")
         }
         let fm = FileManager.default
         var n = 1
@@ -367,7 +387,7 @@ extension Archive {
                         detail: "the close record is missing: the archive was damaged, and its period no longer counts as closed")
                 ])
             }
-            throw AuditError("\(archive) is not a closed period's archive (no close.json)")
+            throw AuditError(zh: "\(archive) 不是已结账期间的档案（没有 close.json）", en: "\(archive) is not a closed period's archive (no close.json)")
         }
         var v = Verification(findings: [])
         v.closeSHA256 = (try? FileHash.sha256(path: closePath).hex) ?? ""
@@ -448,9 +468,9 @@ extension Archive {
         let fm = FileManager.default
         func at(_ rel: String) -> String { (archive as NSString).appendingPathComponent(rel) }
         guard let periodText = record["period"] as? String, let period = Period(periodText) else {
-            throw AuditError("close.json names no period")
+            throw AuditError(zh: "close.json 中没有期间", en: "close.json names no period")
         }
-        guard let pipelineRel = record["pipeline"] as? String else { throw AuditError("close.json names no pipeline") }
+        guard let pipelineRel = record["pipeline"] as? String else { throw AuditError(zh: "close.json 中没有流水线文件", en: "close.json names no pipeline") }
         let settings = record["settings"] as? [String: String] ?? [:]
         let tmp = NSTemporaryDirectory() + "payroll-verify-\(UUID().uuidString)"
         defer { try? fm.removeItem(atPath: tmp) }
@@ -508,7 +528,9 @@ extension Archive {
     /// (input paths differ between an archive and the original folders).
     static func manifestDigest(_ manifestPath: String) throws -> String {
         let folder = (manifestPath as NSString).deletingLastPathComponent
-        guard let m = try RunRecord.read(folder: folder) else { throw AuditError("\(folder) holds no manifest.json") }
+        guard let m = try RunRecord.read(folder: folder) else {
+            throw AuditError(zh: "\(folder) 中没有 manifest.json", en: "\(folder) holds no manifest.json")
+        }
         let inputs = m.inputs.map { "\($0.kind):\($0.sha256)" }.sorted()
         let outputs = m.outputs.map { "\($0.path):\($0.sha256)" }.sorted()
         return (inputs + outputs).joined(separator: "\n")
@@ -559,7 +581,7 @@ public enum RegisterDiff {
             rows[cells[0]] = cells
             order.append(cells[0])
         }
-        if let f = s.fault { throw AuditError("\(path) cannot be read: \(f)") }
+        if let f = s.fault { throw AuditError(zh: "无法读取 \(path)：\(f)", en: "\(path) cannot be read: \(f)") }
         return (header, rows, order)
     }
 

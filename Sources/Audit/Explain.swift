@@ -43,11 +43,11 @@ public enum Explain {
     public static func context(period: Period, root: String, replay: any PeriodReplay) throws -> Context {
         let folder = (root as NSString).appendingPathComponent(period.description)
         guard let record = try RunRecord.read(folder: folder) else {
-            throw AuditError("\(folder) is not a finished run (no manifest.json)")
+            throw AuditError(zh: "\(folder) 不是已完成的运行（没有 manifest.json）", en: "\(folder) is not a finished run (no manifest.json)")
         }
         func input(_ kind: String) -> String? { record.inputs.first { $0.kind == kind }?.path }
         guard let pipeline = input("pipeline"), let employees = input("employees") else {
-            throw AuditError("the manifest names no pipeline or employees file")
+            throw AuditError(zh: "manifest 中没有流水线文件或 employees 文件", en: "the manifest names no pipeline or employees file")
         }
         let settings = record.settings
         let s = ReplayRequest(
@@ -55,7 +55,7 @@ public enum Explain {
             outputRoot: root, openingBalance: input("opening-balance"), firstPeriod: settings["first_period"] == "true",
             previousLedger: input("previous-ledger"))
         let c = try replay.compute(s)
-        guard let run = c.run else { throw AuditError("the period's inputs now have errors; it cannot be recomputed") }
+        guard let run = c.run else { throw AuditError(zh: "该期间的输入现在有错误，无法重新计算", en: "the period's inputs now have errors; it cannot be recomputed") }
         return Context(batch: c.batch, run: run, rules: c.rules, request: s)
     }
 
@@ -67,7 +67,7 @@ public enum Explain {
         let run = ctx.run
         let s = ctx.request
         guard let i = c.batch.employees.firstIndex(where: { $0.id == employeeID }) else {
-            throw AuditError("employee \(employeeID) is not in \(period)")
+            throw AuditError(zh: "\(period) 中没有员工 \(employeeID)", en: "employee \(employeeID) is not in \(period)")
         }
         let e = c.batch.employees[i]
         let p = run.performance[i]

@@ -9,12 +9,17 @@ import RunRecords
 
 /// A key file that cannot be read or written.
 public struct KeyError: Error, CustomStringConvertible, Sendable {
-    /// What is wrong with the key file.
+    /// What is wrong with the key file, in English.
     public let message: String
-    /// A key error with its message.
-    public init(_ m: String) { message = m }
-    /// The message.
-    public var description: String { message }
+    /// The same in Chinese.
+    public let messageZH: String
+    /// A key error with its message in both languages.
+    public init(zh: String, en: String) {
+        message = en
+        messageZH = zh
+    }
+    /// The message in the language the command speaks.
+    public var description: String { Speech.say(messageZH, message) }
 }
 
 /// Key pairs for signing closed periods (Ed25519) and, in the same file, an
@@ -39,7 +44,7 @@ public enum Keys {
         let pubPath = name + ".pub"
         let fm = FileManager.default
         for p in [keyPath, pubPath] where fm.fileExists(atPath: p) {
-            throw KeyError("\(p) already exists; choose another name (keys are never overwritten)")
+            throw KeyError(zh: "\(p) 已存在；请换一个名称（密钥从不覆盖）", en: "\(p) already exists; choose another name (keys are never overwritten)")
         }
         let signing = Curve25519.Signing.PrivateKey()
         let agreement = Curve25519.KeyAgreement.PrivateKey()
@@ -68,7 +73,8 @@ public enum Keys {
         guard o["format"] == privateFormat, let b = o["ed25519_private"], let raw = Data(base64Encoded: b),
             let k = try? Curve25519.Signing.PrivateKey(rawRepresentation: raw)
         else {
-            throw KeyError("\(path) is not a payroll private key file (made by `payroll keygen`)")
+            throw KeyError(
+                zh: "\(path) 不是 payroll 私钥文件（由 `payroll keygen` 生成）", en: "\(path) is not a payroll private key file (made by `payroll keygen`)")
         }
         return k
     }
@@ -80,15 +86,16 @@ public enum Keys {
         guard o["format"] == publicFormat, let b = o["ed25519_public"], let raw = Data(base64Encoded: b),
             let k = try? Curve25519.Signing.PublicKey(rawRepresentation: raw)
         else {
-            throw KeyError("\(path) is not a payroll public key file (made by `payroll keygen`)")
+            throw KeyError(
+                zh: "\(path) 不是 payroll 公钥文件（由 `payroll keygen` 生成）", en: "\(path) is not a payroll public key file (made by `payroll keygen`)")
         }
         return k
     }
 
     static func read(_ path: String) throws -> [String: String] {
-        guard let d = FileManager.default.contents(atPath: path) else { throw KeyError("key file not found: \(path)") }
+        guard let d = FileManager.default.contents(atPath: path) else { throw KeyError(zh: "找不到密钥文件：\(path)", en: "key file not found: \(path)") }
         guard let o = try? JSONSerialization.jsonObject(with: d) as? [String: String] else {
-            throw KeyError("\(path) is not a payroll key file (made by `payroll keygen`)")
+            throw KeyError(zh: "\(path) 不是 payroll 密钥文件（由 `payroll keygen` 生成）", en: "\(path) is not a payroll key file (made by `payroll keygen`)")
         }
         return o
     }
@@ -102,7 +109,9 @@ public enum Keys {
     /// Creates `path` with `mode` (never following or replacing an existing file) and writes `data`.
     static func writeExclusive(_ data: Data, to path: String, mode: mode_t) throws {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
-        guard fd >= 0 else { throw KeyError("cannot create \(path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else {
+            throw KeyError(zh: "无法创建 \(path)：\(String(cString: strerror(errno)))", en: "cannot create \(path): \(String(cString: strerror(errno)))")
+        }
         defer { _ = close(fd) }
         _ = fchmod(fd, mode)
         let ok = data.withUnsafeBytes { b -> Bool in
@@ -114,7 +123,9 @@ public enum Keys {
             }
             return true
         }
-        if !ok { throw KeyError("cannot write \(path): \(String(cString: strerror(errno)))") }
+        if !ok {
+            throw KeyError(zh: "无法写入 \(path)：\(String(cString: strerror(errno)))", en: "cannot write \(path): \(String(cString: strerror(errno)))")
+        }
     }
 }
 

@@ -60,9 +60,11 @@ public enum Reconcile {
     public static func run(legacy: SourceTable, mapping: ImportMapping, period: Period, root: String, replay: any PeriodReplay) throws -> Result {
         let imported = Importer.run(source: legacy, mapping: mapping)
         guard let rows = imported.files["register"] ?? imported.files.values.first, let header = rows.first else {
-            throw WorkbookError(message: "the mapping has no `register` target")
+            throw WorkbookError(zh: "映射文件没有 `register` 目标", en: "the mapping has no `register` target")
         }
-        guard let idCol = header.firstIndex(of: "employee_id") else { throw WorkbookError(message: "the mapping names no employee_id column") }
+        guard let idCol = header.firstIndex(of: "employee_id") else {
+            throw WorkbookError(zh: "映射文件没有指定 employee_id 列", en: "the mapping names no employee_id column")
+        }
         let lines = header.filter { $0 != "employee_id" && $0 != "name" && $0 != "department" }
         let folder = (root as NSString).appendingPathComponent(period.description)
         let reg = try RegisterDiff.read((folder as NSString).appendingPathComponent("payroll_register.csv"))

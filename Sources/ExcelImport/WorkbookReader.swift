@@ -65,10 +65,19 @@ public struct RawSheet: Sendable {
 
 /// A workbook that cannot be read.
 public struct WorkbookError: Error, CustomStringConvertible, Sendable {
-    /// Why, naming the part.
+    /// Why, naming the part (English).
     public let message: String
-    /// The message.
-    public var description: String { message }
+    /// The same in Chinese, when given.
+    public var messageZH: String?
+    /// A workbook error in English only (a parser's detail).
+    public init(message: String) { self.message = message }
+    /// A workbook error in both languages.
+    public init(zh: String, en: String) {
+        message = en
+        messageZH = zh
+    }
+    /// The message in the language the command speaks; a detail in English only gets a Chinese lead.
+    public var description: String { Speech.say(messageZH ?? "工作簿无法读取：\(message)", message) }
 }
 
 /// Reads an .xlsx (a zip of XML parts) with ZIPFoundation and Foundation's
@@ -85,7 +94,9 @@ public enum WorkbookReader {
         let archive = try open(path)
         let sheets = try workbookSheets(archive)
         guard let target = sheet.map({ s in sheets.first { $0.name == s } }) ?? sheets.first else {
-            throw WorkbookError(message: "\(path) has no sheet named \(sheet ?? "?"); it has \(sheets.map(\.name).joined(separator: ", "))")
+            throw WorkbookError(
+                zh: "\(path) 中没有名为「\(sheet ?? "?")」的工作表；现有：\(sheets.map(\.name).joined(separator: "、"))",
+                en: "\(path) has no sheet named \(sheet ?? "?"); it has \(sheets.map(\.name).joined(separator: ", "))")
         }
         let shared = try part(archive, "xl/sharedStrings.xml").map(SharedStringsParser.parse) ?? []
         let dateStyles = try part(archive, "xl/styles.xml").map(StylesParser.dateStyles) ?? []
@@ -95,7 +106,7 @@ public enum WorkbookReader {
 
     static func open(_ path: String) throws -> Archive {
         do { return try Archive(url: URL(fileURLWithPath: path), accessMode: .read) } catch {
-            throw WorkbookError(message: "\(path) is not a readable .xlsx (zip) file: \(error)")
+            throw WorkbookError(zh: "\(path) 不是可读取的 .xlsx（zip）文件", en: "\(path) is not a readable .xlsx (zip) file: \(error)")
         }
     }
 
@@ -116,17 +127,17 @@ public enum WorkbookReader {
                 d.append(chunk)
             }
         } catch let e as WorkbookError { throw e } catch {
-            throw WorkbookError(message: "\(path) cannot be unpacked (\(error)); the workbook is damaged")
+            throw WorkbookError(zh: "\(path) 无法解压；工作簿已损坏", en: "\(path) cannot be unpacked (\(error)); the workbook is damaged")
         }
         if String(data: d, encoding: .utf8) == nil {
-            throw WorkbookError(message: "\(path) is not valid UTF-8; the workbook is damaged")
+            throw WorkbookError(zh: "\(path) 不是有效的 UTF-8；工作簿已损坏", en: "\(path) is not valid UTF-8; the workbook is damaged")
         }
         return d
     }
 
     static func workbookSheets(_ a: Archive) throws -> [(name: String, path: String)] {
         guard let wb = try part(a, "xl/workbook.xml"), let rels = try part(a, "xl/_rels/workbook.xml.rels") else {
-            throw WorkbookError(message: "not an Excel workbook: xl/workbook.xml is missing")
+            throw WorkbookError(zh: "不是 Excel 工作簿：缺少 xl/workbook.xml", en: "not an Excel workbook: xl/workbook.xml is missing")
         }
         let targets = RelsParser.parse(rels)
         return WorkbookParser.parse(wb).compactMap { s in

@@ -114,7 +114,9 @@ public enum Retro {
         guard let first = changes.map(\.effectiveFrom).min() else { return [] }
         if let late = changes.first(where: { Period(year: $0.effectiveFrom.year, month: $0.effectiveFrom.month)! >= period }) {
             throw AuditError(
-                "line \(late.line) of the changes takes effect on \(late.effectiveFrom), not before \(period): a change from this period on belongs in employees.csv"
+                zh: "变更文件第 \(late.line) 行自 \(late.effectiveFrom) 起生效，不早于 \(period)：本期及以后的变更应写入 employees.csv",
+                en:
+                    "line \(late.line) of the changes takes effect on \(late.effectiveFrom), not before \(period): a change from this period on belongs in employees.csv"
             )
         }
         var start = Period(year: first.year, month: first.month)!
@@ -124,7 +126,9 @@ public enum Retro {
         while p < period {
             let folder = (root as NSString).appendingPathComponent(p.description)
             guard let record = try RunRecord.read(folder: folder) else {
-                throw AuditError("\(p) has no finished run in \(root): the changes reach it, so its back pay cannot be computed; run \(p) first")
+                throw AuditError(
+                    zh: "\(root) 中没有 \(p) 已完成的运行：变更涉及该期间，无法计算补发；请先运行 \(p)",
+                    en: "\(p) has no finished run in \(root): the changes reach it, so its back pay cannot be computed; run \(p) first")
             }
             // The new values in force in p: the latest change of each field effective by p's first day.
             var overrides: [String: [(SalaryField, Money)]] = [:]
@@ -146,7 +150,7 @@ public enum Retro {
     ) throws -> [Row] {
         func input(_ kind: String) -> String? { record.inputs.first { $0.kind == kind }?.path }
         guard let pipeline = input("pipeline"), let employees = input("employees") else {
-            throw AuditError("the manifest of \(p) names no pipeline or employees file")
+            throw AuditError(zh: "\(p) 的 manifest 中没有流水线文件或 employees 文件", en: "the manifest of \(p) names no pipeline or employees file")
         }
         let def = try PipelineDefinition.load(path: pipeline)
         var s = RunSettings(
@@ -156,7 +160,9 @@ public enum Retro {
         s.employeeOverrides = overrides
         let c = try PeriodRunner.compute(s)
         guard let run = c.run else {
-            throw AuditError("\(p)'s inputs now have \(c.batch.errorCount) errors; it cannot be recomputed (payroll validate shows them)")
+            throw AuditError(
+                zh: "\(p) 的输入现在有 \(c.batch.errorCount) 个错误，无法重新计算（payroll validate 可列出）",
+                en: "\(p)'s inputs now have \(c.batch.errorCount) errors; it cannot be recomputed (payroll validate shows them)")
         }
         let paid = try RegisterDiff.read((record.folder as NSString).appendingPathComponent("payroll_register.csv"))
         var rows: [Row] = []

@@ -15,7 +15,10 @@ public struct RootBusy: Error, CustomStringConvertible, Sendable {
     public let holder: String
     /// The message a second command shows.
     public var description: String {
-        "another payroll command is working on \(root) (\(holder.isEmpty ? "holder unknown" : holder)); nothing was changed — try again when it has finished"
+        Speech.say(
+            "另一个 payroll 命令正在处理 \(root)（\(holder.isEmpty ? "持有者未知" : holder)）；未做任何更改——请待其完成后重试",
+            "another payroll command is working on \(root) (\(holder.isEmpty ? "holder unknown" : holder)); nothing was changed — try again when it has finished"
+        )
     }
 }
 

@@ -69,9 +69,9 @@ enum Failures {
         case let e as Failure: return (e.kind, e.message)
         case let e as ValidationError: return (.usage, e.message)
         case let e as RulePackError: return (.rulePack, Speech.say("规则包：\(e)", "rule pack: \(e)"))
-        case let e as AuditError: return (.usage, e.message)
-        case let e as KeyError: return (.usage, e.message)
-        case let e as WorkbookError: return (.usage, e.message)
+        case let e as AuditError: return (.usage, e.description)
+        case let e as KeyError: return (.usage, e.description)
+        case let e as WorkbookError: return (.usage, e.description)
         case let e as any KindedError: return (Kind(e.kind), e.description)
         default: return (.operational, "\(error)")
         }

@@ -9,7 +9,7 @@ import XCTest
 ///
 /// What is not an English word here: file names and paths; identifiers that programs read (`[base_salary]`,
 /// `employee.base_salary`, snake_case keys); values quoted as the user must type them (「present」); diagnostic codes and
-/// employee IDs (R009, D001); formulas and sources (after 公式/来源), which are rule-pack data; the program's name; and
+/// employee IDs (R009, D001); hashes; formulas and sources (after 公式/来源), which are rule-pack data; the program's name; and
 /// the acronyms and standard names a Chinese payroll clerk reads as they are (KPI, MBO, BSC, UTF-8, GB18030, Excel, ISO 7064).
 final class LocaleTests: XCTestCase {
     static let allowed: Set<String> = [
@@ -23,7 +23,7 @@ final class LocaleTests: XCTestCase {
         let strip = [
             #"(来源|公式)[:：].*"#, #"\S*[/\\]\S*"#, #"\[[A-Za-z0-9_.]+\]"#, #"「[^」]*」|“[^”]*”"#,
             #"\S+\.(csv|xlsx|json|pdf|yaml|txt|md|sig|key|pub)\b"#, #"\b[A-Za-z0-9]+([._][A-Za-z0-9]+)+\b"#, #"\b[A-Z]+\d+\b"#,
-            #"--[a-z-]+"#, "`[^`]*`",
+            #"--[a-z-]+"#, "`[^`]*`", #"\b[0-9a-f]{8,}\b"#,
         ]
         for line in text.split(separator: "\n") {
             var t = String(line)
