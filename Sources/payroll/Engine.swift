@@ -22,7 +22,7 @@ enum Engine {
         }
         var def: PipelineDefinition
         do { def = try PipelineDefinition.load(path: pipeline, fallback: Shipped.fallback) } catch {
-            throw Failure(.usage, zh: "流水线 \(error)", en: "pipeline: \(error)")
+            throw Failure(.usage, zh: "流水线文件 \(error)", en: "pipeline: \(error)")
         }
         options.lang.apply(pipeline: def.locale)
         if let l = options.lang.locale { def.locale = l }
