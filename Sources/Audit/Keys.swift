@@ -92,6 +92,33 @@ public enum Keys {
         return k
     }
 
+    /// The X25519 public key of a `.pub` file (or of a `.key` file): the recipient of a sealed transfer.
+    public static func agreementPublicKey(path: String) throws -> Curve25519.KeyAgreement.PublicKey {
+        let o = try read(path)
+        if o["format"] == privateFormat { return try agreementPrivateKey(path: path).publicKey }
+        guard o["format"] == publicFormat, let b = o["x25519_public"], let raw = Data(base64Encoded: b),
+            let k = try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: raw)
+        else {
+            throw KeyError(
+                zh: "\(path) 不是含 X25519 公钥的 payroll 公钥文件（由 `payroll keygen` 生成）",
+                en: "\(path) is not a payroll public key file with an X25519 key (made by `payroll keygen`)")
+        }
+        return k
+    }
+
+    /// The X25519 private key of a `.key` file: opens what was sealed to its public key.
+    public static func agreementPrivateKey(path: String) throws -> Curve25519.KeyAgreement.PrivateKey {
+        let o = try read(path)
+        guard o["format"] == privateFormat, let b = o["x25519_private"], let raw = Data(base64Encoded: b),
+            let k = try? Curve25519.KeyAgreement.PrivateKey(rawRepresentation: raw)
+        else {
+            throw KeyError(
+                zh: "\(path) 不是含 X25519 私钥的 payroll 私钥文件（由 `payroll keygen` 生成）",
+                en: "\(path) is not a payroll private key file with an X25519 key (made by `payroll keygen`)")
+        }
+        return k
+    }
+
     static func read(_ path: String) throws -> [String: String] {
         guard let d = FileManager.default.contents(atPath: path) else { throw KeyError(zh: "找不到密钥文件：\(path)", en: "key file not found: \(path)") }
         guard let o = try? JSONSerialization.jsonObject(with: d) as? [String: String] else {
