@@ -95,7 +95,7 @@ let package = Package(
         .target(
             name: "ExcelImport",
             dependencies: [
-                "PayrollCore", "PayrollRules", "Stages", "Audit", "CSVReader", "XLSX",
+                "PayrollCore", "PayrollRules", "Stages", "Audit", "RunRecords", "CSVReader", "XLSX",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]),
         .executableTarget(
@@ -136,7 +136,7 @@ let package = Package(
             swiftSettings: testSettings),
         .testTarget(
             name: "ExcelImportTests",
-            dependencies: ["PayrollCore", "Stages", "Audit", "Pipeline", "ExcelImport", "TestSupport"], swiftSettings: testSettings),
+            dependencies: ["PayrollCore", "RunRecords", "Stages", "Audit", "Pipeline", "ExcelImport", "TestSupport"], swiftSettings: testSettings),
         // Runs the built `payroll` binary: exit codes, kills, concurrent runs.
         .testTarget(
             name: "CommandLineTests", dependencies: ["PayrollCore", "RunRecords", "Audit", "TestSupport"], swiftSettings: testSettings),

@@ -3,6 +3,7 @@ import CSVReader
 import Foundation
 import PayrollCore
 import PayrollRules
+import RunRecords
 import Stages
 
 /// A problem found while importing is a `Diagnostic` named by its cell (`工资表!C12`): an error is a cell that
@@ -174,6 +175,15 @@ public enum Importer {
         public var issues: [ImportIssue]
         /// Rows imported per file.
         public var imported: [String: Int]
+        /// For each file's data rows (in order), the workbook cell of each column (`工资表!C12`), and of the row's key
+        /// under "".
+        public var cells: [String: [[String: String]]] = [:]
+        /// Control totals: per file and money column, the sum of the imported rows.
+        public var totals: [String: [String: Money]] = [:]
+        /// The totals rows checked: file, column, the workbook's cell, its value, the imported sum.
+        public var totalsChecked: [(file: String, column: String, cell: String, workbook: Money, imported: Money)] = []
+        /// The source workbook's SHA-256 and name, when known.
+        public var source: (name: String, sha256: String)?
     }
 
     /// Maps a source through a mapping; nothing is written.
@@ -183,6 +193,9 @@ public enum Importer {
         var issues: [ImportIssue] = []
         var files: [String: [[String]]] = [:]
         var counts: [String: Int] = [:]
+        var cellsByFile: [String: [[String: String]]] = [:]
+        var totalsByFile: [String: [String: Money]] = [:]
+        var checked: [(file: String, column: String, cell: String, workbook: Money, imported: Money)] = []
         func ref(_ r: Int, _ c: Int) -> String { "\(source.name)!\(RawSheet.reference(r, c))" }
         for (file, key, columns) in mapping.targets {
             var resolved: [(ColumnMapping, Int?)] = []
@@ -207,6 +220,9 @@ public enum Importer {
                 }
             }
             var rows: [[String]] = [columns.map(\.target)]
+            var rowCellsOut: [[String: String]] = []
+            var sums: [String: Money] = [:]
+            var firstRowOf: [String: Int] = [:]
             let keyCol = resolved.first { $0.0.target == key }?.1
             for r in mapping.dataStarts...max(mapping.dataStarts, s.maxRow) {
                 let rowCells = s.cells[r] ?? [:]
@@ -215,6 +231,23 @@ public enum Importer {
                 let texts = rowCells.sorted { $0.key < $1.key }.prefix(4).map { $0.value.text }
                 let keyText = keyCol.flatMap { rowCells[$0]?.text.trimmingCharacters(in: .whitespaces) } ?? ""
                 if texts.contains(where: { t in mapping.totalMarkers.contains { t.contains($0) } }) {
+                    // The one control a migration has: each money column's imported rows add up to the totals row.
+                    for (c, col) in resolved where c.constant == nil && valueKind(file: file, c.target) == .money {
+                        guard let col, let cell = rowCells[col], case .value(let v) = convert(cell, kind: .money, column: c.target, at: ref(r, col)),
+                            let total = Money.parse(v)
+                        else { continue }
+                        let sum = sums[c.target] ?? .zero
+                        checked.append((file, c.target, ref(r, col), total, sum))
+                        if sum != total {
+                            let first = RawSheet.reference(mapping.dataStarts, col)
+                            issues.append(
+                                .imported(
+                                    .importTotalsDiffer, cell: ref(r, col), column: c.target,
+                                    en:
+                                        "the totals row says \(total), but the imported rows of \(c.target) (from \(first)) add up to \(sum): a row is missing, extra or changed",
+                                    zh: "合计行为 \(total)，但导入的 \(c.target) 各行（自 \(first) 起）合计为 \(sum)：有行缺失、多出或被改动"))
+                        }
+                    }
                     issues.append(
                         .imported(
                             .importTotalsRow, cell: ref(r, 1), column: "",
@@ -229,7 +262,21 @@ public enum Importer {
                             en: "row \(r) has no \(key); skipped", zh: "第 \(r) 行没有 \(key)，已跳过"))
                     continue
                 }
+                // One row per employee in employees.csv (and per employee in a summary or a register): a pasted copy is an
+                // error at its cell, naming the first; it is not written.
+                if file != "adjustments" && file != "attendance" && file != "scores" {
+                    if let first = firstRowOf[keyText] {
+                        issues.append(
+                            .imported(
+                                .importDuplicateRow, cell: ref(r, keyCol ?? 1), column: key,
+                                en: "\(key) \(keyText) is already on row \(first) (\(ref(first, keyCol ?? 1))); the row is not imported",
+                                zh: "\(key) \(keyText) 已在第 \(first) 行（\(ref(first, keyCol ?? 1))）出现；本行未导入"))
+                        continue
+                    }
+                    firstRowOf[keyText] = r
+                }
                 var out: [String] = []
+                var where_: [String: String] = ["": ref(r, keyCol ?? 1)]
                 for (c, col) in resolved {
                     if let k = c.constant {
                         out.append(k)
@@ -240,8 +287,10 @@ public enum Importer {
                         continue
                     }
                     let cell = rowCells[col]
+                    where_[c.target] = ref(r, col)
                     switch convert(cell, kind: valueKind(file: file, c.target), column: c.target, at: ref(r, col)) {
                     case .value(var v):
+                        if valueKind(file: file, c.target) == .money, let m = Money.parse(v) { sums[c.target, default: .zero] += m }
                         if !c.map.isEmpty, !v.isEmpty {
                             if let m = c.map[v] {
                                 v = m
@@ -260,11 +309,18 @@ public enum Importer {
                     }
                 }
                 rows.append(out)
+                rowCellsOut.append(where_)
             }
             counts[file] = rows.count - 1
             files[file] = rows
+            cellsByFile[file] = rowCellsOut
+            totalsByFile[file] = sums
         }
-        return Result(files: files, issues: issues, imported: counts)
+        var result = Result(files: files, issues: issues, imported: counts)
+        result.cells = cellsByFile
+        result.totals = totalsByFile
+        result.totalsChecked = checked
+        return result
     }
 
     /// A cell's value as CONTRACT text, or the problem that stops it.
@@ -334,10 +390,18 @@ public enum Importer {
             }
             return .value(formatDecimal(rounded, 2))
         case (.money, .text(let t)):
-            let v = t.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "¥", with: "").replacingOccurrences(of: "￥", with: "")
+            let v = t.trimmingCharacters(in: .whitespaces)
             if v.isEmpty { return .value("") }
             guard let m = Money.parse(v) else {
-                return fail(.importNotANumber, "expected an amount; found text that is not one", "应为金额；实际是无法识别为金额的文本")
+                // A currency sign, a unit or a word is never stripped: the clerk fixes the cell, so that what is imported is
+                // exactly what the workbook says.
+                if v.contains(where: { "¥￥$元圆RMBCNY".contains($0) }) {
+                    return fail(
+                        .importMoneyText, "the amount is typed as text with a currency sign or unit; enter the number only (it is not stripped)",
+                        "金额以带货币符号或单位的文本录入；请只录入数字（不会自动去除）")
+                }
+                return fail(
+                    .importMoneyText, "expected an amount; found text that is not one (words are not stripped)", "应为金额；实际是无法识别为金额的文本（不会自动去除文字）")
             }
             return .value(m.description)
         case (.decimal, .number(let raw)):
@@ -403,12 +467,53 @@ public enum Importer {
             for r in rows { try w.row(r) }
             try w.close()
         }
-        for (file, rows) in r.files { try write(rows, file.hasSuffix(".csv") ? file : file + ".csv") }
+        // The map from each CSV line (the physical line a record starts on) and column to its workbook cell, which
+        // `validate` reads to name the cell beside the line.
+        var map: [[String]] = [["file", "line", "column", "cell"]]
+        var written: [[String: Any]] = []
+        for (file, rows) in r.files.sorted(by: { $0.key < $1.key }) {
+            let name = file.hasSuffix(".csv") ? file : file + ".csv"
+            try write(rows, name)
+            var line = 1 + (rows.first.map(newlines) ?? 0) + 1
+            for (k, row) in rows.dropFirst().enumerated() {
+                let cells = r.cells[file]?[k] ?? [:]
+                for (column, cell) in cells.sorted(by: { $0.key < $1.key }) { map.append([name, String(line), column, cell]) }
+                line += 1 + newlines(row)
+            }
+            let path = (folder as NSString).appendingPathComponent(name)
+            let hash = try FileHash.sha256(path: path)
+            written.append([
+                "file": name, "rows": rows.count - 1, "sha256": hash.hex, "bytes": hash.bytes,
+                "control_totals": (r.totals[file] ?? [:]).mapValues(\.description),
+            ])
+        }
+        try write(map, cellMapFile)
         try write(
-            [["code", "severity", "cell", "column", "message"]]
-                + r.issues.map { [$0.code, $0.importSeverity, $0.cell ?? "", $0.column ?? "", $0.messageEN] },
+            [["code", "severity", "cell", "column", "message", "message_zh"]]
+                + r.issues.map { [$0.code, $0.importSeverity, $0.cell ?? "", $0.column ?? "", $0.messageEN, $0.messageZH] },
             "import_report.csv")
+        var manifest: [String: Any] = [
+            "format": "payroll-import-1",
+            "files": written,
+            "totals_rows_checked": r.totalsChecked.map {
+                [
+                    "file": $0.file, "column": $0.column, "cell": $0.cell, "workbook": $0.workbook.description, "imported": $0.imported.description,
+                    "agrees": $0.workbook == $0.imported,
+                ] as [String: Any]
+            },
+            "errors": r.issues.filter { $0.severity == .error }.count,
+        ]
+        if let s = r.source { manifest["source"] = ["name": s.name, "sha256": s.sha256] }
+        var json = try JSONSerialization.data(withJSONObject: manifest, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        json.append(0x0A)
+        try json.write(to: URL(fileURLWithPath: (folder as NSString).appendingPathComponent("import_manifest.json")))
     }
+
+    /// The file beside the CONTRACT files that maps each CSV line and column to its workbook cell.
+    public static let cellMapFile = ImportCells.fileName
+
+    /// Line breaks inside a row's fields (a quoted field may hold some): the row's records span them.
+    static func newlines(_ row: [String]) -> Int { row.reduce(0) { $0 + $1.reduce(0) { $0 + ($1 == "\n" || $1 == "\r\n" ? 1 : 0) } } }
 
     /// Proposes a mapping from the header text: CONTRACT names, their Chinese aliases and common synonyms.
     public static func suggest(source: SourceTable, locale: ReportLocale = .en) -> String {

@@ -13,12 +13,15 @@ public enum ValidationReport {
     /// Writes validation.csv in the locale.
     public static func writeCSV(_ diags: [Diagnostic], locale: ReportLocale, to path: String) throws {
         let csv = try CSVStreamWriter(path: path, forPeople: true)
-        try csv.row(columns)
+        // An imported month adds the workbook cell each problem came from (import_cells.csv).
+        let cells = diags.contains { $0.cell != nil }
+        try csv.row(columns + (cells ? ["source_cell"] : []))
         for d in diags {
-            try csv.row([
-                d.code, d.severity.rawValue, d.file, d.line.map(String.init) ?? "", d.column ?? "",
-                d.employeeID ?? "", locale.text(d),
-            ])
+            try csv.row(
+                [
+                    d.code, d.severity.rawValue, d.file, d.line.map(String.init) ?? "", d.column ?? "",
+                    d.employeeID ?? "", locale.text(d),
+                ] + (cells ? [d.cell ?? ""] : []))
         }
         try csv.close()
     }

@@ -91,6 +91,12 @@ public enum Code: String, CaseIterable, Sendable {
     case importTooManyDecimals = "I008"
     case importTotalsRow = "I010"
     case importNoKey = "I011"
+    /// A currency sign, a word or other text in a money cell (never stripped).
+    case importMoneyText = "I012"
+    /// The same employee on two rows of the workbook.
+    case importDuplicateRow = "I013"
+    /// A money column's imported rows do not add up to the workbook's totals row.
+    case importTotalsDiffer = "I014"
 
     /// Warnings never stop a run; every other code is an error.
     public var severity: Severity {

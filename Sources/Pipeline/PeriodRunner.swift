@@ -176,6 +176,8 @@ public enum PeriodRunner {
             lap("rollup+payroll")
             if let run { stageSeconds += run.timings.map { ("  \($0.0)", $0.1) } }
         }
+        // An imported month names the workbook cell of each problem (import_cells.csv beside the files).
+        ImportCells.annotate(&batch.diagnostics, folder: s.inputDirectory)
         return Computed(batch: batch, run: run, pack: pack, rules: rules, stageSeconds: stageSeconds, started: started)
     }
 

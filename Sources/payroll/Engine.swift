@@ -224,6 +224,7 @@ final class Console: @unchecked Sendable {
             var loc = d.file
             if let l = d.line { loc += ":\(l)" }
             if let c = d.column { loc += " [\(c)]" }
+            if let cell = d.cell { loc += " (\(cell))" }
             out += "  \(d.severity == .error ? "E" : "W") \(d.code) \(loc)\(d.employeeID.map { " \($0)" } ?? ""): \(locale.text(d))\n"
         }
         if batch.diagnostics.count > shown.count {

@@ -550,7 +550,8 @@ struct Import: ParsableCommand {
             }
             let m = try ImportMapping.load(path: map)
             let table = try SourceTable.load(path: source, sheet: sheet ?? m.sheet)
-            let r = Importer.run(source: table, mapping: m)
+            var r = Importer.run(source: table, mapping: m)
+            if let h = try? FileHash.sha256(path: source) { r.source = ((source as NSString).lastPathComponent, h.hex) }
             try Importer.write(r, to: out)
             for (f, n) in r.imported.sorted(by: { $0.key < $1.key }) { print("\(f).csv: \(n) \(Speech.say("行", "rows"))") }
             let locale = Speech.locale
