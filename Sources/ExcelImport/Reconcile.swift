@@ -18,10 +18,14 @@ public enum Reconcile {
         public var legacy: Money
         /// The engine's amount.
         public var engine: Money
-        /// Engine minus legacy.
+        /// Engine minus legacy: positive when the engine pays (or withholds) more than the legacy register.
         public var difference: Money { engine - legacy }
         /// The likely cause, in words.
         public var cause: Bilingual
+        /// The legacy register's cell (`工资表!H7`), when known.
+        public var legacyCell: String? = nil
+        /// True when a cause was recognised (not "not explained").
+        public var explained = true
     }
 
     /// What a reconciliation found.
@@ -77,7 +81,7 @@ public enum Reconcile {
         var diffs: [Difference] = []
         var onlyLegacy: [String] = []
         var seen = Set<String>()
-        for r in rows.dropFirst() {
+        for (rowIndex, r) in rows.dropFirst().enumerated() {
             let id = r[idCol]
             seen.insert(id)
             guard let e = engineRow(id) else {
@@ -85,13 +89,22 @@ public enum Reconcile {
                 continue
             }
             var found: [Difference] = []
+            let cells = (imported.cells["register"] ?? imported.cells.values.first).flatMap { rowIndex < $0.count ? $0[rowIndex] : nil }
+            var legacyRow: [String: Money] = [:]
             for line in lines {
-                guard let i = header.firstIndex(of: line), let legacyValue = Money.parse(r[i]), let engine = engineValue(line, e) else { continue }
+                guard let i = header.firstIndex(of: line), let legacyValue = Money.parse(r[i]) else { continue }
+                legacyRow[line] = legacyValue
+                guard let engine = engineValue(line, e) else { continue }
                 if legacyValue != engine {
-                    found.append(Difference(employee: id, line: line, legacy: legacyValue, engine: engine, cause: Bilingual(same: "")))
+                    var d = Difference(employee: id, line: line, legacy: legacyValue, engine: engine, cause: Bilingual(same: ""))
+                    d.legacyCell = cells?[line]
+                    found.append(d)
                 }
             }
-            for k in found.indices { found[k].cause = cause(found[k], all: found, row: e, context: context) }
+            for k in found.indices {
+                found[k].cause = cause(found[k], all: found, row: e, legacy: legacyRow, context: context)
+                found[k].explained = !found[k].cause.en.hasPrefix("not explained")
+            }
             if found.isEmpty { matched.append(id) } else { diffs += found }
         }
         let onlyEngine = reg.order.filter { !seen.contains($0) }
@@ -101,13 +114,17 @@ public enum Reconcile {
             labels: Dictionary(uniqueKeysWithValues: lines.map { ($0, label($0, rules: context?.rules)) }))
     }
 
-    /// The likely cause of a difference, where the engine can tell.
-    static func cause(_ d: Difference, all: [Difference], row: [String: String], context: Explain.Context?) -> Bilingual {
+    /// The likely cause of a difference, where the engine can tell, in either direction: either side's figure rounded to
+    /// the yuan, either side's base clamped to the city's band, a tax that follows from a social-insurance or housing-fund
+    /// difference (the engine's tax recomputed with the legacy SI and HF), a tax computed month by month.
+    static func cause(
+        _ d: Difference, all: [Difference], row: [String: String], legacy: [String: Money], context: Explain.Context?
+    ) -> Bilingual {
         let gap = d.difference.fen.magnitude
         if let ctx = context, let i = ctx.batch.employees.firstIndex(where: { $0.id == d.employee }) {
             let emp = ctx.batch.employees[i]
+            let zh = ctx.rules.pack.cityName(emp.city, .zh)
             if d.line == "si" || d.line.hasPrefix("si_"), let city = ctx.rules.cities[emp.city], let p = city.lines[.pension] {
-                let zh = ctx.rules.pack.cityName(emp.city, .zh)
                 if emp.siBase > p.ceiling {
                     return Bilingual(
                         "本系统按\(zh)社保基数上限 \(p.ceiling) 封顶（申报 \(emp.siBase)）",
@@ -118,17 +135,50 @@ public enum Reconcile {
                         "本系统按\(zh)社保基数下限 \(p.floor) 托底（申报 \(emp.siBase)）",
                         "social insurance base raised to \(emp.city)'s floor \(p.floor) in the engine (declared \(emp.siBase))")
                 }
+                // The other direction: the declared base is inside the band, but the legacy register used a band edge.
+                let rate = city.lines.filter { [.pension, .medical, .unemployment].contains($0.key) }.reduce(Fixed.zero) {
+                    $0 + $1.value.employeeRate
+                }
+                for (edge, zhName, enName) in [(p.ceiling, "上限", "ceiling"), (p.floor, "下限", "floor")] where rate != .zero {
+                    if let atEdge = try? Exact(edge).multiplied(by: Exact(rate)).checkedMoney(), (atEdge - d.legacy).fen.magnitude <= 3 {
+                        return Bilingual(
+                            "旧表按社保基数\(zhName) \(edge) 计算，而申报基数 \(emp.siBase) 在\(zh)的范围内（本系统按申报基数）",
+                            "the legacy register used the base \(enName) \(edge), but the declared base \(emp.siBase) is inside \(emp.city)'s band (the engine uses it)"
+                        )
+                    }
+                }
             }
-            if d.line == "tax", let table = ctx.rules.annualBonus?.value, let gross = Money.parse(row["gross"] ?? ""),
-                let hf = Money.parse(row["hf"] ?? "")
-            {
-                let si = engineValue("si", row) ?? .zero
-                let taxable = gross - ctx.rules.basicDeduction.value.money() - si - hf - (emp.specialDeduction ?? .zero)
-                let monthly = taxable.isNegative ? Money.zero : ((try? table.tax(on: Exact(taxable)))?.money() ?? .zero)
-                if monthly == d.legacy {
-                    return Bilingual(
-                        "旧表按月度税率表逐月计税（\(monthly)），而非累计预扣法",
-                        "tax computed month by month with the monthly table (\(monthly)), not by cumulative withholding")
+            if d.line == "tax" {
+                // Tax that follows from SI/HF: with the legacy's SI and HF, would the engine's tax be the legacy's?
+                let siDelta = (legacy["si"].map { $0 - (engineValue("si", row) ?? .zero) } ?? .zero)
+                let hfDelta = (legacy["hf"].map { $0 - (Money.parse(row["hf"] ?? "") ?? .zero) } ?? .zero)
+                if siDelta != .zero || hfDelta != .zero, let taxable = Money.parse(row["ytd_taxable"] ?? ""),
+                    let withheld = Money.parse(row["ytd_withheld"] ?? ""), let tax = Money.parse(row["tax"] ?? "")
+                {
+                    var t = taxable - siDelta - hfDelta
+                    if t.isNegative { t = .zero }
+                    if let ytdTax = try? ctx.rules.withholding.value.tax(on: Exact(t)).checkedMoney(ctx.rules.pack.tax.rounding) {
+                        var month = ytdTax - (withheld - tax)
+                        if month.isNegative { month = .zero }
+                        if month == d.legacy {
+                            let what = [siDelta != .zero ? ("社保", "social insurance") : nil, hfDelta != .zero ? ("公积金", "housing fund") : nil]
+                                .compactMap { $0 }
+                            return Bilingual(
+                                "由\(what.map(\.0).joined(separator: "和"))的差异导致：按旧表的社保和公积金，本系统的个税也是 \(month)",
+                                "follows from the \(what.map(\.1).joined(separator: " and ")) difference: with the legacy SI and HF the engine's tax is \(month) too"
+                            )
+                        }
+                    }
+                }
+                if let table = ctx.rules.annualBonus?.value, let gross = Money.parse(row["gross"] ?? ""), let hf = Money.parse(row["hf"] ?? "") {
+                    let si = engineValue("si", row) ?? .zero
+                    let taxable = gross - ctx.rules.basicDeduction.value.money() - si - hf - (emp.specialDeduction ?? .zero)
+                    let monthly = taxable.isNegative ? Money.zero : ((try? table.tax(on: Exact(taxable)))?.money() ?? .zero)
+                    if monthly == d.legacy {
+                        return Bilingual(
+                            "旧表按月度税率表逐月计税（\(monthly)），而非累计预扣法",
+                            "tax computed month by month with the monthly table (\(monthly)), not by cumulative withholding")
+                    }
                 }
             }
         }
@@ -139,7 +189,13 @@ public enum Reconcile {
                 return Bilingual("由\(zh.joined(separator: "、"))的差异导致", "follows from the difference in \(others.joined(separator: ", "))")
             }
         }
-        if d.legacy.fen % 100 == 0 && gap < 100 { return Bilingual("旧表金额取整到元", "legacy value rounded to the yuan") }
+        // Rounding to the yuan, on either side.
+        if d.legacy.fen % 100 == 0 && d.engine.fen % 100 != 0 && gap < 100 { return Bilingual("旧表金额取整到元", "legacy value rounded to the yuan") }
+        if d.engine.fen % 100 == 0 && d.legacy.fen % 100 != 0 && gap < 100 {
+            return Bilingual(
+                "本系统的金额取整到元（规则包对该项按元舍入，如该城市的公积金），旧表未取整",
+                "the engine's value is whole yuan (the rule pack rounds this line to the yuan, e.g. the city's housing fund); the legacy's is not")
+        }
         if gap <= 1 { return Bilingual("一分钱的舍入差异", "one-fen rounding difference") }
         return Bilingual("无法解释：请核对双方的输入", "not explained: check the inputs of both sides")
     }
@@ -155,10 +211,14 @@ public enum Reconcile {
                 "Reconciliation: \(r.matched.count) employees match on \(lines.joined(separator: ", "))")
             + "\n"
         let n = Set(r.differences.map(\.employee)).count
-        o += "  " + t("\(n) 名员工有差异（\(r.differences.count) 行）", "\(n) employees differ (\(r.differences.count) lines)") + "\n"
+        o +=
+            "  "
+            + t(
+                "\(n) 名员工有差异（\(r.differences.count) 行；差额 = 本系统 − 旧表）",
+                "\(n) employees differ (\(r.differences.count) lines; difference = engine − legacy)") + "\n"
         for d in r.differences {
             o +=
-                "    \(d.employee) \(line(d.line)): "
+                "    \(d.employee) \(line(d.line))\(d.legacyCell.map { " (\($0))" } ?? ""): "
                 + t(
                     "旧表 \(d.legacy)，本系统 \(d.engine)，差额 \(d.difference) — \(locale.text(d.cause))",
                     "legacy \(d.legacy), engine \(d.engine), difference \(d.difference) — \(locale.text(d.cause))") + "\n"
@@ -186,7 +246,9 @@ public enum Reconcile {
         }
         s.columnWidth(0, 34)
         let d = try wb.addSheet("差异 Differences")
-        let h = ["employee_id", "line", "legacy", "engine", "difference", "likely cause"]
+        let h = [
+            "employee_id", "line", "legacy", "engine", "difference (engine − legacy) 差额（本系统 − 旧表）", "likely cause", "legacy cell 旧表单元格",
+        ]
         for (c, t) in h.enumerated() { try d.write(0, c, text: t, style: .header) }
         for (k, x) in r.differences.enumerated() {
             try d.write(k + 1, 0, text: x.employee)
@@ -195,8 +257,11 @@ public enum Reconcile {
             try d.write(k + 1, 3, money: x.engine)
             try d.write(k + 1, 4, money: x.difference)
             try d.write(k + 1, 5, text: ReportLocale.both.text(x.cause))
+            if let c = x.legacyCell { try d.write(k + 1, 6, text: c) }
         }
+        d.columnWidth(4, 18)
         d.columnWidth(5, 80)
+        d.columnWidth(6, 16)
         d.freezeHeader()
         let o = try wb.addSheet("仅一方 One side only")
         try o.write(0, 0, text: "employee_id", style: .header)

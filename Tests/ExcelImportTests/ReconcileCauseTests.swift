@@ -1,0 +1,63 @@
+import Foundation
+import PayrollCore
+import Pipeline
+import TestSupport
+import XCTest
+
+@testable import ExcelImport
+
+/// Causes recognised in both directions, and tax that follows from social insurance.
+final class ReconcileCauseTests: XCTestCase {
+    func testEngineSideRoundingAndTaxThatFollowsFromSI() throws {
+        let root = tempDir()
+        XCTAssertTrue(try runPeriod("2026-01", input: "demo", root: root).finished)
+        let reg = try register(root + "/2026-01/payroll_register.csv")
+        func m(_ s: String?) -> Money { Money.parse(s ?? "") ?? .zero }
+        func si(_ r: [String: String]) -> Money { m(r["si_pension"]) + m(r["si_medical"]) + m(r["si_unemployment"]) }
+        // An employee whose housing fund the engine rounds to the whole yuan (Shanghai's HF rounding in cities.yaml).
+        let hfRow = try XCTUnwrap(reg.first { m($0["hf"]).fen % 100 == 0 && m($0["hf"]) > .zero })
+        // A January employee in the 3% bracket (taxable ≤ 36,000; quick deduction 0, iit_withholding in tax.yaml), with
+        // some tax: a legacy SI 100.00 higher lowers the taxable income by 100.00 and the tax to round(0.03 × (T − 100)).
+        let taxRow = try XCTUnwrap(
+            reg.first {
+                m($0["ytd_taxable"]) > Money(yuan: 1000) && m($0["ytd_taxable"]) < Money(yuan: 30000) && $0["employee_id"] != hfRow["employee_id"]
+            })
+        let t = m(taxRow["ytd_taxable"]) - Money(yuan: 100)
+        let legacyTax = Money(fen: (t.fen * 3 + 50) / 100)  // 3%, half up to the fen
+        var csv = "工号,个人社保,个人公积金,个人所得税\n"
+        for r in reg {
+            var s = si(r)
+            var hf = m(r["hf"])
+            var tax = m(r["tax"])
+            if r["employee_id"] == hfRow["employee_id"] { hf = hf + Money(fen: 10) }  // legacy 443.10 where the engine has 443.00
+            if r["employee_id"] == taxRow["employee_id"] {
+                s = s + Money(yuan: 100)
+                tax = legacyTax
+            }
+            csv += "\(r["employee_id"]!),\(s),\(hf),\(tax)\n"
+        }
+        let dir = tempDir()
+        try csv.write(toFile: dir + "/legacy.csv", atomically: true, encoding: .utf8)
+        try """
+        header_rows: [1]
+        data_starts: 2
+        targets:
+          register:
+            employee_id: 工号
+            si: 个人社保
+            hf: 个人公积金
+            tax: 个人所得税
+        """.write(toFile: dir + "/map.yaml", atomically: true, encoding: .utf8)
+        let r = try Reconcile.run(
+            legacy: try SourceTable.load(path: dir + "/legacy.csv", sheet: nil), mapping: try ImportMapping.load(path: dir + "/map.yaml"),
+            period: Period("2026-01")!, root: root, replay: PipelineReplay())
+        let hf = try XCTUnwrap(r.differences.first { $0.employee == hfRow["employee_id"] && $0.line == "hf" })
+        XCTAssertEqual(hf.difference, Money(fen: -10))  // engine − legacy
+        XCTAssertTrue(hf.cause.en.hasPrefix("the engine's value is whole yuan"), hf.cause.en)
+        XCTAssertNotNil(hf.legacyCell)
+        let tax = try XCTUnwrap(r.differences.first { $0.employee == taxRow["employee_id"] && $0.line == "tax" })
+        XCTAssertTrue(tax.cause.en.hasPrefix("follows from the social insurance difference"), tax.cause.en)
+        XCTAssertTrue(tax.explained)
+        XCTAssertEqual(r.differences.count, 3, "\(r.differences.map { "\($0.employee) \($0.line) \($0.cause.en)" })")  // hf; si and tax
+    }
+}
