@@ -139,6 +139,10 @@ func valueKind(file: String, _ column: String) -> ValueKind {
         return .money
     case _ where registerAmounts.contains(column):
         return .money
+    // attendance_summary.csv's counts (days, halves allowed) and hours
+    case "paid_days", "absent_days", "personal_leave_days", "sick_leave_days", "comp_leave_days", "overtime_workday_hours",
+        "overtime_restday_hours", "overtime_restday_comp_hours", "overtime_holiday_hours":
+        return .decimal
     case "hf_rate", "overtime_hours", "weight", "target", "actual", "rating", "points": return .decimal
     default: return .text
     }

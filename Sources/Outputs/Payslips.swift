@@ -146,7 +146,7 @@ public enum Payslips {
             ("病假", "Sick leave", .sickLeave), ("旷工", "Absent", .absent),
         ]
         // Units sit in the label ("出勤（天）"), so that both languages read as one label and one figure.
-        for (zh, en, st) in days where a.days(st) > 0 || st == .present {
+        for (zh, en, st) in days where a.days(st) > .zero || st == .present {
             row(L.t("\(zh)（天）", "\(en) (days)"), "\(a.days(st))", x1: mid - 10)
         }
         for k in OvertimeKind.allCases where a.overtime(k) > .zero {

@@ -13,6 +13,8 @@ public enum Code: String, CaseIterable, Sendable {
         unterminatedQuote = "F008"
     case noRows = "F009"
     case noRowsOptional = "F010"
+    /// Both attendance.csv and attendance_summary.csv are in the period folder.
+    case bothAttendanceFiles = "F011"
     // Stage 2: rows
     case fieldCount = "R001"
     case required = "R002"
@@ -51,6 +53,8 @@ public enum Code: String, CaseIterable, Sendable {
         noScores = "X005"
     case duplicateAdjustment = "X006"
     case duplicateRating = "X007"
+    /// A second attendance_summary.csv row for the same employee.
+    case duplicateSummary = "X010"
     // Stage 4: business rules
     case hiredAfterPeriod = "B001"
     case leaveBeforeHire = "B002"

@@ -177,8 +177,8 @@ public enum BasicDeductionMode: String, Sendable, CaseIterable {
 public struct AttendanceSummary: Sendable {
     /// Bit d-1 set when a row for day d of the period was read.
     public var dayMask: UInt32 = 0
-    /// Days per `AttendanceStatus.rawValue`.
-    public var days = SIMD8<Int32>(repeating: 0)
+    /// Half days per `AttendanceStatus.rawValue` (a day row adds 2; attendance_summary.csv may give halves).
+    public var halfDays = SIMD8<Int32>(repeating: 0)
     /// Overtime hours on workdays.
     public var overtimeWorkday = Fixed.zero
     /// Overtime hours on rest days.
@@ -192,8 +192,10 @@ public struct AttendanceSummary: Sendable {
 
     /// No attendance.
     public init() {}
-    /// Days with a status.
-    public func days(_ s: AttendanceStatus) -> Int { Int(days[s.rawValue]) }
+    /// Days with a status (whole or half days).
+    public func days(_ s: AttendanceStatus) -> Fixed { Fixed(units: Int64(halfDays[s.rawValue]) * (Fixed.scale / 2)) }
+    /// One whole day with a status (a row of attendance.csv).
+    public mutating func addDay(_ s: AttendanceStatus) { halfDays[s.rawValue] += 2 }
     /// Overtime hours of a kind.
     public func overtime(_ k: OvertimeKind) -> Fixed {
         switch k {

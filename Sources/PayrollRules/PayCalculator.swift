@@ -289,17 +289,17 @@ extension PeriodRules {
             }
         }
         ytd.carried = carried
-        let compLeaveDays = input.compTime ? input.attendance.days(.compLeave) : 0
+        let compLeaveDays = input.compTime ? input.attendance.days(.compLeave) : .zero
         var comp = (input.previous?.compTime ?? .zero) + input.attendance.overtimeRestdayComp
-        if compLeaveDays > 0 {
+        if compLeaveDays > .zero {
             guard let perDay = parameterValues[PeriodRules.compLeaveHoursParameter] else {
                 throw EvaluationError(
                     message: "comp_leave days need the parameter \(PeriodRules.compLeaveHoursParameter) in force on \(period.firstDay)")
             }
-            comp = comp - (perDay.value.fixed * Fixed(compLeaveDays))
+            comp = comp - (perDay.value.fixed * compLeaveDays)
         }
         ytd.compTime = comp
-        if comp < .zero && compLeaveDays > 0 { problems.append("comp-time-negative") }  // drawn below zero this period
+        if comp < .zero && compLeaveDays > .zero { problems.append("comp-time-negative") }  // drawn below zero this period
         return PayResult(
             lines: lines, gross: gross, insurance: insurance, housingFund: housing, employeeSI: employeeSI,
             employerSI: employerSI, basicDeduction: basic, ytd: ytd, tax: tax, annualBonus: bonusAmount,

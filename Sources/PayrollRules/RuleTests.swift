@@ -173,7 +173,7 @@ public enum RuleTests {
                 let hours: Set<String> = ["overtime_workday", "overtime_restday", "overtime_restday_comp", "overtime_holiday"]
                 for (ak, av) in try v.mapping(allowed: Set(statuses.keys).union(hours)) {
                     if let s = statuses[ak] {
-                        att.days[s.rawValue] = Int32(try av.int())
+                        att.halfDays[s.rawValue] = Int32(try av.int()) * 2
                         att.rows += Int32(try av.int())
                     } else if ak == "overtime_workday" {
                         att.overtimeWorkday = try av.fixed()

@@ -193,7 +193,7 @@ final class PackFormatTests: XCTestCase {
         }
         let rules = try PeriodRules.resolve(try RulePack.load(directory: d), period: Period("2026-01")!)
         var att = AttendanceSummary()
-        att.days[AttendanceStatus.present.rawValue] = 21
+        att.halfDays[AttendanceStatus.present.rawValue] = 42  // 21 days, in half days
         let e = Employee(
             id: "E1", name: "n", idNumber: "", department: "d", deptType: .backoffice, position: "p", costCenter: "c",
             city: "shanghai", hireDate: Day(year: 2020, month: 1, day: 1)!, leaveDate: nil, contractEnd: nil,

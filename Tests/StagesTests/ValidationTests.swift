@@ -56,7 +56,7 @@ final class DemoTests: XCTestCase {
         let period = b.period
         XCTAssertTrue(b.employees.contains { $0.hireDate > period.firstDay && $0.hireDate <= period.lastDay })
         XCTAssertTrue(b.employees.contains { ($0.leaveDate ?? period.lastDay) < period.lastDay })
-        XCTAssertTrue(b.attendance.contains { $0.days(.sickLeave) > 0 })
+        XCTAssertTrue(b.attendance.contains { $0.days(.sickLeave) > .zero })
         for k in OvertimeKind.allCases { XCTAssertTrue(b.attendance.contains { $0.overtime(k) > .zero }, "\(k)") }
         XCTAssertTrue(b.adjustments.contains { $0.code == "annual_bonus" })
         XCTAssertEqual(b.employees.map(\.id), b.employees.map(\.id).sorted())
@@ -76,7 +76,7 @@ final class DemoTests: XCTestCase {
         let twoAgain = try load("invalid-references", threads: 1)
         XCTAssertEqual(one.diagnostics, oneAgain.diagnostics)
         XCTAssertEqual(two.diagnostics, twoAgain.diagnostics)
-        XCTAssertEqual(one.attendance.map(\.days), oneAgain.attendance.map(\.days))
+        XCTAssertEqual(one.attendance.map(\.halfDays), oneAgain.attendance.map(\.halfDays))
     }
 }
 

@@ -8,6 +8,8 @@ public enum InputKind: String, CaseIterable, Sendable {
     case calibration, points, coaching
     /// Back pay that `payroll retro` computed for the period (adjustments.csv's columns; read beside it).
     case retroAdjustments = "retro_adjustments"
+    /// A monthly attendance summary per employee, instead of attendance.csv (never both).
+    case attendanceSummary = "attendance_summary"
 
     /// `<kind>.csv`.
     public var defaultFileName: String { "\(rawValue).csv" }
@@ -23,6 +25,7 @@ public enum InputKind: String, CaseIterable, Sendable {
         case .calibration: return CalibrationColumn.allCases.map(\.spec)
         case .points: return PointsColumn.allCases.map(\.spec)
         case .coaching: return CoachingColumn.allCases.map(\.spec)
+        case .attendanceSummary: return AttendanceSummaryColumn.allCases.map(\.spec)
         }
     }
 }
@@ -159,6 +162,37 @@ public enum AttendanceColumn: String, CaseIterable, ContractColumn {
         }
     }
     var required: Bool { self == .employeeID || self == .date || self == .status }
+}
+
+/// attendance_summary.csv's columns: counts in days (halves allowed) and overtime in hours.
+public enum AttendanceSummaryColumn: String, CaseIterable, ContractColumn {
+    case employeeID = "employee_id"
+    case paidDays = "paid_days"
+    case absentDays = "absent_days"
+    case personalLeaveDays = "personal_leave_days"
+    case sickLeaveDays = "sick_leave_days"
+    case compLeaveDays = "comp_leave_days"
+    case overtimeWorkdayHours = "overtime_workday_hours"
+    case overtimeRestdayHours = "overtime_restday_hours"
+    case overtimeRestdayCompHours = "overtime_restday_comp_hours"
+    case overtimeHolidayHours = "overtime_holiday_hours"
+    var zh: String {
+        switch self {
+        case .employeeID: return "工号"
+        case .paidDays: return "计薪出勤天数"
+        case .absentDays: return "旷工天数"
+        case .personalLeaveDays: return "事假天数"
+        case .sickLeaveDays: return "病假天数"
+        case .compLeaveDays: return "调休天数"
+        case .overtimeWorkdayHours: return "工作日加班小时"
+        case .overtimeRestdayHours: return "休息日加班小时"
+        case .overtimeRestdayCompHours: return "休息日加班调休小时"
+        case .overtimeHolidayHours: return "法定节假日加班小时"
+        }
+    }
+    var required: Bool { self == .employeeID || self == .paidDays }
+    /// The column's position in `allCases`.
+    var index: Int { Self.allCases.firstIndex(of: self) ?? 0 }
 }
 
 /// scores.csv's columns.

@@ -429,9 +429,114 @@ public enum Intake {
         return EmployeesResult(employees: list, diagnostics: scan.sink.finish(), file: file)
     }
 
+    // MARK: attendance_summary.csv
+
+    /// A period gives either daily rows (attendance.csv) or a monthly summary per employee (attendance_summary.csv).
+    static func readAttendance(
+        _ o: IntakeOptions, employees: [Employee], index: IDIndex,
+        checkReferences: Bool, progress: ProgressReport?
+    ) throws -> FileResult {
+        let summaryThere = FileManager.default.fileExists(atPath: o.path(.attendanceSummary))
+        guard summaryThere else {
+            return try readAttendanceRows(o, employees: employees, index: index, checkReferences: checkReferences, progress: progress)
+        }
+        if FileManager.default.fileExists(atPath: o.path(.attendance)) {
+            var sink = DiagnosticSink(file: o.fileName(.attendanceSummary))
+            sink.add(
+                .bothAttendanceFiles, line: nil, column: nil, employee: nil,
+                en: "the period folder holds both \(o.fileName(.attendance)) and \(o.fileName(.attendanceSummary)); give one of them",
+                zh: "期间文件夹中同时有 \(o.fileName(.attendance)) 和 \(o.fileName(.attendanceSummary))；只能提供其中之一")
+            return FileResult(diagnostics: sink.finish())
+        }
+        return try readAttendanceSummary(o, employees: employees, index: index, checkReferences: checkReferences, progress: progress)
+    }
+
+    /// attendance_summary.csv: one row per employee; counts in days (whole or half, between 0 and the period's calendar
+    /// days), overtime in hours. STANDARD "Beyond the default": the counts replace those taken from attendance rows.
+    static func readAttendanceSummary(
+        _ o: IntakeOptions, employees: [Employee], index: IDIndex,
+        checkReferences: Bool, progress: ProgressReport?
+    ) throws -> FileResult {
+        var summaries = Array(repeating: AttendanceSummary(), count: employees.count)
+        var refs = RowReferences(index: index, checkReferences: checkReferences, employeesFile: o.fileName(.employees))
+        var firstLine: [Int32: Int] = [:]
+        var cols: [Col] = []
+        var resolved = false
+        var compColumn = false
+        let maxDays = Fixed(o.period.dayCount)
+        let maxHours = Fixed(24 * o.period.dayCount)
+        let (scan, file) = try scan(o, .attendanceSummary, progress: progress) { t, rec in
+            if !resolved {
+                resolved = true
+                cols = AttendanceSummaryColumn.allCases.map { t.col($0.rawValue) }
+                compColumn = cols[AttendanceSummaryColumn.overtimeRestdayCompHours.index].pos >= 0
+            }
+            guard let ei = refs.begin(t, rec, employee: cols[0]) else { return }
+            func days(_ c: AttendanceSummaryColumn) -> Int32? {
+                let col = cols[c.index]
+                guard
+                    let v = t.decimal(
+                        col, required: c.required, min: .zero, max: maxDays, what: "a number of days between 0 and \(o.period.dayCount), in halves")
+                else { return nil }
+                let halves = v.units * 2
+                guard halves % Fixed.scale == 0 else {
+                    t.error(.outOfRange, col, en: "days are whole or half days (e.g. 2.5)", zh: "天数应为整天或半天（如 2.5）")
+                    return nil
+                }
+                return Int32(halves / Fixed.scale)
+            }
+            func hours(_ c: AttendanceSummaryColumn) -> Fixed {
+                t.decimal(cols[c.index], required: false, min: .zero, max: maxHours, what: "overtime hours, 0 or more") ?? .zero
+            }
+            let paid = days(.paidDays)
+            let absent = days(.absentDays) ?? 0
+            let personal = days(.personalLeaveDays) ?? 0
+            let sick = days(.sickLeaveDays) ?? 0
+            let comp = days(.compLeaveDays) ?? 0
+            var a = AttendanceSummary()
+            a.overtimeWorkday = hours(.overtimeWorkdayHours)
+            a.overtimeRestday = hours(.overtimeRestdayHours)
+            a.overtimeRestdayComp = hours(.overtimeRestdayCompHours)
+            a.overtimeHoliday = hours(.overtimeHolidayHours)
+            if let paid, comp > paid {
+                t.error(
+                    .outOfRange, cols[AttendanceSummaryColumn.compLeaveDays.index],
+                    en: "comp_leave_days are part of paid_days and cannot exceed them", zh: "调休天数包含在计薪出勤天数内，不能超过它")
+            }
+            if let paid, paid + absent + personal + sick > Int32(o.period.dayCount) * 2 {
+                t.error(
+                    .outOfRange, cols[AttendanceSummaryColumn.paidDays.index],
+                    en: "paid, absent, personal-leave and sick-leave days add up to more than the period's \(o.period.dayCount) days",
+                    zh: "计薪出勤、旷工、事假和病假天数之和超过本期的 \(o.period.dayCount) 天")
+            }
+            guard let ei else { return }  // an unknown employee: reported by the reference check
+            if let first = firstLine[ei] {
+                t.error(
+                    .duplicateSummary, cols[0], en: "a second summary row for this employee (the first is on line \(first))",
+                    zh: "该员工的第二行汇总（第一行在第 \(first) 行）")
+                return
+            }
+            firstLine[ei] = rec.line
+            guard let paid, t.rowErrors == 0 else { return }
+            // Days present are the paid days less comp leave; paid_days = present + comp leave (annual leave and business
+            // trips, which the summary does not tell apart, count as present: they are paid alike).
+            a.halfDays[AttendanceStatus.present.rawValue] = paid - comp
+            a.halfDays[AttendanceStatus.compLeave.rawValue] = comp
+            a.halfDays[AttendanceStatus.absent.rawValue] = absent
+            a.halfDays[AttendanceStatus.personalLeave.rawValue] = personal
+            a.halfDays[AttendanceStatus.sickLeave.rawValue] = sick
+            a.rows = 1
+            summaries[Int(ei)] = a
+        }
+        let usable = file != nil && !scan.sink.items.contains { $0.stage == .files && $0.severity == .error }
+        var result = FileResult(diagnostics: scan.sink.finish(), file: file, attendance: usable ? summaries : nil)
+        result.compTimeColumn = compColumn
+        return result
+    }
+
     // MARK: attendance.csv
 
-    static func readAttendance(
+    static func readAttendanceRows(
         _ o: IntakeOptions, employees: [Employee], index: IDIndex,
         checkReferences: Bool, progress: ProgressReport?
     ) throws -> FileResult {
@@ -498,7 +603,7 @@ public enum Intake {
                 return
             }
             summaries[Int(ei)].dayMask |= bit
-            summaries[Int(ei)].days[status.rawValue] += 1
+            summaries[Int(ei)].addDay(status)
             summaries[Int(ei)].rows += 1
             if let hours, let kind {
                 switch kind {
