@@ -82,8 +82,25 @@ def main(batch, period, register, *flags):
     att = defaultdict(lambda: defaultdict(int))
     ot = defaultdict(lambda: defaultdict(D))
     comp_hours = defaultdict(D)
-    attendance_rows = read(f"{batch}/attendance.csv")
+    import os
+    summary_path = f"{batch}/attendance_summary.csv"
+    attendance_rows = [] if os.path.exists(summary_path) else read(f"{batch}/attendance.csv")
     tracked = bool(attendance_rows) and "overtime_compensation" in attendance_rows[0]
+    if os.path.exists(summary_path):
+        # CONTRACT attendance_summary.csv: the counts replace those from the rows (STANDARD "Beyond the default").
+        summary = read(summary_path)
+        tracked = bool(summary) and "overtime_restday_comp_hours" in summary[0]
+        for s in summary:
+            eid = s["employee_id"]
+            comp = D(s.get("comp_leave_days") or 0)
+            att[eid]["present"] = D(s["paid_days"]) - comp
+            att[eid]["comp_leave"] = comp
+            att[eid]["absent"] = D(s.get("absent_days") or 0)
+            att[eid]["personal_leave"] = D(s.get("personal_leave_days") or 0)
+            att[eid]["sick_leave"] = D(s.get("sick_leave_days") or 0)
+            for k in ("workday", "restday", "holiday"):
+                ot[eid][k] += D(s.get(f"overtime_{k}_hours") or 0)
+            comp_hours[eid] += D(s.get("overtime_restday_comp_hours") or 0)
     for a in attendance_rows:
         att[a["employee_id"]][a["status"]] += 1
         if a["overtime_hours"]:

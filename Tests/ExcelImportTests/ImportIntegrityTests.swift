@@ -80,3 +80,31 @@ final class ImportIntegrityTests: XCTestCase {
         XCTAssertTrue(v.out.contains("(工资表!D11)"), v.out)
     }
 }
+
+/// A workbook's monthly attendance columns become attendance_summary.csv through the mapping.
+final class ImportAttendanceSummaryTests: XCTestCase {
+    func testAttendanceColumnsBecomeASummary() throws {
+        let dir = tempDir()
+        try "工号,姓名,出勤天数,事假天数,病假天数,工作日加班\nE001,张三,21,0,0,4\nE002,李四,19.5,1.5,0,0\n".write(
+            toFile: dir + "/考勤.csv", atomically: true, encoding: .utf8)
+        try """
+        header_rows: [1]
+        data_starts: 2
+        targets:
+          attendance_summary:
+            employee_id: 工号
+            paid_days: 出勤天数
+            personal_leave_days: 事假天数
+            sick_leave_days: 病假天数
+            overtime_workday_hours: 工作日加班
+        """.write(toFile: dir + "/map.yaml", atomically: true, encoding: .utf8)
+        let r = Importer.run(
+            source: try SourceTable.load(path: dir + "/考勤.csv", sheet: nil), mapping: try ImportMapping.load(path: dir + "/map.yaml"))
+        XCTAssertFalse(r.issues.contains { $0.severity == .error }, "\(r.issues)")
+        try Importer.write(r, to: dir + "/out")
+        let rows = try register(dir + "/out/attendance_summary.csv")
+        XCTAssertEqual(rows.map { $0["paid_days"]! }, ["21", "19.5"])
+        XCTAssertEqual(rows[1]["personal_leave_days"], "1.5")
+        XCTAssertEqual(rows[0]["overtime_workday_hours"], "4")
+    }
+}
