@@ -39,7 +39,7 @@ struct Payroll: ParsableCommand {
         version: Shipped.versionLine(),
         subcommands: [
             Run.self, Validate.self, TestRules.self, Close.self, Reopen.self, Verify.self, Status.self, Keygen.self, Explain.self, Diff.self,
-            Retro.self, Import.self, Reconcile.self, Init.self, SealFiles.self, UnsealFiles.self, ParseBaseline.self,
+            Retro.self, Import.self, Reconcile.self, Init.self, SealFiles.self, UnsealFiles.self, ParallelRunCommand.self, ParseBaseline.self,
         ])
 }
 

@@ -1,8 +1,10 @@
 import ArgumentParser
 import Audit
+import ExcelImport
 import Foundation
 import PayrollCore
 import PayrollRules
+import Pipeline
 
 /// The default pipeline, rule pack, bank templates and sample month that come with the binary. They are found, in order,
 /// in `$PAYROLL_HOME`, in `share/payroll` beside the binary's folder (`scripts/install.sh` puts them there), beside the
@@ -253,6 +255,42 @@ struct UnsealFiles: ParsableCommand {
                 Speech.say(
                     "已解封 \(files.count) 个文件到 \(out)，每个文件的 SHA-256 均已核对", "unsealed \(files.count) files into \(out), each checked against its SHA-256"
                 ))
+        }
+    }
+}
+
+/// `payroll parallel-run FIRST..LAST --legacy DIR --map M`.
+struct ParallelRunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "parallel-run",
+        abstract:
+            "Reconcile several months of the engine's runs with the legacy registers beside them; one workbook with a sheet per month, a summary and a verdict.",
+        discussion:
+            "DIR holds one legacy register per month (.xlsx or .csv, its name containing YYYY-MM). Ready to switch after 3 consecutive months, ending with the last, with no unexplained difference and the same employees on both sides. Exit 0 when ready, 1 when not yet."
+    )
+    @Argument(help: "The months, FIRST..LAST (e.g. 2026-01..2026-03).") var months: String
+    @Option(help: "Folder of the legacy registers, one per month.") var legacy: String
+    @Option(help: "Mapping of the legacy registers (a `register` target).") var map: String
+    @OptionGroup var root: RootOption
+    @Option(help: "Where to write the workbook (default ROOT/parallel-run-FIRST..LAST.xlsx).") var report: String?
+
+    func run() throws {
+        let locale = root.lang.apply()
+        try Failures.run {
+            guard let periods = ExcelImport.ParallelRun.periods(months) else {
+                throw Failure(
+                    .usage, zh: "月份范围「\(months)」应为 YYYY-MM..YYYY-MM（从早到晚，最多 24 个月）",
+                    en: "the months \"\(months)\" must be YYYY-MM..YYYY-MM (earliest first, at most 24)")
+            }
+            do {
+                let m = try ImportMapping.load(path: map)
+                let result = try ExcelImport.ParallelRun.run(periods: periods, legacy: legacy, mapping: m, root: root.out, replay: PipelineReplay())
+                let path = report ?? (root.out as NSString).appendingPathComponent("parallel-run-\(months).xlsx")
+                try ExcelImport.ParallelRun.writeXLSX(result, locale: locale == .both ? .zh : locale, to: path)
+                print(ExcelImport.ParallelRun.summary(result, locale: locale), terminator: "")
+                print(Speech.say("报告：", "report: ") + path)
+                if !ExcelImport.ParallelRun.verdict(result).ready { throw ExitCode(Exit.dataErrors) }
+            } catch let e as ConfigError { throw Failure(.usage, zh: "映射文件：\(e)", en: "mapping: \(e)") }
         }
     }
 }
