@@ -59,7 +59,7 @@ public enum Seal {
             switch attrs[.type] as? FileAttributeType {
             case .typeRegular?: try add(p, base)
             case .typeDirectory?:
-                for case let rel as String in fm.enumerator(atPath: p)?.allObjects.compactMap({ $0 as? String }).sorted() ?? [] {
+                for rel in fm.enumerator(atPath: p)?.allObjects.compactMap({ $0 as? String }).sorted() ?? [] {
                     let full = (p as NSString).appendingPathComponent(rel)
                     let t = (try? fm.attributesOfItem(atPath: full))?[.type] as? FileAttributeType
                     if t == .typeSymbolicLink {
@@ -197,21 +197,19 @@ public enum Seal {
         guard !fm.fileExists(atPath: folder) else {
             throw SealError(en: "\(folder) already exists; unseal writes a new folder", zh: "\(folder) 已存在；unseal 只写入新文件夹", kind: .usage)
         }
-        let parent = (folder as NSString).deletingLastPathComponent
-        let staging = ((parent.isEmpty ? "." : parent) as NSString).appendingPathComponent(".unseal-\(UUID().uuidString)")
         do {
-            try fm.createDirectory(atPath: staging, withIntermediateDirectories: true)
-            for (e, d) in files {
-                let target = (staging as NSString).appendingPathComponent(e.path)
-                try fm.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-                guard fm.createFile(atPath: target, contents: d, attributes: [.posixPermissions: 0o600]) else {
-                    throw SealError(en: "cannot write \(e.path)", zh: "无法写入 \(e.path)", kind: .operational)
+            try StagedFolder.make(folder) { staging in
+                for (e, d) in files {
+                    let target = (staging as NSString).appendingPathComponent(e.path)
+                    try fm.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                    guard fm.createFile(atPath: target, contents: d, attributes: [.posixPermissions: 0o600]) else {
+                        throw SealError(en: "cannot write \(e.path)", zh: "无法写入 \(e.path)", kind: .operational)
+                    }
                 }
             }
-            try fm.moveItem(atPath: staging, toPath: folder)
+        } catch let e as SealError {
+            throw e
         } catch {
-            try? fm.removeItem(atPath: staging)
-            if let e = error as? SealError { throw e }
             throw SealError(
                 en: "cannot write \(folder): \(error.localizedDescription)", zh: "无法写入 \(folder)：\(error.localizedDescription)", kind: .operational)
         }

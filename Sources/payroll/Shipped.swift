@@ -5,6 +5,7 @@ import Foundation
 import PayrollCore
 import PayrollRules
 import Pipeline
+import RunRecords
 
 /// The default pipeline, rule pack, bank templates and sample month that come with the binary. They are found, in order,
 /// in `$PAYROLL_HOME`, in `share/payroll` beside the binary's folder (`scripts/install.sh` puts them there), beside the
@@ -103,34 +104,27 @@ struct Init: ParsableCommand {
         let shipped = try Shipped.pipelines()
         let sample = try Shipped.sampleMonth()
         let pipelineText = try String(contentsOfFile: (shipped as NSString).appendingPathComponent("monthly.yaml"), encoding: .utf8)
-        // Build it beside the target and move it in at the end: an interrupted init leaves no half company folder.
-        let parent = (folder as NSString).deletingLastPathComponent
-        let staging = ((parent.isEmpty ? "." : parent) as NSString).appendingPathComponent(".init-\(UUID().uuidString)")
+        // Built beside the target and moved in at the end: an interrupted init leaves no half company folder.
         do {
-            try fm.createDirectory(atPath: staging, withIntermediateDirectories: true)
-            func at(_ p: String) -> String { (staging as NSString).appendingPathComponent(p) }
-            try fm.createDirectory(atPath: at("rules"), withIntermediateDirectories: true)
-            try fm.copyItem(atPath: (shipped as NSString).appendingPathComponent("rules/cn"), toPath: at("rules/cn"))
-            try fm.copyItem(atPath: (shipped as NSString).appendingPathComponent("banks"), toPath: at("banks"))
-            try fm.createDirectory(atPath: at("input"), withIntermediateDirectories: true)
-            try fm.copyItem(atPath: sample, toPath: at("input/2026-01"))
-            try fm.createDirectory(atPath: at("input/empty"), withIntermediateDirectories: true)
-            for f in try fm.contentsOfDirectory(atPath: sample).sorted() where f.hasSuffix(".csv") {
-                // The header line as it is (its encoding and line ending kept), with no rows.
-                let bytes = try Data(contentsOf: URL(fileURLWithPath: (sample as NSString).appendingPathComponent(f)))
-                let end = bytes.firstIndex(of: UInt8(ascii: "\n")).map { bytes.index(after: $0) } ?? bytes.endIndex
-                try Data(bytes[bytes.startIndex..<end]).write(to: URL(fileURLWithPath: at("input/empty/\(f)")))
+            try StagedFolder.make(folder, replacingEmpty: true) { staging in
+                func at(_ p: String) -> String { (staging as NSString).appendingPathComponent(p) }
+                try fm.createDirectory(atPath: at("rules"), withIntermediateDirectories: true)
+                try fm.copyItem(atPath: (shipped as NSString).appendingPathComponent("rules/cn"), toPath: at("rules/cn"))
+                try fm.copyItem(atPath: (shipped as NSString).appendingPathComponent("banks"), toPath: at("banks"))
+                try fm.createDirectory(atPath: at("input"), withIntermediateDirectories: true)
+                try fm.copyItem(atPath: sample, toPath: at("input/2026-01"))
+                try fm.createDirectory(atPath: at("input/empty"), withIntermediateDirectories: true)
+                for f in try fm.contentsOfDirectory(atPath: sample).sorted() where f.hasSuffix(".csv") {
+                    // The header line as it is (its encoding and line ending kept), with no rows.
+                    let bytes = try Data(contentsOf: URL(fileURLWithPath: (sample as NSString).appendingPathComponent(f)))
+                    let end = bytes.firstIndex(of: UInt8(ascii: "\n")).map { bytes.index(after: $0) } ?? bytes.endIndex
+                    try Data(bytes[bytes.startIndex..<end]).write(to: URL(fileURLWithPath: at("input/empty/\(f)")))
+                }
+                try fm.createDirectory(atPath: at("output"), withIntermediateDirectories: true)
+                try Data(companyPipeline(pipelineText).utf8).write(to: URL(fileURLWithPath: at("pipeline.yaml")))
+                try Data(Init.readme.utf8).write(to: URL(fileURLWithPath: at("README.md")))
             }
-            try fm.createDirectory(atPath: at("output"), withIntermediateDirectories: true)
-            try Data(companyPipeline(pipelineText).utf8).write(to: URL(fileURLWithPath: at("pipeline.yaml")))
-            try Data(Init.readme.utf8).write(to: URL(fileURLWithPath: at("README.md")))
-            if fm.fileExists(atPath: folder) { try fm.removeItem(atPath: folder) }
-            try fm.moveItem(atPath: staging, toPath: folder)
-        } catch let e as Failure {
-            try? fm.removeItem(atPath: staging)
-            throw e
         } catch {
-            try? fm.removeItem(atPath: staging)
             throw Failure(
                 .operational, zh: "无法创建 \(folder)：\(error.localizedDescription)", en: "cannot set up \(folder): \(error.localizedDescription)")
         }

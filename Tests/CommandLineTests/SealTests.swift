@@ -47,7 +47,7 @@ final class SealTests: XCTestCase {
         XCTAssertEqual(w.status, 1, w.err)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/wrong"))
         // Nothing is left beside the target either.
-        XCTAssertFalse(try FileManager.default.contentsOfDirectory(atPath: dir).contains { $0.hasPrefix(".unseal-") })
+        XCTAssertFalse(try FileManager.default.contentsOfDirectory(atPath: dir).contains { $0.hasPrefix(".staging-") })
         // Neither command overwrites.
         XCTAssertEqual(try payroll(["seal", employees, "--to", dir + "/office.pub", "--out", sealed]).status, 64)
         XCTAssertEqual(try payroll(["unseal", sealed, "--key", dir + "/office.key", "--out", opened]).status, 64)
