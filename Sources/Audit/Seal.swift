@@ -132,7 +132,7 @@ public enum Seal {
     public static func open(_ sealed: Data, key: Curve25519.KeyAgreement.PrivateKey) throws -> [(Entry, Data)] {
         let bad = SealError(
             en: "the sealed file is damaged or was changed, or it was not sealed for this key; nothing was written",
-            zh: "封装文件已损坏或被改动，或并非为此密钥封装；未写入任何文件", kind: .usage)
+            zh: "封装文件已损坏或被改动，或并非为此密钥封装；未写入任何文件", kind: .data)
         let bytes = [UInt8](sealed)
         let magicLine = Array((magic + "\n").utf8)
         guard bytes.count > magicLine.count, Array(bytes[0..<magicLine.count]) == magicLine else {
@@ -148,7 +148,7 @@ public enum Seal {
         if let r = h["recipient"], r != Keys.fingerprint(key.publicKey.rawRepresentation) {
             throw SealError(
                 en: "this file was sealed for another key (fingerprint \(r)); nothing was written",
-                zh: "此文件是为另一把密钥封装的（指纹 \(r)）；未写入任何文件", kind: .usage)
+                zh: "此文件是为另一把密钥封装的（指纹 \(r)）；未写入任何文件", kind: .data)
         }
         let body = Data(bytes[(end + 1)...])
         let symmetric = derive(try key.sharedSecretFromKeyAgreement(with: ephemeral), salt: salt, ephemeral: ephemeral, recipient: key.publicKey)
@@ -172,7 +172,7 @@ public enum Seal {
             else { throw bad }
             guard safe(path) else {
                 throw SealError(
-                    en: "the sealed file names an unsafe path (\(path)); nothing was written", zh: "封装文件中含不安全的路径（\(path)）；未写入任何文件", kind: .usage)
+                    en: "the sealed file names an unsafe path (\(path)); nothing was written", zh: "封装文件中含不安全的路径（\(path)）；未写入任何文件", kind: .data)
             }
             let d = Data(p[offset..<(offset + size)])
             guard FileHash.sha256(d) == sha else { throw bad }

@@ -68,6 +68,8 @@ public struct Diagnostic: Hashable, Sendable {
 /// The kinds of failure a command can end with; data problems are never errors but `Diagnostic`s.
 /// The command line turns each kind into its exit code in one place.
 public enum FailureKind: Sendable, CaseIterable {
+    /// What was read is damaged or does not check (a sealed file changed, or not for this key) (1).
+    case data
     /// The command line or a named file is wrong: a malformed pipeline or mapping, a refused close (64).
     case usage
     /// The rule pack is malformed or lacks a value the period needs (78).

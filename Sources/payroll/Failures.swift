@@ -44,6 +44,7 @@ enum Failures {
         /// The command line's kind of a library error's kind.
         init(_ k: FailureKind) {
             switch k {
+            case .data: self = .data
             case .usage: self = .usage
             case .rulePack: self = .rulePack
             case .operational: self = .operational

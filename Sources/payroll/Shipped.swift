@@ -238,11 +238,7 @@ struct UnsealFiles: ParsableCommand {
             guard let data = FileManager.default.contents(atPath: file) else {
                 throw Failure(.usage, zh: "无法读取 \(file)", en: "cannot read \(file)")
             }
-            let files: [(Seal.Entry, Data)]
-            do { files = try Seal.open(data, key: k) } catch let e as Seal.SealError {
-                FileHandle.standardError.write(Data("payroll: \(Speech.say("错误", "error")): \(e)\n".utf8))
-                throw ExitCode(Exit.dataErrors)
-            }
+            let files = try Seal.open(data, key: k)
             try Seal.write(files, to: out)
             for (e, _) in files { print("\(e.path)  \(e.size)  sha256 \(e.sha256)") }
             print(
