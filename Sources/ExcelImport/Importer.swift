@@ -226,6 +226,15 @@ public enum Importer {
             var rows: [[String]] = [columns.map(\.target)]
             var rowCellsOut: [[String: String]] = []
             var sums: [String: Money] = [:]
+            // What a workbook's SUM counts but the import does not: the rows not written (pasted copies) and the cells
+            // refused, by money column, with their cells; they explain a totals row that disagrees.
+            var reported: [String: [(cell: String, amount: Money)]] = [:]
+            func countReported(_ rowCells: [Int: RawCell], _ r: Int) {
+                for (c, col) in resolved where c.constant == nil && valueKind(file: file, c.target) == .money {
+                    guard let col, let cell = rowCells[col], let m = looseMoney(cell) else { continue }
+                    reported[c.target, default: []].append((RawSheet.reference(r, col), m))
+                }
+            }
             var firstRowOf: [String: Int] = [:]
             let keyCol = resolved.first { $0.0.target == key }?.1
             for r in mapping.dataStarts...max(mapping.dataStarts, s.maxRow) {
@@ -244,12 +253,26 @@ public enum Importer {
                         checked.append((file, c.target, ref(r, col), total, sum))
                         if sum != total {
                             let first = RawSheet.reference(mapping.dataStarts, col)
-                            issues.append(
-                                .imported(
-                                    .importTotalsDiffer, cell: ref(r, col), column: c.target,
-                                    en:
-                                        "the totals row says \(total), but the imported rows of \(c.target) (from \(first)) add up to \(sum): a row is missing, extra or changed",
-                                    zh: "合计行为 \(total)，但导入的 \(c.target) 各行（自 \(first) 起）合计为 \(sum)：有行缺失、多出或被改动"))
+                            var en = "the totals row says \(total), but the imported rows of \(c.target) (from \(first)) add up to \(sum)"
+                            let zhName = InputKind(rawValue: file)?.columns.first { $0.name == c.target }?.aliases.first ?? c.target
+                            var zh = "合计行为 \(total)，但导入的\(zhName)各行（自 \(first) 起）合计为 \(sum)"
+                            if let known = reported[c.target], !known.isEmpty {
+                                // Excel's SUM skips a number typed as text, a total typed by hand may count it: the cells
+                                // whose amounts make up the difference exactly, when some do.
+                                if let part = Importer.subset(of: known, adding: total - sum) {
+                                    let list = part.map(\.cell).joined(separator: ", ")
+                                    en += "; the difference, \(total - sum), is the cells already reported and not imported (\(list))"
+                                    zh += "；差额 \(total - sum) 正是已报告、未导入的单元格（\(list)）"
+                                } else {
+                                    let list = known.map(\.cell).joined(separator: ", ")
+                                    en += "; the cells already reported and not imported (\(list)) do not account for the difference, \(total - sum)"
+                                    zh += "；已报告、未导入的单元格（\(list)）不能解释差额 \(total - sum)"
+                                }
+                            } else {
+                                en += ": a row is missing, extra or changed"
+                                zh += "：有行缺失、多出或被改动"
+                            }
+                            issues.append(.imported(.importTotalsDiffer, cell: ref(r, col), column: c.target, en: en, zh: zh))
                         }
                     }
                     issues.append(
@@ -275,6 +298,7 @@ public enum Importer {
                                 .importDuplicateRow, cell: ref(r, keyCol ?? 1), column: key,
                                 en: "\(key) \(keyText) is already on row \(first) (\(ref(first, keyCol ?? 1))); the row is not imported",
                                 zh: "\(key) \(keyText) 已在第 \(first) 行（\(ref(first, keyCol ?? 1))）出现；本行未导入"))
+                        countReported(rowCells, r)
                         continue
                     }
                     firstRowOf[keyText] = r
@@ -309,7 +333,17 @@ public enum Importer {
                         out.append(v)
                     case .issue(let issue):
                         issues.append(issue)
-                        out.append("")
+                        // Text where a number belongs is written as the workbook has it, so that validation refuses it
+                        // too (an empty optional count would read as 0); a corrupted number (an ID typed as a number) is
+                        // never written.
+                        if case .text(let t) = cell?.kind, [.money, .decimal].contains(valueKind(file: file, c.target)) {
+                            out.append(t.trimmingCharacters(in: .whitespaces))
+                        } else {
+                            out.append("")
+                        }
+                        if valueKind(file: file, c.target) == .money, let cell, let m = looseMoney(cell) {
+                            reported[c.target, default: []].append((RawSheet.reference(r, col), m))
+                        }
                     }
                 }
                 rows.append(out)
@@ -320,11 +354,35 @@ public enum Importer {
             cellsByFile[file] = rowCellsOut
             totalsByFile[file] = sums
         }
+        // A row's problem found once per target (a pasted copy, a totals row) is reported once.
+        var seenIssues = Set<String>()
+        issues = issues.filter { seenIssues.insert("\($0.code)|\($0.cell ?? "")|\($0.messageEN)").inserted }
         var result = Result(files: files, issues: issues, imported: counts)
         result.cells = cellsByFile
         result.totals = totalsByFile
         result.totalsChecked = checked
         return result
+    }
+
+    /// The smallest set of the cells (at most 12 are tried) whose amounts add up to `target`, in their order.
+    static func subset(of cells: [(cell: String, amount: Money)], adding target: Money) -> [(cell: String, amount: Money)]? {
+        guard cells.count <= 12 else { return nil }
+        var best: [(cell: String, amount: Money)]?
+        for mask in 1..<(1 << cells.count) {
+            let part = cells.indices.filter { mask & (1 << $0) != 0 }.map { cells[$0] }
+            if part.reduce(Money.zero, { $0 + $1.amount }) == target, part.count < (best?.count ?? .max) { best = part }
+        }
+        return best
+    }
+
+    /// The amount a cell shows, read loosely (a currency sign, a unit, separators and spaces ignored), only to explain
+    /// a totals row; never imported.
+    static func looseMoney(_ cell: RawCell) -> Money? {
+        switch cell.kind {
+        case .number(let raw): return Money.parse(formatDecimal(roundDecimal(Decimal(string: raw) ?? 0, 2), 2))
+        case .text(let t): return Money.parse(t.filter { !" ,¥￥$元圆RMBCNY".contains($0) })
+        default: return nil
+        }
     }
 
     /// A cell's value as CONTRACT text, or the problem that stops it.
@@ -519,14 +577,18 @@ public enum Importer {
     /// Line breaks inside a row's fields (a quoted field may hold some): the row's records span them.
     static func newlines(_ row: [String]) -> Int { row.reduce(0) { $0 + $1.reduce(0) { $0 + ($1 == "\n" || $1 == "\r\n" ? 1 : 0) } } }
 
-    /// Proposes a mapping from the header text: CONTRACT names, their Chinese aliases and common synonyms.
+    /// Proposes a mapping from the header text: CONTRACT names, their Chinese aliases and common synonyms. A
+    /// register-shaped workbook (net pay, tax and the withholdings beside the names) gets a `register` target for
+    /// `reconcile` and `parallel-run`; any other an `employees` target.
     public static func suggest(source: SourceTable, locale: ReportLocale = .en) -> String {
         let s = source.sheet
-        let known = synonyms()
+        let people = synonyms()
+        let register = registerSynonyms()
+        func known(_ text: String) -> Bool { people[norm(text)] != nil || register[norm(text)] != nil }
         // The header row is the first of the first ten rows that names at least three known columns.
         var headerRow = 1
         for r in 1...min(10, max(1, s.maxRow)) {
-            let hits = (1...max(1, s.maxColumn)).filter { c in known[norm(s.mergedValue(r, c)?.text ?? "")] != nil }.count
+            let hits = (1...max(1, s.maxColumn)).filter { c in known(s.mergedValue(r, c)?.text ?? "") }.count
             if hits >= 3 {
                 headerRow = r
                 break
@@ -535,31 +597,72 @@ public enum Importer {
         // A second header row when the row below holds sub-headers under merged cells.
         let merged = s.merges.contains { $0.top == headerRow && $0.bottom == headerRow && $0.right > $0.left }
         let rows = merged ? [headerRow, headerRow + 1] : [headerRow]
-        let heads = headers(s, rows: rows)
+        let heads = headers(s, rows: rows).sorted { $0.key < $1.key }
+        func target(_ h: String, in table: [String: String]) -> String? {
+            table[norm(String(h.split(separator: "/").last ?? ""))] ?? table[norm(h)]
+        }
+        // Register-shaped: at least two of the register's own amounts (net pay, tax, SI, HF, gross) and one of them net
+        // pay or tax.
+        let registerOnly = Set(heads.compactMap { target($0.value, in: register) }).subtracting(people.values)
+        let isRegister = registerOnly.count >= 2 && !registerOnly.isDisjoint(with: ["net_pay", "tax"])
+        let table = isRegister ? register : people
         var out = locale.pick(
             "# 由 `payroll import --suggest` 建议：使用前请逐行核对。\n", "# Suggested by `payroll import --suggest`: check every line before use.\n")
+        if isRegister {
+            out += locale.pick(
+                "# 这是一张工资发放表：`register` 目标供 `payroll reconcile` 和 `payroll parallel-run` 使用；si 是个人社保合计。\n",
+                "# A register: the `register` target is for `payroll reconcile` and `payroll parallel-run`; si is the employee's SI total.\n")
+        }
         out +=
-            "sheet: \(source.name)\nheader_rows: [\(rows.map(String.init).joined(separator: ", "))]\ndata_starts: \(rows.last! + 1)\ntargets:\n  employees:\n"
+            "sheet: \(source.name)\nheader_rows: [\(rows.map(String.init).joined(separator: ", "))]\ndata_starts: \(rows.last! + 1)\ntargets:\n  \(isRegister ? "register" : "employees"):\n"
         var used = Set<String>()
         var unknown: [String] = []
-        for (col, h) in heads.sorted(by: { $0.key < $1.key }) {
-            let last = String(h.split(separator: "/").last ?? "")
-            if let target = known[norm(last)] ?? known[norm(h)], !used.contains(target) {
-                used.insert(target)
-                if target == "city" {
+        for (col, h) in heads {
+            if let t = target(h, in: table), !used.contains(t) {
+                used.insert(t)
+                if t == "city" {
                     out += "    city: {column: \"\(h)\", map: {上海: shanghai, 北京: beijing, 深圳: shenzhen}}   # the rule pack's city codes\n"
                 } else {
-                    out += "    \(target): \"\(h)\"\n"
+                    out += "    \(t): \"\(h)\"\n"
                 }
             } else {
                 unknown.append("\(RawSheet.columnName(col)) \(h)")
             }
         }
-        for c in InputKind.employees.columns where c.required && !used.contains(c.name) {
-            out += "    # \(c.name): ?   (\(c.aliases[0]); required, no matching header found)\n"
+        if isRegister {
+            if !used.contains("employee_id") { out += "    # employee_id: ?   (工号; required, no matching header found)\n" }
+        } else {
+            for c in InputKind.employees.columns where c.required && !used.contains(c.name) {
+                out += "    # \(c.name): ?   (\(c.aliases[0]); required, no matching header found)\n"
+            }
         }
         if !unknown.isEmpty { out += locale.pick("# 未映射的列：", "# Columns not mapped: ") + unknown.joined(separator: "; ") + "\n" }
         return out
+    }
+
+    /// A legacy register's headers: the register's own labels (RegisterLabels), its codes, and the words payroll
+    /// workbooks use for the standard structure's lines and the withholdings.
+    static func registerSynonyms() -> [String: String] {
+        var m: [String: String] = [:]
+        for (code, l) in RegisterLabels.fixed {
+            m[norm(code)] = code
+            m[norm(l.zh)] = code
+            m[norm(l.en)] = code
+        }
+        for n in RegisterAmounts.names { m[norm(n)] = n }
+        let extra: [String: String] = [
+            "员工编号": "employee_id", "编号": "employee_id", "员工姓名": "name", "所属部门": "department", "基本工资": "base", "底薪": "base",
+            "岗位工资": "position", "岗位津贴": "position", "津贴补贴": "allowance", "津贴": "allowance", "补贴": "allowance",
+            "绩效奖金": "performance_bonus", "绩效工资": "performance_bonus", "加班工资": "overtime", "加班费": "overtime",
+            "缺勤扣款": "absence_deduction", "考勤扣款": "absence_deduction", "病假扣款": "sick_deduction", "应发合计": "gross",
+            "应发工资": "gross", "应发工资合计": "gross", "应发金额": "gross", "个人社保": "si", "个人社保合计": "si", "社保个人": "si", "代扣社保": "si",
+            "社会保险": "si", "养老保险": "si_pension", "个人养老": "si_pension", "医疗保险": "si_medical", "个人医疗": "si_medical",
+            "失业保险": "si_unemployment", "个人失业": "si_unemployment", "个人公积金": "hf", "公积金": "hf", "住房公积金": "hf",
+            "代扣公积金": "hf", "个人所得税": "tax", "个税": "tax", "代扣个税": "tax", "实发工资": "net_pay", "实发合计": "net_pay",
+            "实发金额": "net_pay", "年终奖": "annual_bonus", "年终奖个税": "bonus_tax",
+        ]
+        for (k, v) in extra { m[norm(k)] = v }
+        return m
     }
 
     static func norm(_ s: String) -> String {

@@ -35,10 +35,11 @@ public enum ParallelRun {
     /// Consecutive clean months, ending with the last one, after which the engine may replace the spreadsheet.
     public static let monthsToSwitch = 3
 
-    /// A cause without its figures, for counting ("legacy value rounded to the yuan", "social insurance base clamped…").
+    /// A cause without its figures or details, for counting ("legacy value rounded to the yuan", "social insurance base
+    /// clamped to Shanghai's ceiling", "follows from the social insurance difference").
     static func causeKind(_ c: Bilingual) -> Bilingual {
         func head(_ s: String) -> String {
-            let cut = s.firstIndex { $0 == "(" || $0 == "（" || $0.isNumber } ?? s.endIndex
+            let cut = s.firstIndex { "(（:：".contains($0) || $0.isNumber } ?? s.endIndex
             return String(s[..<cut]).trimmingCharacters(in: .whitespaces)
         }
         return Bilingual(head(c.zh), head(c.en))

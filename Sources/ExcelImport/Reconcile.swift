@@ -124,16 +124,17 @@ public enum Reconcile {
         if let ctx = context, let i = ctx.batch.employees.firstIndex(where: { $0.id == d.employee }) {
             let emp = ctx.batch.employees[i]
             let zh = ctx.rules.pack.cityName(emp.city, .zh)
+            let en = ctx.rules.pack.cityName(emp.city, .en)
             if d.line == "si" || d.line.hasPrefix("si_"), let city = ctx.rules.cities[emp.city], let p = city.lines[.pension] {
                 if emp.siBase > p.ceiling {
                     return Bilingual(
                         "本系统按\(zh)社保基数上限 \(p.ceiling) 封顶（申报 \(emp.siBase)）",
-                        "social insurance base clamped to \(emp.city)'s ceiling \(p.ceiling) in the engine (declared \(emp.siBase))")
+                        "social insurance base clamped to \(en)'s ceiling \(p.ceiling) in the engine (declared \(emp.siBase))")
                 }
                 if emp.siBase < p.floor {
                     return Bilingual(
                         "本系统按\(zh)社保基数下限 \(p.floor) 托底（申报 \(emp.siBase)）",
-                        "social insurance base raised to \(emp.city)'s floor \(p.floor) in the engine (declared \(emp.siBase))")
+                        "social insurance base raised to \(en)'s floor \(p.floor) in the engine (declared \(emp.siBase))")
                 }
                 // The other direction: the declared base is inside the band, but the legacy register used a band edge.
                 let rate = city.lines.filter { [.pension, .medical, .unemployment].contains($0.key) }.reduce(Fixed.zero) {
@@ -143,7 +144,7 @@ public enum Reconcile {
                     if let atEdge = try? Exact(edge).multiplied(by: Exact(rate)).checkedMoney(), (atEdge - d.legacy).fen.magnitude <= 3 {
                         return Bilingual(
                             "旧表按社保基数\(zhName) \(edge) 计算，而申报基数 \(emp.siBase) 在\(zh)的范围内（本系统按申报基数）",
-                            "the legacy register used the base \(enName) \(edge), but the declared base \(emp.siBase) is inside \(emp.city)'s band (the engine uses it)"
+                            "the legacy register used the base \(enName) \(edge), but the declared base \(emp.siBase) is inside \(en)'s band (the engine uses it)"
                         )
                     }
                 }

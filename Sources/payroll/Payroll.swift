@@ -557,7 +557,7 @@ struct Import: ParsableCommand {
             let locale = Speech.locale
             for i in r.issues {
                 let tag = i.severity == .error ? "E" : Speech.say("提示", "note")
-                print("  \(tag) \(i.code) \(i.cell ?? "") \(i.column ?? ""): \(locale.text(i))")
+                print("  \(tag) \(i.code) \(i.cell ?? "")\((i.column ?? "").isEmpty ? "" : " [\(i.column ?? "")]"): \(locale.text(i))")
             }
             let errors = r.issues.filter { $0.severity == .error }.count
             print(Speech.say("\(errors) 个错误；报告：\(out)/import_report.csv", "\(errors) errors; report: \(out)/import_report.csv"))

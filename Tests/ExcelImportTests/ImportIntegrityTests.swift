@@ -31,7 +31,8 @@ final class ImportIntegrityTests: XCTestCase {
     }
 
     func testDuplicateRowsCurrencySignsAndDisagreeingTotalsAreErrorsAtTheirCells() throws {
-        // 6,000 + 6,530 + 7,000 = 19,530 in the totals row; the ¥ cell is refused, so the imported rows add up to 13,000.
+        // 6,000 + 6,530 + 7,000 = 19,530 in the totals row; the ¥ cell is refused, so the imported rows add up to 13,000,
+        // and the difference, 6,530.00, is the refused cell C3.
         let (r, out) = try importCSV("工号,姓名,基本工资\nE001,张三,6000.00\nE002,李四, ¥6530.00\nE003,王五,7000.00\nE001,张三,6000.00\n合计,,19530.00\n")
         let by = Dictionary(grouping: r.issues, by: \.code)
         XCTAssertEqual(by["I012"]?.map(\.cell), ["工资.csv!C3"], "the ¥ amount, at its cell")
@@ -40,10 +41,12 @@ final class ImportIntegrityTests: XCTestCase {
         let totals = try XCTUnwrap(by["I014"]?.first)
         XCTAssertEqual(totals.cell, "工资.csv!C6")
         XCTAssertTrue(totals.messageEN.contains("19530.00") && totals.messageEN.contains("13000.00"), totals.messageEN)
-        // Neither the stripped amount nor the duplicate is written.
+        XCTAssertTrue(totals.messageEN.contains("the difference, 6530.00, is the cells already reported and not imported (C3)"), totals.messageEN)
+        // The duplicate is not written; the amount is written as the workbook has it, never stripped, so that validation
+        // refuses it too.
         let rows = try register(out + "/employees.csv")
         XCTAssertEqual(rows.map { $0["employee_id"]! }, ["E001", "E002", "E003"])
-        XCTAssertEqual(rows[1]["base_salary"], "")
+        XCTAssertEqual(rows[1]["base_salary"], "¥6530.00")
         // The manifest: the files with their hashes, row counts and control totals; the totals row checked.
         let m = try XCTUnwrap(
             try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/import_manifest.json"))) as? [String: Any])

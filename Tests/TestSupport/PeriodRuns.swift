@@ -25,9 +25,12 @@ public func runPeriod(
 }
 
 /// Reads a register into rows keyed by column name.
-public func register(_ path: String) throws -> [[String: String]] {
+public func register(_ path: String) throws -> [[String: String]] { csvRows(try String(contentsOfFile: path, encoding: .utf8)) }
+
+/// A CSV text's rows keyed by column name.
+public func csvRows(_ source: String) -> [[String: String]] {
     // Files for people start with a UTF-8 byte order mark; the columns begin after it.
-    var text = try String(contentsOfFile: path, encoding: .utf8)
+    var text = source
     if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
     let lines = text.split(separator: "\n").map(String.init)
     let header = lines[0].split(separator: ",").map(String.init)
