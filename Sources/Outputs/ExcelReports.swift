@@ -20,12 +20,11 @@ public enum ExcelReports {
     /// split across sheets past Excel's row limit; constant-memory mode above 50,000 employees.
     public static func writeRegister(
         batch: Batch, run: PayrollRun, locale: ReportLocale, to path: String,
-        rowsPerSheet: Int = rowsPerSheet
+        rowsPerSheet: Int = rowsPerSheet, constantMemory: Bool? = nil
     ) throws {
         let columns = Register.columns(run)
         let order = registerOrder(columns)
-        let large = batch.employees.count > 50_000
-        let wb = try Workbook(path: path, constantMemory: large, created: batch.period.firstDay)
+        let wb = try Workbook(path: path, constantMemory: constantMemory ?? streams(batch), created: batch.period.firstDay)
         let rows = batch.employees.indices.filter { run.pay[$0] != nil }
         var totals = [Money](repeating: .zero, count: columns.count)
         let moneyCols: Set<Int> =
@@ -37,12 +36,13 @@ public enum ExcelReports {
         let headerRows = 2
         for s in 0..<sheetCount {
             let sheet = try wb.addSheet(sheetCount == 1 ? base : "\(base) \(s + 1)")
+            // Row by row: in constant-memory mode a row cannot be written once a later one has been.
             for (c, k) in order.enumerated() {
                 let label = locale.text(RegisterLabels.label(columns[k], rules: run.rules))
                 try sheet.write(0, c, text: label, style: .header)
-                try sheet.write(1, c, text: columns[k], style: .code)
                 sheet.columnWidth(c, max(10, min(18, label.count * (locale == .en ? 1 : 2) + 2)))
             }
+            for (c, k) in order.enumerated() { try sheet.write(1, c, text: columns[k], style: .code) }
             sheet.freezePanes(rows: headerRows, columns: 2)
             let chunk = rows[(s * rowsPerSheet)..<min(rows.count, (s + 1) * rowsPerSheet)]
             var r = headerRows
@@ -262,9 +262,17 @@ public enum ExcelReports {
         "减免税额", "备注",
     ]
 
-    /// Writes tax_withholding.xlsx (a sheet per layout, split past a sheet's rows).
-    public static func writeTax(batch: Batch, run: PayrollRun, to path: String) throws {
-        let wb = try Workbook(path: path, created: batch.period.firstDay)
+    /// Workbooks with a row per employee are written in constant-memory mode above this many employees (rows go to the
+    /// file as they are written, in order; below it the files keep shared strings, as before).
+    public static let constantMemoryAbove = 50_000
+
+    /// True when a row-per-employee workbook of the batch is written in constant-memory mode.
+    static func streams(_ batch: Batch) -> Bool { batch.employees.count > constantMemoryAbove }
+
+    /// Writes tax_withholding.xlsx (a sheet per layout, split past a sheet's rows); constant-memory mode above
+    /// `constantMemoryAbove` employees.
+    public static func writeTax(batch: Batch, run: PayrollRun, to path: String, constantMemory: Bool? = nil) throws {
+        let wb = try Workbook(path: path, constantMemory: constantMemory ?? streams(batch), created: batch.period.firstDay)
         // Past a sheet's rows, the employees continue on "正常工资薪金所得 2", … (each with its header).
         func numberedSheet(_ base: String, _ n: Int, _ columns: [String], width: Int) throws -> Sheet {
             let sheet = try wb.addSheet(n == 1 ? base : "\(base) \(n)")

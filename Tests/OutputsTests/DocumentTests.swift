@@ -341,4 +341,29 @@ final class DocumentTests: XCTestCase {
         XCTAssertEqual(x.sheets.last!.rows.count, 4 + 2 + 1)  // 44 = 4 × 10 + 4, labels and codes, totals
         XCTAssertEqual(x.sheets.last!.rows.last![0].value, "合计")
     }
+
+    /// Above `constantMemoryAbove` employees the register and the tax export stream their rows (constant-memory mode);
+    /// a reader sees the same sheets and cells either way (inline strings instead of shared ones).
+    func testConstantMemoryWorkbooksHoldTheSameCells() throws {
+        let o = try demoRun()
+        let dir = tempDir()
+        for streaming in [false, true] {
+            XCTAssertNoThrow(
+                try ExcelReports.writeRegister(
+                    batch: o.batch, run: o.run!, locale: .zh, to: dir + "/r-\(streaming).xlsx", rowsPerSheet: 10, constantMemory: streaming),
+                "register \(streaming)")
+            XCTAssertNoThrow(
+                try ExcelReports.writeTax(batch: o.batch, run: o.run!, to: dir + "/t-\(streaming).xlsx", constantMemory: streaming),
+                "tax \(streaming)")
+        }
+        for name in ["r", "t"] {
+            let normal = try XLSXContent.read(dir + "/\(name)-false.xlsx")
+            let streamed = try XLSXContent.read(dir + "/\(name)-true.xlsx")
+            XCTAssertEqual(normal.sheets.map(\.name), streamed.sheets.map(\.name), name)
+            for (a, b) in zip(normal.sheets, streamed.sheets) {
+                XCTAssertEqual(a.rows.map { $0.map(\.value) }, b.rows.map { $0.map(\.value) }, "\(name) \(a.name)")
+            }
+            XCTAssertGreaterThan(normal.sheets.first?.rows.count ?? 0, 10, name)
+        }
+    }
 }
