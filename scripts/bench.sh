@@ -1,31 +1,70 @@
 #!/usr/bin/env bash
-# Benchmark: `payroll validate` on generated data at 1,000 / 100,000 /
-# 1,000,000 employees, against libcsv parsing the same files with empty
-# callbacks in the same run. Prints rows/s, wall time, peak memory, and the
-# time of each stage (intake = the four validation stages; rollup+payroll =
-# the performance rollup and the pay calculation, dry run).
-#   scripts/bench.sh [SIZES...]      (default: 1000 100000 1000000)
+# Side-by-side benchmark (issue 13), in one invocation, on the same generated
+# January data at each size (default 1,000 / 100,000 / 1,000,000 employees):
+#   ../shared/bench/run.sh times, one program after another: the libcsv floor
+#   (counting callbacks), the C reference without and with its register
+#   workbook, then the engine's `validate`, `run --only register` and
+#   `run --only register,reports`, with peak memory;
+#   then one more engine run with --timings gives each stage's time.
+# Prints per size the programs, the ratios the issue's "Done when" names, and
+# microseconds per employee; at the end the per-employee times side by side
+# (the goal: within 20% of each other beyond start-up).
+#   scripts/bench.sh [SIZES...]        e.g. scripts/bench.sh 1000 100000
+# The machine's speed drifts ±30% between runs: compare ratios from one run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
+command -v gcc >/dev/null || { echo "bench: gcc is needed for ../shared/bench's C programs" >&2; exit 69; }
+dpkg -s libcsv-dev >/dev/null 2>&1 || { echo "bench: libcsv-dev is needed" >&2; exit 69; }
 swift build -c release --product payroll >/dev/null
 BIN=.build/release/payroll
 SIZES="${*:-1000 100000 1000000}"
-PERIOD=2026-06
+export PERIOD=2026-01
 mkdir -p bench
-printf "%-9s %10s %9s %9s %11s %8s %9s %7s  %s\n" employees rows wall_s intake_s rows_per_s peak_MiB libcsv_s ratio stages
+summary=bench/summary.txt
+: > "$summary"
 for n in $SIZES; do
-  dir=bench/data-$n
+  dir=bench/jan-$n
   [ -f "$dir/.done" ] || { python3 scripts/gen_data.py --employees "$n" --period $PERIOD --out "$dir" && touch "$dir/.done"; }
-  rows=$(( $(cat "$dir"/*.csv | wc -l) - 4 ))
-  cat "$dir"/*.csv > /dev/null    # warm the page cache so both measurements read from memory
-  base=$($BIN parse-baseline "$dir"/employees.csv "$dir"/attendance.csv "$dir"/scores.csv "$dir"/adjustments.csv | sed -E 's/.*nanoseconds=([0-9]+)/\1/')
-  /usr/bin/time -f "%e %M" -o bench/time-$n.txt $BIN validate --input "$dir" --period $PERIOD --out bench/out-$n \
-      --first-period --timings >/dev/null 2>bench/stages-$n.txt || true
-  read -r wall kb < <(tail -n 1 bench/time-$n.txt)
-  stages=$(grep '^timings:' bench/stages-$n.txt | sed 's/^timings: //')
-  intake=$(echo "$stages" | sed -E 's/.*intake=([0-9.]+).*/\1/')
-  awk -v n="$n" -v rows="$rows" -v wall="$wall" -v kb="$kb" -v base="$base" -v intake="$intake" -v stages="$stages" 'BEGIN {
-    b = base / 1e9; printf "%-9d %10d %9.2f %9.2f %11.0f %8.0f %9.2f %7.2f  %s\n", n, rows, wall, intake, rows / intake, kb / 1024, b, b / intake, stages }'
+  echo "== $n employees ($(du -sh "$dir" | cut -f1) of CSV)"
+  work=bench/side-by-side-$n
+  ../shared/bench/run.sh "$dir" "$BIN" "$work" | tee "$work.txt"
+  # Each stage's time: the same run once more, with --timings (not part of the figures above).
+  rm -rf "$work/out/engine_timings"
+  $BIN run --only register,reports --input "$dir" --period $PERIOD --first-period --out "$work/out/engine_timings" \
+      --timings >/dev/null 2>"$work/timings.txt" || true
+  echo "engine stages: $(grep '^timings:' "$work/timings.txt" | sed 's/^timings: //')"
+  python3 - "$n" "$work.txt" "$summary" <<'PY'
+import re, sys
+n, path, summary = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+t = {}
+for line in open(path):
+    m = re.match(r"(\S+)\s+([0-9.]+) s", line)
+    if m:
+        t[m.group(1)] = float(m.group(2))
+per = {k: v / n * 1e6 for k, v in t.items()}
+print("microseconds per employee: " + "  ".join(f"{k} {v:.1f}" for k, v in per.items()))
+with open(summary, "a") as f:
+    f.write(f"{n} " + " ".join(f"{k}={v:.3f}" for k, v in t.items()) + "\n")
+PY
 done
-echo "ratio = libcsv empty-callback time / intake time (1.0 = as fast as bare libcsv; the goal is >= 0.5)"
+python3 - "$summary" <<'PY'
+import sys
+rows = []
+for line in open(sys.argv[1]):
+    parts = line.split()
+    rows.append((int(parts[0]), dict((k, float(v)) for k, v in (p.split("=") for p in parts[1:]))))
+if len(rows) < 2:
+    sys.exit(0)
+# Start-up: what the smallest size costs; the rest is per employee.
+small_n, small = rows[0]
+print("\nper-employee time beyond start-up (the smallest size's time taken as start-up), microseconds:")
+names = [k for k in small if k.startswith("engine_")]
+print(f"{'employees':>10} " + " ".join(f"{k:>16}" for k in names))
+base = {}
+for n, t in rows[1:]:
+    per = {k: (t[k] - small[k]) / (n - small_n) * 1e6 for k in names}
+    base = base or per
+    print(f"{n:>10} " + " ".join(f"{per[k]:>9.2f} ({per[k] / base[k]:.2f})" for k in names))
+print("(in brackets: relative to the second size; within 0.8-1.2 is the goal)")
+PY

@@ -27,18 +27,23 @@ public struct Executor: WorkScheduler {
         return parts.flatMap { $0 }
     }
 
-    /// Runs independent tasks, at most `threads` at a time; results in task order.
+    /// Runs independent tasks, at most `threads` at a time, each started in order by the first free worker (so long
+    /// tasks given first start first); results in task order.
     public func runAll<T: Sendable>(_ tasks: [@Sendable () -> T]) -> [T] {
         if tasks.isEmpty { return [] }
         if threads == 1 || tasks.count == 1 { return tasks.map { $0() } }
         let slots = Mutex<[T?]>(Array(repeating: nil, count: tasks.count))
+        let next = Mutex(0)
         let workers = min(threads, tasks.count)
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-            var i = w
-            while i < tasks.count {
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while true {
+                let i = next.withLock { n in
+                    defer { n += 1 }
+                    return n
+                }
+                guard i < tasks.count else { return }
                 let r = tasks[i]()
                 slots.withLock { $0[i] = r }
-                i += workers
             }
         }
         return slots.withLock { $0.map { $0! } }

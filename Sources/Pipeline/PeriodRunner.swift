@@ -231,17 +231,9 @@ public enum PeriodRunner {
             TestHook.step("validation-written")
         }
         if finished, let run {
-            if wanted.contains(.register) {
-                try Register.writeCSV(batch: batch, run: run, to: try folder.path("payroll_register.csv"))
-                try record("register", "payroll_register.csv")
-                if run.rules.policy.negativeNet == .carryForward {
-                    try Receivables.write(batch: batch, run: run, to: try folder.path("receivables.csv"))
-                    try record("report", "receivables.csv")
-                }
-                written.insert(.register)
-                TestHook.step("register-written")
-            }
+            // The performance reports first: the summary workbook needs their history.
             var history: [(department: String, period: String, average: Fixed)] = []
+            var performanceFiles: [(String, String)] = []
             let sources = s.historySources ?? PerformanceReports.historySources(root: root, before: period)
             if wanted.contains(.performance) {
                 for (p, path) in sources {
@@ -249,41 +241,124 @@ public enum PeriodRunner {
                     manifest.inputs.append(ManifestEntry(kind: "history", path: tidy(path), sha256: h.hex, bytes: h.bytes, extra: ["period": p]))
                 }
                 try PerformanceReports.writeScorecards(batch: batch, run: run, to: try folder.path("performance.csv"))
-                try record("report", "performance.csv")
                 try PerformanceReports.writeDepartments(
                     batch: batch, run: run, grades: def.performance.config.grades.map(\.grade),
                     to: try folder.path("performance_departments.csv"))
-                try record("report", "performance_departments.csv")
                 history = try PerformanceReports.writeHistory(
                     batch: batch, run: run, sources: sources,
                     employeesTo: try folder.path("performance_history.csv"),
                     departmentsTo: try folder.path("department_history.csv"))
-                try record("report", "performance_history.csv")
-                try record("report", "department_history.csv")
+                performanceFiles = [
+                    ("report", "performance.csv"), ("report", "performance_departments.csv"), ("report", "performance_history.csv"),
+                    ("report", "department_history.csv"),
+                ]
                 if let merit = def.performance.merit {
                     try PerformanceReports.writeMerit(batch: batch, run: run, policy: merit, to: try folder.path("merit_proposal.csv"))
-                    try record("report", "merit_proposal.csv")
+                    performanceFiles.append(("report", "merit_proposal.csv"))
                 }
-                written.insert(.performance)
             }
+            // The independent writers run at the same time, the workbooks with the most rows first; the manifest lists
+            // their files in a fixed order whatever finished first, so it does not depend on the threads.
+            let tmp = folder.temporaryPath
+            let locale = def.locale
+            let journal = def.journal
+            let company = def.company
+            let historyRows = history
+            let carry = run.rules.policy.negativeNet == .carryForward
+            typealias Files = [(String, String)]
+            var jobs: [(slot: Int, job: @Sendable () throws -> Files)] = []
             if wanted.contains(.reports) {
-                try ExcelReports.writeRegister(batch: batch, run: run, locale: def.locale, to: try folder.path("payroll_register.xlsx"))
-                try record("report", "payroll_register.xlsx")
-                try ExcelReports.writeSummary(batch: batch, run: run, locale: def.locale, history: history, to: try folder.path("summary.xlsx"))
-                try record("report", "summary.xlsx")
-                try ExcelReports.writeTax(batch: batch, run: run, to: try folder.path("tax_withholding.xlsx"))
-                try record("report", "tax_withholding.xlsx")
-                try ExcelReports.writeJournal(
-                    batch: batch, run: run, settings: def.journal, locale: def.locale, to: try folder.path("payroll_journal.csv"))
-                try record("report", "payroll_journal.csv")
-                written.insert(.reports)
-                TestHook.step("reports-written")
+                jobs.append(
+                    (
+                        2,
+                        {
+                            try ExcelReports.writeRegister(
+                                batch: batch, run: run, locale: locale, to: try RunFolder.path("payroll_register.xlsx", in: tmp))
+                            return [("report", "payroll_register.xlsx")]
+                        }
+                    ))
+                jobs.append(
+                    (
+                        4,
+                        {
+                            try ExcelReports.writeTax(batch: batch, run: run, to: try RunFolder.path("tax_withholding.xlsx", in: tmp))
+                            return [("report", "tax_withholding.xlsx")]
+                        }
+                    ))
+            }
+            if wanted.contains(.register) {
+                jobs.append(
+                    (
+                        0,
+                        {
+                            try Register.writeCSV(batch: batch, run: run, to: try RunFolder.path("payroll_register.csv", in: tmp))
+                            guard carry else { return [("register", "payroll_register.csv")] }
+                            try Receivables.write(batch: batch, run: run, to: try RunFolder.path("receivables.csv", in: tmp))
+                            return [("register", "payroll_register.csv"), ("report", "receivables.csv")]
+                        }
+                    ))
+            }
+            jobs.append(
+                (
+                    8,
+                    {
+                        try Register.writeLedger(run: run, to: try RunFolder.path(YearToDateStore.ledgerFile, in: tmp))
+                        return [("ytd-ledger", YearToDateStore.ledgerFile)]
+                    }
+                ))
+            if wanted.contains(.reports) {
+                jobs.append(
+                    (
+                        3,
+                        {
+                            try ExcelReports.writeSummary(
+                                batch: batch, run: run, locale: locale, history: historyRows, to: try RunFolder.path("summary.xlsx", in: tmp))
+                            return [("report", "summary.xlsx")]
+                        }
+                    ))
+                jobs.append(
+                    (
+                        5,
+                        {
+                            try ExcelReports.writeJournal(
+                                batch: batch, run: run, settings: journal, locale: locale, to: try RunFolder.path("payroll_journal.csv", in: tmp))
+                            return [("report", "payroll_journal.csv")]
+                        }
+                    ))
             }
             if wanted.contains(.bank), let payments = def.payments {
-                let files = try BankFiles.write(batch: batch, run: run, settings: payments, company: def.company) { try folder.path($0) }
-                for w in files { for f in w.files { try record("bank-file", f) } }
-                written.insert(.bank)
-                TestHook.step("bank-written")
+                jobs.append(
+                    (
+                        6,
+                        {
+                            let files = try BankFiles.write(batch: batch, run: run, settings: payments, company: company) {
+                                try RunFolder.path($0, in: tmp)
+                            }
+                            return files.flatMap { w in w.files.map { ("bank-file", $0) } }
+                        }
+                    ))
+            }
+            let results = Executor(threads: s.threads).runAll(
+                jobs.map { j in
+                    { @Sendable () -> Result<Files, any Error> in Result { try j.job() } }
+                })
+            var bySlot: [Int: Files] = [1: performanceFiles]
+            for (j, r) in zip(jobs, results) { bySlot[j.slot] = try r.get() }
+            for slot in 0...6 {
+                for (kind, rel) in bySlot[slot] ?? [] { try record(kind, rel) }
+                switch slot {
+                case 0 where wanted.contains(.register):
+                    written.insert(.register)
+                    TestHook.step("register-written")
+                case 1 where wanted.contains(.performance): written.insert(.performance)
+                case 5 where wanted.contains(.reports):
+                    written.insert(.reports)
+                    TestHook.step("reports-written")
+                case 6 where wanted.contains(.bank) && def.payments != nil:
+                    written.insert(.bank)
+                    TestHook.step("bank-written")
+                default: break
+                }
             }
             if wanted.contains(.payslips) {
                 let dir = try folder.path("payslips/.keep")
@@ -301,8 +376,7 @@ public enum PeriodRunner {
                 written.insert(.payslips)
                 TestHook.step("payslips-written")
             }
-            try Register.writeLedger(run: run, to: try folder.path(YearToDateStore.ledgerFile))
-            try record("ytd-ledger", YearToDateStore.ledgerFile)
+            for (kind, rel) in bySlot[8] ?? [] { try record(kind, rel) }
             for f in batch.inputs {
                 let h = try FileHash.sha256(path: f.path)
                 manifest.inputs.append(

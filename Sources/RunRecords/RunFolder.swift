@@ -50,9 +50,12 @@ public final class RunFolder {
     /// Absolute path of a file inside the (temporary) run folder; creates its parent folders.
     /// - Throws: `OutputError` for a path that would leave the run folder (`..`, an absolute path, a NUL,
     ///   an empty or hidden component): writers build paths from validated values, and this is the second fence.
-    public func path(_ relative: String) throws -> String {
+    public func path(_ relative: String) throws -> String { try RunFolder.path(relative, in: temporaryPath) }
+
+    /// The same for a folder given by its path (for writers running on other threads).
+    public static func path(_ relative: String, in folder: String) throws -> String {
         try RunFolder.checkInside(relative)
-        let p = (temporaryPath as NSString).appendingPathComponent(relative)
+        let p = (folder as NSString).appendingPathComponent(relative)
         let dir = (p as NSString).deletingLastPathComponent
         do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {
             throw OutputError("cannot create \(dir): \(error.localizedDescription)")
