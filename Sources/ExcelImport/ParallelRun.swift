@@ -125,6 +125,7 @@ public enum ParallelRun {
                 )
                 + "\n"
             for (c, n) in m.byCause { o += "    \(n) × \(locale.text(c))\n" }
+            if let p = m.result.recomputeProblem { o += "    " + locale.pick("警告：", "warning: ") + locale.text(p) + "\n" }
         }
         o += locale.text(verdict(months).text) + "\n"
         return o
@@ -203,6 +204,7 @@ public enum ParallelRun {
                 try d.write(row, 1, text: locale.pick("只在本系统中", "only in the engine's run"))
                 row += 1
             }
+            if let p = m.result.recomputeProblem { try d.write(row + 1, 0, text: locale.text(p), style: .totalLabel) }
             for (c, w) in [12, 16, 12, 12, 16, 70, 8, 16].enumerated() { d.columnWidth(c, w) }
             d.freezeHeader()
         }

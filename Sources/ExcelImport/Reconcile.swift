@@ -44,6 +44,9 @@ public enum Reconcile {
         public var importIssues: [ImportIssue]
         /// What each compared line is called for people.
         public var labels: [String: Bilingual] = [:]
+        /// Why the period could not be recomputed, when it could not: then the causes that need its inputs (a base
+        /// clamped, tax that follows from SI, tax month by month) cannot be recognised and show as not explained.
+        public var recomputeProblem: Bilingual? = nil
     }
 
     /// A compared line's name: a register column's, a structure line's (from the period's rules), else its code.
@@ -76,7 +79,15 @@ public enum Reconcile {
             reg.rows[id].map { Dictionary(uniqueKeysWithValues: zip(reg.header, $0)) }
         }
         // Recompute the period (from its manifest) to know each employee's inputs and the rules in force.
-        let context = try? Explain.context(period: period, root: root, replay: replay)
+        let context: Explain.Context?
+        var recomputeProblem: Bilingual?
+        do { context = try Explain.context(period: period, root: root, replay: replay) } catch {
+            context = nil
+            recomputeProblem = Bilingual(
+                "无法重新计算 \(period)（\(error)）：需要该期间输入的原因（社保基数、由社保导致的个税、按月计税）无法识别，显示为无法解释",
+                "\(period) could not be recomputed (\(error)): causes that need its inputs (an SI base, tax following SI, tax month by month) cannot be recognised and show as not explained"
+            )
+        }
         var matched: [String] = []
         var diffs: [Difference] = []
         var onlyLegacy: [String] = []
@@ -111,7 +122,7 @@ public enum Reconcile {
         return Result(
             matched: matched, differences: diffs, onlyLegacy: onlyLegacy, onlyEngine: onlyEngine, lines: lines,
             importIssues: imported.issues,
-            labels: Dictionary(uniqueKeysWithValues: lines.map { ($0, label($0, rules: context?.rules)) }))
+            labels: Dictionary(uniqueKeysWithValues: lines.map { ($0, label($0, rules: context?.rules)) }), recomputeProblem: recomputeProblem)
     }
 
     /// The likely cause of a difference, where the engine can tell, in either direction: either side's figure rounded to
@@ -227,6 +238,7 @@ public enum Reconcile {
         if !r.onlyLegacy.isEmpty { o += "  " + t("仅在旧工资表中：", "only in the legacy register: ") + r.onlyLegacy.joined(separator: ", ") + "\n" }
         if !r.onlyEngine.isEmpty { o += "  " + t("仅在本系统的运行中：", "only in the engine's run: ") + r.onlyEngine.joined(separator: ", ") + "\n" }
         for i in r.importIssues where i.severity == .warning { o += "  \(t("提示", "note")): \(i.cell ?? "") \(locale.text(i))\n" }
+        if let p = r.recomputeProblem { o += "  \(t("警告", "warning")): \(locale.text(p))\n" }
         return o
     }
 
@@ -245,6 +257,7 @@ public enum Reconcile {
             try s.write(k + 1, 0, text: a)
             try s.write(k + 1, 1, integer: b)
         }
+        if let p = r.recomputeProblem { try s.write(rows.count + 2, 0, text: ReportLocale.both.text(p), style: .totalLabel) }
         s.columnWidth(0, 34)
         let d = try wb.addSheet("差异 Differences")
         let h = [

@@ -1,6 +1,8 @@
+import Audit
 import Foundation
 import PayrollCore
 import Pipeline
+import Stages
 import TestSupport
 import XCTest
 
@@ -59,5 +61,30 @@ final class ReconcileCauseTests: XCTestCase {
         XCTAssertTrue(tax.cause.en.hasPrefix("follows from the social insurance difference"), tax.cause.en)
         XCTAssertTrue(tax.explained)
         XCTAssertEqual(r.differences.count, 3, "\(r.differences.map { "\($0.employee) \($0.line) \($0.cause.en)" })")  // hf; si and tax
+    }
+
+    /// A replay that cannot recompute the period (as when the run's pipeline path no longer resolves).
+    struct NoReplay: PeriodReplay {
+        func rulePackDirectory(pipeline: String) throws -> String { throw AuditError(zh: "无", en: "no pipeline here") }
+        func compute(_ request: ReplayRequest) throws -> Replayed { throw AuditError(zh: "无", en: "no pipeline here") }
+        func execute(_ request: ReplayRequest) throws -> (folder: String?, errors: Int) { throw AuditError(zh: "无", en: "no pipeline here") }
+        func registerRow(_ index: Int, batch: Batch, run: PayrollRun) -> [String]? { nil }
+    }
+
+    /// When the period cannot be recomputed, the causes that need its inputs are not guessed, and the result says why.
+    func testAPeriodThatCannotBeRecomputedIsSaid() throws {
+        let root = tempDir()
+        XCTAssertTrue(try runPeriod("2026-01", input: "demo", root: root).finished)
+        let legacy = fixtures.appendingPathComponent("legacy")
+        let m = try ImportMapping.load(path: repoRoot.appendingPathComponent("pipelines/import/legacy-register.yaml").path)
+        let r = try Reconcile.run(
+            legacy: try SourceTable.load(path: legacy.appendingPathComponent("legacy_register_2026-01.xlsx").path, sheet: nil), mapping: m,
+            period: Period("2026-01")!, root: root, replay: NoReplay())
+        XCTAssertTrue(
+            r.recomputeProblem?.en.contains("could not be recomputed (no pipeline here)") ?? false, "\(String(describing: r.recomputeProblem))")
+        XCTAssertTrue(Reconcile.summary(r).contains("warning: 2026-01 could not be recomputed"))
+        // The clamped SI base needs the inputs: not explained now; rounding to the yuan needs none.
+        XCTAssertEqual(r.differences.first { $0.employee == "D001" && $0.line == "si" }?.explained, false)
+        XCTAssertEqual(r.differences.first { $0.employee == "D003" && $0.line == "net_pay" }?.explained, true)
     }
 }
