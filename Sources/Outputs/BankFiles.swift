@@ -113,9 +113,12 @@ public enum BankFiles {
                         detailValue($0, seq: n + 1, payment: p, employees: batch.employees)
                     }
                 }
-                let total = try Money.sum(payments.map(\.amount))
-                overflow(strict(t.header.flatMap { $0 } + t.trailer.flatMap { $0 }), employee: { nil }) {
-                    totalValue($0, count: payments.count, total: total)
+                // A file whose count or total would not fit the header or trailer is split into parts that do
+                // (`parts`); only a single payment too large for them is a problem.
+                let totals = strict(t.header.flatMap { $0 } + t.trailer.flatMap { $0 })
+                for part in try parts(payments, totalFields: totals) {
+                    let total = try Money.sum(payments[part].map(\.amount))
+                    overflow(totals, employee: { nil }) { totalValue($0, count: part.count, total: total) }
                 }
             }
         } catch let e as BankFileError {
@@ -133,12 +136,24 @@ public enum BankFiles {
     ) throws -> [Written] {
         var written: [Written] = []
         for (account, payments) in try assign(batch: batch, run: run, settings: settings) {
-            let rel = "bank/\(account.id).\(account.template.extension_)"
-            let bytes = try render(
-                template: account.template, account: account, payments: payments, batch: batch, run: run,
-                settings: settings, company: company)
-            try write(bytes, to: try folder(rel))
-            var files = [rel]
+            let t = account.template
+            let totals =
+                t.kind == .fixed
+                ? (t.header.flatMap { $0 } + t.trailer.flatMap { $0 }).compactMap { f -> (name: String, width: Int)? in
+                    guard case .value(let v) = f.source, strictFields.contains(v), let w = f.width else { return nil }
+                    return (v, w)
+                } : []
+            let split = try parts(payments, totalFields: totals)
+            var files: [String] = []
+            for (k, part) in split.enumerated() {
+                // One file per account, or, when its totals would not fit the layout, parts ACCOUNT-1, ACCOUNT-2, …
+                let rel = split.count == 1 ? "bank/\(account.id).\(t.extension_)" : "bank/\(account.id)-\(k + 1).\(t.extension_)"
+                let bytes = try render(
+                    template: t, account: account, payments: Array(payments[part]), batch: batch, run: run, settings: settings,
+                    company: company)
+                try write(bytes, to: try folder(rel))
+                files.append(rel)
+            }
             if settings.pain001 {
                 let xrel = "bank/\(account.id).pain001.xml"
                 try write(
@@ -152,6 +167,30 @@ public enum BankFiles {
                     total: payments.reduce(Money.zero) { $0 + $1.amount }))
         }
         return written
+    }
+
+    /// Consecutive parts of an account's payments whose count and total fit the header and trailer fields (name and
+    /// width); one part when they all fit, or when the layout has no such field.
+    static func parts(_ payments: [Payment], totalFields: [(name: String, width: Int)]) throws -> [Range<Int>] {
+        guard !totalFields.isEmpty, !payments.isEmpty else { return [0..<payments.count] }
+        func fits(_ count: Int, _ total: Money) -> Bool {
+            totalFields.allSatisfy { f in (totalValue(f.name, count: count, total: total)?.utf8.count ?? 0) <= f.width }
+        }
+        var out: [Range<Int>] = []
+        var start = 0
+        var total = Money.zero
+        for (i, p) in payments.enumerated() {
+            let next = try Money.sum([total, p.amount])
+            if i > start && !fits(i - start + 1, next) {
+                out.append(start..<i)
+                start = i
+                total = p.amount
+            } else {
+                total = next
+            }
+        }
+        out.append(start..<payments.count)
+        return out
     }
 
     static func write(_ bytes: [UInt8], to path: String) throws {

@@ -194,6 +194,46 @@ final class DocumentTests: XCTestCase {
         }
     }
 
+    /// A fixed-width file whose header total would not fit its field is written in parts that fit (a million
+    /// employees' net pay passes the 12 digits of fen of CCB's layout): every payment once, in order, each part's header
+    /// count and total those of its lines. Here the field is narrowed to 7 digits (at most 99,999.99 yuan per part).
+    func testAFixedWidthFileWhoseTotalWouldNotFitIsWrittenInParts() throws {
+        let o = try demoRun()
+        var settings = definition.payments!
+        let k = try XCTUnwrap(settings.accounts.firstIndex { $0.template.kind == .fixed })
+        settings.accounts[k].template.header = settings.accounts[k].template.header.map { line in
+            line.map { f in
+                var f = f
+                if case .value("total_cents") = f.source { f.width = 7 }
+                return f
+            }
+        }
+        XCTAssertTrue(BankFiles.check(batch: o.batch, run: o.run!, settings: settings, company: "示例").isEmpty)
+        let dir = tempDir()
+        let written = try BankFiles.write(batch: o.batch, run: o.run!, settings: settings, company: "示例") { rel in
+            let p = dir + "/" + rel
+            try FileManager.default.createDirectory(
+                atPath: (p as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            return p
+        }
+        let account = settings.accounts[k].id
+        let files = try XCTUnwrap(written.first { $0.account == account }).files.filter { $0.hasSuffix(".txt") }
+        XCTAssertGreaterThan(files.count, 1)
+        XCTAssertEqual(files, (1...files.count).map { "bank/\(account)-\($0).txt" })
+        let payments = try XCTUnwrap(try BankFiles.assign(batch: o.batch, run: o.run!, settings: settings).first { $0.0.id == account }?.1)
+        var seen: [Money] = []
+        for f in files {
+            let lines = try Data(contentsOf: URL(fileURLWithPath: dir + "/" + f)).split(separator: 0x0A).map { Array($0.dropLast()) }
+            let amounts = lines.dropFirst(4).map { Money(fen: Int64(String(decoding: $0.suffix(15), as: UTF8.self))!) }
+            XCTAssertEqual(Int(String(decoding: lines[1], as: UTF8.self)), amounts.count, f)
+            let total = try XCTUnwrap(Int64(String(decoding: lines[2], as: UTF8.self)), f)
+            XCTAssertEqual(Money(fen: total), amounts.reduce(Money.zero, +), f)
+            XCTAssertLessThanOrEqual(total, 9_999_999, f)
+            seen += amounts
+        }
+        XCTAssertEqual(seen, payments.map(\.amount))
+    }
+
     /// "41000.00" → "41,000.00", written out here rather than through the code under test.
     static func grouped(_ s: String) -> String {
         let neg = s.hasPrefix("-")
