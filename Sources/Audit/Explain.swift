@@ -45,7 +45,15 @@ public enum Explain {
         guard let record = try RunRecord.read(folder: folder) else {
             throw AuditError(zh: "\(folder) 不是已完成的运行（没有 manifest.json）", en: "\(folder) is not a finished run (no manifest.json)")
         }
-        func input(_ kind: String) -> String? { record.inputs.first { $0.kind == kind }?.path }
+        // A path recorded relative to where the run was started is found from here, else from there.
+        func resolved(_ path: String) -> String {
+            guard !path.hasPrefix("/"), !FileManager.default.fileExists(atPath: path), let wd = record.settings["working_directory"] else {
+                return path
+            }
+            let there = (wd as NSString).appendingPathComponent(path)
+            return FileManager.default.fileExists(atPath: there) ? there : path
+        }
+        func input(_ kind: String) -> String? { record.inputs.first { $0.kind == kind }.map { resolved($0.path) } }
         guard let pipeline = input("pipeline"), let employees = input("employees") else {
             throw AuditError(zh: "manifest 中没有流水线文件或 employees 文件", en: "the manifest names no pipeline or employees file")
         }

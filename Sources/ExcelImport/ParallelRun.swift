@@ -169,6 +169,7 @@ public enum ParallelRun {
             for (k, m) in months.enumerated() { try s.write(r + 1 + i, k + 1, integer: m.byCause.first { $0.0 == c }?.1 ?? 0) }
         }
         s.columnWidth(0, 40)
+        s.landscapeFitWidth()
         let chart = try wb.addChart(.line, title: locale.pick("无法解释的差异（按月）", "Unexplained differences by month"))
         chart.addSeries(
             name: locale.pick("无法解释", "Unexplained"), sheet: summaryName, categoriesCol: 0, valuesCol: 5, firstRow: 1, lastRow: max(1, months.count))
@@ -207,6 +208,7 @@ public enum ParallelRun {
             if let p = m.result.recomputeProblem { try d.write(row + 1, 0, text: locale.text(p), style: .totalLabel) }
             for (c, w) in [12, 16, 12, 12, 16, 70, 8, 16].enumerated() { d.columnWidth(c, w) }
             d.freezeHeader()
+            d.landscapeFitWidth()
         }
         try wb.close()
     }

@@ -406,6 +406,11 @@ public enum PeriodRunner {
                 "input": tidy(s.inputDirectory), "first_period": s.firstPeriod ? "true" : "false",
                 "only": s.only.map { $0.map(\.rawValue).sorted().joined(separator: ",") } ?? "",
             ]
+            // Paths given relative to where the run was started: the folder they are relative to, so that explain and
+            // reconcile can recompute the period from anywhere.
+            if manifest.inputs.contains(where: { !$0.path.hasPrefix("/") }) {
+                manifest.settings["working_directory"] = FileManager.default.currentDirectoryPath
+            }
             let paid = run.pay.compactMap { $0 }
             manifest.summary = [
                 "employees": batch.employees.count, "errors": batch.errorCount, "warnings": batch.warningCount,

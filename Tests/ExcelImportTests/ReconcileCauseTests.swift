@@ -87,4 +87,18 @@ final class ReconcileCauseTests: XCTestCase {
         XCTAssertEqual(r.differences.first { $0.employee == "D001" && $0.line == "si" }?.explained, false)
         XCTAssertEqual(r.differences.first { $0.employee == "D003" && $0.line == "net_pay" }?.explained, true)
     }
+
+    /// A run started with relative paths is recomputed from another folder: the manifest records where it was started.
+    func testARunWithRelativePathsIsRecomputedFromElsewhere() throws {
+        let root = tempDir()
+        let run = try payroll(
+            ["run", "pipelines/monthly.yaml", "--input", "fixtures/demo", "--period", "2026-01", "--out", root], in: repoRoot.path)
+        XCTAssertEqual(run.status, 0, run.out + run.err)
+        let book = fixtures.appendingPathComponent("legacy/legacy_register_2026-01.xlsx").path
+        let map = repoRoot.appendingPathComponent("pipelines/import/legacy-register.yaml").path
+        let r = try payroll(["reconcile", "2026-01", "--legacy", book, "--map", map, "--out", root], in: tempDir())
+        XCTAssertEqual(r.status, 1, r.out + r.err)  // the planted differences
+        XCTAssertFalse(r.out.contains("could not be recomputed"), r.out)
+        XCTAssertTrue(r.out.contains("social insurance base clamped"), r.out)
+    }
 }
