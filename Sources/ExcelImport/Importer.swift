@@ -168,7 +168,7 @@ public enum Importer {
     static func column(for header: String, in headers: [Int: String]) -> Int? {
         if let c = headers.first(where: { $0.value == header })?.key { return c }
         let matches = headers.filter { $0.value.split(separator: "/").last.map(String.init) == header || $0.value.hasPrefix(header + "/") }
-        return matches.count == 1 ? matches.first!.key : nil
+        return matches.count == 1 ? matches.first?.key : nil
     }
 
     /// What an import produced.
@@ -229,11 +229,9 @@ public enum Importer {
             // What a workbook's SUM counts but the import does not: the rows not written (pasted copies) and the cells
             // refused, by money column, with their cells; they explain a totals row that disagrees.
             var reported: [String: [(cell: String, amount: Money)]] = [:]
-            func countReported(_ rowCells: [Int: RawCell], _ r: Int) {
-                for (c, col) in resolved where c.constant == nil && valueKind(file: file, c.target) == .money {
-                    guard let col, let cell = rowCells[col], let m = looseMoney(cell) else { continue }
-                    reported[c.target, default: []].append((RawSheet.reference(r, col), m))
-                }
+            func addReported(_ target: String, _ cell: RawCell?, _ r: Int, _ col: Int) {
+                guard valueKind(file: file, target) == .money, let cell, let m = looseMoney(cell) else { return }
+                reported[target, default: []].append((RawSheet.reference(r, col), m))
             }
             var firstRowOf: [String: Int] = [:]
             let keyCol = resolved.first { $0.0.target == key }?.1
@@ -298,7 +296,9 @@ public enum Importer {
                                 .importDuplicateRow, cell: ref(r, keyCol ?? 1), column: key,
                                 en: "\(key) \(keyText) is already on row \(first) (\(ref(first, keyCol ?? 1))); the row is not imported",
                                 zh: "\(key) \(keyText) 已在第 \(first) 行（\(ref(first, keyCol ?? 1))）出现；本行未导入"))
-                        countReported(rowCells, r)
+                        for (c, col) in resolved where c.constant == nil {
+                            if let col { addReported(c.target, rowCells[col], r, col) }
+                        }
                         continue
                     }
                     firstRowOf[keyText] = r
@@ -341,9 +341,7 @@ public enum Importer {
                         } else {
                             out.append("")
                         }
-                        if valueKind(file: file, c.target) == .money, let cell, let m = looseMoney(cell) {
-                            reported[c.target, default: []].append((RawSheet.reference(r, col), m))
-                        }
+                        addReported(c.target, cell, r, col)
                     }
                 }
                 rows.append(out)

@@ -90,12 +90,6 @@ public enum BankFiles {
         do {
             for (account, payments) in try assign(batch: batch, run: run, settings: settings) where account.template.kind == .fixed {
                 let t = account.template
-                func strict(_ fields: [BankField]) -> [(name: String, width: Int)] {
-                    fields.compactMap { f in
-                        guard case .value(let v) = f.source, strictFields.contains(v), let w = f.width else { return nil }
-                        return (v, w)
-                    }
-                }
                 func overflow(_ fields: [(name: String, width: Int)], employee: () -> String?, value: (String) -> String?) {
                     for (v, w) in fields {
                         guard let text = value(v), text.utf8.count > w else { continue }
@@ -107,7 +101,7 @@ public enum BankFiles {
                                 employee: id))
                     }
                 }
-                let columns = strict(t.columns)
+                let columns = strictWidths(t.columns)
                 for (n, p) in payments.enumerated() where !columns.isEmpty {
                     overflow(columns, employee: { batch.employees[p.employeeIndex].id }) {
                         detailValue($0, seq: n + 1, payment: p, employees: batch.employees)
@@ -115,7 +109,7 @@ public enum BankFiles {
                 }
                 // A file whose count or total would not fit the header or trailer is split into parts that do
                 // (`parts`); only a single payment too large for them is a problem.
-                let totals = strict(t.header.flatMap { $0 } + t.trailer.flatMap { $0 })
+                let totals = strictWidths(t.header.flatMap { $0 } + t.trailer.flatMap { $0 })
                 for part in try parts(payments, totalFields: totals) {
                     let total = try Money.sum(payments[part].map(\.amount))
                     overflow(totals, employee: { nil }) { totalValue($0, count: part.count, total: total) }
@@ -137,13 +131,8 @@ public enum BankFiles {
         var written: [Written] = []
         for (account, payments) in try assign(batch: batch, run: run, settings: settings) {
             let t = account.template
-            let totals =
-                t.kind == .fixed
-                ? (t.header.flatMap { $0 } + t.trailer.flatMap { $0 }).compactMap { f -> (name: String, width: Int)? in
-                    guard case .value(let v) = f.source, strictFields.contains(v), let w = f.width else { return nil }
-                    return (v, w)
-                } : []
-            let split = try parts(payments, totalFields: totals)
+            let split = try parts(
+                payments, totalFields: t.kind == .fixed ? strictWidths(t.header.flatMap { $0 } + t.trailer.flatMap { $0 }) : [])
             var files: [String] = []
             for (k, part) in split.enumerated() {
                 // One file per account, or, when its totals would not fit the layout, parts ACCOUNT-1, ACCOUNT-2, …
@@ -167,6 +156,14 @@ public enum BankFiles {
                     total: payments.reduce(Money.zero) { $0 + $1.amount }))
         }
         return written
+    }
+
+    /// The fields of a fixed-width layout whose values are never cut (numbers, accounts), with their widths.
+    static func strictWidths(_ fields: [BankField]) -> [(name: String, width: Int)] {
+        fields.compactMap { f in
+            guard case .value(let v) = f.source, strictFields.contains(v), let w = f.width else { return nil }
+            return (v, w)
+        }
     }
 
     /// Consecutive parts of an account's payments whose count and total fit the header and trailer fields (name and

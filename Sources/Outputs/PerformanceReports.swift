@@ -79,7 +79,7 @@ public enum PerformanceReports {
         }
         order.sort { $0.codePointPrecedes($1) }
         return try order.map { d in
-            let idx = members[d]!
+            let idx = members[d] ?? []
             let scores = idx.compactMap { run.performance[$0].final }
             var grades: [String: Int] = [:]
             for i in idx where run.performance[i].final != nil { grades[run.performance[i].grade, default: 0] += 1 }
@@ -180,9 +180,8 @@ public enum PerformanceReports {
         }
         let d = try CSVStreamWriter(path: departmentsTo, forPeople: true)
         try d.row(["department", "period", "employees", "average_score"])
-        for key in sums.keys.sorted(by: { $0.codePointPrecedes($1) }) {
+        for (key, v) in sums.sorted(by: { $0.key.codePointPrecedes($1.key) }) {
             let parts = key.split(separator: "\u{1F}").map(String.init)
-            let v = sums[key]!
             let avg = (try v.sum / Exact(v.n)).rounded(places: 2)
             try d.row([parts[0], parts[1], String(v.n), avg.formatted(places: 2)])
             averages.append((parts[0], parts[1], avg.fixed))

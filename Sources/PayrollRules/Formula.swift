@@ -237,7 +237,8 @@ public struct FormulaCompiler {
                 let (r, rt) = try additive()
                 try want(.number, lt, at: at, "'\(o)'")
                 try want(.number, rt, at: at, "'\(o)'")
-                let op: Expr.CompareOp = ["<": .lt, "<=": .le, ">": .gt, ">=": .ge, "==": .eq, "!=": .ne][o]!
+                let ops: [String: Expr.CompareOp] = ["<": .lt, "<=": .le, ">": .gt, ">=": .ge, "==": .eq, "!=": .ne]
+                guard let op = ops[o] else { throw FormulaError(offset: at, message: "unknown comparison '\(o)'") }
                 return (.compare(op, l, r), .boolean)
             }
             return (l, lt)

@@ -218,7 +218,7 @@ public enum RootStatus {
             s.staleReason = reason
             byPeriod[p] = s
         }
-        return byPeriod.keys.sorted().map { byPeriod[$0]! }
+        return byPeriod.sorted { $0.key < $1.key }.map(\.value)
     }
 
     /// Why a finished run no longer matches what it read, or nil when it still does.
