@@ -46,14 +46,18 @@ let package = Package(
         .systemLibrary(
             name: "CQPDF", path: "Sources/CQPDF",
             providers: [.apt(["libqpdf-dev"])]),
+        // harfbuzz (glyphs, advances, font subsets), fontconfig (a family's file) and zlib: payslips written without cairo.
+        .systemLibrary(
+            name: "CHarfBuzz", path: "Sources/CHarfBuzz",
+            providers: [.apt(["libharfbuzz-dev", "libfontconfig-dev", "zlib1g-dev"])]),
 
         // Values only; depends on nothing.
         .target(name: "PayrollCore", swiftSettings: fast),
         // The only importer of CLibCSV.
         .target(name: "CSVReader", dependencies: ["CLibCSV", "PayrollCore"], swiftSettings: fast),
-        // The only importer of cairo, pango and qpdf: payslip PDFs and their encryption.
+        // The only importer of cairo, pango, harfbuzz and qpdf: payslip PDFs and their encryption.
         .target(
-            name: "PDF", dependencies: ["CPangoCairo", "CQPDF", "PayrollCore"], swiftSettings: pdfHeaders),
+            name: "PDF", dependencies: ["CPangoCairo", "CHarfBuzz", "CQPDF", "PayrollCore"], swiftSettings: pdfHeaders),
         // The only importer of CXlsxWriter.
         .target(name: "XLSX", dependencies: ["CXlsxWriter", "PayrollCore"]),
         // Rule packs: dated parameters read from YAML.
@@ -122,7 +126,9 @@ let package = Package(
             name: "StagesTests", dependencies: ["PayrollCore", "PayrollRules", "Stages", "Pipeline", "TestSupport"], swiftSettings: testSettings),
         .testTarget(
             name: "OutputsTests",
-            dependencies: ["PayrollCore", "PayrollRules", "Stages", "RunRecords", "Outputs", "Pipeline", "XLSX", "CSVReader", "TestSupport"],
+            dependencies: [
+                "PayrollCore", "PayrollRules", "Stages", "RunRecords", "Outputs", "Pipeline", "XLSX", "PDF", "CSVReader", "TestSupport",
+            ],
             swiftSettings: testSettings),
         .testTarget(
             name: "AuditTests",

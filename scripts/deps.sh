@@ -4,11 +4,12 @@
 #   zlib1g-dev                        ZIPFoundation (reading .xlsx for import)
 #   libcairo2-dev, libpango1.0-dev    payslip PDFs (text laid out by pango)
 #   fonts-wqy-microhei                the CJK font embedded (as a subset) in payslips
+#   libharfbuzz-dev, libfontconfig-dev  payslips written directly: glyphs, advances, font subsets
 #   libqpdf-dev                       AES-256 payslip encryption
 #   poppler-utils, libxml2-utils      tests: pdftotext/pdffonts, xmllint against the pain.001 XSD
 set -euo pipefail
 need=()
-for p in zlib1g-dev libcsv-dev libxlsxwriter-dev libcairo2-dev libpango1.0-dev fonts-wqy-microhei libqpdf-dev poppler-utils libxml2-utils; do
+for p in zlib1g-dev libcsv-dev libxlsxwriter-dev libcairo2-dev libpango1.0-dev libharfbuzz-dev libfontconfig-dev fonts-wqy-microhei libqpdf-dev poppler-utils libxml2-utils; do
   dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then

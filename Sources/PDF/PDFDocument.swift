@@ -16,7 +16,7 @@ public enum TextAlign: Sendable { case left, right, center }
 /// A PDF being drawn with cairo; text is laid out by pango, so Chinese is
 /// shaped with a system CJK font that cairo embeds as a subset. Units are
 /// points, origin top-left. One document per thread.
-public final class PDFDocument {
+public final class PDFDocument: PageCanvas {
     private var surface: OpaquePointer?
     private var cr: OpaquePointer?
     /// The PDF file.
@@ -49,11 +49,11 @@ public final class PDFDocument {
         if let surface { cairo_surface_destroy(surface) }
     }
 
-    /// Draws text with its top-left (or top-right for `.right`) at (x, y); returns its height.
+    /// Draws text with its top-left (or top-right for `.right`) at (x, y); returns its height. pango lays it out
+    /// (falling back to another font for a character this one lacks); `variable` makes no difference here.
     @discardableResult
-    public func text(
-        _ s: String, x: Double, y: Double, size: Double, bold: Bool = false, align: TextAlign = .left,
-        width: Double? = nil, gray: Double = 0
+    public func draw(
+        text s: String, x: Double, y: Double, size: Double, bold: Bool, align: TextAlign, width: Double?, gray: Double, variable: Bool
     ) -> Double {
         guard let cr else { return 0 }
         let layout = pango_cairo_create_layout(cr)!
@@ -81,7 +81,7 @@ public final class PDFDocument {
     }
 
     /// Draws a line.
-    public func line(x1: Double, y1: Double, x2: Double, y2: Double, width: Double = 0.5, gray: Double = 0) {
+    public func line(x1: Double, y1: Double, x2: Double, y2: Double, width: Double, gray: Double) {
         guard let cr else { return }
         cairo_set_source_rgb(cr, gray, gray, gray)
         cairo_set_line_width(cr, width)
@@ -140,6 +140,31 @@ public enum PDFEncryption {
             QPDF_TRUE, QPDF_TRUE, QPDF_TRUE, QPDF_TRUE, QPDF_TRUE, QPDF_FALSE,
             qpdf_r3p_full, QPDF_TRUE)
         try check(qpdf_write(q), "write")
+    }
+}
+
+/// qpdf's structural check of a PDF: the xref table, every object and stream, the page tree.
+public enum PDFCheck {
+    /// qpdf's errors and warnings for the file at `path` (empty when it is sound).
+    public static func problems(path: String) -> [String] {
+        let q = qpdf_init()!
+        var handle: qpdf_data? = q
+        defer { qpdf_cleanup(&handle) }
+        qpdf_silence_errors(q)
+        qpdf_set_suppress_warnings(q, QPDF_TRUE)
+        var found: [String] = []
+        func collect(_ code: QPDF_ERROR_CODE) {
+            while qpdf_more_warnings(q) != QPDF_FALSE {
+                if let w = qpdf_next_warning(q), let t = qpdf_get_error_full_text(q, w) { found.append(String(cString: t)) }
+            }
+            if code & QPDF_ERRORS != 0 {
+                found.append(qpdf_get_error(q).flatMap { qpdf_get_error_full_text(q, $0) }.map { String(cString: $0) } ?? "qpdf: an error")
+            }
+        }
+        let read = qpdf_read(q, path, nil)
+        collect(read)
+        if read & QPDF_ERRORS == 0 { collect(qpdf_check_pdf(q)) }
+        return found
     }
 }
 
