@@ -25,20 +25,26 @@ public enum Payslips {
     /// once) the PDF is written directly, sharing the labels' font subset with the run's other payslips; a payslip
     /// with a character that font lacks, or a run without it, is drawn by cairo and pango (which fall back to
     /// another font for that character).
+    /// Returns the SHA-256 and size of what it wrote when it wrote the bytes itself (not through cairo).
+    @discardableResult
     public static func write(
         index i: Int, batch: Batch, run: PayrollRun, company: String, locale: ReportLocale,
         font: String = "WenQuanYi Micro Hei", fonts: PDFFont? = nil, showZeroLines: Bool = false, to path: String
-    ) throws {
-        guard run.pay[i] != nil else { return }
+    ) throws -> (hex: String, bytes: Int)? {
+        guard run.pay[i] != nil else { return nil }
         let title = Labels(locale: locale).t("工资条", "Payslip") + " \(batch.period) \(batch.employees[i].id)"
         if let fonts {
             let doc = CompactPDF(path: path, title: title, author: company, created: batch.period.firstDay, font: fonts)
             draw(index: i, batch: batch, run: run, company: company, locale: locale, showZeroLines: showZeroLines, on: doc)
-            if doc.isComplete { return try doc.close() }
+            if doc.isComplete {
+                let bytes = try doc.closeReturningBytes()
+                return (FileHash.hex(SHA256.hash(data: bytes)), bytes.count)
+            }
         }
         let doc = try PDFDocument(path: path, title: title, author: company, created: batch.period.firstDay, fontFamily: font)
         draw(index: i, batch: batch, run: run, company: company, locale: locale, showZeroLines: showZeroLines, on: doc)
         try doc.close()
+        return nil
     }
 
     /// Draws one payslip on a page. Text that differs between employees (ID, name, department, position, notes) is
@@ -223,12 +229,13 @@ public enum Payslips {
     /// Payslips are written over shards of at least this many employees.
     public static let perShard = 64
 
-    /// Writes every paid employee's payslip, in parallel; returns the file names in employee order.
+    /// Writes every paid employee's payslip, in parallel; returns the file names in employee order, each with the
+    /// SHA-256 and size of its bytes when they were hashed as they were written (nil: hash the file).
     public static func writeAll(
         batch: Batch, run: PayrollRun, company: String, locale: ReportLocale, password: PayslipPassword,
         ownerSecret: String, font: String, showZeroLines: Bool = false, folder: String,
         scheduler: any WorkScheduler = SerialScheduler(), progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil
-    ) throws -> [String] {
+    ) throws -> [(name: String, digest: (hex: String, bytes: Int)?)] {
         let counter = Counter()
         // Opened once for the run; the first payslip's labels make the font subset every payslip shares (built and
         // compressed once, before the threads start, so that the files do not depend on them).
@@ -239,7 +246,9 @@ public enum Payslips {
             try fonts.shareLabels(of: doc)
         }
         let total = run.pay.reduce(0) { $0 + ($1 == nil ? 0 : 1) }
-        let results: [Result<String?, Error>] = scheduler.map(count: batch.employees.count, minShard: Payslips.perShard) { range in
+        let results: [Result<(name: String, digest: (hex: String, bytes: Int)?)?, Error>] = scheduler.map(
+            count: batch.employees.count, minShard: Payslips.perShard
+        ) { range in
             range.map { i in
                 Result {
                     guard run.pay[i] != nil else { return nil }
@@ -250,6 +259,7 @@ public enum Payslips {
                             "refusing to write a payslip for an employee_id that is not a safe file name (line \(e.line) of employees.csv)")
                     }
                     let path = (folder as NSString).appendingPathComponent(name)
+                    var digest: (hex: String, bytes: Int)?
                     if let pw = Payslips.password(rule: password, employee: e) {
                         let plain = path + ".plain"
                         try write(
@@ -261,17 +271,17 @@ public enum Payslips {
                             ownerPassword: ownerPassword(secret: ownerSecret, employee: e, period: batch.period))
                         try FileManager.default.removeItem(atPath: plain)
                     } else {
-                        try write(
+                        digest = try write(
                             index: i, batch: batch, run: run, company: company, locale: locale, font: font, fonts: fonts,
                             showZeroLines: showZeroLines,
                             to: path)
                     }
                     if let progress { progress(counter.next(), total) }
-                    return name
+                    return (name, digest)
                 }
             }
         }
-        var names: [String] = []
+        var names: [(name: String, digest: (hex: String, bytes: Int)?)] = []
         for r in results { if let n = try r.get() { names.append(n) } }
         return names
     }
@@ -290,17 +300,19 @@ public enum Payslips {
 
     /// 12345.6 → "12,345.60" (display only; the register keeps plain figures).
     static func grouped(_ m: Money) -> String {
-        let s = m.description
-        let neg = s.hasPrefix("-")
-        let body = neg ? String(s.dropFirst()) : s
-        let parts = body.split(separator: ".")
-        var whole = String(parts[0])
-        var out = ""
-        while whole.count > 3 {
-            out = "," + whole.suffix(3) + out
-            whole = String(whole.dropLast(3))
-        }
-        return (neg ? "-" : "") + whole + out + "." + parts[1]
+        // Digits from the right: two of fen, the point, then yuan in groups of three.
+        var digits: [UInt8] = []
+        var v = m.fen.magnitude
+        var n = 0
+        repeat {
+            if n == 2 { digits.append(UInt8(ascii: ".")) }
+            if n > 2 && (n - 2) % 3 == 0 { digits.append(UInt8(ascii: ",")) }
+            digits.append(UInt8(48 + v % 10))
+            v /= 10
+            n += 1
+        } while v != 0 || n < 3
+        if m.fen < 0 { digits.append(UInt8(ascii: "-")) }
+        return String(decoding: digits.reversed(), as: UTF8.self)
     }
 
     /// The password of an employee's payslip under `rule`.
@@ -315,6 +327,6 @@ public enum Payslips {
     /// The owner (permissions) password: derived from a pipeline secret so that it is not guessable from the payslip.
     static func ownerPassword(secret: String, employee e: Employee, period: Period) -> String {
         let digest = SHA256.hash(data: Data("\(secret)|\(e.id)|\(period)".utf8))
-        return digest.prefix(16).map { String(format: "%02x", $0) }.joined()
+        return FileHash.hex(digest.prefix(16))
     }
 }

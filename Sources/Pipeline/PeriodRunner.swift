@@ -218,8 +218,13 @@ public enum PeriodRunner {
             manifest.replaces = (previous.manifestSHA256, slot)
             replacedKeptAt = slot
         }
-        func record(_ kind: String, _ rel: String) throws {
-            let h = try FileHash.sha256(path: try folder.path(rel))
+        // `digest`: the SHA-256 and size of the bytes as the writer wrote them; used when the file on disk still has that
+        // size (anything else is hashed from the disk).
+        func record(_ kind: String, _ rel: String, digest: (hex: String, bytes: Int)? = nil) throws {
+            let path = try folder.path(rel)
+            var st = stat()
+            let h =
+                if let digest, stat(path, &st) == 0, Int(st.st_size) == digest.bytes { digest } else { try FileHash.sha256(path: path) }
             manifest.outputs.append(ManifestEntry(kind: kind, path: rel, sha256: h.hex, bytes: h.bytes))
         }
         if batch.hasErrors || s.validateOnly || wanted.contains(.validation) {
@@ -372,7 +377,7 @@ public enum PeriodRunner {
                     progress: progress.map { report in
                         { @Sendable done, total in report(ProgressEvent(Bilingual("写入工资条", "writing payslips"), done: done, total: total)) }
                     })
-                for n in names { try record("payslip", "payslips/\(n)") }
+                for n in names { try record("payslip", "payslips/\(n.name)", digest: n.digest) }
                 written.insert(.payslips)
                 TestHook.step("payslips-written")
             }

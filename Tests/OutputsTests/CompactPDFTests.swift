@@ -1,6 +1,7 @@
 import CHarfBuzz
 import Foundation
 import PayrollCore
+import RunRecords
 import TestSupport
 import XCTest
 
@@ -112,7 +113,14 @@ final class CompactPDFTests: XCTestCase {
                 batch: o.batch, run: run, company: definition.company, locale: definition.locale, password: .none, ownerSecret: "",
                 font: definition.payslipFont, folder: dir, scheduler: Executor(threads: threads))
             XCTAssertEqual(names.count, o.batch.employees.count)
-            written.append(try Dictionary(uniqueKeysWithValues: names.map { ($0, try Data(contentsOf: URL(fileURLWithPath: dir + "/" + $0))) }))
+            written.append(
+                try Dictionary(uniqueKeysWithValues: names.map { ($0.name, try Data(contentsOf: URL(fileURLWithPath: dir + "/" + $0.name))) }))
+            // The digests computed while writing are the files' own.
+            for n in names {
+                let h = try FileHash.sha256(path: dir + "/" + n.name)
+                XCTAssertEqual(n.digest?.hex, h.hex, n.name)
+                XCTAssertEqual(n.digest?.bytes, h.bytes, n.name)
+            }
         }
         XCTAssertEqual(written[0], written[1])
         // …and they are the run's own payslips, byte for byte.
@@ -141,6 +149,15 @@ final class CompactPDFTests: XCTestCase {
         b.hex4(0xFFFF)
         XCTAssertEqual(String(decoding: b.bytes, as: UTF8.self), "0A3FFFFF")
         XCTAssertEqual(PDFNumber.utf16Hex(0x20BB7), "D842DFB7")  // the surrogate pair of U+20BB7
+    }
+
+    /// Payslip amounts: two decimals, thousands separators, the sign in front (hand values; the last is Int64.min fen).
+    func testGroupedAmounts() {
+        let cases: [(Int64, String)] = [
+            (0, "0.00"), (5, "0.05"), (-5, "-0.05"), (99_999, "999.99"), (100_000, "1,000.00"), (123_456, "1,234.56"),
+            (-123_456_789, "-1,234,567.89"), (100_000_000, "1,000,000.00"), (.min, "-92,233,720,368,547,758.08"),
+        ]
+        for (fen, want) in cases { XCTAssertEqual(Payslips.grouped(Money(fen: fen)), want, "\(fen)") }
     }
 
     /// Deflate's output inflates back to its input, for empty, small (the smallest window) and large inputs.
