@@ -126,7 +126,7 @@ public enum Rollup {
         var hasPerspective = [Bool](repeating: false, count: Perspective.allCases.count)
         var groupSum = [Exact](repeating: .zero, count: RaterGroup.allCases.count)
         var groupCount = [Int](repeating: 0, count: RaterGroup.allCases.count)
-        var raters = [[String]](repeating: [], count: RaterGroup.allCases.count)
+        var raters = [[Int32]](repeating: [], count: RaterGroup.allCases.count)
         for row in rows where weights[row.method] != nil {
             switch row.method {
             case .kpi, .bsc:

@@ -23,8 +23,16 @@ public struct Executor: WorkScheduler {
         let shardCount = max(1, min(threads * 4, (count + minShard - 1) / minShard))
         let size = (count + shardCount - 1) / shardCount
         let ranges = (0..<shardCount).map { s in (s * size)..<min(count, (s + 1) * size) }.filter { !$0.isEmpty }
-        let parts = runAll(ranges.map { r in { body(r) } })
-        return parts.flatMap { $0 }
+        var parts = runAll(ranges.map { r in { body(r) } })
+        // Each shard is let go once copied: with the whole result reserved up front (its pages touched only as it
+        // fills), the peak is about one result and one shard, not two results.
+        var out: [T] = []
+        out.reserveCapacity(parts.reduce(0) { $0 + $1.count })
+        for k in parts.indices {
+            out.append(contentsOf: parts[k])
+            parts[k] = []
+        }
+        return out
     }
 
     /// Runs independent tasks, at most `threads` at a time, each started in order by the first free worker (so long

@@ -15,10 +15,10 @@ final class PerformanceTests: XCTestCase {
 
     func row(
         _ m: ScoreMethod, weight: String? = nil, target: String? = nil, actual: String? = nil, lower: Bool = false,
-        rating: String? = nil, group: RaterGroup? = nil, rater: String = "", perspective: Perspective? = nil
+        rating: String? = nil, group: RaterGroup? = nil, rater: Int32 = 0, perspective: Perspective? = nil
     ) -> ScoreRow {
         ScoreRow(
-            employee: 0, method: m, item: "i", perspective: perspective, raterGroup: group, raterID: rater,
+            employee: 0, method: m, item: 1, perspective: perspective, raterGroup: group, raterID: rater,
             weight: weight.flatMap(Fixed.parse), target: target.flatMap(Fixed.parse), actual: actual.flatMap(Fixed.parse),
             direction: lower ? .lower : .higher, rating: rating.flatMap(Fixed.parse), line: 2)
     }
@@ -51,31 +51,31 @@ final class PerformanceTests: XCTestCase {
     let feedback: [ScoreRow] = [
         // manager: one rater, two questions 80 and 90 → mean 85.00
         ScoreRow(
-            employee: 0, method: .feedback360, item: "Q1", perspective: nil, raterGroup: .manager, raterID: "M1", weight: nil,
+            employee: 0, method: .feedback360, item: 1, perspective: nil, raterGroup: .manager, raterID: 1, weight: nil,
             target: nil, actual: nil, direction: .higher, rating: Fixed(80), line: 2),
         ScoreRow(
-            employee: 0, method: .feedback360, item: "Q2", perspective: nil, raterGroup: .manager, raterID: "M1", weight: nil,
+            employee: 0, method: .feedback360, item: 2, perspective: nil, raterGroup: .manager, raterID: 1, weight: nil,
             target: nil, actual: nil, direction: .higher, rating: Fixed(90), line: 3),
         // peers: only 2 distinct raters → the group is left out
         ScoreRow(
-            employee: 0, method: .feedback360, item: "Q1", perspective: nil, raterGroup: .peer, raterID: "P1", weight: nil,
+            employee: 0, method: .feedback360, item: 1, perspective: nil, raterGroup: .peer, raterID: 2, weight: nil,
             target: nil, actual: nil, direction: .higher, rating: Fixed(70), line: 4),
         ScoreRow(
-            employee: 0, method: .feedback360, item: "Q1", perspective: nil, raterGroup: .peer, raterID: "P2", weight: nil,
+            employee: 0, method: .feedback360, item: 1, perspective: nil, raterGroup: .peer, raterID: 3, weight: nil,
             target: nil, actual: nil, direction: .higher, rating: Fixed(90), line: 5),
         // subordinates: 3 raters 60, 70, 80 → mean 70.00
         ScoreRow(
-            employee: 0, method: .feedback360, item: "Q1", perspective: nil, raterGroup: .subordinate, raterID: "S1", weight: nil,
+            employee: 0, method: .feedback360, item: 1, perspective: nil, raterGroup: .subordinate, raterID: 4, weight: nil,
             target: nil, actual: nil, direction: .higher, rating: Fixed(60), line: 6),
         ScoreRow(
-            employee: 0, method: .feedback360, item: "Q1", perspective: nil, raterGroup: .subordinate, raterID: "S2", weight: nil,
+            employee: 0, method: .feedback360, item: 1, perspective: nil, raterGroup: .subordinate, raterID: 5, weight: nil,
             target: nil, actual: nil, direction: .higher, rating: Fixed(70), line: 7),
         ScoreRow(
-            employee: 0, method: .feedback360, item: "Q1", perspective: nil, raterGroup: .subordinate, raterID: "S3", weight: nil,
+            employee: 0, method: .feedback360, item: 1, perspective: nil, raterGroup: .subordinate, raterID: 6, weight: nil,
             target: nil, actual: nil, direction: .higher, rating: Fixed(80), line: 8),
         // self: 100.00 (counted, and shown separately)
         ScoreRow(
-            employee: 0, method: .feedback360, item: "Q1", perspective: nil, raterGroup: .selfRating, raterID: "E1", weight: nil,
+            employee: 0, method: .feedback360, item: 1, perspective: nil, raterGroup: .selfRating, raterID: 7, weight: nil,
             target: nil, actual: nil, direction: .higher, rating: Fixed(100), line: 9),
     ]
 
@@ -181,5 +181,27 @@ final class PerformanceTests: XCTestCase {
         XCTAssertEqual(m.quartile, 2)
         XCTAssertEqual(m.bandPosition.description, "0.3333")
         XCTAssertEqual(m.amount, Money(yuan: 400))
+    }
+
+    /// A score row keeps "not given" apart from 0 for each figure, and its texts as numbers: equal texts, equal numbers.
+    func testScoreRowsAreCompactAndKeepWhatWasGiven() {
+        XCTAssertLessThanOrEqual(MemoryLayout<ScoreRow>.stride, 56)
+        let r = ScoreRow(
+            employee: 3, method: .kpi, item: 1, perspective: nil, raterGroup: nil, raterID: 0, weight: .zero, target: Fixed.parse("-2.5"),
+            actual: nil, direction: .lower, rating: Fixed(100), line: 9)
+        XCTAssertEqual(r.weight, .zero)
+        XCTAssertEqual(r.target, Fixed.parse("-2.5"))
+        XCTAssertNil(r.actual)
+        XCTAssertEqual(r.rating, Fixed(100))
+        XCTAssertEqual(r.direction, .lower)
+        XCTAssertEqual(r.line, 9)
+        var keys = TextKeys()
+        XCTAssertEqual(keys.key(""), 0)
+        let a = keys.key("销售额达成率（季度）")
+        let b = keys.key("E0000001")
+        XCTAssertNotEqual(a, b)
+        XCTAssertNotEqual(a, 0)
+        XCTAssertEqual(keys.key("销售额达成率（季度）"), a)
+        XCTAssertEqual(keys.key("E0000001"), b)
     }
 }

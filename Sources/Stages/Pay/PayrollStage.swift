@@ -46,7 +46,7 @@ public enum PayrollStage {
             if case .opening = ytd.source { return true }
             return false
         }()
-        let computed: [(PayResult?, [Diagnostic])] = executor.map(count: employees.count, minShard: PayrollStage.payShard) { range in
+        var computed: [(PayResult?, [Diagnostic])] = executor.map(count: employees.count, minShard: PayrollStage.payShard) { range in
             let rules = rules.threadLocal()  // nothing shared between the cores on the hot path
             var out: [(PayResult?, [Diagnostic])] = []
             out.reserveCapacity(range.count)
@@ -81,16 +81,17 @@ public enum PayrollStage {
         }
         let timings = [("payroll", Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9)]
         var diags = computed.flatMap(\.1)
-        if let d = PayChecks.bonusPolicyEnded(computed.map(\.0), rules: rules, employees: employees, employeesFile: employeesFile) {
-            diags.append(d)
-        }
-        if let d = PayChecks.totalsBound(computed.map(\.0), employees: employees, employeesFile: employeesFile) { diags.append(d) }
+        // The results once, apart from their diagnostics (each copy of a million results is hundreds of megabytes).
+        let pay = computed.map(\.0)
+        computed = []
+        if let d = PayChecks.bonusPolicyEnded(pay, rules: rules, employees: employees, employeesFile: employeesFile) { diags.append(d) }
+        if let d = PayChecks.totalsBound(pay, employees: employees, employeesFile: employeesFile) { diags.append(d) }
         diags += PayChecks.staleBands(rules: rules, employees: employees, employeesFile: employeesFile)
         diags.sort(by: Diagnostic.reportOrder)
         var ledger: [(String, YearToDate)] = []
         var paid = Set<String>()
         for (i, e) in employees.enumerated() {
-            if let r = computed[i].0 {
+            if let r = pay[i] {
                 ledger.append((e.id, r.ytd))
                 paid.insert(e.id)
             }
@@ -98,7 +99,7 @@ public enum PayrollStage {
         for (id, y) in entries where !paid.contains(id) && y.year == period.year { ledger.append((id, y)) }
         ledger.sort { $0.0.codePointPrecedes($1.0) }
         var run = PayrollRun(
-            rules: rules, performance: performance, pay: computed.map(\.0), ledger: ledger, diagnostics: diags,
+            rules: rules, performance: performance, pay: pay, ledger: ledger, diagnostics: diags,
             timings: timings)
         run.compTimeUsed =
             ledger.contains { $0.1.compTime != .zero }

@@ -34,8 +34,8 @@ extension Intake {
         var method: Int
         var group: Int
         var perspective: Int
-        var item: String
-        var rater: String
+        var item: Int32
+        var rater: Int32
     }
 
     /// The same rater rating the same item of an employee twice (a pasted 360 row, a KPI item listed twice)
