@@ -33,21 +33,63 @@ public final class CSVStreamWriter {
 
     /// Writes one row, quoting fields as RFC 4180 asks.
     public func row(_ fields: [String]) throws {
-        for (i, f) in fields.enumerated() {
-            if i > 0 { buffer.append(0x2C) }
-            if f.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
+        for f in fields { field(f) }
+        try endRow()
+    }
+
+    private var fieldsInRow = 0
+
+    /// Appends a text field to the row being written, quoted as RFC 4180 asks.
+    public func field(_ f: String) {
+        separate()
+        var f = f
+        f.withUTF8 { u in
+            if u.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
                 buffer.append(0x22)
-                for b in f.utf8 {
+                for b in u {
                     if b == 0x22 { buffer.append(0x22) }
                     buffer.append(b)
                 }
                 buffer.append(0x22)
             } else {
-                buffer.append(contentsOf: f.utf8)
+                buffer.append(contentsOf: u)
             }
         }
+    }
+
+    /// Appends an amount in fen as yuan with two decimals ("-1234.56"), as `Money.description` writes it.
+    public func field(fen: Int64) {
+        separate()
+        if fen < 0 { buffer.append(UInt8(ascii: "-")) }
+        let m = fen.magnitude
+        digits(m / 100)
+        buffer.append(UInt8(ascii: "."))
+        buffer.append(UInt8(48 + (m % 100) / 10))
+        buffer.append(UInt8(48 + m % 10))
+    }
+
+    /// Appends an integer field.
+    public func field(integer: Int) {
+        separate()
+        if integer < 0 { buffer.append(UInt8(ascii: "-")) }
+        digits(UInt64(integer.magnitude))
+    }
+
+    /// Ends the row being written.
+    public func endRow() throws {
         buffer.append(0x0A)
+        fieldsInRow = 0
         if buffer.count >= 1 << 20 { try flush() }
+    }
+
+    private func separate() {
+        if fieldsInRow > 0 { buffer.append(0x2C) }
+        fieldsInRow += 1
+    }
+
+    private func digits(_ v: UInt64) {
+        if v >= 10 { digits(v / 10) }
+        buffer.append(UInt8(48 + v % 10))
     }
 
     private func flush() throws {

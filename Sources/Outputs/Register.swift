@@ -6,6 +6,18 @@ import Performance
 import RunRecords
 import Stages
 
+/// Where a register row's cells go, one after another in `Register.columns` order.
+public protocol RegisterCellSink {
+    /// A text cell.
+    mutating func text(_ s: String)
+    /// An amount.
+    mutating func money(_ m: Money)
+    /// A score or coefficient (two decimals; empty when there is none).
+    mutating func score(_ x: Exact?)
+    /// A whole number (a rank).
+    mutating func integer(_ n: Int)
+}
+
 /// `payroll_register.csv`: one row per employee, sorted by employee_id, amounts
 /// in yuan with exactly two decimals, columns as STANDARD.md spells them
 /// (and, after them, a few more for reading the row).
@@ -41,18 +53,54 @@ public enum Register {
 
     /// One employee's register row, in `columns` order; nil when the employee was not paid.
     public static func cells(_ i: Int, batch: Batch, run: PayrollRun) -> [Cell]? {
-        guard let r = run.pay[i] else { return nil }
+        var list = CellList()
+        return cells(i, batch: batch, run: run, into: &list) ? list.cells : nil
+    }
+
+    /// Hands one employee's register cells, in `columns` order, to `sink`; false (and nothing handed) when the
+    /// employee was not paid. The one place that knows what a register row holds.
+    public static func cells(_ i: Int, batch: Batch, run: PayrollRun, into f: inout some RegisterCellSink) -> Bool {
+        guard let r = run.pay[i] else { return false }
         let e = batch.employees[i]
         let p = run.performance[i]
-        var f: [Cell] = [.text(e.id), .text(e.department), .score(p.final), .text(p.grade), .score(p.coefficient)]
-        for (k, c) in run.rules.components.enumerated() where c.spec.inGross { f.append(.money(r.lines[k])) }
-        for a in RegisterAmounts.pay { f.append(.money(a.value(r))) }
-        f += [.text(e.name), .text(e.costCenter), .text(e.city)]
-        for a in RegisterAmounts.yearToDate { f.append(.money(a.value(r))) }
-        f += [.score(p.kpi), .score(p.mbo), .score(p.feedback360), .score(p.bsc), .integer(p.departmentRank), .integer(p.companyRank)]
-        if run.rules.policy.negativeNet == .carryForward { for a in RegisterAmounts.carried { f.append(.money(a.value(r))) } }
-        if run.compTimeUsed { f.append(.text(r.ytd.compTime.description)) }
-        return f
+        f.text(e.id)
+        f.text(e.department)
+        f.score(p.final)
+        f.text(p.grade)
+        f.score(p.coefficient)
+        for (k, c) in run.rules.components.enumerated() where c.spec.inGross { f.money(r.lines[k]) }
+        for a in RegisterAmounts.pay { f.money(a.value(r)) }
+        f.text(e.name)
+        f.text(e.costCenter)
+        f.text(e.city)
+        for a in RegisterAmounts.yearToDate { f.money(a.value(r)) }
+        f.score(p.kpi)
+        f.score(p.mbo)
+        f.score(p.feedback360)
+        f.score(p.bsc)
+        f.integer(p.departmentRank)
+        f.integer(p.companyRank)
+        if run.rules.policy.negativeNet == .carryForward { for a in RegisterAmounts.carried { f.money(a.value(r)) } }
+        if run.compTimeUsed { f.text(r.ytd.compTime.description) }
+        return true
+    }
+
+    /// Cells collected into a list.
+    struct CellList: RegisterCellSink {
+        var cells: [Cell] = []
+        mutating func text(_ s: String) { cells.append(.text(s)) }
+        mutating func money(_ m: Money) { cells.append(.money(m)) }
+        mutating func score(_ x: Exact?) { cells.append(.score(x)) }
+        mutating func integer(_ n: Int) { cells.append(.integer(n)) }
+    }
+
+    /// Cells written straight into a CSV row (the text `Cell.text` gives, without a String per amount).
+    struct CSVRowSink: RegisterCellSink {
+        let writer: CSVStreamWriter
+        func text(_ s: String) { writer.field(s) }
+        func money(_ m: Money) { writer.field(fen: m.fen) }
+        func score(_ x: Exact?) { writer.field(x.map { $0.formatted(places: 2) } ?? "") }
+        func integer(_ n: Int) { writer.field(integer: n) }
     }
 
     /// One employee's register row as text; nil when the employee was not paid.
@@ -64,9 +112,8 @@ public enum Register {
     public static func writeCSV(batch: Batch, run: PayrollRun, to path: String) throws {
         let w = try CSVStreamWriter(path: path, forPeople: true)
         try w.row(columns(run))
-        for i in batch.employees.indices {
-            if let r = row(i, batch: batch, run: run) { try w.row(r) }
-        }
+        var sink = CSVRowSink(writer: w)
+        for i in batch.employees.indices where cells(i, batch: batch, run: run, into: &sink) { try w.endRow() }
         try w.close()
     }
 
@@ -78,13 +125,24 @@ public enum Register {
         let items = run.ledger.contains { $0.ytd.additionalItems != nil }
         try w.row(YearToDateStore.ledgerColumns + (balances ? YearToDateStore.balanceColumns : []) + (items ? YearToDateStore.itemColumns : []))
         for (id, y) in run.ledger {
-            try w.row(
-                [
-                    id, String(y.year), String(y.months), y.income.description, y.taxFree.description, y.special.description,
-                    y.additional.description, y.taxable.description, y.tax.description, y.withheld.description,
-                    y.annualBonus.description, y.annualBonusTax.description,
-                ] + (balances ? [y.carried.description, y.compTime.description] : [])
-                    + (items ? (y.additionalItems?.map(\.description) ?? Array(repeating: "", count: YearToDateStore.itemColumns.count)) : []))
+            w.field(id)
+            w.field(integer: y.year)
+            w.field(integer: y.months)
+            for m in [y.income, y.taxFree, y.special, y.additional, y.taxable, y.tax, y.withheld, y.annualBonus, y.annualBonusTax] {
+                w.field(fen: m.fen)
+            }
+            if balances {
+                w.field(fen: y.carried.fen)
+                w.field(y.compTime.description)
+            }
+            if items {
+                if let a = y.additionalItems {
+                    for m in a { w.field(fen: m.fen) }
+                } else {
+                    for _ in YearToDateStore.itemColumns { w.field("") }
+                }
+            }
+            try w.endRow()
         }
         try w.close()
     }

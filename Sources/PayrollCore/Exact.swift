@@ -138,6 +138,12 @@ public struct Exact: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// Rounds to `places` decimals with `mode` (half-up = half away from zero).
     public func rounded(places: Int, mode: RoundingMode = .halfUp) -> Exact {
+        let (negative, qm, scale) = roundedUnits(places: places, mode: mode)
+        return Exact(negative ? -Int128(qm) : Int128(qm), scale)
+    }
+
+    /// The value rounded to `places` decimals as a sign and a count of 10^-places, and that scale.
+    private func roundedUnits(places: Int, mode: RoundingMode) -> (negative: Bool, magnitude: UInt128, scale: Int128) {
         var scale: Int128 = 1
         for _ in 0..<places { scale *= 10 }
         let n = num * scale
@@ -151,8 +157,7 @@ public struct Exact: Hashable, Comparable, Sendable, CustomStringConvertible {
         case .up: if r != 0 { qm += 1 }
         case .down: break
         }
-        let signed = (n < 0) ? -Int128(qm) : Int128(qm)
-        return Exact(signed, scale)
+        return (n < 0, qm, scale)
     }
 
     /// The value as money, rounding to the fen with `mode`.
@@ -186,15 +191,20 @@ public struct Exact: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// Decimal text with exactly `places` decimals (rounded half-up).
     public func formatted(places: Int) -> String {
-        let r = rounded(places: places)
-        var scale: Int128 = 1
-        for _ in 0..<places { scale *= 10 }
-        let units = r.num * (scale / r.den)
-        let sign = units < 0 ? "-" : ""
-        let m = units.magnitude
-        if places == 0 { return "\(sign)\(m)" }
-        let frac = String(m % UInt128(scale))
-        return "\(sign)\(m / UInt128(scale))." + String(repeating: "0", count: places - frac.count) + frac
+        let (negative, m, _) = roundedUnits(places: places, mode: .halfUp)
+        // Digits from the right: `places` of them, the point, then the whole part (at least one digit).
+        var digits: [UInt8] = []
+        digits.reserveCapacity(24)
+        var v = m
+        var n = 0
+        repeat {
+            if n == places && places > 0 { digits.append(UInt8(ascii: ".")) }
+            digits.append(UInt8(48 + Int(v % 10)))
+            v /= 10
+            n += 1
+        } while v != 0 || n <= places
+        if negative && m != 0 { digits.append(UInt8(ascii: "-")) }
+        return String(decoding: digits.reversed(), as: UTF8.self)
     }
 
     /// The value as a fraction-free decimal (up to 10 places).

@@ -70,6 +70,21 @@ final class FixedTests: XCTestCase {
         XCTAssertEqual(Fixed.parse("1.2000000"), Fixed(units: 1_200_000))
         XCTAssertEqual(Fixed.parse("0.07")!.formatted(places: 2), "0.07")
     }
+
+    /// Scores as the register prints them: rounded half away from zero, exactly `places` decimals, no "-0.00".
+    func testExactFormatting() {
+        // Hand values: 1/3 = 0.333… → 0.33; 2/3 = 0.666… → 0.67; −1/200 = −0.005 → −0.01; −1/1000 → 0.00;
+        // 5/2 at no places → 3; 12,345,678,901/100 = 123,456,789.01; 87.5 at one place stays 87.5.
+        XCTAssertEqual(Exact(1, 3).formatted(places: 2), "0.33")
+        XCTAssertEqual(Exact(2, 3).formatted(places: 2), "0.67")
+        XCTAssertEqual(Exact(-1, 200).formatted(places: 2), "-0.01")
+        XCTAssertEqual(Exact(-1, 1000).formatted(places: 2), "0.00")
+        XCTAssertEqual(Exact(5, 2).formatted(places: 0), "3")
+        XCTAssertEqual(Exact(0).formatted(places: 0), "0")
+        XCTAssertEqual(Exact(12_345_678_901, 100).formatted(places: 2), "123456789.01")
+        XCTAssertEqual(Exact(175, 2).formatted(places: 1), "87.5")
+        XCTAssertEqual(Exact(Int128(Int64.max) * 1000 + 7, 1000).formatted(places: 3), "9223372036854775807.007")
+    }
 }
 
 final class DayTests: XCTestCase {

@@ -89,15 +89,19 @@ public enum PayrollStage {
         diags += PayChecks.staleBands(rules: rules, employees: employees, employeesFile: employeesFile)
         diags.sort(by: Diagnostic.reportOrder)
         var ledger: [(String, YearToDate)] = []
-        var paid = Set<String>()
+        ledger.reserveCapacity(employees.count)
         for (i, e) in employees.enumerated() {
-            if let r = pay[i] {
-                ledger.append((e.id, r.ytd))
-                paid.insert(e.id)
-            }
+            if let r = pay[i] { ledger.append((e.id, r.ytd)) }
         }
-        for (id, y) in entries where !paid.contains(id) && y.year == period.year { ledger.append((id, y)) }
-        ledger.sort { $0.0.codePointPrecedes($1.0) }
+        // Who was in last period's ledger and not paid now keeps the entry (a set of the paid only when there is one).
+        if !entries.isEmpty {
+            let paid = Set(ledger.map(\.0))
+            for (id, y) in entries where !paid.contains(id) && y.year == period.year { ledger.append((id, y)) }
+        }
+        // Employees come sorted by ID, so the ledger usually is already: checked in one pass before sorting.
+        if !zip(ledger, ledger.dropFirst()).allSatisfy({ $0.0.0.codePointPrecedes($0.1.0) }) {
+            ledger.sort { $0.0.codePointPrecedes($1.0) }
+        }
         var run = PayrollRun(
             rules: rules, performance: performance, pay: pay, ledger: ledger, diagnostics: diags,
             timings: timings)
