@@ -454,8 +454,8 @@ public final class CompactPDF: PageCanvas {
         var previousWide = false
         let scale = size / font.upem
         for u in s.unicodeScalars {
-            if u.value < 0x20 { continue }
-            guard let g = font.glyph(u.value) else {
+            // A control character (a tab or line break in a note) is laid out by pango, as before: cairo draws it.
+            guard u.value >= 0x20, let g = font.glyph(u.value) else {
                 isComplete = false
                 continue
             }

@@ -102,6 +102,22 @@ final class CompactPDFTests: XCTestCase {
         XCTAssertEqual(try producer(o.folder + "/payslips/D002.pdf"), "payroll")
     }
 
+    /// A control character (a tab or line break in a note) is left to pango: the document says it is incomplete,
+    /// so the payslip is drawn by cairo as before; ordinary text keeps it complete.
+    func testAControlCharacterLeavesTheDocumentToCairo() throws {
+        let font = try XCTUnwrap(PDFFont(family: "WenQuanYi Micro Hei"))
+        let day = Day(year: 2026, month: 1, day: 1)!
+        let plain = CompactPDF(path: tempDir() + "/a.pdf", title: "t", author: "a", created: day, font: font)
+        plain.text("工牌补办 遗失", x: 10, y: 10, size: 9)
+        XCTAssertTrue(plain.isComplete)
+        for s in ["遗失\t补办", "遗失\n补办"] {
+            let doc = CompactPDF(path: tempDir() + "/b.pdf", title: "t", author: "a", created: day, font: font)
+            doc.text(s, x: 10, y: 10, size: 9)
+            XCTAssertFalse(doc.isComplete, s)
+            XCTAssertThrowsError(try doc.close())
+        }
+    }
+
     /// Which subset is shared, and so every file's bytes, does not depend on the number of threads.
     func testPayslipsAreTheSameBytesOnOneAndOnFourThreads() throws {
         let o = try demoRun()
