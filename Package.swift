@@ -54,7 +54,8 @@ let package = Package(
         // Values only; depends on nothing.
         .target(name: "PayrollCore", swiftSettings: fast),
         // The only importer of CLibCSV.
-        .target(name: "CSVReader", dependencies: ["CLibCSV", "PayrollCore"], swiftSettings: fast),
+        .target(
+            name: "CSVReader", dependencies: ["CLibCSV", "PayrollCore", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: fast),
         // The only importer of cairo, pango, harfbuzz and qpdf: payslip PDFs and their encryption.
         .target(
             name: "PDF", dependencies: ["CPangoCairo", "CHarfBuzz", "CQPDF", "PayrollCore"], swiftSettings: pdfHeaders),

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import PayrollCore
 
@@ -11,10 +12,12 @@ public struct CSVWriteError: Error, Sendable, CustomStringConvertible {
     public var description: String { "cannot write \(path): \(reason)" }
 }
 
-/// A CSV file written as it goes (RFC 4180 quoting, UTF-8, LF line ends).
+/// A CSV file written as it goes (RFC 4180 quoting, UTF-8, LF line ends), hashed (SHA-256) as it is written.
 public final class CSVStreamWriter {
     private let handle: FileHandle
     private var buffer: [UInt8] = []
+    private var hasher = SHA256()
+    private var written = 0
     /// The file written.
     public let path: String
 
@@ -94,13 +97,18 @@ public final class CSVStreamWriter {
 
     private func flush() throws {
         do { try handle.write(contentsOf: buffer) } catch { throw CSVWriteError(path: path, reason: error.localizedDescription) }
+        buffer.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        written += buffer.count
         buffer.removeAll(keepingCapacity: true)
     }
 
-    /// Flushes and closes the file.
-    public func close() throws {
+    /// Flushes and closes the file; returns the SHA-256 (lower-case hex) and size of the bytes written, so that a
+    /// manifest need not read the file again.
+    @discardableResult
+    public func close() throws -> (hex: String, bytes: Int) {
         try flush()
-        try? handle.close()
+        do { try handle.close() } catch { throw CSVWriteError(path: path, reason: error.localizedDescription) }
+        return (Hex.lower(hasher.finalize()), written)
     }
 }
 

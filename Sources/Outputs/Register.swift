@@ -108,17 +108,20 @@ public enum Register {
         cells(i, batch: batch, run: run).map { $0.map(\.text) }
     }
 
-    /// Writes payroll_register.csv, one row per paid employee in employee_id order.
-    public static func writeCSV(batch: Batch, run: PayrollRun, to path: String) throws {
+    /// Writes payroll_register.csv, one row per paid employee in employee_id order; returns the SHA-256 and size of
+    /// what it wrote.
+    @discardableResult
+    public static func writeCSV(batch: Batch, run: PayrollRun, to path: String) throws -> (hex: String, bytes: Int) {
         let w = try CSVStreamWriter(path: path, forPeople: true)
         try w.row(columns(run))
         var sink = CSVRowSink(writer: w)
         for i in batch.employees.indices where cells(i, batch: batch, run: run, into: &sink) { try w.endRow() }
-        try w.close()
+        return try w.close()
     }
 
-    /// The ledger the next period reads.
-    public static func writeLedger(run: PayrollRun, to path: String) throws {
+    /// The ledger the next period reads; returns the SHA-256 and size of what it wrote.
+    @discardableResult
+    public static func writeLedger(run: PayrollRun, to path: String) throws -> (hex: String, bytes: Int) {
         let w = try CSVStreamWriter(path: path)
         // The balance columns appear only when some employee has a balance: a default run's ledger is unchanged.
         let balances = run.ledger.contains { $0.ytd.carried != .zero || $0.ytd.compTime != .zero }
@@ -144,6 +147,6 @@ public enum Register {
             }
             try w.endRow()
         }
-        try w.close()
+        return try w.close()
     }
 }

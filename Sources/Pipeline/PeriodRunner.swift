@@ -5,6 +5,7 @@ import PayrollRules
 import Performance
 import RunRecords
 import Stages
+import Synchronization
 
 /// Settings of one run or validation, after the command line and the pipeline file are merged.
 public struct RunSettings: Sendable {
@@ -271,6 +272,7 @@ public enum PeriodRunner {
             let historyRows = history
             let carry = run.rules.policy.negativeNet == .carryForward
             typealias Files = [(String, String)]
+            let digests = DigestBook()
             var jobs: [(slot: Int, job: @Sendable () throws -> Files)] = []
             if wanted.contains(.reports) {
                 jobs.append(
@@ -296,7 +298,9 @@ public enum PeriodRunner {
                     (
                         0,
                         {
-                            try Register.writeCSV(batch: batch, run: run, to: try RunFolder.path("payroll_register.csv", in: tmp))
+                            digests.note(
+                                "payroll_register.csv",
+                                try Register.writeCSV(batch: batch, run: run, to: try RunFolder.path("payroll_register.csv", in: tmp)))
                             guard carry else { return [("register", "payroll_register.csv")] }
                             try Receivables.write(batch: batch, run: run, to: try RunFolder.path("receivables.csv", in: tmp))
                             return [("register", "payroll_register.csv"), ("report", "receivables.csv")]
@@ -307,7 +311,9 @@ public enum PeriodRunner {
                 (
                     8,
                     {
-                        try Register.writeLedger(run: run, to: try RunFolder.path(YearToDateStore.ledgerFile, in: tmp))
+                        digests.note(
+                            YearToDateStore.ledgerFile,
+                            try Register.writeLedger(run: run, to: try RunFolder.path(YearToDateStore.ledgerFile, in: tmp)))
                         return [("ytd-ledger", YearToDateStore.ledgerFile)]
                     }
                 ))
@@ -350,7 +356,7 @@ public enum PeriodRunner {
             var bySlot: [Int: Files] = [1: performanceFiles]
             for (j, r) in zip(jobs, results) { bySlot[j.slot] = try r.get() }
             for slot in 0...6 {
-                for (kind, rel) in bySlot[slot] ?? [] { try record(kind, rel) }
+                for (kind, rel) in bySlot[slot] ?? [] { try record(kind, rel, digest: digests.take(rel)) }
                 switch slot {
                 case 0 where wanted.contains(.register):
                     written.insert(.register)
@@ -381,7 +387,7 @@ public enum PeriodRunner {
                 written.insert(.payslips)
                 TestHook.step("payslips-written")
             }
-            for (kind, rel) in bySlot[8] ?? [] { try record(kind, rel) }
+            for (kind, rel) in bySlot[8] ?? [] { try record(kind, rel, digest: digests.take(rel)) }
             for f in batch.inputs {
                 let h = try FileHash.sha256(path: f.path)
                 manifest.inputs.append(
@@ -451,4 +457,16 @@ func tidy(_ p: String) -> String { Manifest.tidy(p) }
 extension RulePackError: KindedError {
     /// A rule-pack error (exit 78).
     public var kind: FailureKind { .rulePack }
+}
+
+/// The SHA-256 and size of files as their writers wrote them, by path in the run folder: what the manifest takes
+/// instead of reading a file again (the writers run on several threads).
+final class DigestBook: Sendable {
+    private let book = Mutex<[String: (hex: String, bytes: Int)]>([:])
+
+    /// Notes the digest of the file at `path`.
+    func note(_ path: String, _ digest: (hex: String, bytes: Int)) { book.withLock { $0[path] = digest } }
+
+    /// The digest noted for `path`, if any, taken out of the book.
+    func take(_ path: String) -> (hex: String, bytes: Int)? { book.withLock { $0.removeValue(forKey: path) } }
 }

@@ -1,3 +1,4 @@
+import CSVReader
 import Foundation
 import PayrollCore
 import RunRecords
@@ -9,6 +10,32 @@ import XCTest
 @testable import Pipeline
 
 final class OutputTests: XCTestCase {
+    /// The digest a CSV writer returns is the file's own (past its 1 MiB buffer, with quoted fields), and the manifest
+    /// lists the register and ledger with the digests of their bytes on disk.
+    func testCSVDigestsAreTheFilesOwn() throws {
+        let path = tempDir() + "/t.csv"
+        let w = try CSVStreamWriter(path: path, forPeople: true)
+        for i in 0..<60_000 {
+            w.field("E\(i)")
+            w.field("欧阳, 小\"明\"")
+            w.field(fen: Int64(i) * -37)
+            w.field(integer: i)
+            try w.endRow()
+        }
+        let d = try w.close()
+        let h = try FileHash.sha256(path: path)
+        XCTAssertGreaterThan(h.bytes, 2 << 20)
+        XCTAssertEqual(d.hex, h.hex)
+        XCTAssertEqual(d.bytes, h.bytes)
+        let o = try runPeriod("2026-01", input: "demo", root: tempDir())
+        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: o.folder + "/manifest.json"))) as! [String: Any]
+        let outputs = manifest["outputs"] as! [[String: Any]]
+        for name in ["payroll_register.csv", "ytd_ledger.csv"] {
+            let entry = try XCTUnwrap(outputs.first { $0["path"] as? String == name }, name)
+            XCTAssertEqual(entry["sha256"] as? String, try FileHash.sha256(path: o.folder + "/" + name).hex, name)
+        }
+    }
+
     /// The first sheet's cell texts, through the independent reader (XLSXReader.swift).
     func readXLSX(_ path: String) throws -> [[String]] {
         try XLSXContent.read(path).sheets[0].rows.map { $0.map(\.value) }
