@@ -80,8 +80,17 @@ public struct CSVField: RandomAccessCollection {
         return true
     }
 
-    /// The field as a String (a copy).
-    public var string: String { String(decoding: self, as: UTF8.self) }
+    /// The field's bytes as one buffer, for the algorithms that can use it (without it, a generic algorithm such as
+    /// `String(decoding:as:)` copied every field into an array first).
+    @inlinable public func withContiguousStorageIfAvailable<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R? {
+        try body(UnsafeBufferPointer(start: count == 0 ? nil : base, count: count))
+    }
+
+    /// The field as a String (a copy), decoded straight from the reader's buffer.
+    public var string: String {
+        guard let base, count > 0 else { return "" }
+        return String(decoding: UnsafeBufferPointer(start: base, count: count), as: UTF8.self)
+    }
 }
 
 /// One record, valid only while the callback that receives it runs.
