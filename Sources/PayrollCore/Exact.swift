@@ -27,8 +27,8 @@ public struct Exact: Hashable, Comparable, Sendable, CustomStringConvertible {
         }
         let g = Exact.gcd(n.magnitude, d.magnitude)
         if g > 1 {
-            n /= Int128(g)
-            d /= Int128(g)
+            n = Exact.quotient(n, Int128(g))
+            d = Exact.quotient(d, Int128(g))
         }
         num = n
         den = d
@@ -70,6 +70,23 @@ public struct Exact: Hashable, Comparable, Sendable, CustomStringConvertible {
         return a
     }
 
+    /// `a / b` (truncating), in 64 bits when both fit (128-bit division is a library call, many times slower).
+    @inline(__always)
+    static func quotient(_ a: Int128, _ b: Int128) -> Int128 {
+        if let x = Int64(exactly: a), let y = Int64(exactly: b), x != .min { return Int128(x / y) }
+        return a / b
+    }
+
+    /// `a / b` and `a % b` (truncating), in 64 bits when both fit.
+    @inline(__always)
+    static func quotientAndRemainder(_ a: Int128, _ b: Int128) -> (quotient: Int128, remainder: Int128) {
+        if let x = Int64(exactly: a), let y = Int64(exactly: b), x != .min {
+            let (q, r) = x.quotientAndRemainder(dividingBy: y)
+            return (Int128(q), Int128(r))
+        }
+        return a.quotientAndRemainder(dividingBy: b)
+    }
+
     static func checked(_ r: (partialValue: Int128, overflow: Bool)) throws -> Int128 {
         if r.overflow { throw Overflow() }
         return r.partialValue
@@ -82,9 +99,10 @@ public struct Exact: Hashable, Comparable, Sendable, CustomStringConvertible {
         if num == 0 { return o }
         if den == o.den { return Exact(try Exact.checked(num.addingReportingOverflow(o.num)), den) }
         let g = Int128(Exact.gcd(den.magnitude, o.den.magnitude))
-        let a = try Exact.checked(num.multipliedReportingOverflow(by: o.den / g))
-        let b = try Exact.checked(o.num.multipliedReportingOverflow(by: den / g))
-        let d = try Exact.checked(den.multipliedReportingOverflow(by: o.den / g))
+        let od = Exact.quotient(o.den, g)
+        let a = try Exact.checked(num.multipliedReportingOverflow(by: od))
+        let b = try Exact.checked(o.num.multipliedReportingOverflow(by: Exact.quotient(den, g)))
+        let d = try Exact.checked(den.multipliedReportingOverflow(by: od))
         return Exact(try Exact.checked(a.addingReportingOverflow(b)), d)
     }
 
@@ -95,8 +113,9 @@ public struct Exact: Hashable, Comparable, Sendable, CustomStringConvertible {
         // Cross-reduce first to keep the numbers small.
         let g1 = Int128(Exact.gcd(num.magnitude, o.den.magnitude))
         let g2 = Int128(Exact.gcd(o.num.magnitude, den.magnitude))
-        let n = try Exact.checked((num / max(g1, 1)).multipliedReportingOverflow(by: o.num / max(g2, 1)))
-        let d = try Exact.checked((den / max(g2, 1)).multipliedReportingOverflow(by: o.den / max(g1, 1)))
+        let (d1, d2) = (max(g1, 1), max(g2, 1))
+        let n = try Exact.checked(Exact.quotient(num, d1).multipliedReportingOverflow(by: Exact.quotient(o.num, d2)))
+        let d = try Exact.checked(Exact.quotient(den, d2).multipliedReportingOverflow(by: Exact.quotient(o.den, d1)))
         return Exact(reduced: n, d)  // both inputs are in lowest terms, so the cross-reduced product is too
     }
 
@@ -147,8 +166,8 @@ public struct Exact: Hashable, Comparable, Sendable, CustomStringConvertible {
         var scale: Int128 = 1
         for _ in 0..<places { scale *= 10 }
         let n = num * scale
-        let q = n / den
-        let r = (n % den).magnitude
+        let (q, rem) = Exact.quotientAndRemainder(n, den)
+        let r = rem.magnitude
         var qm = q.magnitude
         let d = den.magnitude
         switch mode {
@@ -195,14 +214,17 @@ public struct Exact: Hashable, Comparable, Sendable, CustomStringConvertible {
         // Digits from the right: `places` of them, the point, then the whole part (at least one digit).
         var digits: [UInt8] = []
         digits.reserveCapacity(24)
-        var v = m
-        var n = 0
-        repeat {
-            if n == places && places > 0 { digits.append(UInt8(ascii: ".")) }
-            digits.append(UInt8(48 + Int(v % 10)))
-            v /= 10
-            n += 1
-        } while v != 0 || n <= places
+        func emit<T: UnsignedInteger>(_ start: T) {
+            var v = start
+            var n = 0
+            repeat {
+                if n == places && places > 0 { digits.append(UInt8(ascii: ".")) }
+                digits.append(UInt8(48 + Int(v % 10)))
+                v /= 10
+                n += 1
+            } while v != 0 || n <= places
+        }
+        if let small = UInt64(exactly: m) { emit(small) } else { emit(m) }  // 64-bit division when it fits
         if negative && m != 0 { digits.append(UInt8(ascii: "-")) }
         return String(decoding: digits.reversed(), as: UTF8.self)
     }

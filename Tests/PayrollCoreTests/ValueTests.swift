@@ -85,6 +85,25 @@ final class FixedTests: XCTestCase {
         XCTAssertEqual(Exact(175, 2).formatted(places: 1), "87.5")
         XCTAssertEqual(Exact(Int128(Int64.max) * 1000 + 7, 1000).formatted(places: 3), "9223372036854775807.007")
     }
+
+    /// Lowest terms and products on both sides of the 64-bit fast path give the same exact values (hand values).
+    func testExactAcrossTheSixtyFourBitBoundary() throws {
+        // Int64.max = 7 × 7 × 73 × 127 × 337 × 92737 × 649657; (Int64.max × 3) / 6 = Int64.max / 2.
+        let big = Exact(Int128(Int64.max) * 3, 6)
+        XCTAssertEqual(big.num, Int128(Int64.max))
+        XCTAssertEqual(big.den, 2)
+        // Int64.min / −1 does not fit 64 bits: 2^63 / 1.
+        let min = Exact(Int128(Int64.min), -1)
+        XCTAssertEqual(min.num, Int128(Int64.max) + 1)
+        XCTAssertEqual(min.den, 1)
+        // (2^63 / 7) × (7 / 2) = 2^62; 1/3 + 1/6 = 1/2; 10^20 / 4 = 25 × 10^18 (beyond 64 bits).
+        XCTAssertEqual(try Exact(Int128(Int64.max) + 1, 7) * Exact(7, 2), Exact(Int128(1) << 62))
+        XCTAssertEqual(try Exact(1, 3) + Exact(1, 6), Exact(1, 2))
+        let e20 = Exact(Int128(100_000_000_000_000_000_000 as Int128), 4)
+        XCTAssertEqual(e20.num, 25_000_000_000_000_000_000)
+        XCTAssertEqual(e20.den, 1)
+        XCTAssertEqual(Exact(-7, 2).rounded(places: 0), Exact(-4))  // half away from zero
+    }
 }
 
 final class DayTests: XCTestCase {
