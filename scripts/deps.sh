@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the build and the tests need, only when missing:
 #   libcsv-dev, libxlsxwriter-dev     CSV reading, .xlsx writing
-#   zlib1g-dev                        ZIPFoundation (reading .xlsx for import)
+#   zlib1g-dev                        ZIPFoundation (reading .xlsx for import), payslip PDF streams
 #   libcairo2-dev, libpango1.0-dev    payslip PDFs (text laid out by pango)
 #   fonts-wqy-microhei                the CJK font embedded (as a subset) in payslips
 #   libharfbuzz-dev, libfontconfig-dev  payslips written directly: glyphs, advances, font subsets

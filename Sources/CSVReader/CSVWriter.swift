@@ -60,22 +60,17 @@ public final class CSVStreamWriter {
         }
     }
 
-    /// Appends an amount in fen as yuan with two decimals ("-1234.56"), as `Money.description` writes it.
-    public func field(fen: Int64) {
+    /// Appends an amount as `Money.description` writes it ("-1234.56").
+    public func field(_ m: Money) {
         separate()
-        if fen < 0 { buffer.append(UInt8(ascii: "-")) }
-        let m = fen.magnitude
-        digits(m / 100)
-        buffer.append(UInt8(ascii: "."))
-        buffer.append(UInt8(48 + (m % 100) / 10))
-        buffer.append(UInt8(48 + m % 10))
+        m.appendText(to: &buffer)
     }
 
     /// Appends an integer field.
     public func field(integer: Int) {
         separate()
         if integer < 0 { buffer.append(UInt8(ascii: "-")) }
-        digits(UInt64(integer.magnitude))
+        DecimalText.append(UInt64(integer.magnitude), to: &buffer)
     }
 
     /// Ends the row being written.
@@ -90,11 +85,6 @@ public final class CSVStreamWriter {
         fieldsInRow += 1
     }
 
-    private func digits(_ v: UInt64) {
-        if v >= 10 { digits(v / 10) }
-        buffer.append(UInt8(48 + v % 10))
-    }
-
     private func flush() throws {
         do { try handle.write(contentsOf: buffer) } catch { throw CSVWriteError(path: path, reason: error.localizedDescription) }
         buffer.withUnsafeBytes { hasher.update(bufferPointer: $0) }
@@ -105,7 +95,7 @@ public final class CSVStreamWriter {
     /// Flushes and closes the file; returns the SHA-256 (lower-case hex) and size of the bytes written, so that a
     /// manifest need not read the file again.
     @discardableResult
-    public func close() throws -> (hex: String, bytes: Int) {
+    public func close() throws -> FileDigest {
         try flush()
         do { try handle.close() } catch { throw CSVWriteError(path: path, reason: error.localizedDescription) }
         return (Hex.lower(hasher.finalize()), written)

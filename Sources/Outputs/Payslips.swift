@@ -30,7 +30,7 @@ public enum Payslips {
     public static func write(
         index i: Int, batch: Batch, run: PayrollRun, company: String, locale: ReportLocale,
         font: String = "WenQuanYi Micro Hei", fonts: PDFFont? = nil, showZeroLines: Bool = false, to path: String
-    ) throws -> (hex: String, bytes: Int)? {
+    ) throws -> FileDigest? {
         guard run.pay[i] != nil else { return nil }
         let title = Labels(locale: locale).t("工资条", "Payslip") + " \(batch.period) \(batch.employees[i].id)"
         if let fonts {
@@ -235,7 +235,7 @@ public enum Payslips {
         batch: Batch, run: PayrollRun, company: String, locale: ReportLocale, password: PayslipPassword,
         ownerSecret: String, font: String, showZeroLines: Bool = false, folder: String,
         scheduler: any WorkScheduler = SerialScheduler(), progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil
-    ) throws -> [(name: String, digest: (hex: String, bytes: Int)?)] {
+    ) throws -> [(name: String, digest: FileDigest?)] {
         let counter = Counter()
         // Opened once for the run; the first payslip's labels make the font subset every payslip shares (built and
         // compressed once, before the threads start, so that the files do not depend on them).
@@ -246,7 +246,7 @@ public enum Payslips {
             try fonts.shareLabels(of: doc)
         }
         let total = run.pay.reduce(0) { $0 + ($1 == nil ? 0 : 1) }
-        let results: [Result<(name: String, digest: (hex: String, bytes: Int)?)?, Error>] = scheduler.map(
+        let results: [Result<(name: String, digest: FileDigest?)?, Error>] = scheduler.map(
             count: batch.employees.count, minShard: Payslips.perShard
         ) { range in
             range.map { i in
@@ -259,7 +259,7 @@ public enum Payslips {
                             "refusing to write a payslip for an employee_id that is not a safe file name (line \(e.line) of employees.csv)")
                     }
                     let path = (folder as NSString).appendingPathComponent(name)
-                    var digest: (hex: String, bytes: Int)?
+                    var digest: FileDigest?
                     if let pw = Payslips.password(rule: password, employee: e) {
                         let plain = path + ".plain"
                         try write(
@@ -281,7 +281,7 @@ public enum Payslips {
                 }
             }
         }
-        var names: [(name: String, digest: (hex: String, bytes: Int)?)] = []
+        var names: [(name: String, digest: FileDigest?)] = []
         for r in results { if let n = try r.get() { names.append(n) } }
         return names
     }

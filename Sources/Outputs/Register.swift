@@ -98,7 +98,7 @@ public enum Register {
     struct CSVRowSink: RegisterCellSink {
         let writer: CSVStreamWriter
         func text(_ s: String) { writer.field(s) }
-        func money(_ m: Money) { writer.field(fen: m.fen) }
+        func money(_ m: Money) { writer.field(m) }
         func score(_ x: Exact?) { writer.field(x.map { $0.formatted(places: 2) } ?? "") }
         func integer(_ n: Int) { writer.field(integer: n) }
     }
@@ -111,7 +111,7 @@ public enum Register {
     /// Writes payroll_register.csv, one row per paid employee in employee_id order; returns the SHA-256 and size of
     /// what it wrote.
     @discardableResult
-    public static func writeCSV(batch: Batch, run: PayrollRun, to path: String) throws -> (hex: String, bytes: Int) {
+    public static func writeCSV(batch: Batch, run: PayrollRun, to path: String) throws -> FileDigest {
         let w = try CSVStreamWriter(path: path, forPeople: true)
         try w.row(columns(run))
         var sink = CSVRowSink(writer: w)
@@ -121,7 +121,7 @@ public enum Register {
 
     /// The ledger the next period reads; returns the SHA-256 and size of what it wrote.
     @discardableResult
-    public static func writeLedger(run: PayrollRun, to path: String) throws -> (hex: String, bytes: Int) {
+    public static func writeLedger(run: PayrollRun, to path: String) throws -> FileDigest {
         let w = try CSVStreamWriter(path: path)
         // The balance columns appear only when some employee has a balance: a default run's ledger is unchanged.
         let balances = run.ledger.contains { $0.ytd.carried != .zero || $0.ytd.compTime != .zero }
@@ -132,15 +132,15 @@ public enum Register {
             w.field(integer: y.year)
             w.field(integer: y.months)
             for m in [y.income, y.taxFree, y.special, y.additional, y.taxable, y.tax, y.withheld, y.annualBonus, y.annualBonusTax] {
-                w.field(fen: m.fen)
+                w.field(m)
             }
             if balances {
-                w.field(fen: y.carried.fen)
+                w.field(y.carried)
                 w.field(y.compTime.description)
             }
             if items {
                 if let a = y.additionalItems {
-                    for m in a { w.field(fen: m.fen) }
+                    for m in a { w.field(m) }
                 } else {
                     for _ in YearToDateStore.itemColumns { w.field("") }
                 }

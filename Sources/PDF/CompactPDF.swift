@@ -37,9 +37,8 @@ extension PageCanvas {
 }
 
 /// One TrueType font of a run, opened once: glyphs and advances for laying out text, and font subsets for
-/// embedding. A subset is built (harfbuzz), compressed (zlib) and turned into its PDF objects once per glyph
-/// set and then reused by every document that needs exactly that set; documents stay self-contained, each
-/// embeds the subset it uses. Shared between threads.
+/// embedding (harfbuzz), compressed (zlib). The labels' subset is built once per run (`shareLabels`) and embedded
+/// by every document; documents stay self-contained. Shared between threads.
 public final class PDFFont: @unchecked Sendable {
     private let face: OpaquePointer
     private let subsetFace: OpaquePointer
@@ -50,6 +49,8 @@ public final class PDFFont: @unchecked Sendable {
     let ascender: Double, descender: Double, lineGap: Double
     let bbox: [Int]
     let capHeight: Double
+    /// The font descriptor's metrics, made once: every document embeds them.
+    let descriptor: String
     /// The PostScript name, letters and digits only.
     let postScriptName: String
     /// The smallest code point of each glyph (ToUnicode of shared subsets, independent of which document came first).
@@ -85,6 +86,7 @@ public final class PDFFont: @unchecked Sendable {
         var cap: hb_position_t = 0
         capHeight = hb_ot_metrics_get_position(font, HB_OT_METRICS_TAG_CAP_HEIGHT, &cap) != 0 ? Double(cap) : Double(extents.ascender)
         bbox = Self.headBox(face) ?? [0, Int(extents.descender), Int(upem), Int(extents.ascender)]
+        descriptor = Self.descriptor(upem: upem, bbox: bbox, ascender: ascender, descender: descender, capHeight: capHeight)
         let ps = postScript.filter { $0.isASCII && ($0.isLetter || $0.isNumber) }
         postScriptName = ps.isEmpty ? "Font" : ps
         var inverse: [UInt32: UInt32] = [:]
@@ -239,7 +241,7 @@ public final class PDFFont: @unchecked Sendable {
         while k < pairs.count {
             let chunk = pairs[k..<min(k + 100, pairs.count)]
             s += "\(chunk.count) beginbfchar\n"
-            for (c, u) in chunk { s += "<\(PDFNumber.hex4(UInt32(c)))> <\(PDFNumber.utf16Hex(u))>\n" }
+            for (c, u) in chunk { s += "<\(PDFNumber.hex4(c))> <\(PDFNumber.utf16Hex(u))>\n" }
             s += "endbfchar\n"
             k += 100
         }
@@ -248,7 +250,7 @@ public final class PDFFont: @unchecked Sendable {
     }
 
     /// The font descriptor's metrics, in PDF glyph space (1/1000 em).
-    func descriptorMetrics() -> String {
+    static func descriptor(upem: Double, bbox: [Int], ascender: Double, descender: Double, capHeight: Double) -> String {
         let k = 1000 / upem
         let box = bbox.map { PDFNumber.format(Double($0) * k) }.joined(separator: " ")
         return "/Flags 4 /FontBBox [\(box)] /ItalicAngle 0 /Ascent \(PDFNumber.format(ascender * k)) "
@@ -319,7 +321,7 @@ struct PDFBytes {
         let m = PDFNumber.thousandths(v)
         if m < 0 { bytes.append(UInt8(ascii: "-")) }
         let a = m.magnitude
-        integer(a / 1000)
+        DecimalText.append(a / 1000, to: &bytes)
         var f = a % 1000
         if f != 0 {
             bytes.append(UInt8(ascii: "."))
@@ -331,11 +333,6 @@ struct PDFBytes {
             }
         }
         bytes.append(UInt8(ascii: " "))
-    }
-
-    mutating func integer(_ v: UInt64) {
-        if v >= 10 { integer(v / 10) }
-        bytes.append(UInt8(48 + v % 10))
     }
 
     /// Four hex digits.
@@ -356,39 +353,29 @@ enum PDFNumber {
         return Int64((v * 1000).rounded())
     }
 
-    /// At most three decimals, no exponent, no trailing zeros.
+    /// At most three decimals, no exponent, no trailing zeros (`PDFBytes.number` without its space).
     static func format(_ v: Double) -> String {
-        let m = thousandths(v)
-        let neg = m < 0
-        let a = neg ? -m : m
-        var s = (neg ? "-" : "") + String(a / 1000)
-        var f = a % 1000
-        if f != 0 {
-            var digits = 3
-            while f % 10 == 0 {
-                f /= 10
-                digits -= 1
-            }
-            let t = String(f)
-            s += "." + String(repeating: "0", count: digits - t.count) + t
-        }
-        return s
+        var b = PDFBytes()
+        b.number(v)
+        return String(decoding: b.bytes.dropLast(), as: UTF8.self)
     }
 
-    static func hex4(_ v: UInt32) -> String {
-        let h = String(v, radix: 16, uppercase: true)
-        return String(repeating: "0", count: max(0, 4 - h.count)) + h
+    /// Four upper-case hex digits of a 16-bit code (`PDFBytes.hex4`).
+    static func hex4(_ v: UInt16) -> String {
+        var b = PDFBytes()
+        b.hex4(v)
+        return String(decoding: b.bytes, as: UTF8.self)
     }
 
     /// A code point as UTF-16BE hex (a surrogate pair above the BMP).
     static func utf16Hex(_ u: UInt32) -> String {
         guard let s = Unicode.Scalar(u) else { return "FFFD" }
-        return String(s).utf16.map { hex4(UInt32($0)) }.joined()
+        return String(s).utf16.map { hex4($0) }.joined()
     }
 
     /// A text string for the document information: UTF-16BE with its byte-order mark.
     static func textString(_ s: String) -> String {
-        "<FEFF" + s.utf16.map { hex4(UInt32($0)) }.joined() + ">"
+        "<FEFF" + s.utf16.map { hex4($0) }.joined() + ">"
     }
 }
 
@@ -648,8 +635,8 @@ public final class CompactPDF: PageCanvas {
             5,
             "<< /Title \(PDFNumber.textString(title)) /Author \(PDFNumber.textString(author)) /Creator (payroll) /Producer (payroll) "
                 + "/CreationDate \(date) /ModDate \(date) >>")
-        out.font(first: 6, shared, metrics: font.descriptorMetrics())
-        if let extra { out.font(first: 11, extra, metrics: font.descriptorMetrics()) }
+        out.font(first: 6, shared, metrics: font.descriptor)
+        if let extra { out.font(first: 11, extra, metrics: font.descriptor) }
         let file = out.finish()
         try file.write(to: path)
         return file.bytes

@@ -1,3 +1,6 @@
+/// The SHA-256 (lower-case hex) and size in bytes of a file's contents, as the manifest lists them.
+public typealias FileDigest = (hex: String, bytes: Int)
+
 /// Lower-case hexadecimal text of bytes (digests in manifests and reports).
 public enum Hex {
     /// Two lower-case hex digits per byte, in order.
@@ -10,5 +13,14 @@ public enum Hex {
             out.append(digits[Int(b & 15)])
         }
         return String(decoding: out, as: UTF8.self)
+    }
+}
+
+/// Decimal digits appended to a byte buffer, for writers that format many numbers without a String each.
+public enum DecimalText {
+    /// Appends `v` in decimal, without sign or leading zeros.
+    public static func append(_ v: UInt64, to bytes: inout [UInt8]) {
+        if v >= 10 { append(v / 10, to: &bytes) }
+        bytes.append(UInt8(48 + v % 10))
     }
 }

@@ -32,10 +32,19 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// "12345.67", "-0.05": yuan with exactly two decimals, no separators.
     public var description: String {
-        let sign = fen < 0 ? "-" : ""
+        var bytes: [UInt8] = []
+        appendText(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends `description`'s text to a byte buffer (writers of many amounts, without a String each).
+    public func appendText(to bytes: inout [UInt8]) {
+        if fen < 0 { bytes.append(UInt8(ascii: "-")) }
         let m = fen.magnitude
-        let cents = m % 100
-        return "\(sign)\(m / 100).\(cents < 10 ? "0" : "")\(cents)"
+        DecimalText.append(m / 100, to: &bytes)
+        bytes.append(UInt8(ascii: "."))
+        bytes.append(UInt8(48 + (m % 100) / 10))
+        bytes.append(UInt8(48 + m % 10))
     }
 }
 

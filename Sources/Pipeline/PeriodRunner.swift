@@ -221,7 +221,7 @@ public enum PeriodRunner {
         }
         // `digest`: the SHA-256 and size of the bytes as the writer wrote them; used when the file on disk still has that
         // size (anything else is hashed from the disk).
-        func record(_ kind: String, _ rel: String, digest: (hex: String, bytes: Int)? = nil) throws {
+        func record(_ kind: String, _ rel: String, digest: FileDigest? = nil) throws {
             let path = try folder.path(rel)
             var st = stat()
             let h =
@@ -462,11 +462,11 @@ extension RulePackError: KindedError {
 /// The SHA-256 and size of files as their writers wrote them, by path in the run folder: what the manifest takes
 /// instead of reading a file again (the writers run on several threads).
 final class DigestBook: Sendable {
-    private let book = Mutex<[String: (hex: String, bytes: Int)]>([:])
+    private let book = Mutex<[String: FileDigest]>([:])
 
     /// Notes the digest of the file at `path`.
-    func note(_ path: String, _ digest: (hex: String, bytes: Int)) { book.withLock { $0[path] = digest } }
+    func note(_ path: String, _ digest: FileDigest) { book.withLock { $0[path] = digest } }
 
     /// The digest noted for `path`, if any, taken out of the book.
-    func take(_ path: String) -> (hex: String, bytes: Int)? { book.withLock { $0.removeValue(forKey: path) } }
+    func take(_ path: String) -> FileDigest? { book.withLock { $0.removeValue(forKey: path) } }
 }

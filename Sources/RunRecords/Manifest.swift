@@ -38,7 +38,7 @@ public struct ManifestEntry: Sendable {
 /// SHA-256 of files and bytes, for manifests, close records and signatures.
 public enum FileHash {
     /// SHA-256 of a file, read in 1 MiB chunks; also its size.
-    public static func sha256(path: String) throws -> (hex: String, bytes: Int) {
+    public static func sha256(path: String) throws -> FileDigest {
         guard let h = FileHandle(forReadingAtPath: path) else { throw OutputError("cannot open \(path) to hash it") }
         defer { try? h.close() }
         var hasher = SHA256()

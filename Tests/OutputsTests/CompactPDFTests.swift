@@ -12,13 +12,7 @@ import XCTest
 /// Payslips written directly (CompactPDF): sound files, one labels subset shared by the run, the same words as
 /// the cairo version, the cairo version for a character the font lacks, and the same bytes on any number of threads.
 final class CompactPDFTests: XCTestCase {
-    nonisolated(unsafe) static var demo: RunOutcome?
-    func demoRun() throws -> RunOutcome {
-        if let d = Self.demo { return d }
-        let o = try runPeriod("2026-01", input: "demo", root: tempDir())
-        Self.demo = o
-        return o
-    }
+    func demoRun() throws -> RunOutcome { try DemoJanuary.outcome() }
 
     func producer(_ path: String) throws -> String {
         let (info, _) = try shell(["pdfinfo", path])

@@ -11,14 +11,21 @@ import XLSX
 @testable import Outputs
 @testable import Pipeline
 
-final class DocumentTests: XCTestCase {
-    nonisolated(unsafe) static var demo: RunOutcome?
-    func demoRun() throws -> RunOutcome {
-        if let d = DocumentTests.demo { return d }
+/// The demo January, run once for the document tests that only read what it wrote.
+enum DemoJanuary {
+    nonisolated(unsafe) static var cached: RunOutcome?
+
+    /// The run (made on first use).
+    static func outcome() throws -> RunOutcome {
+        if let d = cached { return d }
         let o = try runPeriod("2026-01", input: "demo", root: tempDir())
-        DocumentTests.demo = o
+        cached = o
         return o
     }
+}
+
+final class DocumentTests: XCTestCase {
+    func demoRun() throws -> RunOutcome { try DemoJanuary.outcome() }
 
     func money(_ s: String) -> Money { Money.parse(s)! }
 

@@ -18,7 +18,7 @@ final class OutputTests: XCTestCase {
         for i in 0..<60_000 {
             w.field("E\(i)")
             w.field("欧阳, 小\"明\"")
-            w.field(fen: Int64(i) * -37)
+            w.field(Money(fen: Int64(i) * -37))
             w.field(integer: i)
             try w.endRow()
         }
