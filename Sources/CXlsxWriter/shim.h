@@ -1,4 +1,6 @@
 #ifndef CXLSXWRITER_SHIM_H
 #define CXLSXWRITER_SHIM_H
 #include <xlsxwriter.h>
+#include <zlib.h>
+#include <stdio.h>
 #endif

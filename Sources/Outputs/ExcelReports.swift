@@ -20,8 +20,23 @@ public enum ExcelReports {
     /// split across sheets past Excel's row limit; constant-memory mode above 50,000 employees.
     public static func writeRegister(
         batch: Batch, run: PayrollRun, locale: ReportLocale, to path: String,
-        rowsPerSheet: Int = rowsPerSheet, constantMemory: Bool? = nil
+        rowsPerSheet: Int = rowsPerSheet, constantMemory: Bool? = nil, threads: Int = 0
     ) throws {
+        try writeRegister(
+            batch: batch, run: run, locale: locale, to: path, rowsPerSheet: rowsPerSheet, constantMemory: constantMemory, threads: threads,
+            ownRows: true)
+    }
+
+    /// `ownRows`: in constant-memory mode the data rows are written by `SheetXML` (the same XML libxlsxwriter writes,
+    /// compressed in parallel); false hands every cell to libxlsxwriter, as before (the tests compare the two).
+    static func writeRegister(
+        batch: Batch, run: PayrollRun, locale: ReportLocale, to path: String, rowsPerSheet: Int, constantMemory: Bool?, threads: Int,
+        ownRows: Bool, rowsPerPiece: Int = rowsPerPiece
+    ) throws {
+        if ownRows && (constantMemory ?? streams(batch)) {
+            return try writeRegisterRows(
+                batch: batch, run: run, locale: locale, to: path, rowsPerSheet: rowsPerSheet, threads: threads, rowsPerPiece: rowsPerPiece)
+        }
         let columns = Register.columns(run)
         let order = registerOrder(columns)
         let wb = try Workbook(path: path, constantMemory: constantMemory ?? streams(batch), created: batch.period.firstDay)
@@ -37,13 +52,7 @@ public enum ExcelReports {
         for s in 0..<sheetCount {
             let sheet = try wb.addSheet(sheetCount == 1 ? base : "\(base) \(s + 1)")
             // Row by row: in constant-memory mode a row cannot be written once a later one has been.
-            for (c, k) in order.enumerated() {
-                let label = locale.text(RegisterLabels.label(columns[k], rules: run.rules))
-                try sheet.write(0, c, text: label, style: .header)
-                sheet.columnWidth(c, max(10, min(18, label.count * (locale == .en ? 1 : 2) + 2)))
-            }
-            for (c, k) in order.enumerated() { try sheet.write(1, c, text: columns[k], style: .code) }
-            sheet.freezePanes(rows: headerRows, columns: 2)
+            try registerHeader(sheet, columns: columns, order: order, run: run, locale: locale)
             let chunk = rows[(s * rowsPerSheet)..<min(rows.count, (s + 1) * rowsPerSheet)]
             var r = headerRows
             for i in chunk {
@@ -68,6 +77,71 @@ public enum ExcelReports {
             }
         }
         try wb.close()
+    }
+
+    /// Rows per piece of a streamed sheet: each piece is made and compressed on its own thread.
+    static let rowsPerPiece = 4_096
+
+    /// The register's header rows over its sheet names (labels, then codes), widths and panes, as `writeRegister`
+    /// writes them.
+    private static func registerHeader(_ sheet: Sheet, columns: [String], order: [Int], run: PayrollRun, locale: ReportLocale) throws {
+        for (c, k) in order.enumerated() {
+            let label = locale.text(RegisterLabels.label(columns[k], rules: run.rules))
+            try sheet.write(0, c, text: label, style: .header)
+            sheet.columnWidth(c, max(10, min(18, label.count * (locale == .en ? 1 : 2) + 2)))
+        }
+        for (c, k) in order.enumerated() { try sheet.write(1, c, text: columns[k], style: .code) }
+        sheet.freezePanes(rows: 2, columns: 2)
+    }
+
+    /// The register workbook in constant-memory mode with its data rows written by `SheetXML`: one pass first sums
+    /// the totals row and finds the order in which the cell styles are first used (the order libxlsxwriter would
+    /// number them in); libxlsxwriter then writes the headers, totals, panes and filters, and the rows go in after
+    /// the headers, made and compressed in pieces on `threads` threads. The XML is the same as libxlsxwriter's.
+    static func writeRegisterRows(
+        batch: Batch, run: PayrollRun, locale: ReportLocale, to path: String, rowsPerSheet: Int, threads: Int, rowsPerPiece piece: Int
+    ) throws {
+        let columns = Register.columns(run)
+        let order = registerOrder(columns)
+        let rows = batch.employees.indices.filter { run.pay[$0] != nil }
+        var scan = RegisterScan(columns: columns.count)
+        for i in rows where Register.cells(i, batch: batch, run: run, into: &scan) { scan.endRow() }
+        let wb = try Workbook(path: path + ".frame", constantMemory: true, created: batch.period.firstDay)
+        let sheetCount = max(1, (rows.count + rowsPerSheet - 1) / rowsPerSheet)
+        let base = locale == .en ? "Register" : "工资表"
+        let headerRows = 2
+        var streamed: [StreamedRows] = []
+        for s in 0..<sheetCount {
+            let sheet = try wb.addSheet(sheetCount == 1 ? base : "\(base) \(s + 1)")
+            try registerHeader(sheet, columns: columns, order: order, run: run, locale: locale)
+            if s == 0 { for style in [CellStyle.header, .code] + scan.styles { _ = wb.styleIndex(style) } }
+            let chunk = rows[(s * rowsPerSheet)..<min(rows.count, (s + 1) * rowsPerSheet)]
+            let end = headerRows + chunk.count
+            try sheet.autofilter(firstRow: 1, lastRow: max(end - 1, headerRows), lastCol: columns.count - 1)
+            if s == sheetCount - 1 {
+                try sheet.write(end, 0, text: locale.pick("合计", "Total"), style: .totalLabel)
+                try sheet.write(end, 1, text: locale.pick("\(rows.count) 人", "\(rows.count) employees"), style: .totalLabel)
+                for (c, k) in order.enumerated() where scan.moneyColumns.contains(k) {
+                    try sheet.write(end, c, money: scan.totals[k], style: .totalMoney)
+                }
+            }
+            // Only styles that some cell uses: asking for another would add it to the styles part.
+            let used = { (style: CellStyle) in scan.styles.contains(style) ? wb.styleIndex(style) : 0 }
+            let styles = (money: used(.money), decimal: used(.decimal2), integer: used(.integer))
+            let nameAt = columns.firstIndex(of: "name") ?? 0
+            let first = chunk.startIndex
+            let count = chunk.count
+            streamed.append(
+                StreamedRows(sheet: s, afterRow: headerRows - 1, lastRow: end - 1, pieces: (count + piece - 1) / piece) { k, xml in
+                    var sink = RegisterXMLSink(xml: xml, styles: styles, nameAt: nameAt)
+                    for j in (k * piece)..<min(count, (k + 1) * piece) {
+                        sink.start(row: headerRows + j)
+                        _ = Register.cells(rows[first + j], batch: batch, run: run, into: &sink)
+                    }
+                    xml = sink.xml
+                })
+        }
+        try wb.close(into: path, streaming: streamed, threads: threads)
     }
 
     /// The register workbook's column order: employee_id and name first, then the CSV's order.
@@ -270,80 +344,66 @@ public enum ExcelReports {
     static func streams(_ batch: Batch) -> Bool { batch.employees.count > constantMemoryAbove }
 
     /// Writes tax_withholding.xlsx (a sheet per layout, split past a sheet's rows); constant-memory mode above
-    /// `constantMemoryAbove` employees.
-    public static func writeTax(batch: Batch, run: PayrollRun, to path: String, constantMemory: Bool? = nil) throws {
-        let wb = try Workbook(path: path, constantMemory: constantMemory ?? streams(batch), created: batch.period.firstDay)
+    /// `constantMemoryAbove` employees, its data rows then written by `SheetXML` and compressed on `threads` threads.
+    public static func writeTax(
+        batch: Batch, run: PayrollRun, to path: String, rowsPerSheet: Int = rowsPerSheet, constantMemory: Bool? = nil, threads: Int = 0
+    ) throws {
+        try writeTax(batch: batch, run: run, to: path, rowsPerSheet: rowsPerSheet, constantMemory: constantMemory, threads: threads, ownRows: true)
+    }
+
+    /// `ownRows` as for `writeRegister`.
+    static func writeTax(
+        batch: Batch, run: PayrollRun, to path: String, rowsPerSheet: Int, constantMemory: Bool?, threads: Int, ownRows: Bool,
+        rowsPerPiece piece: Int = rowsPerPiece
+    ) throws {
+        let stream = constantMemory ?? streams(batch)
+        let own = ownRows && stream
+        let wb = try Workbook(path: own ? path + ".frame" : path, constantMemory: stream, created: batch.period.firstDay)
+        let paid = batch.employees.indices.filter { run.pay[$0] != nil }
+        let bonus = paid.filter { run.pay[$0]!.annualBonus > .zero }
+        var streamed: [StreamedRows] = []
+        var sheetNumber = 0
         // Past a sheet's rows, the employees continue on "正常工资薪金所得 2", … (each with its header).
-        func numberedSheet(_ base: String, _ n: Int, _ columns: [String], width: Int) throws -> Sheet {
-            let sheet = try wb.addSheet(n == 1 ? base : "\(base) \(n)")
-            for (c, h) in columns.enumerated() {
-                try sheet.write(0, c, text: h, style: .header)
-                sheet.columnWidth(c, width)
-            }
-            return sheet
-        }
-        // An 18-character ID number needs a wider column than the amounts.
-        func wageSheet(_ n: Int) throws -> Sheet {
-            let s = try numberedSheet("正常工资薪金所得", n, wageColumns, width: 12)
-            s.columnWidth(3, 22)
-            return s
-        }
-        var sheets = 1
-        var ws = try wageSheet(1)
-        var r = 1
-        var bonusRows: [(Employee, PayResult)] = []
-        for (i, e) in batch.employees.enumerated() {
-            guard let p = run.pay[i] else { continue }
-            if r > rowsPerSheet {
-                ws.freezeHeader()
-                sheets += 1
-                ws = try wageSheet(sheets)
-                r = 1
-            }
-            try ws.write(r, 0, text: e.id)
-            try ws.write(r, 1, text: e.name)
-            try ws.write(r, 2, text: "居民身份证")
-            try ws.write(r, 3, text: e.idNumber)
-            try ws.write(r, 4, money: p.gross)
-            try ws.write(r, 5, money: .zero)
-            try ws.write(r, 6, money: p.line(.pension).employee)
-            try ws.write(r, 7, money: p.line(.medical).employee)
-            try ws.write(r, 8, money: p.line(.unemployment).employee)
-            try ws.write(r, 9, money: p.housingFund.employee)
-            if let items = p.ytd.additionalItems {
-                // Itemized and cumulative (累计子女教育 … 累计3岁以下婴幼儿照护): employees.csv gave the sd_* columns every month.
-                for (k, m) in items.enumerated() { try ws.write(r, 10 + k, money: m) }
-            } else if p.ytd.additional != .zero {
-                // Only the monthly total is known: the client's 其他 takes it, and the row says so.
-                try ws.write(r, 24, money: p.ytd.additional)
-                try ws.write(r, 28, text: "累计专项附加扣除合计（未分项：employees.csv 没有 sd_* 分项列）")
-            }
-            if p.annualBonus > .zero { bonusRows.append((e, p)) }
-            r += 1
-        }
-        ws.freezeHeader()
-        if !bonusRows.isEmpty {
-            func bonusSheet(_ n: Int) throws -> Sheet {
-                let s = try numberedSheet("全年一次性奖金收入", n, bonusColumns, width: 14)
-                s.columnWidth(3, 22)
-                return s
-            }
-            var bs = try bonusSheet(1)
-            for (k, (e, p)) in bonusRows.enumerated() {
-                let row = k % rowsPerSheet + 1
-                if row == 1 && k > 0 {
-                    bs.freezeHeader()
-                    bs = try bonusSheet(k / rowsPerSheet + 1)
+        func layout(_ base: String, _ columns: [String], width: Int, _ employees: [Int], bonus: Bool) throws {
+            let sheets = max(1, (employees.count + rowsPerSheet - 1) / rowsPerSheet)
+            for n in 1...sheets {
+                let sheet = try wb.addSheet(n == 1 ? base : "\(base) \(n)")
+                for (c, h) in columns.enumerated() {
+                    try sheet.write(0, c, text: h, style: .header)
+                    sheet.columnWidth(c, width)
                 }
-                try bs.write(row, 0, text: e.id)
-                try bs.write(row, 1, text: e.name)
-                try bs.write(row, 2, text: "居民身份证")
-                try bs.write(row, 3, text: e.idNumber)
-                try bs.write(row, 4, money: p.annualBonus)
+                // An 18-character ID number needs a wider column than the amounts.
+                sheet.columnWidth(3, 22)
+                let chunk = Array(employees[((n - 1) * rowsPerSheet)..<min(employees.count, n * rowsPerSheet)])
+                if own {
+                    if sheetNumber == 0 {
+                        _ = wb.styleIndex(.header)
+                        if !chunk.isEmpty { _ = wb.styleIndex(.money) }
+                    }
+                    let money = wb.styleIndex(chunk.isEmpty ? nil : .money)
+                    streamed.append(
+                        StreamedRows(sheet: sheetNumber, afterRow: 0, lastRow: chunk.count, pieces: (chunk.count + piece - 1) / piece) { k, xml in
+                            var cells = XMLTaxCells(xml: xml, money: money)
+                            for j in (k * piece)..<min(chunk.count, (k + 1) * piece) {
+                                cells.xml.startRow(j + 1)
+                                taxRow(chunk[j], batch: batch, run: run, bonus: bonus, into: &cells)
+                            }
+                            xml = cells.xml
+                        })
+                } else {
+                    for (j, i) in chunk.enumerated() {
+                        var cells = SheetTaxCells(sheet: sheet, row: j + 1)
+                        taxRow(i, batch: batch, run: run, bonus: bonus, into: &cells)
+                        if let failure = cells.failure { throw failure }
+                    }
+                }
+                sheet.freezeHeader()
+                sheetNumber += 1
             }
-            bs.freezeHeader()
         }
-        try wb.close()
+        try layout("正常工资薪金所得", wageColumns, width: 12, paid, bonus: false)
+        if !bonus.isEmpty { try layout("全年一次性奖金收入", bonusColumns, width: 14, bonus, bonus: true) }
+        if own { try wb.close(into: path, streaming: streamed, threads: threads) } else { try wb.close() }
     }
 
     /// Accounting entries by cost centre, in two vouchers; debits equal credits in each voucher and cost centre.
@@ -400,5 +460,144 @@ public enum ExcelReports {
             try w.row([p, cc, withholding, settings.iitWithheld.code, settings.iitWithheld.name, "", total.tax.description])
         }
         try w.close()
+    }
+}
+
+/// One pass over the register rows before the workbook is written: the totals row's sums, the money columns, and
+/// the cell styles in the order the rows first use them.
+struct RegisterScan: RegisterCellSink {
+    var totals: [Money]
+    var moneyColumns: Set<Int> = []
+    var styles: [CellStyle] = []
+    private var k = 0
+    private var firstRow = true
+
+    init(columns: Int) { totals = Array(repeating: .zero, count: columns) }
+
+    private mutating func use(_ style: CellStyle) {
+        if !styles.contains(style) { styles.append(style) }
+    }
+    mutating func text(_ s: String) { k += 1 }
+    mutating func money(_ m: Money) {
+        totals[k] += m
+        if firstRow { moneyColumns.insert(k) }
+        use(.money)
+        k += 1
+    }
+    mutating func score(_ x: Exact?) {
+        if x != nil { use(.decimal2) }
+        k += 1
+    }
+    mutating func integer(_ n: Int) {
+        use(.integer)
+        k += 1
+    }
+    mutating func endRow() {
+        k = 0
+        firstRow = false
+    }
+}
+
+/// Register cells as sheet XML, in the workbook's column order: employee_id, then name (moved before the columns
+/// that come between them in the CSV), then the rest in the CSV's order.
+struct RegisterXMLSink: RegisterCellSink {
+    var xml: SheetXML
+    let styles: (money: Int32, decimal: Int32, integer: Int32)
+    let nameAt: Int
+    private var k = 0
+    private var mark = 0
+
+    init(xml: SheetXML, styles: (money: Int32, decimal: Int32, integer: Int32), nameAt: Int) {
+        self.xml = xml
+        self.styles = styles
+        self.nameAt = nameAt
+    }
+
+    mutating func start(row: Int) {
+        xml.startRow(row)
+        k = 0
+    }
+
+    /// The workbook column of CSV column k (`ExcelReports.registerOrder`), with name's cell moved into place.
+    private mutating func cell(_ write: (inout SheetXML, Int) -> Void) {
+        let column: Int
+        if k == 0 || nameAt <= 1 {
+            column = k
+        } else if k == nameAt {
+            column = 1
+        } else {
+            column = k < nameAt ? k + 1 : k
+        }
+        if k == 1 && nameAt > 1 { mark = xml.mark() }
+        let start = xml.bytes.count
+        write(&xml, column)
+        if k == nameAt && nameAt > 1 { xml.moveTail(from: start, to: mark) }
+        k += 1
+    }
+
+    mutating func text(_ s: String) { cell { $0.text($1, s) } }
+    mutating func money(_ m: Money) { cell { [styles] in $0.money($1, fen: m.fen, style: styles.money) } }
+    mutating func score(_ x: Exact?) { cell { [styles] in if let x { $0.decimal($1, units: x.fixed.units, style: styles.decimal) } } }
+    mutating func integer(_ n: Int) { cell { [styles] in $0.integer($1, n, style: styles.integer) } }
+}
+
+/// Where a tax export row's cells go (a libxlsxwriter sheet, or sheet XML).
+protocol TaxCells {
+    mutating func text(_ col: Int, _ s: String)
+    mutating func money(_ col: Int, _ m: Money)
+}
+
+/// Cells handed to libxlsxwriter; the first failure is kept.
+struct SheetTaxCells: TaxCells {
+    let sheet: Sheet
+    let row: Int
+    var failure: (any Error)?
+    init(sheet: Sheet, row: Int) {
+        self.sheet = sheet
+        self.row = row
+    }
+    mutating func text(_ col: Int, _ s: String) {
+        do { try sheet.write(row, col, text: s) } catch { failure = failure ?? error }
+    }
+    mutating func money(_ col: Int, _ m: Money) {
+        do { try sheet.write(row, col, money: m) } catch { failure = failure ?? error }
+    }
+}
+
+/// Cells written as sheet XML.
+struct XMLTaxCells: TaxCells {
+    var xml: SheetXML
+    let money: Int32
+    mutating func text(_ col: Int, _ s: String) { xml.text(col, s) }
+    mutating func money(_ col: Int, _ m: Money) { xml.money(col, fen: m.fen, style: money) }
+}
+
+extension ExcelReports {
+    /// One employee's row of the withholding client's wage layout, or (`bonus`) of its annual-bonus layout.
+    static func taxRow(_ i: Int, batch: Batch, run: PayrollRun, bonus: Bool, into t: inout some TaxCells) {
+        let e = batch.employees[i]
+        guard let p = run.pay[i] else { return }
+        t.text(0, e.id)
+        t.text(1, e.name)
+        t.text(2, "居民身份证")
+        t.text(3, e.idNumber)
+        if bonus {
+            t.money(4, p.annualBonus)
+            return
+        }
+        t.money(4, p.gross)
+        t.money(5, .zero)
+        t.money(6, p.line(.pension).employee)
+        t.money(7, p.line(.medical).employee)
+        t.money(8, p.line(.unemployment).employee)
+        t.money(9, p.housingFund.employee)
+        if let items = p.ytd.additionalItems {
+            // Itemized and cumulative (累计子女教育 … 累计3岁以下婴幼儿照护): employees.csv gave the sd_* columns every month.
+            for (k, m) in items.enumerated() { t.money(10 + k, m) }
+        } else if p.ytd.additional != .zero {
+            // Only the monthly total is known: the client's 其他 takes it, and the row says so.
+            t.money(24, p.ytd.additional)
+            t.text(28, "累计专项附加扣除合计（未分项：employees.csv 没有 sd_* 分项列）")
+        }
     }
 }

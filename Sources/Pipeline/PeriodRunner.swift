@@ -271,6 +271,7 @@ public enum PeriodRunner {
             let company = def.company
             let historyRows = history
             let carry = run.rules.policy.negativeNet == .carryForward
+            let threads = s.threads
             typealias Files = [(String, String)]
             let digests = DigestBook()
             var jobs: [(slot: Int, job: @Sendable () throws -> Files)] = []
@@ -280,7 +281,7 @@ public enum PeriodRunner {
                         2,
                         {
                             try ExcelReports.writeRegister(
-                                batch: batch, run: run, locale: locale, to: try RunFolder.path("payroll_register.xlsx", in: tmp))
+                                batch: batch, run: run, locale: locale, to: try RunFolder.path("payroll_register.xlsx", in: tmp), threads: threads)
                             return [("report", "payroll_register.xlsx")]
                         }
                     ))
@@ -288,7 +289,8 @@ public enum PeriodRunner {
                     (
                         4,
                         {
-                            try ExcelReports.writeTax(batch: batch, run: run, to: try RunFolder.path("tax_withholding.xlsx", in: tmp))
+                            try ExcelReports.writeTax(
+                                batch: batch, run: run, to: try RunFolder.path("tax_withholding.xlsx", in: tmp), threads: threads)
                             return [("report", "tax_withholding.xlsx")]
                         }
                     ))

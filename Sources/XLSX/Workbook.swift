@@ -12,6 +12,9 @@ public struct XLSXError: Error, CustomStringConvertible, Sendable {
     /// The failure in words.
     public var description: String { "xlsx \(operation) failed: \(detail) (lxw_error \(code))" }
 
+    /// libxlsxwriter's code for a text longer than a cell holds (32,767 characters).
+    public static let textTooLongCode = Int32(LXW_ERROR_MAX_STRING_LENGTH_EXCEEDED.rawValue)
+
     static func check(_ err: lxw_error, _ operation: String) throws {
         guard err != LXW_NO_ERROR else { return }
         throw XLSXError(code: Int32(err.rawValue), operation: operation, detail: String(cString: lxw_strerror(err)))
