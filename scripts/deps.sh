@@ -6,10 +6,11 @@
 #   fonts-wqy-microhei                the CJK font embedded (as a subset) in payslips
 #   libharfbuzz-dev, libfontconfig-dev  payslips written directly: glyphs, advances, font subsets
 #   libqpdf-dev                       AES-256 payslip encryption
+#   libisal-dev                       ISA-L deflate for the large workbooks' sheets
 #   poppler-utils, libxml2-utils      tests: pdftotext/pdffonts, xmllint against the pain.001 XSD
 set -euo pipefail
 need=()
-for p in zlib1g-dev libcsv-dev libxlsxwriter-dev libcairo2-dev libpango1.0-dev libharfbuzz-dev libfontconfig-dev fonts-wqy-microhei libqpdf-dev poppler-utils libxml2-utils; do
+for p in zlib1g-dev libcsv-dev libxlsxwriter-dev libcairo2-dev libpango1.0-dev libharfbuzz-dev libfontconfig-dev fonts-wqy-microhei libqpdf-dev libisal-dev poppler-utils libxml2-utils; do
   dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then

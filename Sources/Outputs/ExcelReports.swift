@@ -105,7 +105,8 @@ public enum ExcelReports {
         let order = registerOrder(columns)
         let rows = batch.employees.indices.filter { run.pay[$0] != nil }
         var scan = RegisterScan(columns: columns.count)
-        for i in rows where Register.cells(i, batch: batch, run: run, into: &scan) { scan.endRow() }
+        let layout = Register.Layout(run)
+        for i in rows where Register.cells(i, batch: batch, run: run, layout: layout, into: &scan) { scan.endRow() }
         let wb = try Workbook(path: path + ".frame", constantMemory: true, created: batch.period.firstDay)
         let sheetCount = max(1, (rows.count + rowsPerSheet - 1) / rowsPerSheet)
         let base = locale == .en ? "Register" : "工资表"
@@ -136,7 +137,7 @@ public enum ExcelReports {
                     var sink = RegisterXMLSink(xml: xml, styles: styles, nameAt: nameAt)
                     for j in (k * piece)..<min(count, (k + 1) * piece) {
                         sink.start(row: headerRows + j)
-                        _ = Register.cells(rows[first + j], batch: batch, run: run, into: &sink)
+                        _ = Register.cells(rows[first + j], batch: batch, run: run, layout: layout, into: &sink)
                     }
                     xml = sink.xml
                 })
@@ -529,7 +530,7 @@ struct RegisterXMLSink: RegisterCellSink {
             column = k < nameAt ? k + 1 : k
         }
         if k == 1 && nameAt > 1 { mark = xml.mark() }
-        let start = xml.bytes.count
+        let start = xml.count
         write(&xml, column)
         if k == nameAt && nameAt > 1 { xml.moveTail(from: start, to: mark) }
         k += 1

@@ -57,31 +57,51 @@ public enum Register {
         return cells(i, batch: batch, run: run, into: &list) ? list.cells : nil
     }
 
+    /// What every row of a run's register has in common, worked out once per file rather than once per row.
+    public struct Layout: Sendable {
+        /// The structure's lines that are in gross, by index.
+        let grossLines: [Int]
+        let carried: Bool
+        let compTime: Bool
+
+        /// The layout of `run`'s register.
+        public init(_ run: PayrollRun) {
+            grossLines = run.rules.components.indices.filter { run.rules.components[$0].spec.inGross }
+            carried = run.rules.policy.negativeNet == .carryForward
+            compTime = run.compTimeUsed
+        }
+    }
+
     /// Hands one employee's register cells, in `columns` order, to `sink`; false (and nothing handed) when the
-    /// employee was not paid. The one place that knows what a register row holds.
+    /// employee was not paid.
     public static func cells(_ i: Int, batch: Batch, run: PayrollRun, into f: inout some RegisterCellSink) -> Bool {
+        cells(i, batch: batch, run: run, layout: Layout(run), into: &f)
+    }
+
+    /// The same with the run's layout given. The one place that knows what a register row holds. The employee's
+    /// and the scores' fields are read in place (binding them to a local would copy every field, each String
+    /// retained and released once per row); the pay result is bound once, as every amount's closure takes it.
+    public static func cells(_ i: Int, batch: Batch, run: PayrollRun, layout: Layout, into f: inout some RegisterCellSink) -> Bool {
         guard let r = run.pay[i] else { return false }
-        let e = batch.employees[i]
-        let p = run.performance[i]
-        f.text(e.id)
-        f.text(e.department)
-        f.score(p.final)
-        f.text(p.grade)
-        f.score(p.coefficient)
-        for (k, c) in run.rules.components.enumerated() where c.spec.inGross { f.money(r.lines[k]) }
+        f.text(batch.employees[i].id)
+        f.text(batch.employees[i].department)
+        f.score(run.performance[i].final)
+        f.text(run.performance[i].grade)
+        f.score(run.performance[i].coefficient)
+        for k in layout.grossLines { f.money(r.lines[k]) }
         for a in RegisterAmounts.pay { f.money(a.value(r)) }
-        f.text(e.name)
-        f.text(e.costCenter)
-        f.text(e.city)
+        f.text(batch.employees[i].name)
+        f.text(batch.employees[i].costCenter)
+        f.text(batch.employees[i].city)
         for a in RegisterAmounts.yearToDate { f.money(a.value(r)) }
-        f.score(p.kpi)
-        f.score(p.mbo)
-        f.score(p.feedback360)
-        f.score(p.bsc)
-        f.integer(p.departmentRank)
-        f.integer(p.companyRank)
-        if run.rules.policy.negativeNet == .carryForward { for a in RegisterAmounts.carried { f.money(a.value(r)) } }
-        if run.compTimeUsed { f.text(r.ytd.compTime.description) }
+        f.score(run.performance[i].kpi)
+        f.score(run.performance[i].mbo)
+        f.score(run.performance[i].feedback360)
+        f.score(run.performance[i].bsc)
+        f.integer(run.performance[i].departmentRank)
+        f.integer(run.performance[i].companyRank)
+        if layout.carried { for a in RegisterAmounts.carried { f.money(a.value(r)) } }
+        if layout.compTime { f.text(r.ytd.compTime.description) }
         return true
     }
 
@@ -115,7 +135,8 @@ public enum Register {
         let w = try CSVStreamWriter(path: path, forPeople: true)
         try w.row(columns(run))
         var sink = CSVRowSink(writer: w)
-        for i in batch.employees.indices where cells(i, batch: batch, run: run, into: &sink) { try w.endRow() }
+        let layout = Layout(run)
+        for i in batch.employees.indices where cells(i, batch: batch, run: run, layout: layout, into: &sink) { try w.endRow() }
         return try w.close()
     }
 

@@ -200,6 +200,7 @@ public enum PeriodRunner {
             mark = now
         }
         let wanted = s.only ?? Set(def.outputs)
+        var writerSeconds: [(String, Double)] = []
         var written: Set<OutputKind> = []
         if run != nil { progress?(ProgressEvent(Bilingual("写入输出文件", "writing outputs"), done: 0)) }
         var folderName = s.folderName ?? period.description
@@ -351,10 +352,23 @@ public enum PeriodRunner {
                         }
                     ))
             }
+            // Each writer's own time, for --timings (they overlap: this is not a split of the write stage).
+            let jobSeconds = Mutex<[(Int, Double)]>([])
             let results = Executor(threads: s.threads).runAll(
                 jobs.map { j in
-                    { @Sendable () -> Result<Files, any Error> in Result { try j.job() } }
+                    { @Sendable () -> Result<Files, any Error> in
+                        let start = DispatchTime.now()
+                        defer {
+                            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+                            jobSeconds.withLock { $0.append((j.slot, seconds)) }
+                        }
+                        return Result { try j.job() }
+                    }
                 })
+            writerSeconds = zip(jobs, results).compactMap { j, r in
+                guard let first = try? r.get().first?.1 else { return nil }
+                return jobSeconds.withLock { all in all.first { $0.0 == j.slot }.map { ("  \(first)", $0.1) } }
+            }
             var bySlot: [Int: Files] = [1: performanceFiles]
             for (j, r) in zip(jobs, results) { bySlot[j.slot] = try r.get() }
             for slot in 0...6 {
@@ -447,6 +461,7 @@ public enum PeriodRunner {
         try folder.commit(keepReplacedAs: replacedKeptAt)
         TestHook.step("committed")
         lap("write")
+        stageSeconds += writerSeconds
         let ns = DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds
         return RunOutcome(
             batch: batch, run: run, folder: folder.finalPath, finished: finished, seconds: Double(ns) / 1e9, stageSeconds: stageSeconds,

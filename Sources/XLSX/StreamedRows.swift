@@ -30,8 +30,8 @@ public struct StreamedRows: Sendable {
 }
 
 extension Workbook {
-    /// zlib's level for the streamed sheets: level 1 compresses XML about three times as fast as libxlsxwriter's
-    /// level 6, to a file about a third larger.
+    /// ISA-L's level for the streamed sheets. On the register's XML, level 1 compresses at about 480 MB/s to 16% of
+    /// its size (zlib: level 1 about 95 MB/s to 19%; libxlsxwriter's level 6 about 30 MB/s to 14%).
     public static let streamedLevel: Int32 = 1
 
     /// The number libxlsxwriter gives a cell style in this workbook (0 for none), numbering it now if it has none
@@ -75,7 +75,9 @@ extension Workbook {
                                 rows.write(first + j, &xml)
                                 xml.endRow()
                                 if let f = xml.failure { throw f }
-                                return (try Zip.deflatePiece(xml.bytes, level: level, final: false), Zip.crc(xml.bytes), xml.bytes.count)
+                                return try xml.withBytes { raw in
+                                    (try Zip.deflatePiece(raw, level: level, final: false), Zip.crc(raw), raw.count)
+                                }
                             }
                             done.withLock { $0[j] = r }
                             j += min(workers, window)

@@ -1,3 +1,4 @@
+internal import CISAL
 internal import CXlsxWriter
 import Foundation
 import PayrollCore
@@ -119,32 +120,53 @@ enum Zip {
         return out
     }
 
-    /// A piece of a raw deflate stream: `final` ends the stream; otherwise the piece ends on a byte boundary (a sync
-    /// flush) so that the next piece, compressed on its own, can follow it (as pigz does).
+    /// A piece of a raw deflate stream, compressed by ISA-L at `level` (0…3): `final` ends the stream; otherwise
+    /// the piece ends on a byte boundary (a sync flush) so that the next piece, compressed on its own, can follow it
+    /// (as pigz does).
     static func deflatePiece(_ raw: [UInt8], level: Int32, final: Bool) throws -> [UInt8] {
-        var z = z_stream()
-        guard deflateInit2_(&z, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK
-        else { throw failure("deflate") }
-        defer { deflateEnd(&z) }
-        var out = [UInt8](repeating: 0, count: Int(deflateBound(&z, uLong(raw.count))) + 16)
-        let rc = raw.withUnsafeBufferPointer { input in
-            out.withUnsafeMutableBufferPointer { output in
-                z.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
-                z.avail_in = uInt(input.count)
-                z.next_out = output.baseAddress
-                z.avail_out = uInt(output.count)
-                return deflate(&z, final ? Z_FINISH : Z_SYNC_FLUSH)
+        try raw.withUnsafeBufferPointer { try deflatePiece($0, level: level, final: final) }
+    }
+
+    /// The same from memory.
+    static func deflatePiece(_ raw: UnsafeBufferPointer<UInt8>, level: Int32, final: Bool) throws -> [UInt8] {
+        guard level >= 0 && level <= 3, raw.count < Int(UInt32.max) else { throw failure("deflate level \(level)") }
+        var z = isal_zstream()
+        isal_deflate_init(&z)
+        let levelBuffer = withUnsafeBytes(of: payroll_isal_level_buffer) { $0.load(fromByteOffset: 4 * Int(level), as: UInt32.self) }
+        let work = UnsafeMutablePointer<UInt8>.allocate(capacity: max(1, Int(levelBuffer)))
+        defer { work.deallocate() }
+        z.level = UInt32(level)
+        z.level_buf = work
+        z.level_buf_size = levelBuffer
+        z.flush = UInt16(SYNC_FLUSH)
+        z.end_of_stream = final ? 1 : 0
+        z.gzip_flag = UInt16(IGZIP_DEFLATE)
+        var out = [UInt8](repeating: 0, count: raw.count + raw.count / 8 + 4_096)
+        z.next_in = UnsafeMutablePointer(mutating: raw.baseAddress)
+        z.avail_in = UInt32(raw.count)
+        while true {
+            let done = Int(z.total_out)
+            let rc = out.withUnsafeMutableBufferPointer { output -> Int32 in
+                z.next_out = output.baseAddress! + done
+                z.avail_out = UInt32(output.count - done)
+                return isal_deflate(&z)
             }
+            guard rc == COMP_OK else { throw failure("deflate failed (\(rc))") }
+            let finished = final ? z.internal_state.state == ZSTATE_END : z.avail_in == 0 && z.internal_state.state == ZSTATE_NEW_HDR
+            if finished || (z.avail_in == 0 && z.avail_out > 0 && !final) { break }
+            if z.avail_out == 0 { out.append(contentsOf: [UInt8](repeating: 0, count: out.count / 2 + 4_096)) }
         }
-        guard rc == (final ? Z_STREAM_END : Z_OK), z.avail_in == 0 else { throw failure("deflate did not finish (\(rc))") }
         out.removeSubrange(Int(z.total_out)...)
         return out
     }
 
     /// CRC-32 of bytes.
     static func crc(_ raw: [UInt8]) -> UInt32 {
-        raw.withUnsafeBufferPointer { UInt32(crc32(0, $0.baseAddress, uInt($0.count))) }
+        raw.withUnsafeBufferPointer { crc($0) }
     }
+
+    /// CRC-32 of bytes in memory.
+    static func crc(_ raw: UnsafeBufferPointer<UInt8>) -> UInt32 { UInt32(crc32(0, raw.baseAddress, uInt(raw.count))) }
 
     /// The CRC-32 of a ‖ b from theirs.
     static func crcCombine(_ a: UInt32, _ b: UInt32, length: Int) -> UInt32 {
