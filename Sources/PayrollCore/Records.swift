@@ -329,7 +329,7 @@ public struct Batch: Sendable {
     public var employees: [Employee]
     /// Each employee's attendance summary, in employee order.
     public var attendance: [AttendanceSummary]
-    /// Score rows in employee order, then file order.
+    /// Score rows in employee order, then file order. A run lets them go once the rollup has read them.
     public var scores: [ScoreRow]
     /// Adjustments, sorted by employee and line.
     public var adjustments: [Adjustment]

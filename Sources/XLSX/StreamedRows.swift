@@ -44,13 +44,16 @@ extension Workbook {
     /// Writes the workbook: libxlsxwriter writes its part to this workbook's path (a working file, removed after),
     /// then `into` is written with every part of it, each sheet of `streaming` with its rows put in. Their pieces are
     /// made and compressed on up to `threads` threads (0: one per processor); the bytes do not depend on the threads.
-    public func close(into final: String, streaming: [StreamedRows], threads: Int = 0, level: Int32 = streamedLevel) throws {
+    /// Sizes and offsets from `zip64From` on are written as zip64 (4 GiB; the tests lower it).
+    public func close(
+        into final: String, streaming: [StreamedRows], threads: Int = 0, level: Int32 = streamedLevel, zip64From: UInt64 = 0xFFFF_FFFF
+    ) throws {
         try close()
         let frame = path
         defer { unlink(frame) }
         do {
             let skeleton = try FileBytes.read(frame)
-            let writer = try ZipWriter(path: final)
+            let writer = try ZipWriter(path: final, zip64From: zip64From)
             for e in try Zip.entries(skeleton) {
                 guard let rows = streaming.first(where: { Array("xl/worksheets/sheet\($0.sheet + 1).xml".utf8) == e.name }) else {
                     try writer.add(e, stored: try Zip.stored(skeleton, e))

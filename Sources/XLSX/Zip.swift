@@ -183,9 +183,12 @@ final class ZipWriter {
     private var central: [ZipEntry] = []
     private var buffer: [UInt8] = []
     private var streamed: (entry: ZipEntry, header: UInt64)?
+    /// Sizes and offsets from this on are written as zip64 (4 GiB; lower only to test the zip64 records).
+    let limit: UInt64
 
-    init(path: String) throws {
+    init(path: String, zip64From limit: UInt64 = 0xFFFF_FFFF) throws {
         self.path = path
+        self.limit = limit
         fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw Zip.failure("cannot create \(path): \(String(cString: strerror(errno)))") }
         buffer.reserveCapacity(1 << 20)
@@ -245,7 +248,7 @@ final class ZipWriter {
         e.flags &= ~0x0008  // the sizes are in the header: no data descriptor follows
         e.localOffset = offset + UInt64(buffer.count)
         e.compressed = UInt64(stored.count)
-        let large = e.size >= 0xFFFF_FFFF || e.compressed >= 0xFFFF_FFFF
+        let large = e.size >= limit || e.compressed >= limit
         localHeader(e, zip64: large)
         buffer.append(contentsOf: stored)
         central.append(e)
@@ -275,7 +278,10 @@ final class ZipWriter {
 
     /// Ends the started entry.
     func end(crc: UInt32, size: UInt64) throws {
-        guard var (e, at) = streamed else { throw Zip.failure("no entry started") }
+        guard let started = streamed else { throw Zip.failure("no entry started") }
+        defer { streamed = nil }
+        var e = started.entry
+        let at = started.header
         try flush()
         e.crc = crc
         e.size = size
@@ -288,8 +294,6 @@ final class ZipWriter {
         let n = header.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, off_t(at)) }
         guard n == header.count else { throw Zip.failure("cannot write \(path): \(String(cString: strerror(errno)))") }
         central.append(e)
-        streamed = nil
-        at = 0
     }
 
     /// Writes the central directory and closes the archive.
@@ -297,11 +301,11 @@ final class ZipWriter {
         try flush()
         let start = offset
         for e in central {
-            let big = e.size >= 0xFFFF_FFFF || e.compressed >= 0xFFFF_FFFF || e.localOffset >= 0xFFFF_FFFF
+            let big = e.size >= limit || e.compressed >= limit || e.localOffset >= limit
             var extra: [UInt64] = []
-            if e.size >= 0xFFFF_FFFF { extra.append(e.size) }
-            if e.compressed >= 0xFFFF_FFFF { extra.append(e.compressed) }
-            if e.localOffset >= 0xFFFF_FFFF { extra.append(e.localOffset) }
+            if e.size >= limit { extra.append(e.size) }
+            if e.compressed >= limit { extra.append(e.compressed) }
+            if e.localOffset >= limit { extra.append(e.localOffset) }
             put32(0x0201_4B50)
             put16(e.madeBy)
             put16(big ? 45 : 20)
@@ -310,15 +314,15 @@ final class ZipWriter {
             put16(e.time)
             put16(e.date)
             put32(e.crc)
-            put32(e.compressed >= 0xFFFF_FFFF ? 0xFFFF_FFFF : UInt32(e.compressed))
-            put32(e.size >= 0xFFFF_FFFF ? 0xFFFF_FFFF : UInt32(e.size))
+            put32(e.compressed >= limit ? 0xFFFF_FFFF : UInt32(e.compressed))
+            put32(e.size >= limit ? 0xFFFF_FFFF : UInt32(e.size))
             put16(UInt16(e.name.count))
             put16(extra.isEmpty ? 0 : UInt16(4 + 8 * extra.count))
             put16(0)
             put16(0)
             put16(e.internalAttributes)
             put32(e.externalAttributes)
-            put32(e.localOffset >= 0xFFFF_FFFF ? 0xFFFF_FFFF : UInt32(e.localOffset))
+            put32(e.localOffset >= limit ? 0xFFFF_FFFF : UInt32(e.localOffset))
             buffer.append(contentsOf: e.name)
             if !extra.isEmpty {
                 put16(1)
@@ -330,7 +334,8 @@ final class ZipWriter {
         try flush()
         let size = offset - start
         let count = UInt64(central.count)
-        if start >= 0xFFFF_FFFF || size >= 0xFFFF_FFFF || count >= 0xFFFF {
+        let zip64 = start >= limit || size >= limit || count >= 0xFFFF
+        if zip64 {
             let record = offset
             put32(0x0606_4B50)
             put64(44)
@@ -350,10 +355,10 @@ final class ZipWriter {
         put32(0x0605_4B50)
         put16(0)
         put16(0)
-        put16(UInt16(min(count, 0xFFFF)))
-        put16(UInt16(min(count, 0xFFFF)))
-        put32(UInt32(min(size, 0xFFFF_FFFF)))
-        put32(UInt32(min(start, 0xFFFF_FFFF)))
+        put16(zip64 ? 0xFFFF : UInt16(count))
+        put16(zip64 ? 0xFFFF : UInt16(count))
+        put32(zip64 ? 0xFFFF_FFFF : UInt32(size))
+        put32(zip64 ? 0xFFFF_FFFF : UInt32(start))
         put16(0)
         try flush()
     }

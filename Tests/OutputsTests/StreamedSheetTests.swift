@@ -116,6 +116,15 @@ final class StreamedSheetTests: XCTestCase {
         let a = try parts(dir + "/library.xlsx")
         XCTAssertEqual(a.count, 9)
         XCTAssertEqual(a, try parts(dir + "/own.xlsx"))
+        // The zip64 records (entries and offsets past 4 GiB) written for every entry: the same parts.
+        let (own64, _) = try frame(dir + "/own64.frame")
+        for style in [CellStyle.header, .money, .decimal2, .integer] { _ = own64.styleIndex(style) }
+        try own64.close(into: dir + "/own64.xlsx", streaming: [streamed], threads: 2, zip64From: 0)
+        XCTAssertEqual(a, try parts(dir + "/own64.xlsx"))
+        let (listing, _) = try shell(["zipinfo", "-v", dir + "/own64.xlsx"])
+        XCTAssertTrue(listing.contains("PKWARE 64-bit sizes"), listing)
+        let (test, status) = try shell(["unzip", "-t", dir + "/own64.xlsx"])
+        XCTAssertEqual(status, 0, test)
 
         // A text longer than a cell holds fails as libxlsxwriter fails, and leaves no file.
         let (tooLong, _) = try frame(dir + "/long.frame")
