@@ -7,6 +7,28 @@ public protocol WorkScheduler: Sendable {
     func map<T: Sendable>(count: Int, minShard: Int, _ body: @escaping @Sendable (Range<Int>) -> [T]) -> [T]
     /// Runs independent tasks; results in task order.
     func runAll<T: Sendable>(_ tasks: [@Sendable () -> T]) -> [T]
+    /// Like `map` with exactly one result per item, each handed to `put` in order: the results are built in place in
+    /// the whole array (no shard's results held beside it). Each shard also returns a value of its own (its
+    /// diagnostics, say); those come back in shard order.
+    func mapEach<T: Sendable, S: Sendable>(
+        count: Int, minShard: Int, _ body: @escaping @Sendable (Range<Int>, _ put: (T) -> Void) -> S
+    ) -> (results: [T], shards: [S])
+}
+
+extension WorkScheduler {
+    /// `mapEach` through `map` (the shards' results are copied into the whole).
+    public func mapEach<T: Sendable, S: Sendable>(
+        count: Int, minShard: Int, _ body: @escaping @Sendable (Range<Int>, _ put: (T) -> Void) -> S
+    ) -> (results: [T], shards: [S]) {
+        let parts: [([T], S)] = map(count: count, minShard: minShard) { range in
+            var out: [T] = []
+            out.reserveCapacity(range.count)
+            let s = body(range) { out.append($0) }
+            precondition(out.count == range.count, "mapEach: one result per item")
+            return [(out, s)]
+        }
+        return (parts.flatMap(\.0), parts.map(\.1))
+    }
 }
 
 /// Runs everything on the calling thread, in order (tests, tools, one-core runs).

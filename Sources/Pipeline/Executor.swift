@@ -35,6 +35,35 @@ public struct Executor: WorkScheduler {
         return out
     }
 
+    /// Each shard initializes its own range of the result, in place.
+    public func mapEach<T: Sendable, S: Sendable>(
+        count: Int, minShard: Int, _ body: @escaping @Sendable (Range<Int>, _ put: (T) -> Void) -> S
+    ) -> (results: [T], shards: [S]) {
+        if count == 0 { return ([], []) }
+        let shardCount = max(1, min(threads * 4, (count + minShard - 1) / minShard))
+        let size = (count + shardCount - 1) / shardCount
+        let ranges = (0..<shardCount).map { s in (s * size)..<min(count, (s + 1) * size) }.filter { !$0.isEmpty }
+        var shards: [S] = []
+        let results = [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            let base = ShardBase(pointer: buffer.baseAddress!)
+            shards = runAll(
+                ranges.map { r in
+                    {
+                        var next = r.lowerBound
+                        let s = body(r) { value in
+                            precondition(next < r.upperBound, "mapEach: one result per item")
+                            (base.pointer + next).initialize(to: value)
+                            next += 1
+                        }
+                        precondition(next == r.upperBound, "mapEach: one result per item")
+                        return s
+                    }
+                })
+            initialized = count
+        }
+        return (results, shards)
+    }
+
     /// Runs independent tasks, at most `threads` at a time, each started in order by the first free worker (so long
     /// tasks given first start first); results in task order.
     public func runAll<T: Sendable>(_ tasks: [@Sendable () -> T]) -> [T] {
@@ -56,4 +85,9 @@ public struct Executor: WorkScheduler {
         }
         return slots.withLock { $0.map { $0! } }
     }
+}
+
+/// The result's memory, handed to the shards that each initialize their own part of it.
+private struct ShardBase<T>: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<T>
 }

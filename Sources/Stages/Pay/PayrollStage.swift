@@ -46,10 +46,15 @@ public enum PayrollStage {
             if case .opening = ytd.source { return true }
             return false
         }()
-        var computed: [(PayResult?, [Diagnostic])] = executor.map(count: employees.count, minShard: PayrollStage.payShard) { range in
+        // The results are built in place; each shard's diagnostics come back beside them.
+        let computed = executor.mapEach(count: employees.count, minShard: PayrollStage.payShard) {
+            (range, put: (PayResult?) -> Void) -> [Diagnostic] in
             let rules = rules.threadLocal()  // nothing shared between the cores on the hot path
-            var out: [(PayResult?, [Diagnostic])] = []
-            out.reserveCapacity(range.count)
+            var shardDiagnostics: [Diagnostic] = []
+            func emit(_ r: PayResult?, _ d: [Diagnostic]) {
+                put(r)
+                shardDiagnostics += d
+            }
             for i in range {
                 let e = employees[i]
                 let p = perf[i]
@@ -58,7 +63,7 @@ public enum PayrollStage {
                 PayChecks.missingMethods(p, add)
                 guard let final = p.final else {
                     PayChecks.noFinalScore(p, add)
-                    out.append((nil, sink.finish()))
+                    emit(nil, sink.finish())
                     continue
                 }
                 let prev = entries[e.id]
@@ -71,19 +76,17 @@ public enum PayrollStage {
                 do {
                     let r = try rules.compute(input)
                     PayChecks.result(r, period: period, add)
-                    out.append((r, sink.finish()))
+                    emit(r, sink.finish())
                 } catch {
                     PayChecks.failure(error, add)
-                    out.append((nil, sink.finish()))
+                    emit(nil, sink.finish())
                 }
             }
-            return out
+            return shardDiagnostics
         }
         let timings = [("payroll", Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9)]
-        var diags = computed.flatMap(\.1)
-        // The results once, apart from their diagnostics (each copy of a million results is hundreds of megabytes).
-        let pay = computed.map(\.0)
-        computed = []
+        var diags = computed.shards.flatMap { $0 }
+        let pay = computed.results
         if let d = PayChecks.bonusPolicyEnded(pay, rules: rules, employees: employees, employeesFile: employeesFile) { diags.append(d) }
         if let d = PayChecks.totalsBound(pay, employees: employees, employeesFile: employeesFile) { diags.append(d) }
         diags += PayChecks.staleBands(rules: rules, employees: employees, employeesFile: employeesFile)

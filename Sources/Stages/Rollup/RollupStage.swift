@@ -18,18 +18,18 @@ public enum RollupStage {
         // Row ranges of each employee's scores (sorted by employee).
         let scoreStart = rowStarts(count: employees.count, keys: batch.scores.map(\.employee))
         let scores = batch.scores
-        var performance: [PerformanceResult] = scheduler.map(count: employees.count, minShard: employeesPerShard) { range in
+        var performance: [PerformanceResult] = scheduler.mapEach(count: employees.count, minShard: employeesPerShard) { range, put in
             let config = config.threadLocal()
-            return range.map { i in
+            for i in range {
                 do {
-                    return try Rollup.employee(employees[i], rows: scores[scoreStart[i]..<scoreStart[i + 1]], config: config)
+                    put(try Rollup.employee(employees[i], rows: scores[scoreStart[i]..<scoreStart[i + 1]], config: config))
                 } catch {
                     var r = PerformanceResult()
                     r.arithmeticOverflow = true
-                    return r
+                    put(r)
                 }
             }
-        }
+        }.results
         Rollup.rank(&performance, employees: employees)
         try settings.forced?.apply(&performance, employees: employees, config: config)
         config.calibrate(&performance, batch.calibrations)
