@@ -91,7 +91,8 @@ public enum PayrollStage {
         if let d = PayChecks.totalsBound(pay, employees: employees, employeesFile: employeesFile) { diags.append(d) }
         diags += PayChecks.staleBands(rules: rules, employees: employees, employeesFile: employeesFile)
         diags.sort(by: Diagnostic.reportOrder)
-        var ledger: [(String, YearToDate)] = []
+        // Labelled as PayrollRun's ledger is: an array of unlabelled tuples would be converted, a copy of every entry.
+        var ledger: [(id: String, ytd: YearToDate)] = []
         ledger.reserveCapacity(employees.count)
         for (i, e) in employees.enumerated() {
             if let r = pay[i] { ledger.append((e.id, r.ytd)) }
