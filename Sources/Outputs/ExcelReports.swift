@@ -361,7 +361,7 @@ public enum ExcelReports {
         let own = ownRows && stream
         let wb = try Workbook(path: own ? path + ".frame" : path, constantMemory: stream, created: batch.period.firstDay)
         let paid = batch.employees.indices.filter { run.pay[$0] != nil }
-        let bonus = paid.filter { run.pay[$0]!.annualBonus > .zero }
+        let bonus = paid.filter { (run.pay[$0]?.annualBonus ?? .zero) > .zero }
         var streamed: [StreamedRows] = []
         var sheetNumber = 0
         // Past a sheet's rows, the employees continue on "正常工资薪金所得 2", … (each with its header).
