@@ -132,6 +132,18 @@ public struct CSVReadSummary: Sendable {
     public var bytes: Int
     /// The problem that stopped reading, if any (records before it were delivered).
     public var fault: CSVFault?
+    /// True when every field so far was ASCII and the file was read as UTF-8 without a signature: bytes invalid
+    /// in UTF-8 after this point would make it GB18030.
+    public var mayBecomeGB18030 = false
+
+    /// A summary of a reading.
+    public init(encoding: TextEncoding, records: Int, bytes: Int, fault: CSVFault? = nil, mayBecomeGB18030: Bool = false) {
+        self.encoding = encoding
+        self.records = records
+        self.bytes = bytes
+        self.fault = fault
+        self.mayBecomeGB18030 = mayBecomeGB18030
+    }
 }
 
 /// Streams a CSV file through libcsv in fixed-size chunks: memory use does
@@ -154,14 +166,111 @@ public final class CSVFileReader {
     /// Calls `body` for every non-blank record, header first. Blank lines and
     /// lines whose fields are all empty (what Excel leaves below a table) are skipped.
     public func read(_ body: (CSVRecord) -> Void) throws -> CSVReadSummary {
+        try read(part: nil, body)
+    }
+
+    /// Reads one part of the file (from `parts`), or the whole file when `part` is nil. A part after the first
+    /// is read in its `encoding`, switching from UTF-8 to GB18030 only when `mayBecomeGB18030` (what the parts
+    /// before it decide: `CSVReadSummary.mayBecomeGB18030`). Records are indexed from 0 within the part; lines are
+    /// the file's.
+    public func read(part: CSVPart?, _ body: (CSVRecord) -> Void) throws -> CSVReadSummary {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw CSVReadError.cannotOpen(path: path, errno: errno) }
         defer { close(fd) }
         return try withoutActuallyEscaping(body) { escapable in
             let state = ParseState(maxFieldBytes: maxFieldBytes, deliver: escapable)
-            return try state.run(fd: fd, path: path, chunkSize: chunkSize)
+            if let part, part.start > 0 {
+                guard lseek(fd, off_t(part.start), SEEK_SET) == off_t(part.start) else {
+                    throw CSVReadError.readFailed(path: path, errno: errno)
+                }
+                state.line = part.line
+                state.encoding = part.encoding
+                state.sawNonASCII = !part.mayBecomeGB18030
+            }
+            return try state.run(fd: fd, path: path, chunkSize: chunkSize, limit: part.map { $0.end - $0.start }, detect: (part?.start ?? 0) == 0)
         }
     }
+
+    /// Splits the file into its first line (the header, when the file does not start with a blank line) and
+    /// `count` parts of about equal size, each starting at a record boundary (a line feed outside quotes, found
+    /// by a quote-aware scan from the start), so that they can be parsed at the same time. A file smaller than
+    /// `minimumBytes`, or one with too few line feeds, is one part.
+    /// The scan is only right for a file whose quoting is well formed up to the last boundary; a reader of the
+    /// first part stops at any earlier quoting fault, and then the later parts' records are not used.
+    public func parts(_ count: Int, minimumBytes: Int = 8 << 20) throws -> [CSVPart] {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw CSVReadError.cannotOpen(path: path, errno: errno) }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw CSVReadError.readFailed(path: path, errno: errno) }
+        let size = Int(st.st_size)
+        let buf = UnsafeMutableRawPointer.allocate(byteCount: chunkSize, alignment: 16)
+        defer { buf.deallocate() }
+        // The encoding the file starts with: its signature, else UTF-8.
+        var head = [UInt8](repeating: 0, count: 4)
+        let headCount = head.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 4, 0) }
+        var encoding = TextEncoding.utf8
+        if headCount >= 3 && head[0] == 0xEF && head[1] == 0xBB && head[2] == 0xBF {
+            encoding = .utf8BOM
+        } else if headCount == 4 && head == [0x84, 0x31, 0x95, 0x33] {
+            encoding = .gb18030
+        }
+        guard count > 1, size >= minimumBytes else { return [CSVPart(start: 0, end: size, line: 1, encoding: encoding)] }
+        var bounds: [(offset: Int, line: Int)] = [(0, 1)]
+        var target = 0  // the first boundary ends the first line
+        var offset = 0
+        var line = 1
+        var quoted = false
+        var lastCR = false  // the byte before was a CR (a CR followed by LF is one line end)
+        scanning: while bounds.count < count + 1 {
+            let n = Glibc.read(fd, buf, chunkSize)
+            if n < 0 { throw CSVReadError.readFailed(path: path, errno: errno) }
+            if n == 0 { break }
+            let b = buf.assumingMemoryBound(to: UInt8.self)
+            var i = 0
+            while i < n {
+                let c = b[i]
+                if lastCR && c != 0x0A { line += 1 }  // a lone CR ends a line too
+                lastCR = false
+                if c == 0x22 {
+                    quoted.toggle()
+                } else if c == 0x0A {
+                    line += 1
+                    if !quoted && offset + i + 1 >= target && offset + i + 1 < size {
+                        bounds.append((offset + i + 1, line))
+                        if bounds.count == count + 1 { break scanning }
+                        let first = bounds[1].offset
+                        target = first + (size - first) / count * (bounds.count - 1)
+                    }
+                } else if c == 0x0D {
+                    lastCR = true
+                }
+                i += 1
+            }
+            offset += n
+        }
+        guard bounds.count == count + 1 else { return [CSVPart(start: 0, end: size, line: 1, encoding: encoding)] }
+        var out: [CSVPart] = []
+        for (k, b) in bounds.enumerated() {
+            let end = k + 1 < bounds.count ? bounds[k + 1].offset : size
+            out.append(CSVPart(start: b.offset, end: end, line: b.line, encoding: encoding))
+        }
+        return out
+    }
+}
+
+/// A byte range of a CSV file that starts at a record boundary, and the physical line it starts on.
+public struct CSVPart: Sendable, Equatable {
+    /// The first byte.
+    public let start: Int
+    /// One past the last byte.
+    public let end: Int
+    /// The physical line (1-based) of its first byte.
+    public let line: Int
+    /// The encoding to read it in: the file's signature, else UTF-8, until the parts before it say otherwise.
+    public var encoding: TextEncoding
+    /// Whether bytes invalid in UTF-8 make the file GB18030 (only while nothing before was non-ASCII UTF-8).
+    public var mayBecomeGB18030 = false
 }
 
 /// Parses a file with libcsv and callbacks that do nothing: the floor that
@@ -258,19 +367,26 @@ private final class ParseState {
         fieldCount += 1
     }
 
-    func run(fd: Int32, path: String, chunkSize: Int) throws -> CSVReadSummary {
-        try withParser(chunkSize: chunkSize) { parser, buf in try run(fd: fd, path: path, chunkSize: chunkSize, parser: &parser, buf: buf) }
+    /// Parses from the descriptor's position: `limit` bytes or to the end; `detect` looks for a signature first.
+    func run(fd: Int32, path: String, chunkSize: Int, limit: Int?, detect: Bool) throws -> CSVReadSummary {
+        try withParser(chunkSize: chunkSize) { parser, buf in
+            try run(fd: fd, path: path, chunkSize: chunkSize, limit: limit, detect: detect, parser: &parser, buf: buf)
+        }
     }
 
-    private func run(fd: Int32, path: String, chunkSize: Int, parser: inout csv_parser, buf: UnsafeMutableRawPointer) throws -> CSVReadSummary {
+    private func run(
+        fd: Int32, path: String, chunkSize: Int, limit: Int?, detect: Bool, parser: inout csv_parser, buf: UnsafeMutableRawPointer
+    ) throws -> CSVReadSummary {
         let me = Unmanaged.passUnretained(self).toOpaque()
         var total = 0
-        var first = true
+        var first = detect
         var fault: CSVFault?
-        while true {
-            let n = Glibc.read(fd, buf, chunkSize)
+        var left = limit ?? Int.max
+        while left > 0 {
+            let n = Glibc.read(fd, buf, min(chunkSize, left))
             if n < 0 { throw CSVReadError.readFailed(path: path, errno: errno) }
             if n == 0 { break }
+            left -= n
             var start = buf
             var len = n
             if first {
@@ -309,7 +425,8 @@ private final class ParseState {
             let offset = firstInvalidOffset(fd: fd, encoding: encoding, chunkSize: chunkSize)
             fault = .invalidEncoding(byteOffset: offset, line: recordLine)
         }
-        return CSVReadSummary(encoding: encoding, records: recordIndex, bytes: total, fault: fault)
+        return CSVReadSummary(
+            encoding: encoding, records: recordIndex, bytes: total, fault: fault, mayBecomeGB18030: encoding == .utf8 && !sawNonASCII)
     }
 
     @inline(__always)

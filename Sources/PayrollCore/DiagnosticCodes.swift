@@ -162,6 +162,27 @@ public struct DiagnosticSink: Sendable {
                 line: line, column: column, employeeID: employee, en: en, zh: zh))
     }
 
+    /// Adds what `later` collected (about the rows after this sink's, as when a file is read in parts): the
+    /// same diagnostics are kept and counted as if one sink had seen all the rows in order.
+    public mutating func merge(_ later: DiagnosticSink) {
+        var keptLater: [Code: Int] = [:]
+        for d in later.items {
+            guard let code = Code(rawValue: d.code) else { continue }
+            keptLater[code, default: 0] += 1
+            let n = (counts[code] ?? 0) + 1
+            counts[code] = n
+            if n > capPerCode {
+                if firstLineOverCap[code] == nil { firstLineOverCap[code] = d.line ?? 0 }
+                continue
+            }
+            items.append(d)
+        }
+        for (code, n) in later.counts where n > (keptLater[code] ?? 0) {
+            counts[code, default: 0] += n - (keptLater[code] ?? 0)
+            if firstLineOverCap[code] == nil { firstLineOverCap[code] = later.firstLineOverCap[code] }
+        }
+    }
+
     /// True when an error (not only warnings) was added.
     public var hasErrors: Bool { items.contains { $0.severity == .error } }
 

@@ -1,40 +1,39 @@
 import CSVReader
 
-/// Employee ID → position in the sorted employee list, looked up straight
-/// from a CSV cell's bytes: no String is made and no SipHash is run on the
-/// hot path (twenty million attendance rows at a million employees).
+/// Employee ID → position in the employee list, looked up straight from a
+/// CSV cell's bytes: no String is made and no SipHash is run on the hot path
+/// (twenty million attendance rows at a million employees). employees.csv is
+/// read into it as it streams (`insert` finds a duplicate ID), then put in
+/// ID order once (`sortByID`).
 public struct IDIndex: Sendable {
     private var arena: [UInt8] = []
-    private var starts: [Int] = []  // id i is arena[starts[i]..<starts[i+1]]
+    private var starts: [Int] = [0]  // id i is arena[starts[i]..<starts[i+1]]
     private var slots: [Int32]  // open addressing: -1 empty, else id index
     private var hashes: [UInt64]
-    private let mask: Int
+    private var mask: Int
 
-    /// An index of employee IDs in the given order.
-    public init<S: Sequence>(_ ids: S) where S.Element == String {
-        let list = Array(ids)
+    /// The number of IDs.
+    public var count: Int { starts.count - 1 }
+
+    /// An empty index with room for about `capacity` IDs before its table grows.
+    public init(capacity: Int = 0) {
         var cap = 16
-        while cap < list.count * 2 { cap <<= 1 }
+        while cap < capacity * 2 { cap <<= 1 }
         mask = cap - 1
         slots = Array(repeating: -1, count: cap)
         hashes = Array(repeating: 0, count: cap)
-        starts.reserveCapacity(list.count + 1)
-        for (i, id) in list.enumerated() {
-            starts.append(arena.count)
-            arena.append(contentsOf: id.utf8)
+        starts.reserveCapacity(capacity + 1)
+        arena.reserveCapacity(capacity * 8)
+    }
+
+    /// An index of employee IDs in the given order; a repeated ID keeps its first position.
+    public init<S: Sequence>(_ ids: S) where S.Element == String {
+        let list = Array(ids)
+        self.init(capacity: list.count)
+        for id in list {
             let bytes = Array(id.utf8)
-            let h = IDIndex.hash(bytes)
-            var p = Int(truncatingIfNeeded: h) & mask
-            while slots[p] >= 0 {
-                if hashes[p] == h && equal(Int(slots[p]), bytes) { break }  // duplicate: keep the first
-                p = (p + 1) & mask
-            }
-            if slots[p] < 0 {
-                slots[p] = Int32(i)
-                hashes[p] = h
-            }
+            if insert(bytes) != nil { append(bytes) }  // positions stay those of the list
         }
-        starts.append(arena.count)
     }
 
     /// FNV-1a, 64-bit.
@@ -48,7 +47,7 @@ public struct IDIndex: Sendable {
     @inline(__always)
     private func equal<C: Collection>(_ i: Int, _ b: C) -> Bool where C.Element == UInt8 {
         let s = starts[i]
-        let e = i + 1 < starts.count ? starts[i + 1] : arena.count
+        let e = starts[i + 1]
         return e - s == b.count && arena[s..<e].elementsEqual(b)
     }
 
@@ -66,6 +65,96 @@ public struct IDIndex: Sendable {
 
     /// The index of an ID.
     public func lookup(_ s: String) -> Int32? { lookup(Array(s.utf8)) }
+
+    /// Adds an ID at the next position (`count`) and returns nil; when the ID is already there, returns its
+    /// position and changes nothing.
+    public mutating func insert<C: Collection>(_ b: C) -> Int32? where C.Element == UInt8 {
+        if (count + 1) * 2 > mask + 1 { grow() }
+        let h = IDIndex.hash(b)
+        var p = Int(truncatingIfNeeded: h) & mask
+        while true {
+            let s = slots[p]
+            if s < 0 { break }
+            if hashes[p] == h && equal(Int(s), b) { return s }
+            p = (p + 1) & mask
+        }
+        slots[p] = Int32(truncatingIfNeeded: count)
+        hashes[p] = h
+        append(b)
+        return nil
+    }
+
+    /// A position that is not in the table (a repeated ID of `init(_:)`): its bytes only.
+    private mutating func append<C: Collection>(_ b: C) where C.Element == UInt8 {
+        arena.append(contentsOf: b)
+        starts.append(arena.count)
+    }
+
+    private mutating func grow() {
+        let cap = (mask + 1) * 2
+        var newSlots = [Int32](repeating: -1, count: cap)
+        var newHashes = [UInt64](repeating: 0, count: cap)
+        for p in 0...mask where slots[p] >= 0 {
+            var q = Int(truncatingIfNeeded: hashes[p]) & (cap - 1)
+            while newSlots[q] >= 0 { q = (q + 1) & (cap - 1) }
+            newSlots[q] = slots[p]
+            newHashes[q] = hashes[p]
+        }
+        slots = newSlots
+        hashes = newHashes
+        mask = cap - 1
+    }
+
+    /// True when ID `a` comes before ID `b` in code-point order (UTF-8 byte order is code-point order).
+    @inline(__always)
+    private func precedes(_ a: Int, _ b: Int) -> Bool {
+        arena.withUnsafeBufferPointer { buf in
+            let sa = starts[a]
+            let la = starts[a + 1] - sa
+            let sb = starts[b]
+            let lb = starts[b + 1] - sb
+            var i = 0
+            while i < la && i < lb {
+                let x = buf[sa + i]
+                let y = buf[sb + i]
+                if x != y { return x < y }
+                i += 1
+            }
+            return la < lb
+        }
+    }
+
+    /// Puts the IDs in code-point order and returns the permutation applied (new position k held old position
+    /// `order[k]`), or nil when they were in that order already. Every ID must be in the table (built by `insert`).
+    public mutating func sortByID() -> [Int32]? {
+        let n = count
+        var sorted = true
+        var i = 1
+        while i < n {
+            if !precedes(i - 1, i) {
+                sorted = false
+                break
+            }
+            i += 1
+        }
+        if sorted { return nil }
+        var order = (0..<n).map { Int32($0) }
+        order.sort { precedes(Int($0), Int($1)) }
+        var rank = [Int32](repeating: 0, count: n)
+        for (k, old) in order.enumerated() { rank[Int(old)] = Int32(k) }
+        var newArena: [UInt8] = []
+        newArena.reserveCapacity(arena.count)
+        var newStarts: [Int] = [0]
+        newStarts.reserveCapacity(n + 1)
+        for old in order {
+            newArena.append(contentsOf: arena[starts[Int(old)]..<starts[Int(old) + 1]])
+            newStarts.append(newArena.count)
+        }
+        arena = newArena
+        starts = newStarts
+        for p in 0...mask where slots[p] >= 0 { slots[p] = rank[Int(slots[p])] }
+        return order
+    }
 }
 
 /// Rows of one employee usually come together: remembers the last ID looked

@@ -2,6 +2,7 @@ import CSVReader
 import Foundation
 import PayrollCore
 import PayrollRules
+import Synchronization
 
 /// Which methods each department type is appraised by.
 public struct PerformanceSchemes: Sendable {
@@ -31,6 +32,9 @@ public struct IntakeOptions: Sendable {
     public var grades: [String]
     /// Messages may quote cell values (`--show-values`: personal data in the report).
     public var showValues = false
+    /// A file at least this large is parsed in two parts at once (split at a record boundary); the results and
+    /// diagnostics are those of one reading in order.
+    public var splitBytes = 8 << 20
     /// Options of one intake.
     public init(
         period: Period, inputDirectory: String, fileNames: [InputKind: String] = [:], rulePack: RulePack,
@@ -87,7 +91,7 @@ public enum Intake {
         diags += emp.diagnostics
         if let f = emp.file { inputs.append(f) }
         let employees = emp.employees
-        let lookup = IDIndex(employees.map(\.id))
+        let lookup = emp.index
         // When employees.csv could not be read to its end, "unknown employee"
         // elsewhere would only be noise: those checks wait for a readable file.
         // A header problem in another column does not matter here: the IDs are known as long as employee_id is there.
@@ -220,6 +224,15 @@ public enum Intake {
                 scan.end()
             }
         }
+        reportEnd(scan, kind, summary, headerOK: headerOK)
+        let file = InputFile(
+            kind: kind.rawValue, path: path, encoding: summary.encoding.rawValue,
+            records: max(0, summary.records - 1), bytes: summary.bytes)
+        return (scan, file)
+    }
+
+    /// Stage 1's findings at the end of a file: the fault that stopped reading, an empty file, a header without rows.
+    static func reportEnd(_ scan: TableScan, _ kind: InputKind, _ summary: CSVReadSummary, headerOK: Bool) {
         switch summary.fault {
         case .none: break
         case let .unterminatedQuote(line):
@@ -254,33 +267,158 @@ public enum Intake {
                     en: "the file has a header but no data rows", zh: "文件只有表头，没有数据行")
             }
         }
+    }
+
+    /// What the closures of a reading in parts share; each part touches only its own state.
+    struct Unchecked<T>: @unchecked Sendable {
+        let value: T
+        init(_ value: T) { self.value = value }
+    }
+
+    /// A part of a file being read at the same time as the others: its own view of the header's columns, its own
+    /// diagnostics and the reader's state for its rows.
+    final class ScanPart<State>: @unchecked Sendable {
+        let scan: TableScan
+        let state: State
+        var summary = CSVReadSummary(encoding: .utf8, records: 0, bytes: 0)
+        init(_ scan: TableScan, _ state: State) {
+            self.scan = scan
+            self.state = state
+        }
+    }
+
+    /// Like `scan`, for a large file: after its header, its records are read in two parts at once (split at a
+    /// record boundary), each with its own state from `makeState` (given the part's number), whose rows `row` reads. Returns the parts'
+    /// states in file order and a scan whose diagnostics are those one reading in order would give: the parts'
+    /// merged, with the end-of-file findings. A file that is small, or whose first line is not a header
+    /// alone, or that has a fault (bad quoting or bytes), is read in order in one part; when the first part
+    /// finds the file is GB18030 the second is read again in it.
+    static func scanInParts<State: AnyObject>(
+        _ o: IntakeOptions, _ kind: InputKind, progress: ProgressReport?,
+        makeState: @escaping (_ part: Int) -> State, row: @escaping (State, TableScan, CSVRecord) -> Void
+    ) throws -> (scan: TableScan, states: [State], file: InputFile?) {
+        let path = o.path(kind)
+        let name = o.fileName(kind)
+        let reader = CSVFileReader(path: path)
+        let parts = FileManager.default.fileExists(atPath: path) ? try reader.parts(2, minimumBytes: o.splitBytes) : []
+        func inOrder() throws -> (scan: TableScan, states: [State], file: InputFile?) {
+            let state = makeState(0)
+            let (scan, file) = try scan(o, kind, progress: progress) { t, rec in row(state, t, rec) }
+            return (scan, [state], file)
+        }
+        guard parts.count == 3 else { return try inOrder() }
+        let header = TableScan(kind: kind, fileName: name, showValues: o.showValues)
+        var headerOK = false
+        let headerSummary = try reader.read(part: parts[0]) { rec in headerOK = header.resolveHeader(rec) }
+        guard headerSummary.records == 1, headerSummary.fault == nil, headerOK else { return try inOrder() }
+        let read = Mutex(0)
+        func readPart(_ part: CSVPart, _ k: Int) throws -> ScanPart<State> {
+            let p = ScanPart(header.forPart(), makeState(k))
+            p.summary = try reader.read(part: part) { rec in
+                if rec.index & 0xFFFF == 0xFFFF, let progress {
+                    let done = read.withLock {
+                        $0 += 0x10000
+                        return $0
+                    }
+                    progress(ProgressEvent(Bilingual("读取 \(name)", "reading \(name)"), done: done))
+                }
+                row(p.state, p.scan, rec)
+                p.scan.end()
+            }
+            return p
+        }
+        var first = parts[1]
+        first.encoding = headerSummary.encoding
+        first.mayBecomeGB18030 = headerSummary.mayBecomeGB18030
+        let guessed = parts[2]
+        let jobs = Unchecked((readPart, first, guessed))
+        let tasks: [@Sendable () -> Result<ScanPart<State>, any Error>] = [
+            { Result { try jobs.value.0(jobs.value.1, 0) } }, { Result { try jobs.value.0(jobs.value.2, 1) } },
+        ]
+        let done = o.scheduler.runAll(tasks)
+        let a = try done[0].get()
+        var b = try done[1].get()
+        // The second part was read in the encoding the file starts with; the first part may have found another.
+        var expected = parts[2]
+        expected.encoding = a.summary.encoding
+        expected.mayBecomeGB18030 = a.summary.mayBecomeGB18030
+        var encodingFault = false
+        if case .invalidEncoding = b.summary.fault { encodingFault = true }
+        if a.summary.fault == nil && (expected.encoding != guessed.encoding || (encodingFault && expected.mayBecomeGB18030)) {
+            b = try readPart(expected, 1)
+        }
+        // A fault stops a reading in order where it is, with its own counts: such a file is read again that way.
+        if a.summary.fault != nil || b.summary.fault != nil { return try inOrder() }
+        let used = [a, b]
+        var summary = headerSummary
+        for p in used {
+            header.sink.merge(p.scan.sink)
+            summary.records += p.summary.records
+            summary.bytes += p.summary.bytes
+            summary.encoding = p.summary.encoding
+            summary.fault = p.summary.fault
+        }
+        reportEnd(header, kind, summary, headerOK: true)
         let file = InputFile(
-            kind: kind.rawValue, path: path, encoding: summary.encoding.rawValue,
-            records: max(0, summary.records - 1), bytes: summary.bytes)
-        return (scan, file)
+            kind: kind.rawValue, path: path, encoding: summary.encoding.rawValue, records: max(0, summary.records - 1), bytes: summary.bytes)
+        return (header, used.map { $0.state }, file)
     }
 
     // MARK: employees.csv
 
     struct EmployeesResult {
         var employees: [Employee]
+        /// The employees' IDs → their positions in `employees`.
+        var index: IDIndex
         var diagnostics: [Diagnostic]
         var file: InputFile?
     }
 
-    static func readEmployees(_ o: IntakeOptions, progress: ProgressReport?) throws -> EmployeesResult {
-        var list: [Employee] = []
-        var seen: [String: Int] = [:]
-        var cityCache: [String: CityParameters?] = [:]
-        // About 150 bytes a row: reserve once instead of rehashing a growing table.
-        if let size = (try? FileManager.default.attributesOfItem(atPath: o.path(.employees)))?[.size] as? Int {
-            let expected = min(size / 150, 20_000_000)
-            list.reserveCapacity(expected)
-            seen.reserveCapacity(expected)
+    /// Puts `list` in the order given (new position k takes old position `order[k]`) in place, by cycles:
+    /// no second copy of a million employees.
+    static func permute<T>(_ list: inout [T], _ order: [Int32]) {
+        var placed = [Bool](repeating: false, count: list.count)
+        for start in list.indices where !placed[start] {
+            var k = start
+            let first = list[start]
+            while true {
+                placed[k] = true
+                let from = Int(order[k])
+                if from == start {
+                    list[k] = first
+                    break
+                }
+                list[k] = list[from]
+                k = from
+            }
         }
+    }
+
+    /// The reading of employees.csv, or of one part of it.
+    final class EmployeeRows {
+        let o: IntakeOptions
+        let firstDay: Day
+        var list: [Employee] = []
+        /// The IDs of `list`, in its order.
+        var index: IDIndex
+        var cityCache: [String: CityParameters?] = [:]
         var cols: EmployeeCols?
-        let firstDay = o.period.firstDay
-        let (scan, file) = try scan(o, .employees, progress: progress) { t, rec in
+        /// A row whose ID an earlier row of this part has (at position `first` of `list`); it makes no employee.
+        struct Repeat {
+            let line: Int
+            let first: Int32
+            let id: String
+        }
+        var repeats: [Repeat] = []
+
+        init(_ o: IntakeOptions, expected: Int) {
+            self.o = o
+            firstDay = o.period.firstDay
+            list.reserveCapacity(expected)
+            index = IDIndex(capacity: expected)
+        }
+
+        func row(_ t: TableScan, _ rec: CSVRecord) {
             if cols == nil { cols = EmployeeCols(t) }
             let c = cols!
             guard t.begin(rec) else { return }
@@ -297,13 +435,12 @@ public enum Intake {
                     keep = false
                 } else {
                     t.employee = id
-                    if let first = seen[id] {
-                        t.error(
-                            .duplicateEmployee, c.employeeID, en: "employee_id is already used on line \(first); employee IDs must be unique",
-                            zh: "工号已在第 \(first) 行使用；工号必须唯一")
+                    // Every ID inserted here becomes the employee at the same position of `list` (keep stays true).
+                    // A repeat is reported when the parts are merged, with the line where the ID is first used in the file.
+                    if let first = index.insert(t.raw(c.employeeID)!) {
+                        t.rowErrors += 1
+                        repeats.append(Repeat(line: t.line, first: first, id: id))
                         keep = false
-                    } else {
-                        seen[id] = t.line
                     }
                 }
             } else {
@@ -425,8 +562,48 @@ public enum Intake {
             list[list.count - 1].serviceStart = serviceStart
             list[list.count - 1].specialDeductionItems = specialItems
         }
-        list.sort { $0.id.codePointPrecedes($1.id) }
-        return EmployeesResult(employees: list, diagnostics: scan.sink.finish(), file: file)
+    }
+
+    static func readEmployees(_ o: IntakeOptions, progress: ProgressReport?) throws -> EmployeesResult {
+        // About 150 bytes a row: reserve once instead of rehashing a growing table.
+        var expected = 1024
+        if let size = (try? FileManager.default.attributesOfItem(atPath: o.path(.employees)))?[.size] as? Int {
+            expected = min(size / 150, 20_000_000)
+        }
+        let (scan, parts, file) = try scanInParts(
+            o, .employees, progress: progress, makeState: { part in EmployeeRows(o, expected: part == 0 ? expected : expected / 2 + 1024) },
+            row: { rows, t, rec in rows.row(t, rec) })
+        let column = EmployeeCols(scan).employeeID.name
+        func reportRepeat(line: Int, first: Int, id: String) {
+            scan.sink.add(
+                .duplicateEmployee, line: line, column: column, employee: id,
+                en: "employee_id is already used on line \(first); employee IDs must be unique", zh: "工号已在第 \(first) 行使用；工号必须唯一")
+        }
+        let whole = parts[0]
+        for r in whole.repeats { reportRepeat(line: r.line, first: whole.list[Int(r.first)].line, id: r.id) }
+        for part in parts.dropFirst() {
+            // Its employees join the first part's; an ID the parts before it have is a repeat too.
+            var position = [Int32](repeating: 0, count: part.list.count)
+            var found: [(line: Int, first: Int, id: String)] = []
+            for (i, e) in part.list.enumerated() {
+                if let first = whole.index.insert(Array(e.id.utf8)) {
+                    position[i] = first
+                    found.append((e.line, whole.list[Int(first)].line, e.id))
+                } else {
+                    position[i] = Int32(whole.list.count)
+                    whole.list.append(e)
+                }
+            }
+            for r in part.repeats { found.append((r.line, whole.list[Int(position[Int(r.first)])].line, r.id)) }
+            found.sort { $0.line < $1.line }
+            for r in found { reportRepeat(line: r.line, first: r.first, id: r.id) }
+            part.list = []
+        }
+        var list = whole.list
+        whole.list = []
+        var index = whole.index
+        if let order = index.sortByID() { permute(&list, order) }
+        return EmployeesResult(employees: list, index: index, diagnostics: scan.sink.finish(), file: file)
     }
 
     // MARK: attendance_summary.csv

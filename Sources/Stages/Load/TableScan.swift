@@ -66,6 +66,15 @@ final class TableScan {
         return ("text of \(n) character\(n == 1 ? "" : "s")", "\(n) 个字符的文本")
     }
 
+    /// A scan of another part of the same file: the header's columns, no diagnostics yet.
+    func forPart() -> TableScan {
+        let t = TableScan(kind: kind, fileName: sink.file, showValues: showValues)
+        t.positions = positions
+        t.headerCount = headerCount
+        t.sink.capPerCode = sink.capPerCode
+        return t
+    }
+
     func col(_ name: String) -> Col { Col(pos: positions[name] ?? -1, name: name) }
 
     /// Starts a data record; false (after reporting) when it cannot be read.
