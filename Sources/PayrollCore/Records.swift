@@ -347,6 +347,9 @@ public struct Batch: Sendable {
     public var checkIns: [CheckIns] = []
     /// The attendance gives `overtime_compensation`: comp time (调休) is accounted for this period.
     public var compTimeTracked = false
+    /// Seconds intake spent on each large file and on the per-employee checks (`--timings`); the files after
+    /// employees.csv are read at the same time, so these overlap.
+    public var timings: [(String, Double)] = []
 
     /// Errors among the diagnostics.
     public var errorCount: Int { diagnostics.lazy.filter { $0.severity == .error }.count }

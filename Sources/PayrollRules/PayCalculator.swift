@@ -186,11 +186,12 @@ extension PeriodRules {
         var lines: [Money] = []
         lines.reserveCapacity(components.count)
         var gross = Money.zero
-        for c in components {
-            let value = try PeriodRules.bounded(try Evaluator(values: v, tables: tables).number(c.expr).checkedMoney(.halfUp))
-            v[c.slot] = Exact(value)
+        // By index: `for c in components` would copy each line's spec (its texts and variants) per employee.
+        for k in components.indices {
+            let value = try PeriodRules.bounded(try Evaluator(values: v, tables: tables).number(components[k].expr).checkedMoney(.halfUp))
+            v[components[k].slot] = Exact(value)
             lines.append(value)
-            if c.spec.inGross { gross = try PeriodRules.bounded(try gross.adding(value)) }
+            if components[k].spec.inGross { gross = try PeriodRules.bounded(try gross.adding(value)) }
         }
 
         // Social insurance per line, housing fund.

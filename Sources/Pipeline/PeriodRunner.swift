@@ -135,6 +135,7 @@ public enum PeriodRunner {
             }
         }
         lap("intake")
+        stageSeconds += batch.timings.map { ("  \($0.0)", $0.1) }
         if !batch.hasErrors {
             progress?(ProgressEvent(Bilingual("计算绩效和工资", "performance and pay"), done: 0, total: batch.employees.count))
         }

@@ -142,3 +142,28 @@ final class SplitReadingTests: XCTestCase {
         XCTAssertEqual(try parts(fault).count, 1)
     }
 }
+
+/// Score items and raters are numbered from their bytes; the numbers must be those TextKeys gives the Strings.
+final class ByteKeysTests: XCTestCase {
+    func testNumbersAreThoseOfTheStrings() throws {
+        // NFC and NFD "é", U+212A KELVIN SIGN (canonically "K"), U+037E GREEK QUESTION MARK (canonically ";"),
+        // Chinese, repeats, and empty cells (0).
+        let texts = ["sales", "Q1", "销售额", "caf\u{E9}", "cafe\u{301}", "K", "\u{212A}", "sales", "", "\u{37E}", ";", "x;", "销售额", "E0001"]
+        let path = tempDir() + "/k.csv"
+        let csv = texts.map { "\"\($0)\"" }.joined(separator: "\n") + "\n"
+        try csv.write(toFile: path, atomically: true, encoding: .utf8)
+        var expected = TextKeys()
+        var keys = ByteKeys()
+        var got: [Int32] = []
+        var want: [Int32] = []
+        _ = try CSVFileReader(path: path).read { rec in
+            let cell = rec[0]
+            got.append(keys.key(cell.count == 0 ? nil : cell))
+            want.append(expected.key(cell.string))
+        }
+        XCTAssertEqual(got.count, texts.count - 1)  // the empty line is blank: no record
+        XCTAssertEqual(got, want)
+        XCTAssertEqual(got[4], got[3], "NFD é is NFC é")
+        XCTAssertEqual(got[6], got[5], "the Kelvin sign is K")
+    }
+}

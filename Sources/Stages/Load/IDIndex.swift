@@ -1,4 +1,5 @@
 import CSVReader
+import Foundation
 
 /// Employee ID → position in the employee list, looked up straight from a
 /// CSV cell's bytes: no String is made and no SipHash is run on the hot path
@@ -172,5 +173,39 @@ struct IDLookupCache {
         lastBytes.append(contentsOf: b)
         valid = true
         return lastIndex
+    }
+}
+
+/// Numbers standing for texts (score items, rater IDs), as `TextKeys` gives them (equal texts, in Swift's
+/// sense of canonical equivalence, get equal numbers in first-seen order; nothing gets 0) but read from the
+/// cell's bytes: an ASCII text costs one probe of a byte table and no String.
+struct ByteKeys {
+    private var ascii = IDIndex(capacity: 1024)
+    private var asciiNumbers: [Int32] = []
+    private var other: [String: Int32] = [:]
+    private var next: Int32 = 1
+
+    /// The number of a cell's text; 0 for none.
+    mutating func key(_ cell: CSVField?) -> Int32 {
+        guard let cell, cell.count > 0 else { return 0 }
+        if cell.allSatisfy({ $0 < 0x80 }) { return asciiKey(cell) }
+        let s = cell.string
+        if let n = other[s] { return n }
+        // A non-ASCII text may still equal an ASCII one (U+212A KELVIN SIGN is "K"): its NFC form says.
+        let nfc = s.precomposedStringWithCanonicalMapping
+        let n = nfc.utf8.allSatisfy({ $0 < 0x80 }) ? asciiKey(Array(nfc.utf8)) : take()
+        other[s] = n
+        return n
+    }
+
+    private mutating func asciiKey<C: Collection>(_ bytes: C) -> Int32 where C.Element == UInt8 {
+        if let i = ascii.insert(bytes) { return asciiNumbers[Int(i)] }
+        asciiNumbers.append(take())
+        return asciiNumbers[asciiNumbers.count - 1]
+    }
+
+    private mutating func take() -> Int32 {
+        defer { next &+= 1 }
+        return next
     }
 }

@@ -87,7 +87,10 @@ public enum Intake {
         var diags: [Diagnostic] = []
 
         // Stage 1 + 2 for employees: every other file refers to it.
+        let started = DispatchTime.now()
+        @Sendable func since(_ t: DispatchTime) -> Double { Double(DispatchTime.now().uptimeNanoseconds - t.uptimeNanoseconds) / 1e9 }
         let emp = try readEmployees(o, progress: progress)
+        var timings = [(o.fileName(.employees), since(started))]
         diags += emp.diagnostics
         if let f = emp.file { inputs.append(f) }
         let employees = emp.employees
@@ -115,7 +118,20 @@ public enum Intake {
             { try readPoints(o, count: employees.count, index: lookup, checkReferences: employeesComplete) },
             { try readCoaching(o, count: employees.count, index: lookup, checkReferences: employeesComplete) },
         ]
-        let results = try executor.runAll(tasks.map { t in { Result { try t() } } }).map { try $0.get() }
+        let filesStarted = DispatchTime.now()
+        let timed = executor.runAll(
+            tasks.map { t in
+                {
+                    let t0 = DispatchTime.now()
+                    let r = Result { try t() }
+                    return (r, since(t0))
+                }
+            })
+        let results = try timed.map { try $0.0.get() }
+        for (r, seconds) in zip(results, timed.map(\.1)) where seconds >= 0.001 {
+            if let f = r.file { timings.append((f.path.split(separator: "/").last.map(String.init) ?? f.kind, seconds)) }
+        }
+        let checksStarted = DispatchTime.now()
         var attendance = Array(repeating: AttendanceSummary(), count: employees.count)
         var attendanceRead = false
         var scores: [ScoreRow] = []
@@ -178,6 +194,9 @@ public enum Intake {
         batch.points = points
         batch.checkIns = checkIns
         batch.compTimeTracked = compTimeColumn
+        timings.append(("other files", since(filesStarted) - since(checksStarted)))
+        timings.append(("checks", since(checksStarted)))
+        batch.timings = timings
         return batch
     }
 
@@ -819,7 +838,7 @@ public enum Intake {
         checkReferences: Bool, progress: ProgressReport?
     ) throws -> FileResult {
         var rows: [ScoreRow] = []
-        var keys = TextKeys()
+        var keys = ByteKeys()
         var refs = RowReferences(index: index, checkReferences: checkReferences, employeesFile: o.fileName(.employees))
         // 36 to 40 bytes a row in practice: reserving for 34 once avoids copying a large array as it grows (a row
         // takes 56 bytes).
@@ -838,10 +857,10 @@ public enum Intake {
             let cols = colsOpt!
             guard let ei = refs.begin(t, rec, employee: cols.employeeID) else { return }
             guard let method = t.enumeration(cols.method, Matchers.method, required: true) else { return }
-            let item = t.text(cols.item, required: true)
+            let item = t.textBytes(cols.item, required: true)
             var perspective: Perspective?
             var group: RaterGroup?
-            var rater: String?
+            var rater: CSVField?
             var weight: Fixed?
             var target: Fixed?
             var actual: Fixed?
@@ -863,7 +882,7 @@ public enum Intake {
                 rating = t.decimal(cols.rating, required: true, min: .zero, max: hundred, what: "a rating between 0 and 100")
             case .feedback360:
                 group = t.enumeration(cols.raterGroup, Matchers.raterGroup, required: true)
-                rater = t.text(cols.raterID, required: true)
+                rater = t.textBytes(cols.raterID, required: true)
                 rating = t.decimal(cols.rating, required: true, min: .zero, max: hundred, what: "a rating between 0 and 100")
             }
             guard let ei else { return }
@@ -877,7 +896,7 @@ public enum Intake {
             rows.append(
                 ScoreRow(
                     employee: ei, method: method, item: keys.key(item), perspective: perspective, raterGroup: group,
-                    raterID: keys.key(rater ?? ""), weight: weight, target: target, actual: actual,
+                    raterID: keys.key(rater), weight: weight, target: target, actual: actual,
                     direction: direction, rating: rating, line: Int32(t.line)))
         }
         // Stage 3: weights of one employee and method sum to exactly 1.

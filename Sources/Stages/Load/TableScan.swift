@@ -195,8 +195,9 @@ enum Matchers {
     static let compensation = EnumMatcher(["pay": false, "comp_time": true, "加班费": false, "调休": true], canonical: ["pay", "comp_time"])
 }
 
-// Column positions of each file, resolved once per file (no lookups per cell).
-struct EmployeeCols {
+// Column positions of each file, resolved once per file (no lookups per cell); classes, so that a row takes
+// one reference to them, not a copy of every column name.
+final class EmployeeCols {
     let employeeID: Col
     let name: Col
     let idNumber: Col
@@ -250,7 +251,7 @@ struct EmployeeCols {
     }
 }
 
-struct ScoreCols {
+final class ScoreCols {
     let employeeID: Col
     let method: Col
     let item: Col
@@ -277,7 +278,7 @@ struct ScoreCols {
     }
 }
 
-struct AdjustmentCols {
+final class AdjustmentCols {
     let employeeID: Col
     let code: Col
     let amount: Col
@@ -290,7 +291,7 @@ struct AdjustmentCols {
     }
 }
 
-struct CalibrationCols {
+final class CalibrationCols {
     let employeeID: Col
     let grade: Col
     let reason: Col
@@ -303,7 +304,7 @@ struct CalibrationCols {
     }
 }
 
-struct PointsCols {
+final class PointsCols {
     let employeeID: Col
     let points: Col
     let reason: Col
@@ -314,7 +315,7 @@ struct PointsCols {
     }
 }
 
-struct CoachingCols {
+final class CoachingCols {
     let employeeID: Col
     let date: Col
     let coach: Col

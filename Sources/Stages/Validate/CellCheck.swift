@@ -39,6 +39,16 @@ extension TableScan {
         return s
     }
 
+    /// Like `text`, with the same checks and diagnostics, without making a String of the cell.
+    func textBytes(_ c: Col, required: Bool) -> CSVField? {
+        guard let r = raw(c) else {
+            if required { missing(c) }
+            return nil
+        }
+        if r.count > TableScan.maxTextCharacters { return text(c, required: required) == nil ? nil : r }
+        return r
+    }
+
     func money(_ c: Col, required: Bool, allowNegative: Bool) -> Money? {
         guard let r = raw(c) else {
             if required { missing(c) }
