@@ -97,6 +97,30 @@ public struct PerformanceResult: Sendable {
     public var pointsBonus = Money.zero
 }
 
+/// Four values indexed 0–3 in place (a rollup's per-perspective and per-group sums), not an array per employee.
+struct Four<V> {
+    var values: (V, V, V, V)
+    init(_ v: V) { values = (v, v, v, v) }
+    subscript(i: Int) -> V {
+        get {
+            switch i {
+            case 0: return values.0
+            case 1: return values.1
+            case 2: return values.2
+            default: return values.3
+            }
+        }
+        set {
+            switch i {
+            case 0: values.0 = newValue
+            case 1: values.1 = newValue
+            case 2: values.2 = newValue
+            default: values.3 = newValue
+            }
+        }
+    }
+}
+
 /// The performance rollups: per employee, then ranks.
 public enum Rollup {
     static let hundred = Exact(100)
@@ -122,12 +146,15 @@ public enum Rollup {
         var hasKPI = false
         var hasBSC = false
         var hasMBO = false
-        var perspective = [Exact](repeating: .zero, count: Perspective.allCases.count)
-        var hasPerspective = [Bool](repeating: false, count: Perspective.allCases.count)
-        var groupSum = [Exact](repeating: .zero, count: RaterGroup.allCases.count)
-        var groupCount = [Int](repeating: 0, count: RaterGroup.allCases.count)
+        // Perspectives and rater groups have four cases each (checked by a test): their sums are kept in place.
+        var perspective = Four(Exact.zero)
+        var hasPerspective = Four(false)
+        var groupSum = Four(Exact.zero)
+        var groupCount = Four(0)
         var raters = [[Int32]](repeating: [], count: RaterGroup.allCases.count)
-        for row in rows where weights[row.method] != nil {
+        var weighted: UInt8 = 0  // the methods the scheme weighs, by raw value: no dictionary lookup per row
+        for m in ScoreMethod.allCases where weights[m] != nil { weighted |= 1 << UInt8(m.rawValue) }
+        for row in rows where weighted & (1 << UInt8(row.method.rawValue)) != 0 {
             switch row.method {
             case .kpi, .bsc:
                 guard let t = row.target, let a = row.actual, let w = row.weight else { continue }
@@ -163,7 +190,7 @@ public enum Rollup {
             }
         }
         if hasMBO { r.mbo = mboSum.rounded(places: 2) }
-        if groupCount.contains(where: { $0 > 0 }) {
+        if RaterGroup.allCases.contains(where: { groupCount[$0.rawValue] > 0 }) {
             var weighted = Exact.zero
             var total = Exact.zero
             for g in RaterGroup.allCases {

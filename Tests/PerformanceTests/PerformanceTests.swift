@@ -79,6 +79,12 @@ final class PerformanceTests: XCTestCase {
             target: nil, actual: nil, direction: .higher, rating: Fixed(100), line: 9),
     ]
 
+    /// The rollup keeps per-perspective and per-group sums in four slots: a fifth case needs more.
+    func testPerspectivesAndRaterGroupsHaveFourCases() {
+        XCTAssertEqual(Perspective.allCases.map(\.rawValue), [0, 1, 2, 3])
+        XCTAssertEqual(RaterGroup.allCases.map(\.rawValue), [0, 1, 2, 3])
+    }
+
     func test360WithTwoPeersDropsTheGroupAndRescales() throws {
         // Groups kept: manager 0.4, subordinate 0.2, self 0.1 (sum 0.7).
         // 360 = (0.4 × 85 + 0.2 × 70 + 0.1 × 100) / 0.7 = (34 + 14 + 10) / 0.7 = 82.857142… → 82.86.
