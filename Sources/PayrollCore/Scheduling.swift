@@ -13,9 +13,14 @@ public protocol WorkScheduler: Sendable {
     func mapEach<T: Sendable, S: Sendable>(
         count: Int, minShard: Int, _ body: @escaping @Sendable (Range<Int>, _ put: (T) -> Void) -> S
     ) -> (results: [T], shards: [S])
+    /// How many workers run at once (1: everything on the caller, in order).
+    var parallelism: Int { get }
 }
 
 extension WorkScheduler {
+    /// One worker unless the scheduler says otherwise.
+    public var parallelism: Int { 1 }
+
     /// `mapEach` through `map` (the shards' results are copied into the whole).
     public func mapEach<T: Sendable, S: Sendable>(
         count: Int, minShard: Int, _ body: @escaping @Sendable (Range<Int>, _ put: (T) -> Void) -> S

@@ -10,6 +10,8 @@ import Synchronization
 public struct Executor: WorkScheduler {
     /// Worker threads (at least 1).
     public let threads: Int
+    /// The worker threads.
+    public var parallelism: Int { threads }
 
     /// `threads` ≤ 0 means one worker per active processor.
     public init(threads: Int) {

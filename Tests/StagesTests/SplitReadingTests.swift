@@ -115,6 +115,35 @@ final class SplitReadingTests: XCTestCase {
         }
     }
 
+    /// A day of one employee given at both ends of attendance.csv (so in both parts of a split reading): only a
+    /// reading in order knows which row is the second, so intake reads the file again in order, and says the same.
+    func testADayRepeatedAcrossTheSplitOfAttendance() throws {
+        let dir = copyOf("demo")
+        let path = dir + "/attendance.csv"
+        var text = try String(contentsOfFile: path, encoding: .utf8)  // UTF-8 with a BOM
+        let rows = text.split(whereSeparator: \.isNewline)
+        text += String(rows[1]) + "\n" + String(rows[2]).replacingOccurrences(of: "present", with: "absent") + "\n"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        // The split is taken and the repeat found when the parts are put together.
+        var o = IntakeOptions(period: Period("2026-01")!, inputDirectory: dir, rulePack: standardPack, scheduler: Executor(threads: 2))
+        o.splitBytes = 1
+        let employees = try intake(dir, splitBytes: .max).employees
+        let index = IDIndex(employees.map(\.id))
+        let (_, parts, _) = try Intake.scanInParts(
+            o, .attendance, progress: nil,
+            makeState: { _ in Intake.AttendanceRows(o, employees: employees.count, index: index, checkReferences: true) },
+            row: { rows, t, rec in rows.row(t, rec) })
+        XCTAssertEqual(parts.count, 2)
+        XCTAssertFalse(parts[0].absorb(parts[1]))
+        let b = try intake(dir, splitBytes: 1)
+        let repeats = b.diagnostics.filter { $0.code == Code.duplicateDay.rawValue }
+        XCTAssertEqual(repeats.count, 2)
+        XCTAssertEqual(repeats.map(\.line), [rows.count + 1, rows.count + 2])
+        try assertSame(dir, "a day in both parts")
+        // Without the repeat, the two parts' days add up to one reading's.
+        try assertSame(fixtures.appendingPathComponent("demo").path, "demo attendance")
+    }
+
     /// The records each part saw.
     final class Lines {
         var lines: [Int] = []

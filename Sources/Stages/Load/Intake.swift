@@ -351,12 +351,28 @@ public enum Intake {
         first.mayBecomeGB18030 = headerSummary.mayBecomeGB18030
         let guessed = parts[2]
         let jobs = Unchecked((readPart, first, guessed))
-        let tasks: [@Sendable () -> Result<ScanPart<State>, any Error>] = [
-            { Result { try jobs.value.0(jobs.value.1, 0) } }, { Result { try jobs.value.0(jobs.value.2, 1) } },
-        ]
-        let done = o.scheduler.runAll(tasks)
-        let a = try done[0].get()
-        var b = try done[1].get()
+        // The second part on a thread of its own, the first on this one: a file read while another is (attendance
+        // beside scores) then takes a third thread instead of waiting for one of the workers.
+        let second = Mutex<Result<ScanPart<State>, any Error>?>(nil)
+        let finished = DispatchSemaphore(value: 0)
+        if o.scheduler.parallelism > 1 {
+            let thread = Thread {
+                let r = Result { try jobs.value.0(jobs.value.2, 1) }
+                second.withLock { $0 = r }
+                finished.signal()
+            }
+            thread.stackSize = 1 << 22
+            thread.start()
+        }
+        let firstResult = Result { try jobs.value.0(jobs.value.1, 0) }
+        if o.scheduler.parallelism > 1 {
+            finished.wait()
+        } else {
+            let r = Result { try jobs.value.0(jobs.value.2, 1) }
+            second.withLock { $0 = r }
+        }
+        let a = try firstResult.get()
+        var b = try second.withLock { $0 }!.get()
         // The second part was read in the encoding the file starts with; the first part may have found another.
         var expected = parts[2]
         expected.encoding = a.summary.encoding
@@ -732,25 +748,30 @@ public enum Intake {
 
     // MARK: attendance.csv
 
-    static func readAttendanceRows(
-        _ o: IntakeOptions, employees: [Employee], index: IDIndex,
-        checkReferences: Bool, progress: ProgressReport?
-    ) throws -> FileResult {
-        var summaries = Array(repeating: AttendanceSummary(), count: employees.count)
-        var refs = RowReferences(index: index, checkReferences: checkReferences, employeesFile: o.fileName(.employees))
+    /// The reading of attendance.csv, or of one part of it.
+    final class AttendanceRows {
+        var summaries: [AttendanceSummary]
+        var refs: RowReferences
         var cEmp = Col(pos: -1, name: "")
-        var cDate = cEmp
-        var cStatus = cEmp
-        var cHours = cEmp
-        var cKind = cEmp
-        var cComp = cEmp
+        var cDate = Col(pos: -1, name: "")
+        var cStatus = Col(pos: -1, name: "")
+        var cHours = Col(pos: -1, name: "")
+        var cKind = Col(pos: -1, name: "")
+        var cComp = Col(pos: -1, name: "")
         var resolved = false
-        let period = o.period
+        let period: Period
         let maxHours = Fixed(24)
         // Months the dates outside the period fall in: when most rows point to one month, the data is probably that month's.
         var outside: [Int: Int] = [:]
         var dated = 0
-        let (scan, file) = try scan(o, .attendance, progress: progress) { t, rec in
+
+        init(_ o: IntakeOptions, employees: Int, index: IDIndex, checkReferences: Bool) {
+            summaries = Array(repeating: AttendanceSummary(), count: employees)
+            refs = RowReferences(index: index, checkReferences: checkReferences, employeesFile: o.fileName(.employees))
+            period = o.period
+        }
+
+        func row(_ t: TableScan, _ rec: CSVRecord) {
             if !resolved {
                 resolved = true
                 cEmp = t.col("employee_id")
@@ -814,6 +835,49 @@ public enum Intake {
                 }
             }
         }
+
+        /// Adds a later part's rows; false (nothing changed) when an employee has a day in both, whose second row
+        /// only a reading in order reports.
+        func absorb(_ later: AttendanceRows) -> Bool {
+            for i in summaries.indices where summaries[i].dayMask & later.summaries[i].dayMask != 0 { return false }
+            for i in summaries.indices where later.summaries[i].rows != 0 {
+                let b = later.summaries[i]
+                summaries[i].dayMask |= b.dayMask
+                summaries[i].halfDays &+= b.halfDays
+                summaries[i].rows += b.rows
+                summaries[i].overtimeWorkday += b.overtimeWorkday
+                summaries[i].overtimeRestday += b.overtimeRestday
+                summaries[i].overtimeRestdayComp += b.overtimeRestdayComp
+                summaries[i].overtimeHoliday += b.overtimeHoliday
+            }
+            outside.merge(later.outside, uniquingKeysWith: +)
+            dated += later.dated
+            return true
+        }
+    }
+
+    static func readAttendanceRows(
+        _ o: IntakeOptions, employees: [Employee], index: IDIndex,
+        checkReferences: Bool, progress: ProgressReport?
+    ) throws -> FileResult {
+        var (scan, parts, file) = try scanInParts(
+            o, .attendance, progress: progress,
+            makeState: { _ in AttendanceRows(o, employees: employees.count, index: index, checkReferences: checkReferences) },
+            row: { rows, t, rec in rows.row(t, rec) })
+        if parts.count > 1 && !parts[0].absorb(parts[1]) {
+            var inOrder = o
+            inOrder.splitBytes = .max
+            (scan, parts, file) = try scanInParts(
+                inOrder, .attendance, progress: progress,
+                makeState: { _ in AttendanceRows(o, employees: employees.count, index: index, checkReferences: checkReferences) },
+                row: { rows, t, rec in rows.row(t, rec) })
+        }
+        let rows = parts[0]
+        let summaries = rows.summaries
+        let period = o.period
+        let cComp = rows.cComp
+        let outside = rows.outside
+        let dated = rows.dated
         let usable = file != nil && !scan.sink.items.contains { $0.stage == .files && $0.severity == .error }
         var result = FileResult(diagnostics: scan.sink.finish(), file: file, attendance: usable ? summaries : nil)
         result.compTimeColumn = cComp.pos >= 0
