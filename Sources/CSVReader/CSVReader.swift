@@ -229,6 +229,16 @@ public final class CSVFileReader {
             let b = buf.assumingMemoryBound(to: UInt8.self)
             var i = 0
             while i < n {
+                // Eight bytes at a time while they hold no quote and no CR and cannot hold a boundary: only their
+                // line feeds count.
+                if !lastCR && offset + i + 8 < target && i + 8 <= n {
+                    let w = buf.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                    if zeroBytes(w ^ 0x2222_2222_2222_2222) | zeroBytes(w ^ 0x0D0D_0D0D_0D0D_0D0D) == 0 {
+                        line += zeroBytes(w ^ 0x0A0A_0A0A_0A0A_0A0A).nonzeroBitCount
+                        i += 8
+                        continue
+                    }
+                }
                 let c = b[i]
                 if lastCR && c != 0x0A { line += 1 }  // a lone CR ends a line too
                 lastCR = false
@@ -257,6 +267,12 @@ public final class CSVFileReader {
         }
         return out
     }
+}
+
+/// The high bit of each byte of `w` that is zero, and no other bit (exact: no borrow between bytes).
+@inline(__always)
+func zeroBytes(_ w: UInt64) -> UInt64 {
+    ~(((w & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | w) & 0x8080_8080_8080_8080
 }
 
 /// A byte range of a CSV file that starts at a record boundary, and the physical line it starts on.
