@@ -197,7 +197,7 @@ final class Console: @unchecked Sendable {
             : "期间 \(batch.period)：\(batch.employees.count) 名员工"
         out += "\n"
         for f in batch.inputs {
-            out += "  \(f.kind).csv  \(f.records) \(en ? "rows" : "行")  \(f.encoding ?? "")\n"
+            out += "  \(f.kind).csv  \(f.records) \(en ? (f.records == 1 ? "row" : "rows") : "行")  \(f.encoding ?? "")\n"
         }
         let errors = batch.errorCount
         let warnings = batch.warningCount
