@@ -72,7 +72,10 @@ public enum BankFiles {
     public static func check(batch: Batch, run: PayrollRun, settings: PaymentSettings, company: String) -> [BankFileError] {
         var problems: [BankFileError] = []
         if settings.pain001 {
-            for (i, e) in batch.employees.enumerated() {
+            // Employee IDs are ASCII (SafeIdentifier), as is the period: bytes are characters, and the ID is only
+            // made when it is too long.
+            let periodLength = batch.period.description.utf8.count
+            for (i, e) in batch.employees.enumerated() where periodLength + 1 + e.id.utf8.count > 35 {
                 guard let r = run.pay[i], r.net > .zero else { continue }
                 let id = "\(batch.period)-\(e.id)"
                 if id.count > 35 {
