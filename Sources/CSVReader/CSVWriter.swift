@@ -66,6 +66,12 @@ public final class CSVStreamWriter {
         m.appendText(to: &buffer)
     }
 
+    /// Appends a score as `Exact.formatted(places:)` writes it, or an empty field for none.
+    public func field(_ x: Exact?, places: Int) {
+        separate()
+        x?.appendFormatted(places: places, to: &buffer)
+    }
+
     /// Appends an integer field.
     public func field(integer: Int) {
         separate()

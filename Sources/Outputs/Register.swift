@@ -119,7 +119,7 @@ public enum Register {
         let writer: CSVStreamWriter
         func text(_ s: String) { writer.field(s) }
         func money(_ m: Money) { writer.field(m) }
-        func score(_ x: Exact?) { writer.field(x.map { $0.formatted(places: 2) } ?? "") }
+        func score(_ x: Exact?) { writer.field(x, places: 2) }
         func integer(_ n: Int) { writer.field(integer: n) }
     }
 

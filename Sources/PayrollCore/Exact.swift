@@ -210,23 +210,31 @@ public struct Exact: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// Decimal text with exactly `places` decimals (rounded half-up).
     public func formatted(places: Int) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(24)
+        appendFormatted(places: places, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends the text `formatted(places:)` gives to `bytes` (a CSV row being written), without making a String.
+    public func appendFormatted(places: Int, to bytes: inout [UInt8]) {
         let (negative, m, _) = roundedUnits(places: places, mode: .halfUp)
-        // Digits from the right: `places` of them, the point, then the whole part (at least one digit).
-        var digits: [UInt8] = []
-        digits.reserveCapacity(24)
-        func emit<T: UnsignedInteger>(_ start: T) {
-            var v = start
+        // Digits from the right: `places` of them, the point, then the whole part (at least one digit); then
+        // the appended run is turned around.
+        let start = bytes.count
+        func emit<T: UnsignedInteger>(_ first: T) {
+            var v = first
             var n = 0
             repeat {
-                if n == places && places > 0 { digits.append(UInt8(ascii: ".")) }
-                digits.append(UInt8(48 + Int(v % 10)))
+                if n == places && places > 0 { bytes.append(UInt8(ascii: ".")) }
+                bytes.append(UInt8(48 + Int(v % 10)))
                 v /= 10
                 n += 1
             } while v != 0 || n <= places
         }
         if let small = UInt64(exactly: m) { emit(small) } else { emit(m) }  // 64-bit division when it fits
-        if negative && m != 0 { digits.append(UInt8(ascii: "-")) }
-        return String(decoding: digits.reversed(), as: UTF8.self)
+        if negative && m != 0 { bytes.append(UInt8(ascii: "-")) }
+        bytes[start...].reverse()
     }
 
     /// The value as a fraction-free decimal (up to 10 places).

@@ -141,3 +141,26 @@ final class ResidentIDTests: XCTestCase {
         XCTAssertEqual(ResidentID.validate(Array("4405241980010100A3".utf8)), .badCharacter)
     }
 }
+
+final class ExactTextTests: XCTestCase {
+    /// Scores are written into a CSV row's bytes as `formatted(places:)` writes them, after what the row holds.
+    /// By hand: -3/2 = -1.50; 1/3 = 0.333… → 0.33; 2/3 = 0.666… → 0.67 (half up); 1/200 = 0.005 → 0.01;
+    /// -1/300 = -0.00333… → 0.00 (no minus on zero); 10^30 + 1/2 → …0.50.
+    func testAppendedTextIsTheFormattedText() throws {
+        let cases: [(Exact, String)] = [
+            (Exact(-3, 2), "-1.50"), (Exact(1, 3), "0.33"), (Exact(2, 3), "0.67"), (Exact(1, 200), "0.01"),
+            (Exact(-1, 300), "0.00"), (Exact(85), "85.00"),
+            (try Exact(Int128(10).power(30)) + Exact(1, 2), "1000000000000000000000000000000.50"),
+        ]
+        for (x, text) in cases {
+            XCTAssertEqual(x.formatted(places: 2), text)
+            var row = Array("E1,".utf8)
+            x.appendFormatted(places: 2, to: &row)
+            XCTAssertEqual(String(decoding: row, as: UTF8.self), "E1," + text)
+        }
+    }
+}
+
+extension Int128 {
+    fileprivate func power(_ n: Int) -> Int128 { (0..<n).reduce(1) { r, _ in r * self } }
+}
