@@ -9,7 +9,10 @@ public struct Exact: Hashable, Comparable, Sendable, CustomStringConvertible {
     public private(set) var den: Int128  // always > 0
 
     /// A result beyond 128-bit numerator or denominator.
-    public struct Overflow: Error, Sendable {}
+    public struct Overflow: Error, Sendable {
+        /// An overflow.
+        public init() {}
+    }
 
     /// `n / d` in lowest terms; `d` must not be zero.
     public init(_ n: Int128, _ d: Int128 = 1) {

@@ -66,9 +66,9 @@ public struct PerformanceResult: Sendable {
     /// The balanced-scorecard score.
     public var bsc: Exact?
     /// The balanced-scorecard score of each perspective.
-    public var bscPerspectives: [Perspective: Exact] = [:]
+    public var bscPerspectives = PerspectiveScores()
     /// 360 groups used (mean per group) and groups left out for anonymity.
-    public var groupMeans: [RaterGroup: Exact] = [:]
+    public var groupMeans = GroupScores()
     /// 360 rater groups left out under the anonymity rule.
     public var droppedGroups: [RaterGroup] = []
     /// Methods of the scheme without scores (the others are re-weighted).
@@ -95,6 +95,75 @@ public struct PerformanceResult: Sendable {
     public var points = Exact.zero
     /// Special-achievement points paid into the performance bonus.
     public var pointsBonus = Money.zero
+}
+
+/// Scores at indexes 0–3 (the cases of a small enumeration), held in place instead of a dictionary per employee
+/// (a million employees, a million allocations fewer each). The rollup rounds these scores to 2 places, so they
+/// are kept as hundredths in 64 bits; a value that is not (a configuration with an absurd item cap) is
+/// `Exact.Overflow`, which the rollup stage turns into "no score" and a diagnostic, never a wrong value.
+public struct CaseScores: Sendable {
+    private var h0: Int64 = 0
+    private var h1: Int64 = 0
+    private var h2: Int64 = 0
+    private var h3: Int64 = 0
+    private var present: UInt8 = 0
+
+    /// No scores.
+    public init() {}
+
+    /// The score at index `i`, if any.
+    public subscript(i: Int) -> Exact? {
+        guard i >= 0 && i < 4, present & (1 << UInt8(i)) != 0 else { return nil }
+        let h: Int64
+        switch i {
+        case 0: h = h0
+        case 1: h = h1
+        case 2: h = h2
+        default: h = h3
+        }
+        return Exact(Int128(h), 100)
+    }
+
+    /// Sets (or with nil, clears) the score at index `i`.
+    /// - Throws: `Exact.Overflow` when `i` is not 0–3 or the value is not a whole number of hundredths in 64 bits.
+    public mutating func set(_ i: Int, _ value: Exact?) throws {
+        guard i >= 0 && i < 4 else { throw Exact.Overflow() }
+        guard let v = value else {
+            present &= ~(1 << UInt8(i))
+            return
+        }
+        // A whole number of hundredths: the denominator (lowest terms) divides 100.
+        guard 100 % v.den == 0, let h = Int64(exactly: v.num * (100 / v.den)) else { throw Exact.Overflow() }
+        switch i {
+        case 0: h0 = h
+        case 1: h1 = h
+        case 2: h2 = h
+        default: h3 = h
+        }
+        present |= 1 << UInt8(i)
+    }
+}
+
+/// The balanced-scorecard score of each perspective (`CaseScores`).
+public struct PerspectiveScores: Sendable {
+    private var scores = CaseScores()
+    /// None.
+    public init() {}
+    /// The score of a perspective, if any.
+    public subscript(p: Perspective) -> Exact? { scores[p.rawValue] }
+    /// Sets a perspective's score; see `CaseScores.set`.
+    public mutating func set(_ p: Perspective, _ value: Exact?) throws { try scores.set(p.rawValue, value) }
+}
+
+/// The 360 mean of each rater group (`CaseScores`).
+public struct GroupScores: Sendable {
+    private var scores = CaseScores()
+    /// None.
+    public init() {}
+    /// The mean of a group, if any.
+    public subscript(g: RaterGroup) -> Exact? { scores[g.rawValue] }
+    /// Sets a group's mean; see `CaseScores.set`.
+    public mutating func set(_ g: RaterGroup, _ value: Exact?) throws { try scores.set(g.rawValue, value) }
 }
 
 /// Four values indexed 0–3 in place (a rollup's per-perspective and per-group sums), not an array per employee.
@@ -186,7 +255,7 @@ public enum Rollup {
         if hasBSC {
             r.bsc = bscSum.rounded(places: 2)
             for p in Perspective.allCases where hasPerspective[p.rawValue] {
-                r.bscPerspectives[p] = perspective[p.rawValue].rounded(places: 2)
+                try r.bscPerspectives.set(p, perspective[p.rawValue].rounded(places: 2))
             }
         }
         if hasMBO { r.mbo = mboSum.rounded(places: 2) }
@@ -202,7 +271,7 @@ public enum Rollup {
                     r.droppedGroups.append(g)
                     continue
                 }
-                r.groupMeans[g] = mean
+                try r.groupMeans.set(g, mean)
                 let w = config.groupWeights[g] ?? .zero
                 weighted = try weighted + w * mean
                 total = try total + w

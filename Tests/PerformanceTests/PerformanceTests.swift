@@ -85,6 +85,31 @@ final class PerformanceTests: XCTestCase {
         XCTAssertEqual(RaterGroup.allCases.map(\.rawValue), [0, 1, 2, 3])
     }
 
+    /// Per-perspective and per-group scores give back the Exact they were given (hundredths, kept in place);
+    /// anything else is an overflow, never a wrong value.
+    func testCaseScoresKeepTheirValues() throws {
+        var s = GroupScores()
+        XCTAssertNil(s[.peer])
+        try s.set(.peer, Exact(8286, 100))  // 82.86
+        try s.set(.manager, Exact(85))
+        try s.set(.subordinate, Exact(-5, 2))
+        XCTAssertEqual(s[.peer], Exact(8286, 100))
+        XCTAssertEqual(s[.peer]?.description, "82.86")
+        XCTAssertEqual(s[.manager], Exact(85))
+        XCTAssertEqual(s[.subordinate], Exact(-5, 2))
+        XCTAssertNil(s[.selfRating])
+        XCTAssertThrowsError(try s.set(.selfRating, Exact(1, 3)))  // not whole hundredths
+        XCTAssertThrowsError(try s.set(.selfRating, Exact(Int128(Int64.max) * 1000, 100)))  // beyond 64 bits
+        XCTAssertNil(s[.selfRating])
+        try s.set(.peer, nil)
+        XCTAssertNil(s[.peer])
+        XCTAssertEqual(s[.manager], Exact(85))
+        var p = PerspectiveScores()
+        try p.set(.learning, Exact(24))
+        XCTAssertEqual(p[.learning], Exact(24))
+        XCTAssertNil(p[.financial])
+    }
+
     func test360WithTwoPeersDropsTheGroupAndRescales() throws {
         // Groups kept: manager 0.4, subordinate 0.2, self 0.1 (sum 0.7).
         // 360 = (0.4 × 85 + 0.2 × 70 + 0.1 × 100) / 0.7 = (34 + 14 + 10) / 0.7 = 82.857142… → 82.86.
