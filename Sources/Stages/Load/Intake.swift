@@ -330,12 +330,12 @@ public enum Intake {
         var headerOK = false
         let headerSummary = try reader.read(part: parts[0]) { rec in headerOK = header.resolveHeader(rec) }
         guard headerSummary.records == 1, headerSummary.fault == nil, headerOK else { return try inOrder() }
-        let read = Mutex(0)
+        let recordsRead = Mutex(0)
         func readPart(_ part: CSVPart, _ k: Int) throws -> ScanPart<State> {
             let p = ScanPart(header.forPart(), makeState(k))
             p.summary = try reader.read(part: part) { rec in
                 if rec.index & 0xFFFF == 0xFFFF, let progress {
-                    let done = read.withLock {
+                    let done = recordsRead.withLock {
                         $0 += 0x10000
                         return $0
                     }
@@ -350,27 +350,26 @@ public enum Intake {
         first.encoding = headerSummary.encoding
         first.mayBecomeGB18030 = headerSummary.mayBecomeGB18030
         let guessed = parts[2]
-        let jobs = Unchecked((readPart, first, guessed))
         // The second part on a thread of its own, the first on this one: a file read while another is (attendance
         // beside scores) then takes a third thread instead of waiting for one of the workers.
+        let read = Unchecked(readPart)
         let second = Mutex<Result<ScanPart<State>, any Error>?>(nil)
+        let readSecond: @Sendable () -> Void = {
+            let r = Result { try read.value(guessed, 1) }
+            second.withLock { $0 = r }
+        }
         let finished = DispatchSemaphore(value: 0)
-        if o.scheduler.parallelism > 1 {
+        let parallel = o.scheduler.parallelism > 1
+        if parallel {
             let thread = Thread {
-                let r = Result { try jobs.value.0(jobs.value.2, 1) }
-                second.withLock { $0 = r }
+                readSecond()
                 finished.signal()
             }
             thread.stackSize = 1 << 22
             thread.start()
         }
-        let firstResult = Result { try jobs.value.0(jobs.value.1, 0) }
-        if o.scheduler.parallelism > 1 {
-            finished.wait()
-        } else {
-            let r = Result { try jobs.value.0(jobs.value.2, 1) }
-            second.withLock { $0 = r }
-        }
+        let firstResult = Result { try read.value(first, 0) }
+        if parallel { finished.wait() } else { readSecond() }
         let a = try firstResult.get()
         var b = try second.withLock { $0 }!.get()
         // The second part was read in the encoding the file starts with; the first part may have found another.
@@ -637,6 +636,7 @@ public enum Intake {
         var list = whole.list
         whole.list = []
         var index = whole.index
+        whole.index = IDIndex()  // the only reference left: sorting it copies nothing
         if let order = index.sortByID() { permute(&list, order) }
         return EmployeesResult(employees: list, index: index, diagnostics: scan.sink.finish(), file: file)
     }
@@ -860,18 +860,16 @@ public enum Intake {
         _ o: IntakeOptions, employees: [Employee], index: IDIndex,
         checkReferences: Bool, progress: ProgressReport?
     ) throws -> FileResult {
-        var (scan, parts, file) = try scanInParts(
-            o, .attendance, progress: progress,
-            makeState: { _ in AttendanceRows(o, employees: employees.count, index: index, checkReferences: checkReferences) },
-            row: { rows, t, rec in rows.row(t, rec) })
-        if parts.count > 1 && !parts[0].absorb(parts[1]) {
-            var inOrder = o
-            inOrder.splitBytes = .max
-            (scan, parts, file) = try scanInParts(
-                inOrder, .attendance, progress: progress,
+        func read(splitBytes: Int) throws -> (scan: TableScan, states: [AttendanceRows], file: InputFile?) {
+            var options = o
+            options.splitBytes = splitBytes
+            return try scanInParts(
+                options, .attendance, progress: progress,
                 makeState: { _ in AttendanceRows(o, employees: employees.count, index: index, checkReferences: checkReferences) },
                 row: { rows, t, rec in rows.row(t, rec) })
         }
+        var (scan, parts, file) = try read(splitBytes: o.splitBytes)
+        if parts.count > 1 && !parts[0].absorb(parts[1]) { (scan, parts, file) = try read(splitBytes: .max) }
         let rows = parts[0]
         let summaries = rows.summaries
         let period = o.period
