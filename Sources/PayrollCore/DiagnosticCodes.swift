@@ -167,7 +167,10 @@ public struct DiagnosticSink: Sendable {
     public mutating func merge(_ later: DiagnosticSink) {
         var keptLater: [Code: Int] = [:]
         for d in later.items {
-            guard let code = Code(rawValue: d.code) else { continue }
+            guard let code = Code(rawValue: d.code) else {
+                items.append(d)  // not one of ours: kept, never dropped (no cap applies to it)
+                continue
+            }
             keptLater[code, default: 0] += 1
             let n = (counts[code] ?? 0) + 1
             counts[code] = n
