@@ -1,20 +1,24 @@
 /// A calendar date (proleptic Gregorian) with no time zone: what a payroll date is.
+/// Kept in 4 bytes (a million employees carry four dates each): the year 1900–2200 in 16 bits, month and day in 8.
 public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
+    private let y: Int16
+    private let m: UInt8
+    private let d: UInt8
     /// The year.
-    public let year: Int
+    public var year: Int { Int(y) }
     /// The month, 1–12.
-    public let month: Int
+    public var month: Int { Int(m) }
     /// The day of the month.
-    public let day: Int
+    public var day: Int { Int(d) }
 
     /// A date; nil when it does not exist.
     public init?(year: Int, month: Int, day: Int) {
         guard year >= 1900, year <= 2200, month >= 1, month <= 12,
             day >= 1, day <= Day.daysIn(year: year, month: month)
         else { return nil }
-        self.year = year
-        self.month = month
-        self.day = day
+        self.y = Int16(year)
+        self.m = UInt8(month)
+        self.d = UInt8(day)
     }
 
     /// True for a Gregorian leap year.
@@ -30,7 +34,7 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// Earlier dates first.
     public static func < (a: Day, b: Day) -> Bool {
-        (a.year, a.month, a.day) < (b.year, b.month, b.day)
+        (a.y, a.m, a.d) < (b.y, b.m, b.d)
     }
 
     /// Monday = 1 … Sunday = 7 (ISO 8601).

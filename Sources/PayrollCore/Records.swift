@@ -59,7 +59,10 @@ public struct Employee: Sendable {
     /// The name.
     public var name: String
     /// The resident ID number (checked; never in a message).
-    public var idNumber: String
+    public var idNumber: String {
+        get { idNumberText.string }
+        set { idNumberText = PackedText(newValue) }
+    }
     /// The department.
     public var department: String
     /// Front line or back office.
@@ -95,7 +98,10 @@ public struct Employee: Sendable {
     /// The bank's short code (normalised from the file's spelling).
     public var bankCode: String
     /// The bank account (digits; never in a message).
-    public var bankAccount: String
+    public var bankAccount: String {
+        get { bankAccountText.string }
+        set { bankAccountText = PackedText(newValue) }
+    }
     /// Line in employees.csv.
     public var line: Int
     /// False when the row had errors that make it unfit for later checks.
@@ -110,6 +116,9 @@ public struct Employee: Sendable {
     /// This month's special additional deductions by category (`sd_*`, in `SpecialDeductionCategory` order), when the
     /// file gives them; their sum is `specialDeduction`.
     public var specialDeductionItems: [Money]?
+    // The two long digit texts, packed (no heap storage each).
+    private var idNumberText: PackedText
+    private var bankAccountText: PackedText
 
     /// An employee row.
     public init(
@@ -121,7 +130,7 @@ public struct Employee: Sendable {
         self.basicDeductionMode = firstIncomeOfYear ? .firstIncome : .employment
         self.id = id
         self.name = name
-        self.idNumber = idNumber
+        self.idNumberText = PackedText(idNumber)
         self.department = department
         self.deptType = deptType
         self.position = position
@@ -139,7 +148,7 @@ public struct Employee: Sendable {
         self.hfRate = hfRate
         self.specialDeduction = specialDeduction
         self.bankCode = bankCode
-        self.bankAccount = bankAccount
+        self.bankAccountText = PackedText(bankAccount)
         self.line = line
         self.rowValid = rowValid
     }

@@ -64,11 +64,9 @@ extension PerformanceConfig {
         for o in overrides {
             let i = Int(o.employee)
             guard results.indices.contains(i), let c = coefficient(for: o.grade) else { continue }
-            results[i].calibratedFrom = results[i].grade
+            results[i].calibrated(from: results[i].grade, reason: o.reason, approver: o.approver)
             results[i].grade = o.grade
             results[i].coefficient = c
-            results[i].calibrationReason = o.reason
-            results[i].calibrationApprover = o.approver
         }
     }
 }

@@ -48,99 +48,169 @@ public struct PerformanceConfig: Sendable {
     }
 }
 
-/// One employee's rolled-up performance.
+/// One employee's rolled-up performance, in about 220 bytes (a million employees keep one each until the run is
+/// written): every score the rollup gives is rounded to 2 places, so scores are kept as hundredths in 64 bits; the
+/// lists of dropped rater groups and missing methods as bit masks; a calibration's texts in one box, only when there is
+/// one. Setting a score that is not whole hundredths in 64 bits throws `Exact.Overflow` (the rollup stage turns it into
+/// "no score" and a diagnostic), never stores a wrong value.
 public struct PerformanceResult: Sendable {
+    /// The pay coefficient of the grade.
+    public var coefficient: Exact = .zero
+    private var methods = CaseScores()  // by ScoreMethod.rawValue
+    /// The balanced-scorecard score of each perspective.
+    public var bscPerspectives = PerspectiveScores()
+    /// 360 groups used (mean per group); groups left out for anonymity are in `droppedGroups`.
+    public var groupMeans = GroupScores()
+    private var selfRating = Hundredths.none
+    private var finalScore = Hundredths.none
+    /// The grade (after forced distribution and calibration).
+    public var grade: String = ""
+    /// The grade the score gave (before forced distribution or calibration).
+    public var scoreGrade: String?
+    private var calibration: CalibrationNote?
+    private var pointsValue = Fixed.zero
+    /// Special-achievement points paid into the performance bonus.
+    public var pointsBonus = Money.zero
+    private var ranks: (department: Int32, company: Int32) = (0, 0)
     /// The rollup of this employee's scores went beyond the exact arithmetic's range: no score, a diagnostic.
     public var arithmeticOverflow = false
+    private var dropped: UInt8 = 0  // bit RaterGroup.rawValue
+    private var missing: UInt8 = 0  // bit ScoreMethod.rawValue
 
     /// A result with nothing rolled up yet.
     public init() {}
+
     /// The KPI score, when the employee has KPI rows.
-    public var kpi: Exact?
+    public var kpi: Exact? { methods[ScoreMethod.kpi.rawValue] }
     /// The MBO score.
-    public var mbo: Exact?
+    public var mbo: Exact? { methods[ScoreMethod.mbo.rawValue] }
     /// The 360 score, self-ratings excluded.
-    public var feedback360: Exact?
-    /// The self-rating average, shown on the scorecard only.
-    public var feedbackSelf: Exact?  // shown separately on the scorecard
+    public var feedback360: Exact? { methods[ScoreMethod.feedback360.rawValue] }
     /// The balanced-scorecard score.
-    public var bsc: Exact?
-    /// The balanced-scorecard score of each perspective.
-    public var bscPerspectives = PerspectiveScores()
-    /// 360 groups used (mean per group) and groups left out for anonymity.
-    public var groupMeans = GroupScores()
-    /// 360 rater groups left out under the anonymity rule.
-    public var droppedGroups: [RaterGroup] = []
-    /// Methods of the scheme without scores (the others are re-weighted).
-    public var missingMethods: [ScoreMethod] = []
+    public var bsc: Exact? { methods[ScoreMethod.bsc.rawValue] }
+    /// The score of a method, if any.
+    public func score(_ m: ScoreMethod) -> Exact? { methods[m.rawValue] }
+    /// Sets (or with nil, clears) a method's score.
+    /// - Throws: `Exact.Overflow` when the value is not a whole number of hundredths in 64 bits.
+    public mutating func set(_ m: ScoreMethod, _ value: Exact?) throws { try methods.set(m.rawValue, value) }
+
+    /// The self-rating average, shown on the scorecard only.
+    public var feedbackSelf: Exact? { selfRating.value }
+    /// Sets the self-rating average; see `set(_:_:)`.
+    public mutating func setFeedbackSelf(_ value: Exact?) throws { selfRating = try Hundredths(value) }
+
     /// The final score, when any method gives one.
-    public var final: Exact?
-    /// The grade (after forced distribution and calibration).
-    public var grade: String = ""
-    /// The pay coefficient of the grade.
-    public var coefficient: Exact = .zero
+    public var final: Exact? { finalScore.value }
+    /// Sets (or with nil, clears) the final score; see `set(_:_:)`.
+    public mutating func setFinal(_ value: Exact?) throws { finalScore = try Hundredths(value) }
+    /// Clears the final score (no score: a diagnostic says why).
+    public mutating func clearFinal() { finalScore = .none }
+
+    /// 360 rater groups left out under the anonymity rule, in `RaterGroup.allCases` order.
+    public var droppedGroups: [RaterGroup] { RaterGroup.allCases.filter { dropped & (1 << UInt8($0.rawValue)) != 0 } }
+    /// Records a rater group left out under the anonymity rule.
+    public mutating func drop(_ g: RaterGroup) { dropped |= 1 << UInt8(g.rawValue) }
+    /// Methods of the scheme without scores (the others are re-weighted), in `ScoreMethod.allCases` order.
+    public var missingMethods: [ScoreMethod] { ScoreMethod.allCases.filter { missing & (1 << UInt8($0.rawValue)) != 0 } }
+    /// Records a method of the scheme without scores.
+    public mutating func markMissing(_ m: ScoreMethod) { missing |= 1 << UInt8(m.rawValue) }
+
     /// Rank within the department (1 = best).
-    public var departmentRank = 0
+    public var departmentRank: Int {
+        get { Int(ranks.department) }
+        set { ranks.department = Int32(clamping: newValue) }  // ranks count employees, whose indexes are 32-bit
+    }
     /// Rank within the company (1 = best).
-    public var companyRank = 0
-    /// The grade the score gave (before forced distribution or calibration).
-    public var scoreGrade: String?
+    public var companyRank: Int {
+        get { Int(ranks.company) }
+        set { ranks.company = Int32(clamping: newValue) }
+    }
+
     /// The grade before calibration, with the reason and approver of the change.
-    public var calibratedFrom: String?
+    public var calibratedFrom: String? { calibration?.from }
     /// Why the grade was calibrated.
-    public var calibrationReason: String?
+    public var calibrationReason: String? { calibration?.reason }
     /// Who approved the calibration.
-    public var calibrationApprover: String?
-    /// Special-achievement points and the bonus they earn.
-    public var points = Exact.zero
-    /// Special-achievement points paid into the performance bonus.
-    public var pointsBonus = Money.zero
+    public var calibrationApprover: String? { calibration?.approver }
+    /// Records a calibration: the grade it replaced, why, and who approved it.
+    public mutating func calibrated(from: String, reason: String, approver: String) {
+        calibration = CalibrationNote(from: from, reason: reason, approver: approver)
+    }
+
+    /// Special-achievement points (points.csv: at most six decimals).
+    public var points: Exact { Exact(pointsValue) }
+    /// Sets the special-achievement points.
+    public mutating func setPoints(_ p: Fixed) { pointsValue = p }
+}
+
+/// A calibration's texts, kept only for the few employees whose grade was calibrated.
+final class CalibrationNote: Sendable {
+    let from: String
+    let reason: String
+    let approver: String
+    init(from: String, reason: String, approver: String) {
+        self.from = from
+        self.reason = reason
+        self.approver = approver
+    }
+}
+
+/// A score rounded to 2 places, as hundredths in 64 bits; `Int64.min` stands for "no score".
+struct Hundredths: Sendable {
+    private var h: Int64
+    static let none = Hundredths(raw: .min)
+    private init(raw: Int64) { h = raw }
+
+    /// The value's hundredths, or nil for nil.
+    /// - Throws: `Exact.Overflow` when the value is not a whole number of hundredths in 64 bits.
+    init(_ value: Exact?) throws {
+        guard let v = value else {
+            h = .min
+            return
+        }
+        // A whole number of hundredths: the denominator (lowest terms) divides 100.
+        guard 100 % v.den == 0, let x = Int64(exactly: v.num * (100 / v.den)), x != .min else { throw Exact.Overflow() }
+        h = x
+    }
+
+    var value: Exact? { h == .min ? nil : Exact(Int128(h), 100) }
 }
 
 /// Scores at indexes 0–3 (the cases of a small enumeration), held in place instead of a dictionary per employee
-/// (a million employees, a million allocations fewer each). The rollup rounds these scores to 2 places, so they
-/// are kept as hundredths in 64 bits; a value that is not (a configuration with an absurd item cap) is
-/// `Exact.Overflow`, which the rollup stage turns into "no score" and a diagnostic, never a wrong value.
+/// (a million employees, a million allocations fewer each), as `Hundredths`. A value that is not whole hundredths in
+/// 64 bits (a configuration with an absurd item cap) is `Exact.Overflow`, which the rollup stage turns into "no
+/// score" and a diagnostic, never a wrong value.
 public struct CaseScores: Sendable {
-    private var h0: Int64 = 0
-    private var h1: Int64 = 0
-    private var h2: Int64 = 0
-    private var h3: Int64 = 0
-    private var present: UInt8 = 0
+    private var h0 = Hundredths.none
+    private var h1 = Hundredths.none
+    private var h2 = Hundredths.none
+    private var h3 = Hundredths.none
 
     /// No scores.
     public init() {}
 
     /// The score at index `i`, if any.
     public subscript(i: Int) -> Exact? {
-        guard i >= 0 && i < 4, present & (1 << UInt8(i)) != 0 else { return nil }
-        let h: Int64
         switch i {
-        case 0: h = h0
-        case 1: h = h1
-        case 2: h = h2
-        default: h = h3
+        case 0: return h0.value
+        case 1: return h1.value
+        case 2: return h2.value
+        case 3: return h3.value
+        default: return nil
         }
-        return Exact(Int128(h), 100)
     }
 
     /// Sets (or with nil, clears) the score at index `i`.
     /// - Throws: `Exact.Overflow` when `i` is not 0–3 or the value is not a whole number of hundredths in 64 bits.
     public mutating func set(_ i: Int, _ value: Exact?) throws {
-        guard i >= 0 && i < 4 else { throw Exact.Overflow() }
-        guard let v = value else {
-            present &= ~(1 << UInt8(i))
-            return
-        }
-        // A whole number of hundredths: the denominator (lowest terms) divides 100.
-        guard 100 % v.den == 0, let h = Int64(exactly: v.num * (100 / v.den)) else { throw Exact.Overflow() }
+        let h = try Hundredths(value)
         switch i {
         case 0: h0 = h
         case 1: h1 = h
         case 2: h2 = h
-        default: h3 = h
+        case 3: h3 = h
+        default: throw Exact.Overflow()
         }
-        present |= 1 << UInt8(i)
     }
 }
 
@@ -179,12 +249,12 @@ struct Four<V> {
             default: return values.3
             }
         }
-        set {
+        _modify {  // in place: an array value is appended to without a copy
             switch i {
-            case 0: values.0 = newValue
-            case 1: values.1 = newValue
-            case 2: values.2 = newValue
-            default: values.3 = newValue
+            case 0: yield &values.0
+            case 1: yield &values.1
+            case 2: yield &values.2
+            default: yield &values.3
             }
         }
     }
@@ -220,7 +290,7 @@ public enum Rollup {
         var hasPerspective = Four(false)
         var groupSum = Four(Exact.zero)
         var groupCount = Four(0)
-        var raters = [[Int32]](repeating: [], count: RaterGroup.allCases.count)
+        var raters = Four([Int32]())  // distinct raters per group; an array only for a group that has rows
         var weighted: UInt8 = 0  // the methods the scheme weighs, by raw value: no dictionary lookup per row
         for m in ScoreMethod.allCases where weights[m] != nil { weighted |= 1 << UInt8(m.rawValue) }
         for row in rows where weighted & (1 << UInt8(row.method.rawValue)) != 0 {
@@ -251,14 +321,14 @@ public enum Rollup {
                 if !raters[g.rawValue].contains(row.raterID) { raters[g.rawValue].append(row.raterID) }
             }
         }
-        if hasKPI { r.kpi = kpiSum.rounded(places: 2) }
+        if hasKPI { try r.set(.kpi, kpiSum.rounded(places: 2)) }
         if hasBSC {
-            r.bsc = bscSum.rounded(places: 2)
+            try r.set(.bsc, bscSum.rounded(places: 2))
             for p in Perspective.allCases where hasPerspective[p.rawValue] {
                 try r.bscPerspectives.set(p, perspective[p.rawValue].rounded(places: 2))
             }
         }
-        if hasMBO { r.mbo = mboSum.rounded(places: 2) }
+        if hasMBO { try r.set(.mbo, mboSum.rounded(places: 2)) }
         if RaterGroup.allCases.contains(where: { groupCount[$0.rawValue] > 0 }) {
             var weighted = Exact.zero
             var total = Exact.zero
@@ -266,9 +336,9 @@ public enum Rollup {
                 let n = groupCount[g.rawValue]
                 guard n > 0 else { continue }
                 let mean = (try groupSum[g.rawValue] / Exact(n)).rounded(places: 2)
-                if g == .selfRating { r.feedbackSelf = mean }
+                if g == .selfRating { try r.setFeedbackSelf(mean) }
                 if config.anonymousGroups.contains(g) && raters[g.rawValue].count < config.minRaters {
-                    r.droppedGroups.append(g)
+                    r.drop(g)
                     continue
                 }
                 try r.groupMeans.set(g, mean)
@@ -276,29 +346,22 @@ public enum Rollup {
                 weighted = try weighted + w * mean
                 total = try total + w
             }
-            if !total.isZero { r.feedback360 = (try weighted / total).rounded(places: 2) }
+            if !total.isZero { try r.set(.feedback360, (try weighted / total).rounded(places: 2)) }
         }
         var fSum = Exact.zero
         var fWeight = Exact.zero
         for m in ScoreMethod.allCases {
             guard let w = weights[m] else { continue }
-            let s: Exact?
-            switch m {
-            case .kpi: s = r.kpi
-            case .mbo: s = r.mbo
-            case .feedback360: s = r.feedback360
-            case .bsc: s = r.bsc
-            }
-            if let s {
+            if let s = r.score(m) {
                 fSum = try fSum + w * s
                 fWeight = try fWeight + w
             } else {
-                r.missingMethods.append(m)
+                r.markMissing(m)
             }
         }
         if !fWeight.isZero {
             let f = (try fSum / fWeight).rounded(places: 2)
-            r.final = f
+            try r.setFinal(f)
             (r.grade, r.coefficient) = config.grade(for: f)
             r.scoreGrade = r.grade
         }

@@ -166,9 +166,9 @@ final class PerformanceTests: XCTestCase {
         XCTAssertEqual(try f.counts(for: 20), [2, 4, 10, 3, 1])
         let scores = [100, 95, 95, 90, 85, 80, 70]
         let emps = (1...7).map { employee("E\($0)", .frontline) }
-        var results = scores.map { s -> PerformanceResult in
+        var results = try scores.map { s -> PerformanceResult in
             var r = PerformanceResult()
-            r.final = Exact(s)
+            try r.setFinal(Exact(s))
             (r.grade, r.coefficient) = config.grade(for: Exact(s))
             r.scoreGrade = r.grade
             return r
@@ -181,7 +181,7 @@ final class PerformanceTests: XCTestCase {
 
     func testCalibrationOverrideKeepsItsReason() throws {
         var results = [PerformanceResult()]
-        results[0].final = Exact(85)
+        try results[0].setFinal(Exact(85))
         (results[0].grade, results[0].coefficient) = config.grade(for: Exact(85))
         config.calibrate(&results, [Calibration(employee: 0, grade: "A", reason: "cross-team project", approver: "CFO", line: 2)])
         XCTAssertEqual(results[0].grade, "A")
@@ -193,9 +193,9 @@ final class PerformanceTests: XCTestCase {
 
     func testRanksBreakTiesByEmployeeID() throws {
         let emps = [employee("A1", .frontline, dept: "X"), employee("A2", .frontline, dept: "Y"), employee("A3", .frontline, dept: "X")]
-        var results = [90, 95, 90].map { s -> PerformanceResult in
+        var results = try [90, 95, 90].map { s -> PerformanceResult in
             var r = PerformanceResult()
-            r.final = Exact(s)
+            try r.setFinal(Exact(s))
             return r
         }
         Rollup.rank(&results, employees: emps)

@@ -11,8 +11,15 @@ public struct PayrollRun: Sendable {
     public var performance: [PerformanceResult]
     /// Each employee's pay; nil for an employee who cannot be paid (a diagnostic says why).
     public var pay: [PayResult?]
-    /// Year-to-date entries to carry into the next period's ledger (this period's and earlier ones not paid now).
-    public var ledger: [(id: String, ytd: YearToDate)]
+    /// Year-to-date entries to carry into the next period's ledger (this period's and earlier ones not paid now), in
+    /// code-point order of employee_id: read from the pay results as they are walked, not kept beside them.
+    public var ledger: Ledger { Ledger(ids: ids, pay: pay, carried: carried, inOrder: idsInOrder) }
+    /// employee_id of each pay result (parallel to `pay`).
+    var ids: [String]
+    /// Entries of the previous ledger of the same year for employees not paid now, in code-point order.
+    var carried: [(id: String, ytd: YearToDate)]
+    /// `ids` are strictly in code-point order (employees are sorted so; checked once).
+    var idsInOrder: Bool
     /// Performance and pay diagnostics (P and N codes).
     public var diagnostics: [Diagnostic]
     /// Wall time of the rollup and of the pay calculation, in seconds.
@@ -91,27 +98,60 @@ public enum PayrollStage {
         if let d = PayChecks.totalsBound(pay, employees: employees, employeesFile: employeesFile) { diags.append(d) }
         diags += PayChecks.staleBands(rules: rules, employees: employees, employeesFile: employeesFile)
         diags.sort(by: Diagnostic.reportOrder)
-        // Labelled as PayrollRun's ledger is: an array of unlabelled tuples would be converted, a copy of every entry.
-        var ledger: [(id: String, ytd: YearToDate)] = []
-        ledger.reserveCapacity(employees.count)
-        for (i, e) in employees.enumerated() {
-            if let r = pay[i] { ledger.append((e.id, r.ytd)) }
-        }
-        // Who was in last period's ledger and not paid now keeps the entry (a set of the paid only when there is one).
+        // The ledger is read from the pay results when it is written: only the ids and the previous ledger's entries
+        // for employees not paid now are kept (a copy of every year-to-date state would be 128 bytes an employee).
+        let ids = employees.map(\.id)
+        var carried: [(id: String, ytd: YearToDate)] = []
         if !entries.isEmpty {
-            let paid = Set(ledger.map(\.0))
-            for (id, y) in entries where !paid.contains(id) && y.year == period.year { ledger.append((id, y)) }
+            let paid = Set(ids.indices.lazy.filter { pay[$0] != nil }.map { ids[$0] })
+            for (id, y) in entries where !paid.contains(id) && y.year == period.year { carried.append((id, y)) }
+            carried.sort { $0.id.codePointPrecedes($1.id) }
         }
-        // Employees come sorted by ID, so the ledger usually is already: checked in one pass before sorting.
-        if !zip(ledger, ledger.dropFirst()).allSatisfy({ $0.0.0.codePointPrecedes($0.1.0) }) {
-            ledger.sort { $0.0.codePointPrecedes($1.0) }
-        }
+        let idsInOrder = zip(ids, ids.dropFirst()).allSatisfy { $0.0.codePointPrecedes($0.1) }
         var run = PayrollRun(
-            rules: rules, performance: performance, pay: pay, ledger: ledger, diagnostics: diags,
-            timings: timings)
+            rules: rules, performance: performance, pay: pay, ids: ids, carried: carried, idsInOrder: idsInOrder,
+            diagnostics: diags, timings: timings)
         run.compTimeUsed =
-            ledger.contains { $0.1.compTime != .zero }
+            run.ledger.contains { $0.ytd.compTime != .zero }
             || batch.attendance.contains { $0.overtimeRestdayComp != .zero }
         return run
+    }
+}
+
+/// The year-to-date entries a run carries into the next period's ledger, in code-point order of employee_id: each paid
+/// employee's state after this period, and the previous ledger's entries of the same year for employees not paid now.
+/// Walked from the pay results; nothing is copied.
+public struct Ledger: Sequence, Sendable {
+    let ids: [String]
+    let pay: [PayResult?]
+    let carried: [(id: String, ytd: YearToDate)]
+    let inOrder: Bool
+
+    /// The entries in order.
+    public func makeIterator() -> AnyIterator<(id: String, ytd: YearToDate)> {
+        guard inOrder else {
+            // Employees out of code-point order (never from intake, which sorts them): every entry, sorted.
+            var all: [(id: String, ytd: YearToDate)] = carried
+            for i in ids.indices { if let r = pay[i] { all.append((ids[i], r.ytd)) } }
+            all.sort { $0.id.codePointPrecedes($1.id) }
+            return AnyIterator(all.makeIterator())
+        }
+        // Two sorted runs merged: the paid employees in order, the carried entries in order.
+        var i = 0
+        var c = 0
+        let ids = ids
+        let pay = pay
+        let carried = carried
+        return AnyIterator {
+            while i < ids.count && pay[i] == nil { i += 1 }
+            let paidNext = i < ids.count
+            if c < carried.count && (!paidNext || carried[c].id.codePointPrecedes(ids[i])) {
+                c += 1
+                return carried[c - 1]
+            }
+            guard paidNext, let r = pay[i] else { return nil }
+            i += 1
+            return (ids[i - 1], r.ytd)
+        }
     }
 }

@@ -35,11 +35,11 @@ public enum RollupStage {
         config.calibrate(&performance, batch.calibrations)
         if !batch.points.isEmpty {
             for i in performance.indices where batch.points[i] != .zero {
-                performance[i].points = Exact(batch.points[i])
+                performance[i].setPoints(batch.points[i])
                 if let bonus = try? Exact(batch.points[i]) * settings.pointsRate {
                     performance[i].pointsBonus = bonus.money()
                 } else {
-                    performance[i].final = nil
+                    performance[i].clearFinal()
                     performance[i].arithmeticOverflow = true
                 }
             }
