@@ -184,8 +184,7 @@ public enum BasicDeductionMode: String, Sendable, CaseIterable {
 
 /// What one employee's attendance rows add up to; rows themselves are not kept.
 public struct AttendanceSummary: Sendable {
-    /// Bit d-1 set when a row for day d of the period was read.
-    public var dayMask: UInt32 = 0
+    // The vector first, then the 8-byte fields, then the 4-byte ones: no padding between them (a million summaries).
     /// Half days per `AttendanceStatus.rawValue` (a day row adds 2; attendance_summary.csv may give halves).
     public var halfDays = SIMD8<Int32>(repeating: 0)
     /// Overtime hours on workdays.
@@ -198,6 +197,8 @@ public struct AttendanceSummary: Sendable {
     public var overtimeRestdayComp = Fixed.zero
     /// Attendance rows read for the employee.
     public var rows: Int32 = 0
+    /// Bit d-1 set when a row for day d of the period was read.
+    public var dayMask: UInt32 = 0
 
     /// No attendance.
     public init() {}

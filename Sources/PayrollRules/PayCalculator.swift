@@ -69,7 +69,9 @@ public struct PayResult: Sendable {
     /// Gross pay: the sum of the lines that are in gross.
     public var gross: Money
     /// Per `InsuranceLine.allCases` order.
-    public var insurance: [InsuranceAmounts]
+    public var insurance: [InsuranceAmounts] { [insuranceLines.0, insuranceLines.1, insuranceLines.2, insuranceLines.3] }
+    /// The four lines in place (an array would be one more allocation per employee).
+    var insuranceLines: (InsuranceAmounts, InsuranceAmounts, InsuranceAmounts, InsuranceAmounts)
     /// The housing fund.
     public var housingFund: InsuranceAmounts
     /// The employee's social insurance, all lines.
@@ -87,7 +89,8 @@ public struct PayResult: Sendable {
     /// Its separately computed tax.
     public var bonusTax: Money
     /// The bonus table's rate that applied.
-    public var bonusRate: Exact?
+    public var bonusRate: Exact? { bonusRateStore.value }
+    var bonusRateStore: StoredRate
     /// Net pay.
     public var net: Money
     /// Gross plus the employer's SI and HF.
@@ -104,7 +107,48 @@ public struct PayResult: Sendable {
     public var bonusTaxedWithSalary = false
 
     /// An insurance line's amounts.
-    public func line(_ i: InsuranceLine) -> InsuranceAmounts { insurance[i.ordinal] }
+    public func line(_ i: InsuranceLine) -> InsuranceAmounts {
+        switch i.ordinal {
+        case 0: return insuranceLines.0
+        case 1: return insuranceLines.1
+        case 2: return insuranceLines.2
+        default: return insuranceLines.3
+        }
+    }
+}
+
+/// A rate kept in 9 bytes when it has at most six decimals (every rate of the tax tables), boxed otherwise; the value
+/// given back is always the one stored.
+enum StoredRate: Sendable {
+    case none
+    case millionths(Int64)
+    case other(ExactBox)
+
+    init(_ rate: Exact?) {
+        guard let r = rate else {
+            self = .none
+            return
+        }
+        if 1_000_000 % r.den == 0, let m = Int64(exactly: r.num * (1_000_000 / r.den)) {
+            self = .millionths(m)
+        } else {
+            self = .other(ExactBox(r))
+        }
+    }
+
+    var value: Exact? {
+        switch self {
+        case .none: return nil
+        case .millionths(let m): return Exact(Int128(m), 1_000_000)
+        case .other(let b): return b.value
+        }
+    }
+}
+
+/// An exact value on the heap, for the rare one kept out of a compact record.
+final class ExactBox: Sendable {
+    let value: Exact
+    init(_ value: Exact) { self.value = value }
 }
 
 /// What the calculator needs to know about one employee this period.
@@ -302,9 +346,9 @@ extension PeriodRules {
         ytd.compTime = comp
         if comp < .zero && compLeaveDays > .zero { problems.append("comp-time-negative") }  // drawn below zero this period
         return PayResult(
-            lines: lines, gross: gross, insurance: insurance, housingFund: housing, employeeSI: employeeSI,
-            employerSI: employerSI, basicDeduction: basic, ytd: ytd, tax: tax, annualBonus: bonusAmount,
-            bonusTax: bonusTax, bonusRate: bonusRate, net: net,
+            lines: lines, gross: gross, insuranceLines: (insurance[0], insurance[1], insurance[2], insurance[3]), housingFund: housing,
+            employeeSI: employeeSI, employerSI: employerSI, basicDeduction: basic, ytd: ytd, tax: tax, annualBonus: bonusAmount,
+            bonusTax: bonusTax, bonusRateStore: StoredRate(bonusRate), net: net,
             employerCost: gross + employerSI + housing.employer, prorated: prorated, problems: problems,
             carriedRecovery: recovery, bonusTaxedWithSalary: bonusWithSalary)
     }
