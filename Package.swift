@@ -55,6 +55,9 @@ let package = Package(
             name: "CHarfBuzz", path: "Sources/CHarfBuzz",
             providers: [.apt(["libharfbuzz-dev", "libfontconfig-dev", "zlib1g-dev"])]),
 
+        // glibc's malloc.h (malloc_trim), for the period run's stage boundaries.
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
+
         // Values only; depends on nothing.
         .target(name: "PayrollCore", swiftSettings: fast),
         // The only importer of CLibCSV.
@@ -99,7 +102,7 @@ let package = Package(
         // The pipeline file and the period run above the stages; the executor (the only Dispatch user).
         .target(
             name: "Pipeline",
-            dependencies: ["PayrollCore", "PayrollRules", "Performance", "Stages", "Outputs", "RunRecords", "Audit"]),
+            dependencies: ["PayrollCore", "PayrollRules", "Performance", "Stages", "Outputs", "RunRecords", "Audit", "CMalloc"]),
         // Reading legacy Excel workbooks (zip + XML) for import and reconciliation: no document writers.
         .target(
             name: "ExcelImport",

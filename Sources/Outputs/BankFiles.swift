@@ -41,13 +41,28 @@ public enum BankFiles {
     /// Refuses when an employee is paid by no account or the files' total would
     /// differ from the register's net pay total.
     public static func assign(batch: Batch, run: PayrollRun, settings: PaymentSettings) throws -> [(PayingAccount, [Payment])] {
+        // Each account's list is reserved at its size first (counted in a pass before): a million payments
+        // appended to growing arrays would hold an old and a new copy at once as they grow.
+        var accountOfBank: [String: PayingAccount?] = [:]  // a few bank codes: each looked up once
+        func account(_ bankCode: String) -> PayingAccount? {
+            if let a = accountOfBank[bankCode] { return a }
+            let a = settings.account(for: bankCode)
+            accountOfBank[bankCode] = a
+            return a
+        }
+        var counts: [String: Int] = [:]
+        for (i, e) in batch.employees.enumerated() {
+            guard let r = run.pay[i], r.net > .zero, let a = account(e.bankCode) else { continue }
+            counts[a.id, default: 0] += 1
+        }
         var byAccount: [String: [Payment]] = [:]
+        for (id, n) in counts { byAccount[id] = Array(unsafeUninitializedCapacity: n) { _, c in c = 0 } }
         var registerTotal = Money.zero
         for (i, e) in batch.employees.enumerated() {
             guard let r = run.pay[i] else { continue }
             registerTotal += r.net
             guard r.net > .zero else { continue }
-            guard let a = settings.account(for: e.bankCode) else {
+            guard let a = account(e.bankCode) else {
                 throw BankFileError(
                     message:
                         "employee \(e.id) banks with \(e.bankCode), which no paying account in the pipeline pays; add it to an account's `pays` or add a \"*\" account",
@@ -56,7 +71,7 @@ public enum BankFiles {
             byAccount[a.id, default: []].append(Payment(employeeIndex: i, amount: r.net))
         }
         let out = settings.accounts.compactMap { a in byAccount[a.id].map { (a, $0) } }
-        let filesTotal = out.flatMap(\.1).reduce(Money.zero) { $0 + $1.amount }
+        let filesTotal = out.reduce(Money.zero) { total, account in account.1.reduce(total) { $0 + $1.amount } }  // no copy of every payment
         guard filesTotal == registerTotal else {
             throw BankFileError(
                 message:

@@ -375,7 +375,7 @@ public enum ExcelReports {
                 }
                 // An 18-character ID number needs a wider column than the amounts.
                 sheet.columnWidth(3, 22)
-                let chunk = Array(employees[((n - 1) * rowsPerSheet)..<min(employees.count, n * rowsPerSheet)])
+                let chunk = employees[((n - 1) * rowsPerSheet)..<min(employees.count, n * rowsPerSheet)]  // no copy
                 if own {
                     if sheetNumber == 0 {
                         _ = wb.styleIndex(.header)
@@ -387,7 +387,7 @@ public enum ExcelReports {
                             var cells = XMLTaxCells(xml: xml, money: money)
                             for j in (k * piece)..<min(chunk.count, (k + 1) * piece) {
                                 cells.xml.startRow(j + 1)
-                                taxRow(chunk[j], batch: batch, run: run, bonus: bonus, into: &cells)
+                                taxRow(chunk[chunk.startIndex + j], batch: batch, run: run, bonus: bonus, into: &cells)
                             }
                             xml = cells.xml
                         })

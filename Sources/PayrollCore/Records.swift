@@ -58,67 +58,83 @@ public struct Employee: Sendable {
     public var id: String
     /// The name.
     public var name: String
-    /// The resident ID number (checked; never in a message).
-    public var idNumber: String {
-        get { idNumberText.string }
-        set { idNumberText = PackedText(newValue) }
-    }
     /// The department.
     public var department: String
-    /// Front line or back office.
-    public var deptType: DeptType
     /// The position.
     public var position: String
     /// The cost centre the journal books to.
     public var costCenter: String
     /// The city whose insurance parameters apply.
     public var city: String
-    /// The hire date.
-    public var hireDate: Day
-    /// The leave date, if the employee leaves.
-    public var leaveDate: Day?
-    /// The contract's end date.
-    public var contractEnd: Day?
-    /// Monthly base salary.
-    public var baseSalary: Money
-    /// Monthly position salary.
-    public var positionSalary: Money
-    /// Monthly allowance.
-    public var allowance: Money?
-    /// The performance bonus's base.
-    public var bonusBase: Money?
-    /// The social-insurance base (clamped to the city's band).
-    public var siBase: Money
-    /// The housing-fund base (the SI base when empty).
-    public var hfBase: Money?
-    /// The housing-fund rate, a fraction.
-    public var hfRate: Fixed
-    /// Monthly special additional deductions.
-    public var specialDeduction: Money?
     /// The bank's short code (normalised from the file's spelling).
     public var bankCode: String
+    /// The resident ID number (checked; never in a message).
+    public var idNumber: String {
+        get { idNumberText.string }
+        set { idNumberText = PackedText(newValue) }
+    }
     /// The bank account (digits; never in a message).
     public var bankAccount: String {
         get { bankAccountText.string }
         set { bankAccountText = PackedText(newValue) }
     }
+    /// This employer pays the employee's first wage income of the year (SAT Ann. 2020 No. 13):
+    /// the basic deduction counts every month of the year so far.
+    public var firstIncomeOfYear: Bool { basicDeductionMode == .firstIncome }
+    /// Monthly allowance.
+    public var allowance: Money? {
+        get { optionalAmounts[0] }
+        set { optionalAmounts[0] = newValue }
+    }
+    /// The performance bonus's base.
+    public var bonusBase: Money? {
+        get { optionalAmounts[1] }
+        set { optionalAmounts[1] = newValue }
+    }
+    /// The housing-fund base (the SI base when empty).
+    public var hfBase: Money? {
+        get { optionalAmounts[2] }
+        set { optionalAmounts[2] = newValue }
+    }
+    /// Monthly special additional deductions.
+    public var specialDeduction: Money? {
+        get { optionalAmounts[3] }
+        set { optionalAmounts[3] = newValue }
+    }
+    // Stored properties are laid out in declaration order, each right after the previous one's size (not stride):
+    // the 8-byte fields first, then the small ones in the tail room of the 17-byte packed texts (a million employees).
+    /// Monthly base salary.
+    public var baseSalary: Money
+    /// Monthly position salary.
+    public var positionSalary: Money
+    /// The social-insurance base (clamped to the city's band).
+    public var siBase: Money
+    /// The housing-fund rate, a fraction.
+    public var hfRate: Fixed
     /// Line in employees.csv.
     public var line: Int
+    /// This month's special additional deductions by category (`sd_*`, in `SpecialDeductionCategory` order), when the
+    /// file gives them; their sum is `specialDeduction`.
+    public var specialDeductionItems: [Money]?
+    // The four optional amounts in 33 bytes (four `Money?` would take 64 with their padding).
+    private var optionalAmounts = OptionalAmounts()
+    /// Front line or back office.
+    public var deptType: DeptType
     /// False when the row had errors that make it unfit for later checks.
     public var rowValid: Bool
     /// How the cumulative basic deduction counts (`basic_deduction_mode`; default employment).
     public var basicDeductionMode = BasicDeductionMode.employment
-    /// This employer pays the employee's first wage income of the year (SAT Ann. 2020 No. 13):
-    /// the basic deduction counts every month of the year so far.
-    public var firstIncomeOfYear: Bool { basicDeductionMode == .firstIncome }
-    /// Start of continuous service, for statutory sick pay (`service_start`; nil: the hire date).
-    public var serviceStart: Day?
-    /// This month's special additional deductions by category (`sd_*`, in `SpecialDeductionCategory` order), when the
-    /// file gives them; their sum is `specialDeduction`.
-    public var specialDeductionItems: [Money]?
     // The two long digit texts, packed (no heap storage each).
     private var idNumberText: PackedText
+    /// The hire date.
+    public var hireDate: Day
+    /// The leave date, if the employee leaves.
+    public var leaveDate: Day?
     private var bankAccountText: PackedText
+    /// The contract's end date.
+    public var contractEnd: Day?
+    /// Start of continuous service, for statutory sick pay (`service_start`; nil: the hire date).
+    public var serviceStart: Day?
 
     /// An employee row.
     public init(
@@ -141,16 +157,44 @@ public struct Employee: Sendable {
         self.contractEnd = contractEnd
         self.baseSalary = baseSalary
         self.positionSalary = positionSalary
-        self.allowance = allowance
-        self.bonusBase = bonusBase
         self.siBase = siBase
-        self.hfBase = hfBase
         self.hfRate = hfRate
-        self.specialDeduction = specialDeduction
         self.bankCode = bankCode
         self.bankAccountText = PackedText(bankAccount)
         self.line = line
         self.rowValid = rowValid
+        self.allowance = allowance
+        self.bonusBase = bonusBase
+        self.hfBase = hfBase
+        self.specialDeduction = specialDeduction
+    }
+}
+
+/// Four optional amounts in place: the values, and a bit each for "given".
+struct OptionalAmounts: Sendable {
+    private var values: (Money, Money, Money, Money) = (.zero, .zero, .zero, .zero)
+    private var given: UInt8 = 0
+
+    subscript(i: Int) -> Money? {
+        get {
+            guard given & (1 << UInt8(i)) != 0 else { return nil }
+            switch i {
+            case 0: return values.0
+            case 1: return values.1
+            case 2: return values.2
+            default: return values.3
+            }
+        }
+        set {
+            let v = newValue ?? .zero
+            switch i {
+            case 0: values.0 = v
+            case 1: values.1 = v
+            case 2: values.2 = v
+            default: values.3 = v
+            }
+            if newValue == nil { given &= ~(1 << UInt8(i)) } else { given |= 1 << UInt8(i) }
+        }
     }
 }
 

@@ -3,9 +3,17 @@ import PayrollCore
 /// Year-to-date withholding state of one employee at the end of a period.
 public struct YearToDate: Sendable, Equatable {
     /// The tax year.
-    public var year: Int
+    public var year: Int {
+        get { Int(yearValue) }
+        set { yearValue = Int32(clamping: newValue) }  // a year of the rule pack's range (1900–2200)
+    }
     /// Months of basic deduction granted so far this year.
-    public var months: Int
+    public var months: Int {
+        get { Int(monthsValue) }
+        set { monthsValue = Int32(clamping: newValue) }  // 0–12
+    }
+    private var yearValue: Int32
+    private var monthsValue: Int32
     /// Cumulative income.
     public var income: Money
     /// Cumulative tax-free income.
@@ -38,8 +46,8 @@ public struct YearToDate: Sendable, Equatable {
         additional: Money = .zero, taxable: Money = .zero, tax: Money = .zero, withheld: Money = .zero,
         annualBonus: Money = .zero, annualBonusTax: Money = .zero
     ) {
-        self.year = year
-        self.months = months
+        self.yearValue = Int32(clamping: year)
+        self.monthsValue = Int32(clamping: months)
         self.income = income
         self.taxFree = taxFree
         self.special = special
@@ -74,10 +82,14 @@ public struct PayResult: Sendable {
     var insuranceLines: (InsuranceAmounts, InsuranceAmounts, InsuranceAmounts, InsuranceAmounts)
     /// The housing fund.
     public var housingFund: InsuranceAmounts
-    /// The employee's social insurance, all lines.
-    public var employeeSI: Money
+    /// The employee's social insurance, all lines (their sum, not kept beside them).
+    public var employeeSI: Money {
+        insuranceLines.0.employee + insuranceLines.1.employee + insuranceLines.2.employee + insuranceLines.3.employee
+    }
     /// The employer's social insurance, all lines.
-    public var employerSI: Money
+    public var employerSI: Money {
+        insuranceLines.0.employer + insuranceLines.1.employer + insuranceLines.2.employer + insuranceLines.3.employer
+    }
     /// The cumulative basic deduction.
     public var basicDeduction: Money
     /// The year-to-date state after this period.
@@ -89,12 +101,12 @@ public struct PayResult: Sendable {
     /// Its separately computed tax.
     public var bonusTax: Money
     /// The bonus table's rate that applied.
-    public var bonusRate: Exact? { bonusRateStore.value }
-    var bonusRateStore: StoredRate
+    public var bonusRate: Exact? { bonusRateStore?.value }
+    var bonusRateStore: CompactExact?
     /// Net pay.
     public var net: Money
     /// Gross plus the employer's SI and HF.
-    public var employerCost: Money
+    public var employerCost: Money { gross + employerSI + housingFund.employer }
     /// True when the employee was hired or left during the period.
     public var prorated: Bool
     /// Conditions the pay stage reports (annual-bonus table missing, a second bonus, comp time below zero).
@@ -115,40 +127,6 @@ public struct PayResult: Sendable {
         default: return insuranceLines.3
         }
     }
-}
-
-/// A rate kept in 9 bytes when it has at most six decimals (every rate of the tax tables), boxed otherwise; the value
-/// given back is always the one stored.
-enum StoredRate: Sendable {
-    case none
-    case millionths(Int64)
-    case other(ExactBox)
-
-    init(_ rate: Exact?) {
-        guard let r = rate else {
-            self = .none
-            return
-        }
-        if 1_000_000 % r.den == 0, let m = Int64(exactly: r.num * (1_000_000 / r.den)) {
-            self = .millionths(m)
-        } else {
-            self = .other(ExactBox(r))
-        }
-    }
-
-    var value: Exact? {
-        switch self {
-        case .none: return nil
-        case .millionths(let m): return Exact(Int128(m), 1_000_000)
-        case .other(let b): return b.value
-        }
-    }
-}
-
-/// An exact value on the heap, for the rare one kept out of a compact record.
-final class ExactBox: Sendable {
-    let value: Exact
-    init(_ value: Exact) { self.value = value }
 }
 
 /// What the calculator needs to know about one employee this period.
@@ -347,9 +325,9 @@ extension PeriodRules {
         if comp < .zero && compLeaveDays > .zero { problems.append("comp-time-negative") }  // drawn below zero this period
         return PayResult(
             lines: lines, gross: gross, insuranceLines: (insurance[0], insurance[1], insurance[2], insurance[3]), housingFund: housing,
-            employeeSI: employeeSI, employerSI: employerSI, basicDeduction: basic, ytd: ytd, tax: tax, annualBonus: bonusAmount,
-            bonusTax: bonusTax, bonusRateStore: StoredRate(bonusRate), net: net,
-            employerCost: gross + employerSI + housing.employer, prorated: prorated, problems: problems,
+            basicDeduction: basic, ytd: ytd, tax: tax, annualBonus: bonusAmount,
+            bonusTax: bonusTax, bonusRateStore: bonusRate.map(CompactExact.init), net: net,
+            prorated: prorated, problems: problems,
             carriedRecovery: recovery, bonusTaxedWithSalary: bonusWithSalary)
     }
 

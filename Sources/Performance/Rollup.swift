@@ -48,14 +48,18 @@ public struct PerformanceConfig: Sendable {
     }
 }
 
-/// One employee's rolled-up performance, in about 220 bytes (a million employees keep one each until the run is
-/// written): every score the rollup gives is rounded to 2 places, so scores are kept as hundredths in 64 bits; the
+/// One employee's rolled-up performance, in under 150 bytes (a million employees keep one each until the run is
+/// written): every score the rollup gives is rounded to 2 places, so scores are kept as hundredths (`Hundredths`); the
 /// lists of dropped rater groups and missing methods as bit masks; a calibration's texts in one box, only when there is
-/// one. Setting a score that is not whole hundredths in 64 bits throws `Exact.Overflow` (the rollup stage turns it into
+/// one. Setting a score that is not whole hundredths in 32 bits throws `Exact.Overflow` (the rollup stage turns it into
 /// "no score" and a diagnostic), never stores a wrong value.
 public struct PerformanceResult: Sendable {
     /// The pay coefficient of the grade.
-    public var coefficient: Exact = .zero
+    public var coefficient: Exact {
+        get { coefficientStore.value }
+        set { coefficientStore = CompactExact(newValue) }
+    }
+    private var coefficientStore = CompactExact(.zero)
     private var methods = CaseScores()  // by ScoreMethod.rawValue
     /// The balanced-scorecard score of each perspective.
     public var bscPerspectives = PerspectiveScores()
@@ -91,7 +95,7 @@ public struct PerformanceResult: Sendable {
     /// The score of a method, if any.
     public func score(_ m: ScoreMethod) -> Exact? { methods[m.rawValue] }
     /// Sets (or with nil, clears) a method's score.
-    /// - Throws: `Exact.Overflow` when the value is not a whole number of hundredths in 64 bits.
+    /// - Throws: `Exact.Overflow` when the value is not a whole number of hundredths in 32 bits.
     public mutating func set(_ m: ScoreMethod, _ value: Exact?) throws { try methods.set(m.rawValue, value) }
 
     /// The self-rating average, shown on the scorecard only.
@@ -103,6 +107,8 @@ public struct PerformanceResult: Sendable {
     public var final: Exact? { finalScore.value }
     /// Sets (or with nil, clears) the final score; see `set(_:_:)`.
     public mutating func setFinal(_ value: Exact?) throws { finalScore = try Hundredths(value) }
+    /// The final score in hundredths (it is rounded to 2 places), when there is one.
+    public var finalHundredths: Int64? { finalScore.raw }
     /// Clears the final score (no score: a diagnostic says why).
     public mutating func clearFinal() { finalScore = .none }
 
@@ -155,30 +161,36 @@ final class CalibrationNote: Sendable {
     }
 }
 
-/// A score rounded to 2 places, as hundredths in 64 bits; `Int64.min` stands for "no score".
+/// A score rounded to 2 places, as hundredths in 32 bits; `Int32.min` stands for "no score". Weights are 0–1 and sum
+/// to 1, ratings 0–100 and item scores at most the item cap × 100 (validation and STANDARD.md), so a score beyond
+/// ±21,474,836.47 needs an item cap above 214,748: such a value is `Exact.Overflow` (no score and a diagnostic), never
+/// a wrong value.
 struct Hundredths: Sendable {
-    private var h: Int64
+    private var h: Int32
     static let none = Hundredths(raw: .min)
-    private init(raw: Int64) { h = raw }
+    private init(raw: Int32) { h = raw }
 
     /// The value's hundredths, or nil for nil.
-    /// - Throws: `Exact.Overflow` when the value is not a whole number of hundredths in 64 bits.
+    /// - Throws: `Exact.Overflow` when the value is not a whole number of hundredths in 32 bits.
     init(_ value: Exact?) throws {
         guard let v = value else {
             h = .min
             return
         }
         // A whole number of hundredths: the denominator (lowest terms) divides 100.
-        guard 100 % v.den == 0, let x = Int64(exactly: v.num * (100 / v.den)), x != .min else { throw Exact.Overflow() }
+        guard 100 % v.den == 0 else { throw Exact.Overflow() }
+        let scaled = v.num.multipliedReportingOverflow(by: 100 / v.den)  // a huge numerator reports, never traps
+        guard !scaled.overflow, let x = Int32(exactly: scaled.partialValue), x != .min else { throw Exact.Overflow() }
         h = x
     }
 
     var value: Exact? { h == .min ? nil : Exact(Int128(h), 100) }
+    var raw: Int64? { h == .min ? nil : Int64(h) }
 }
 
 /// Scores at indexes 0–3 (the cases of a small enumeration), held in place instead of a dictionary per employee
 /// (a million employees, a million allocations fewer each), as `Hundredths`. A value that is not whole hundredths in
-/// 64 bits (a configuration with an absurd item cap) is `Exact.Overflow`, which the rollup stage turns into "no
+/// 32 bits (a configuration with an absurd item cap) is `Exact.Overflow`, which the rollup stage turns into "no
 /// score" and a diagnostic, never a wrong value.
 public struct CaseScores: Sendable {
     private var h0 = Hundredths.none
@@ -201,7 +213,7 @@ public struct CaseScores: Sendable {
     }
 
     /// Sets (or with nil, clears) the score at index `i`.
-    /// - Throws: `Exact.Overflow` when `i` is not 0–3 or the value is not a whole number of hundredths in 64 bits.
+    /// - Throws: `Exact.Overflow` when `i` is not 0–3 or the value is not a whole number of hundredths in 32 bits.
     public mutating func set(_ i: Int, _ value: Exact?) throws {
         let h = try Hundredths(value)
         switch i {
@@ -371,13 +383,18 @@ public enum Rollup {
     /// Ranks by final score descending, ties by employee_id ascending (code-point order),
     /// within the company and within each department. `employees` are sorted by id.
     public static func rank(_ results: inout [PerformanceResult], employees: [Employee]) {
-        let keys: [(score: Exact, index: Int)] = results.indices.compactMap { i in results[i].final.map { ($0, i) } }
-        let order = keys.sorted { a, b in
-            if a.score != b.score { return b.score < a.score }
+        // Final scores are whole hundredths, so their order is that of the 64-bit hundredths: 16-byte keys sorted
+        // (not 48-byte exact values and a second sorted copy: a million employees).
+        var order: [(hundredths: Int64, index: Int)] = []
+        order.reserveCapacity(results.count)
+        for i in results.indices { if let h = results[i].finalHundredths { order.append((h, i)) } }
+        order.sort { a, b in
+            if a.hundredths != b.hundredths { return a.hundredths > b.hundredths }
             return a.index < b.index  // employees are in employee_id order
-        }.map(\.index)
+        }
         var deptCounter: [String: Int] = [:]
-        for (i, idx) in order.enumerated() {
+        for (i, key) in order.enumerated() {
+            let idx = key.index
             results[idx].companyRank = i + 1
             let d = employees[idx].department
             let rank = deptCounter[d, default: 0] + 1

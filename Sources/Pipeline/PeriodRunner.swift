@@ -135,6 +135,7 @@ public enum PeriodRunner {
             }
         }
         lap("intake")
+        Memory.releaseFreed()
         stageSeconds += batch.timings.map { ("  \($0.0)", $0.1) }
         if !batch.hasErrors {
             progress?(ProgressEvent(Bilingual("计算绩效和工资", "performance and pay"), done: 0, total: batch.employees.count))
@@ -155,6 +156,7 @@ public enum PeriodRunner {
                 // Nothing after the rollup reads the score rows (the results hold what follows from them): at a million
                 // employees that is 6.5 million rows let go before pay and the writers.
                 batch.scores = []
+                Memory.releaseFreed()
                 let rollupSeconds = Double(DispatchTime.now().uptimeNanoseconds - rollupStarted.uptimeNanoseconds) / 1e9
                 var r = PayrollStage.run(
                     batch: batch, performance: performance, rules: rules, ytd: ytd, scheduler: scheduler,

@@ -67,7 +67,9 @@ extension Workbook {
                 let workers = threads > 0 ? threads : max(1, ProcessInfo.processInfo.activeProcessorCount)
                 var next = 0
                 while next < rows.pieces {
-                    let window = min(rows.pieces - next, workers * 2)
+                    // One piece per worker at a time: each holds its XML (a few MiB) until the window is written, and
+                    // two large workbooks are written at once at a million employees.
+                    let window = min(rows.pieces - next, workers)
                     let first = next
                     let done = Mutex<[Result<(bytes: [UInt8], crc: UInt32, size: Int), any Error>?]>(Array(repeating: nil, count: window))
                     DispatchQueue.concurrentPerform(iterations: min(workers, window)) { w in

@@ -100,6 +100,13 @@ final class PerformanceTests: XCTestCase {
         XCTAssertNil(s[.selfRating])
         XCTAssertThrowsError(try s.set(.selfRating, Exact(1, 3)))  // not whole hundredths
         XCTAssertThrowsError(try s.set(.selfRating, Exact(Int128(Int64.max) * 1000, 100)))  // beyond 64 bits
+        // Kept in 32 bits: ±21,474,836.47 is the widest score (weights 0–1, ratings 0–100, an item cap of 214,748).
+        try s.set(.selfRating, Exact(Int128(Int32.max), 100))
+        XCTAssertEqual(s[.selfRating]?.description, "21474836.47")
+        XCTAssertThrowsError(try s.set(.selfRating, Exact(Int128(Int32.max) + 1, 100)))
+        XCTAssertThrowsError(try s.set(.selfRating, Exact(Int128(Int32.min), 100)))  // the "no score" mark is not a score
+        XCTAssertThrowsError(try s.set(.selfRating, Exact(Int128.max, 1)))  // reports, never traps
+        XCTAssertEqual(s[.selfRating]?.description, "21474836.47")  // a refused value leaves the old one
         XCTAssertNil(s[.selfRating])
         try s.set(.peer, nil)
         XCTAssertNil(s[.peer])
@@ -189,6 +196,52 @@ final class PerformanceTests: XCTestCase {
         XCTAssertEqual(results[0].calibratedFrom, "B")
         XCTAssertEqual(results[0].calibrationReason, "cross-team project")
         XCTAssertEqual(results[0].calibrationApprover, "CFO")
+    }
+
+    /// The compact result gives back what it was given: scores, the lists kept as bit masks (in `allCases` order),
+    /// a calibration's texts, a coefficient with more than six decimals (kept on the heap), points.
+    func testPerformanceResultKeepsWhatItIsGiven() throws {
+        var r = PerformanceResult()
+        XCTAssertNil(r.kpi)
+        XCTAssertNil(r.final)
+        XCTAssertNil(r.finalHundredths)
+        try r.set(.mbo, Exact(8286, 100))
+        try r.set(.bsc, Exact(-1, 4))
+        try r.setFinal(Exact(9105, 100))
+        try r.setFeedbackSelf(Exact(100))
+        XCTAssertEqual(r.mbo, Exact(8286, 100))
+        XCTAssertEqual(r.bsc, Exact(-1, 4))
+        XCTAssertEqual(r.score(.mbo), r.mbo)
+        XCTAssertNil(r.kpi)
+        XCTAssertNil(r.feedback360)
+        XCTAssertEqual(r.final, Exact(9105, 100))
+        XCTAssertEqual(r.finalHundredths, 9105)
+        XCTAssertEqual(r.feedbackSelf, Exact(100))
+        XCTAssertThrowsError(try r.setFinal(Exact(1, 3)))
+        XCTAssertEqual(r.final, Exact(9105, 100))
+        r.clearFinal()
+        XCTAssertNil(r.final)
+        r.drop(.subordinate)
+        r.drop(.peer)
+        r.markMissing(.bsc)
+        r.markMissing(.kpi)
+        XCTAssertEqual(r.droppedGroups, [.peer, .subordinate])
+        XCTAssertEqual(r.missingMethods, [.kpi, .bsc])
+        XCTAssertNil(r.calibratedFrom)
+        r.calibrated(from: "B", reason: "跨部门项目", approver: "CFO")
+        XCTAssertEqual(r.calibratedFrom, "B")
+        XCTAssertEqual(r.calibrationReason, "跨部门项目")
+        XCTAssertEqual(r.calibrationApprover, "CFO")
+        r.coefficient = Exact(12, 10)
+        XCTAssertEqual(r.coefficient, Exact(12, 10))
+        r.coefficient = Exact(1, 3)  // not six decimals: kept whole
+        XCTAssertEqual(r.coefficient, Exact(1, 3))
+        r.setPoints(Fixed(units: 12_500_000))
+        XCTAssertEqual(r.points, Exact(25, 2))
+        r.companyRank = 1_000_000
+        r.departmentRank = 7
+        XCTAssertEqual(r.companyRank, 1_000_000)
+        XCTAssertEqual(r.departmentRank, 7)
     }
 
     func testRanksBreakTiesByEmployeeID() throws {

@@ -105,7 +105,7 @@ public enum YearToDateStore {
                 return try? Money.parse(rec[i], allowNegative: true).get()
             }
             guard let ie = pos["employee_id"], let iy = pos["year"], let im = pos["months"], rec.count == pos.count,
-                let y = Int(rec.string(iy)), let m = Int(rec.string(im)),
+                let y = Int(rec.string(iy)), let m = Int(rec.string(im)), Int32(exactly: m) != nil,  // kept in 32 bits
                 let inc = money("ytd_income"), let free = money("ytd_tax_free"), let sp = money("ytd_special"),
                 let ad = money("ytd_additional"), let tx = money("ytd_taxable"), let t = money("ytd_tax"),
                 let w = money("ytd_withheld"), let b = money("annual_bonus"), let bt = money("annual_bonus_tax")

@@ -13,12 +13,12 @@ public struct PayrollRun: Sendable {
     public var pay: [PayResult?]
     /// Year-to-date entries to carry into the next period's ledger (this period's and earlier ones not paid now), in
     /// code-point order of employee_id: read from the pay results as they are walked, not kept beside them.
-    public var ledger: Ledger { Ledger(ids: ids, pay: pay, carried: carried, inOrder: idsInOrder) }
-    /// employee_id of each pay result (parallel to `pay`).
-    var ids: [String]
+    public var ledger: Ledger { Ledger(employees: employees, pay: pay, carried: carried, inOrder: idsInOrder) }
+    /// The batch's employees (the same storage, not a copy): each pay result's employee_id.
+    var employees: [Employee]
     /// Entries of the previous ledger of the same year for employees not paid now, in code-point order.
     var carried: [(id: String, ytd: YearToDate)]
-    /// `ids` are strictly in code-point order (employees are sorted so; checked once).
+    /// The employees' IDs are strictly in code-point order (intake sorts them so; checked once).
     var idsInOrder: Bool
     /// Performance and pay diagnostics (P and N codes).
     public var diagnostics: [Diagnostic]
@@ -98,18 +98,17 @@ public enum PayrollStage {
         if let d = PayChecks.totalsBound(pay, employees: employees, employeesFile: employeesFile) { diags.append(d) }
         diags += PayChecks.staleBands(rules: rules, employees: employees, employeesFile: employeesFile)
         diags.sort(by: Diagnostic.reportOrder)
-        // The ledger is read from the pay results when it is written: only the ids and the previous ledger's entries
+        // The ledger is read from the pay results when it is written: only the previous ledger's entries
         // for employees not paid now are kept (a copy of every year-to-date state would be 128 bytes an employee).
-        let ids = employees.map(\.id)
         var carried: [(id: String, ytd: YearToDate)] = []
         if !entries.isEmpty {
-            let paid = Set(ids.indices.lazy.filter { pay[$0] != nil }.map { ids[$0] })
+            let paid = Set(employees.indices.lazy.filter { pay[$0] != nil }.map { employees[$0].id })
             for (id, y) in entries where !paid.contains(id) && y.year == period.year { carried.append((id, y)) }
             carried.sort { $0.id.codePointPrecedes($1.id) }
         }
-        let idsInOrder = zip(ids, ids.dropFirst()).allSatisfy { $0.0.codePointPrecedes($0.1) }
+        let idsInOrder = zip(employees, employees.dropFirst()).allSatisfy { $0.0.id.codePointPrecedes($0.1.id) }
         var run = PayrollRun(
-            rules: rules, performance: performance, pay: pay, ids: ids, carried: carried, idsInOrder: idsInOrder,
+            rules: rules, performance: performance, pay: pay, employees: employees, carried: carried, idsInOrder: idsInOrder,
             diagnostics: diags, timings: timings)
         run.compTimeUsed =
             run.ledger.contains { $0.ytd.compTime != .zero }
@@ -122,7 +121,7 @@ public enum PayrollStage {
 /// employee's state after this period, and the previous ledger's entries of the same year for employees not paid now.
 /// Walked from the pay results; nothing is copied.
 public struct Ledger: Sequence, Sendable {
-    let ids: [String]
+    let employees: [Employee]
     let pay: [PayResult?]
     let carried: [(id: String, ytd: YearToDate)]
     let inOrder: Bool
@@ -132,26 +131,26 @@ public struct Ledger: Sequence, Sendable {
         guard inOrder else {
             // Employees out of code-point order (never from intake, which sorts them): every entry, sorted.
             var all: [(id: String, ytd: YearToDate)] = carried
-            for i in ids.indices { if let r = pay[i] { all.append((ids[i], r.ytd)) } }
+            for i in employees.indices { if let r = pay[i] { all.append((employees[i].id, r.ytd)) } }
             all.sort { $0.id.codePointPrecedes($1.id) }
             return AnyIterator(all.makeIterator())
         }
         // Two sorted runs merged: the paid employees in order, the carried entries in order.
         var i = 0
         var c = 0
-        let ids = ids
+        let employees = employees
         let pay = pay
         let carried = carried
         return AnyIterator {
-            while i < ids.count && pay[i] == nil { i += 1 }
-            let paidNext = i < ids.count
-            if c < carried.count && (!paidNext || carried[c].id.codePointPrecedes(ids[i])) {
+            while i < employees.count && pay[i] == nil { i += 1 }
+            let paidNext = i < employees.count
+            if c < carried.count && (!paidNext || carried[c].id.codePointPrecedes(employees[i].id)) {
                 c += 1
                 return carried[c - 1]
             }
             guard paidNext, let r = pay[i] else { return nil }
             i += 1
-            return (ids[i - 1], r.ytd)
+            return (employees[i - 1].id, r.ytd)
         }
     }
 }

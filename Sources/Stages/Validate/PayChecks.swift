@@ -82,7 +82,8 @@ enum PayChecks {
     /// N009, once per city: the social-insurance and housing-fund bands a city revises every year (in July, in most
     /// cities) are more than 12 months old for the period: the rule pack probably lacks this year's figures.
     static func staleBands(rules: PeriodRules, employees: [Employee], employeesFile: String) -> [Diagnostic] {
-        let used = Set(employees.map(\.city))
+        var used = Set<String>()  // a handful of cities: no array of every employee's city first
+        for e in employees { used.insert(e.city) }
         var out: [Diagnostic] = []
         for city in used.sorted() {
             guard let c = rules.cities[city] else { continue }

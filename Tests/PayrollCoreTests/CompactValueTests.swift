@@ -1,0 +1,91 @@
+import XCTest
+
+@testable import PayrollCore
+
+/// The compact forms that a million employees' records are kept in give back exactly what they were given.
+final class CompactValueTests: XCTestCase {
+    func testPackedTextRoundTrips() {
+        let texts = [
+            "", "0", "310101197005011064", "11010119900307002X", "11010119900307002x", "6224824553459850203",
+            String(repeating: "9", count: 32),  // the most kept packed
+            String(repeating: "9", count: 33),  // one more: kept as a String
+            "62 2480", "6224-8245", "账号123", "E0000001", "0000", "X",
+        ]
+        for t in texts {
+            let p = PackedText(t)
+            XCTAssertEqual(p.string, t, t)
+            XCTAssertEqual(p, PackedText(t))
+        }
+        XCTAssertTrue(PackedText("310101197005011064").isPacked)
+        XCTAssertTrue(PackedText(String(repeating: "1", count: 32)).isPacked)
+        XCTAssertFalse(PackedText(String(repeating: "1", count: 33)).isPacked)
+        XCTAssertFalse(PackedText("6224-8245").isPacked)
+        XCTAssertNotEqual(PackedText("0"), PackedText(""))
+        XCTAssertNotEqual(PackedText("10"), PackedText("1"))
+    }
+
+    /// Seeded random texts of digits, X, x and a few others, up to 40 characters: always the same text back.
+    func testPackedTextRandom() {
+        var g = SystemRandomNumberGenerator()
+        let alphabet = Array("0123456789Xx-a 账")
+        for _ in 0..<2000 {
+            let n = Int.random(in: 0...40, using: &g)
+            let t = String((0..<n).map { _ in alphabet[Int.random(in: 0..<(Bool.random(using: &g) ? 12 : alphabet.count), using: &g)] })
+            XCTAssertEqual(PackedText(t).string, t)
+        }
+    }
+
+    func testCompactExactKeepsItsValue() {
+        for v in [
+            Exact(0), Exact(12, 10), Exact(-3, 100), Exact(1, 1_000_000), Exact(1, 3), Exact(1, 10_000_000),
+            Exact(Int128(Int64.max), 1), Exact(Int128.max, 1), Exact(Int128.min + 1, 7),
+        ] {
+            XCTAssertEqual(CompactExact(v).value, v, v.description)
+        }
+        XCTAssertTrue(CompactExact(Exact(15, 10)).isInPlace)
+        XCTAssertFalse(CompactExact(Exact(1, 3)).isInPlace)
+        XCTAssertFalse(CompactExact(Exact(Int128.max, 1)).isInPlace)  // beyond 64-bit millionths: boxed, not trapped
+    }
+
+    /// A day in four bytes still orders, compares and prints as the calendar does.
+    func testDayInFourBytes() throws {
+        XCTAssertEqual(MemoryLayout<Day>.size, 4)
+        let a = try XCTUnwrap(Day(year: 2026, month: 1, day: 31))
+        let b = try XCTUnwrap(Day(year: 2026, month: 2, day: 1))
+        let c = try XCTUnwrap(Day(year: 2200, month: 12, day: 31))
+        let d = try XCTUnwrap(Day(year: 1900, month: 1, day: 1))
+        XCTAssertLessThan(a, b)
+        XCTAssertLessThan(d, a)
+        XCTAssertLessThan(b, c)
+        XCTAssertEqual(c.description, "2200-12-31")
+        XCTAssertEqual(d.description, "1900-01-01")
+        XCTAssertEqual([c.year, c.month, c.day], [2200, 12, 31])
+        XCTAssertNil(Day(year: 2201, month: 1, day: 1))
+        XCTAssertEqual(Day.parse("2026/2/1"), b)
+    }
+
+    /// An employee's optional amounts and packed texts read back as set, nil included.
+    func testEmployeeCompactFields() throws {
+        var e = Employee(
+            id: "E1", name: "龚洋", idNumber: "310101197005011064", department: "销售一部", deptType: .frontline, position: "专员",
+            costCenter: "CC-S1", city: "shanghai", hireDate: try XCTUnwrap(Day(year: 2015, month: 7, day: 23)), leaveDate: nil,
+            contractEnd: nil, baseSalary: Money(fen: 650_000), positionSalary: Money(fen: 320_000), allowance: nil,
+            bonusBase: Money(fen: 70_000), siBase: Money(fen: 970_000), hfBase: nil, hfRate: Fixed(units: 70_000),
+            specialDeduction: Money(fen: 0), bankCode: "BOC", bankAccount: "6224824553459850203", line: 2, rowValid: true)
+        XCTAssertNil(e.allowance)
+        XCTAssertEqual(e.bonusBase, Money(fen: 70_000))
+        XCTAssertNil(e.hfBase)
+        XCTAssertEqual(e.specialDeduction, Money(fen: 0))  // zero given is not nil
+        XCTAssertEqual(e.idNumber, "310101197005011064")
+        XCTAssertEqual(e.bankAccount, "6224824553459850203")
+        e.allowance = Money(fen: -1)
+        e.hfBase = Money(fen: Int64.max)
+        e.bonusBase = nil
+        e.bankAccount = "6224 8245"
+        XCTAssertEqual(e.allowance, Money(fen: -1))
+        XCTAssertEqual(e.hfBase, Money(fen: Int64.max))
+        XCTAssertNil(e.bonusBase)
+        XCTAssertEqual(e.specialDeduction, Money(fen: 0))
+        XCTAssertEqual(e.bankAccount, "6224 8245")
+    }
+}
