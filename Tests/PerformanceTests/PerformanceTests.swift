@@ -107,6 +107,7 @@ final class PerformanceTests: XCTestCase {
         XCTAssertThrowsError(try s.set(.selfRating, Exact(Int128(Int32.min), 100)))  // the "no score" mark is not a score
         XCTAssertThrowsError(try s.set(.selfRating, Exact(Int128.max, 1)))  // reports, never traps
         XCTAssertEqual(s[.selfRating]?.description, "21474836.47")  // a refused value leaves the old one
+        try s.set(.selfRating, nil)
         XCTAssertNil(s[.selfRating])
         try s.set(.peer, nil)
         XCTAssertNil(s[.peer])
