@@ -40,7 +40,7 @@ public enum ExcelReports {
         let columns = Register.columns(run)
         let order = registerOrder(columns)
         let wb = try Workbook(path: path, constantMemory: constantMemory ?? streams(batch), created: batch.period.firstDay)
-        let rows = batch.employees.indices.filter { run.pay[$0] != nil }
+        let rows = EmployeeRows(count: batch.employees.count) { run.pay[$0] != nil }
         var totals = [Money](repeating: .zero, count: columns.count)
         let moneyCols: Set<Int> =
             Register.cells(rows.first ?? 0, batch: batch, run: run).map { cells in
@@ -103,7 +103,7 @@ public enum ExcelReports {
     ) throws {
         let columns = Register.columns(run)
         let order = registerOrder(columns)
-        let rows = batch.employees.indices.filter { run.pay[$0] != nil }
+        let rows = EmployeeRows(count: batch.employees.count) { run.pay[$0] != nil }
         var scan = RegisterScan(columns: columns.count)
         let layout = Register.Layout(run)
         for i in rows where Register.cells(i, batch: batch, run: run, layout: layout, into: &scan) { scan.endRow() }
@@ -360,12 +360,12 @@ public enum ExcelReports {
         let stream = constantMemory ?? streams(batch)
         let own = ownRows && stream
         let wb = try Workbook(path: own ? path + ".frame" : path, constantMemory: stream, created: batch.period.firstDay)
-        let paid = batch.employees.indices.filter { run.pay[$0] != nil }
-        let bonus = paid.filter { (run.pay[$0]?.annualBonus ?? .zero) > .zero }
+        let paid = EmployeeRows(count: batch.employees.count) { run.pay[$0] != nil }
+        let bonus = EmployeeRows(count: batch.employees.count) { (run.pay[$0]?.annualBonus ?? .zero) > .zero }
         var streamed: [StreamedRows] = []
         var sheetNumber = 0
         // Past a sheet's rows, the employees continue on "正常工资薪金所得 2", … (each with its header).
-        func layout(_ base: String, _ columns: [String], width: Int, _ employees: [Int], bonus: Bool) throws {
+        func layout(_ base: String, _ columns: [String], width: Int, _ employees: EmployeeRows, bonus: Bool) throws {
             let sheets = max(1, (employees.count + rowsPerSheet - 1) / rowsPerSheet)
             for n in 1...sheets {
                 let sheet = try wb.addSheet(n == 1 ? base : "\(base) \(n)")

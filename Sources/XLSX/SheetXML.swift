@@ -57,6 +57,13 @@ public struct SheetXML: Sendable {
     /// An empty buffer with room for `capacity` bytes.
     public init(capacity: Int = 0) { out = Storage(capacity: capacity) }
 
+    /// An empty buffer in `storage`'s memory (a worker's, reused piece after piece: no large block allocated per
+    /// piece). Nothing else may use `storage` while this buffer is written.
+    init(reusing storage: Storage) {
+        storage.count = 0
+        out = storage
+    }
+
     /// How many bytes have been written.
     public var count: Int { out.count }
 

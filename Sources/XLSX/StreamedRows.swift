@@ -65,6 +65,8 @@ extension Workbook {
                 var size = UInt64(head.count)
                 try writer.append(try Zip.deflatePiece(head, level: level, final: false))
                 let workers = threads > 0 ? threads : max(1, ProcessInfo.processInfo.activeProcessorCount)
+                // Each worker writes its pieces into one buffer of its own, reused (a register piece is about 7 MB of XML).
+                let buffers = (0..<workers).map { _ in SheetXML.Storage(capacity: 1 << 22) }
                 var next = 0
                 while next < rows.pieces {
                     // One piece per worker at a time: each holds its XML (a few MiB) until the window is written, and
@@ -76,7 +78,7 @@ extension Workbook {
                         var j = w
                         while j < window {
                             let r = Result { () throws -> (bytes: [UInt8], crc: UInt32, size: Int) in
-                                var xml = SheetXML(capacity: 1 << 22)
+                                var xml = SheetXML(reusing: buffers[w])
                                 rows.write(first + j, &xml)
                                 xml.endRow()
                                 if let f = xml.failure { throw f }

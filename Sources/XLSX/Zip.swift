@@ -141,7 +141,8 @@ enum Zip {
         z.flush = UInt16(SYNC_FLUSH)
         z.end_of_stream = final ? 1 : 0
         z.gzip_flag = UInt16(IGZIP_DEFLATE)
-        var out = [UInt8](repeating: 0, count: raw.count + raw.count / 8 + 4_096)
+        // Room for the worst case, uninitialized: only the pages deflate writes are touched.
+        var out = [UInt8](unsafeUninitializedCapacity: raw.count + raw.count / 8 + 4_096) { _, n in n = raw.count + raw.count / 8 + 4_096 }
         z.next_in = UnsafeMutablePointer(mutating: raw.baseAddress)
         z.avail_in = UInt32(raw.count)
         while true {
@@ -156,8 +157,8 @@ enum Zip {
             if finished || (z.avail_in == 0 && z.avail_out > 0 && !final) { break }
             if z.avail_out == 0 { out.append(contentsOf: [UInt8](repeating: 0, count: out.count / 2 + 4_096)) }
         }
-        out.removeSubrange(Int(z.total_out)...)
-        return out
+        // An exact-size copy: a piece waits for the others of its window, and the room above would be kept with it.
+        return Array(out[..<Int(z.total_out)])
     }
 
     /// CRC-32 of bytes.

@@ -139,8 +139,10 @@ public enum Intake {
         var scoreMethods: [UInt8] = Array(repeating: 0, count: employees.count)
         var scoresRead = false
         var calibrations: [Calibration] = []
-        var points = [Fixed](repeating: .zero, count: employees.count)
-        var checkIns = [CheckIns](repeating: CheckIns(), count: employees.count)
+        // Empty unless the optional file gives some (readers treat empty as all zero): a million employees' zeros
+        // would otherwise be kept through the run.
+        var points: [Fixed] = []
+        var checkIns: [CheckIns] = []
         var compTimeColumn = false
         for r in results {
             compTimeColumn = compTimeColumn || r.compTimeColumn
@@ -1062,7 +1064,7 @@ public enum Intake {
     }
 
     static func readPoints(_ o: IntakeOptions, count: Int, index: IDIndex, checkReferences: Bool) throws -> FileResult {
-        var points = [Fixed](repeating: .zero, count: count)
+        var points: [Fixed] = []  // made at the first row: no file, no array (empty reads as all zero)
         var colsOpt: PointsCols?
         var refs = RowReferences(index: index, checkReferences: checkReferences, employeesFile: o.fileName(.employees))
         let (scan, file) = try scan(o, .points, progress: nil) { t, rec in
@@ -1070,13 +1072,16 @@ public enum Intake {
             let c = colsOpt!
             guard let ei = refs.begin(t, rec, employee: c.employeeID) else { return }
             let p = t.decimal(c.points, required: true, min: .zero, max: Fixed(100_000), what: "points between 0 and 100000")
-            if let ei, let p, t.complete { points[Int(ei)] += p }
+            if let ei, let p, t.complete {
+                if points.isEmpty { points = [Fixed](repeating: .zero, count: count) }
+                points[Int(ei)] += p
+            }
         }
         return FileResult(diagnostics: scan.sink.finish(), file: file, points: points)
     }
 
     static func readCoaching(_ o: IntakeOptions, count: Int, index: IDIndex, checkReferences: Bool) throws -> FileResult {
-        var checkIns = [CheckIns](repeating: CheckIns(), count: count)
+        var checkIns: [CheckIns] = []  // made at the first row, as points are
         var colsOpt: CoachingCols?
         // The quarter that ends with the period: its first day is two months before the period's.
         let quarterStart = o.period.previous.previous.firstDay
@@ -1092,6 +1097,7 @@ public enum Intake {
                     zh: "辅导日期 \(d) 晚于期间 \(o.period) 结束")
             }
             guard let ei, let d, t.complete else { return }
+            if checkIns.isEmpty { checkIns = [CheckIns](repeating: CheckIns(), count: count) }
             if d >= quarterStart { checkIns[Int(ei)].inLastQuarter += 1 }
             if checkIns[Int(ei)].latest.map({ $0 < d }) ?? true { checkIns[Int(ei)].latest = d }
         }
