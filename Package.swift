@@ -128,7 +128,7 @@ let package = Package(
         .testTarget(name: "PayrollCoreTests", dependencies: ["PayrollCore"], swiftSettings: testSettings),
         .testTarget(name: "CSVReaderTests", dependencies: ["CSVReader"], swiftSettings: testSettings),
         .testTarget(name: "PayrollRulesTests", dependencies: ["PayrollCore", "PayrollRules"], swiftSettings: testSettings),
-        .testTarget(name: "PerformanceTests", dependencies: ["PayrollCore", "Performance"], swiftSettings: testSettings),
+        .testTarget(name: "PerformanceTests", dependencies: ["PayrollCore", "Performance", "TestSupport"], swiftSettings: testSettings),
         .testTarget(name: "RunRecordsTests", dependencies: ["PayrollCore", "RunRecords", "TestSupport"], swiftSettings: testSettings),
         .testTarget(
             name: "StagesTests", dependencies: ["PayrollCore", "PayrollRules", "Stages", "Pipeline", "TestSupport"], swiftSettings: testSettings),

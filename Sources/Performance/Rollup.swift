@@ -248,6 +248,39 @@ public struct GroupScores: Sendable {
     public mutating func set(_ g: RaterGroup, _ value: Exact?) throws { try scores.set(g.rawValue, value) }
 }
 
+/// A sum of terms that are whole 10⁻ˢᶜᵃˡᵉ units, kept as an integer, with the terms that are not kept exactly beside
+/// it; `value` is the exact sum. An integer sum beyond 128 bits is `Exact.Overflow` (no score and a diagnostic).
+struct ScaledSum {
+    /// Weight (10⁻⁶) × item score (10⁻²).
+    static let weightTimesScore: Int128 = 100_000_000
+    /// Weight (10⁻⁶) × rating (10⁻⁶).
+    static let weightTimesRating: Int128 = 1_000_000_000_000
+    private var units: Int128 = 0
+    private var extra = Exact.zero
+    private var hasExtra = false
+
+    mutating func add(units u: Int128) throws {
+        let r = units.addingReportingOverflow(u)
+        if r.overflow { throw Exact.Overflow() }
+        units = r.partialValue
+    }
+
+    mutating func add(_ e: Exact) throws {
+        extra = try extra + e
+        hasExtra = true
+    }
+
+    mutating func add(_ o: ScaledSum) throws {
+        try add(units: o.units)
+        if o.hasExtra { try add(o.extra) }
+    }
+
+    func value(scale: Int128) throws -> Exact {
+        let whole = Exact(units, scale)
+        return hasExtra ? try whole + extra : whole
+    }
+}
+
 /// Four values indexed 0–3 in place (a rollup's per-perspective and per-group sums), not an array per employee.
 struct Four<V> {
     var values: (V, V, V, V)
@@ -287,67 +320,118 @@ public enum Rollup {
         return (try min(ratio, cap) * hundred).rounded(places: 2)
     }
 
+    /// `itemScore` in hundredths, in integers, for the usual row: a ratio of two non-negative six-place decimals and a
+    /// non-negative cap (STANDARD.md: min(ratio, cap) × 100, 2 places half-up). Nil for anything else (a negative
+    /// value, a zero divisor, a product beyond 128 bits): such a row takes `itemScore`'s exact arithmetic.
+    @inline(__always)
+    static func itemHundredths(target: Fixed, actual: Fixed, direction: Direction, cap: Exact) -> Int128? {
+        guard cap.num >= 0 else { return nil }
+        let capHundredths = { () -> Int128? in
+            let n = cap.num.multipliedReportingOverflow(by: 10_000)
+            return n.overflow ? nil : roundedHalfUp(n.partialValue, cap.den)
+        }
+        let p: Int128
+        let q: Int128
+        switch direction {
+        case .higher: (p, q) = (Int128(actual.units), Int128(target.units))
+        case .lower:
+            if actual.units == 0 { return capHundredths() }
+            (p, q) = (Int128(target.units), Int128(actual.units))
+        }
+        guard p >= 0, q > 0 else { return nil }
+        // p/q ≥ cap ⇔ p × cap.den ≥ cap.num × q (both denominators positive).
+        let l = p.multipliedReportingOverflow(by: cap.den)
+        let r = cap.num.multipliedReportingOverflow(by: q)
+        guard !l.overflow, !r.overflow else { return nil }
+        if l.partialValue >= r.partialValue { return capHundredths() }
+        return roundedHalfUp(p * 10_000, q)  // p < 2⁶³: no overflow
+    }
+
+    /// n / d rounded half-up, for n ≥ 0 and d > 0; in 64 bits when both fit (128-bit division is a library call).
+    @inline(__always)
+    static func roundedHalfUp(_ n: Int128, _ d: Int128) -> Int128 {
+        if let x = Int64(exactly: n), let y = Int64(exactly: d) {
+            let (q, r) = x.quotientAndRemainder(dividingBy: y)
+            return Int128(r >= y - r ? q + 1 : q)  // 2r ≥ d without overflow
+        }
+        let (q, r) = n.quotientAndRemainder(dividingBy: d)
+        return r >= d - r ? q + 1 : q
+    }
+
     /// Rolls up one employee's rows (all of one employee, any order).
     public static func employee(_ e: Employee, rows: ArraySlice<ScoreRow>, config: PerformanceConfig) throws -> PerformanceResult {
         var r = PerformanceResult()
         let weights = config.methodWeights[e.deptType] ?? [:]
-        var kpiSum = Exact.zero
-        var bscSum = Exact.zero
-        var mboSum = Exact.zero
+        // Sums of whole units, as integers: an item score is whole hundredths and a weight whole millionths, so
+        // weight × score is whole 10⁻⁸ (KPI, BSC), weight × rating 10⁻¹² (MBO), a rating 10⁻⁶ (360). A row whose item
+        // score takes the exact arithmetic (`itemScore`) adds an exact term instead; either way the sum is the exact
+        // value the rows add up to, rounded only where STANDARD.md says.
+        var kpiSum = ScaledSum()
+        var bscSum = ScaledSum()
+        var mboSum = ScaledSum()
         var hasKPI = false
         var hasBSC = false
         var hasMBO = false
         // Perspectives and rater groups have four cases each (checked by a test): their sums are kept in place.
-        var perspective = Four(Exact.zero)
+        var perspective = Four(ScaledSum())
         var hasPerspective = Four(false)
-        var groupSum = Four(Exact.zero)
+        var groupSum = Four(Int128(0))
         var groupCount = Four(0)
         var raters = Four([Int32]())  // distinct raters per group; an array only for a group that has rows
         var weighted: UInt8 = 0  // the methods the scheme weighs, by raw value: no dictionary lookup per row
         for m in ScoreMethod.allCases where weights[m] != nil { weighted |= 1 << UInt8(m.rawValue) }
+        let cap = config.itemCap
         for row in rows where weighted & (1 << UInt8(row.method.rawValue)) != 0 {
             switch row.method {
             case .kpi, .bsc:
                 guard let t = row.target, let a = row.actual, let w = row.weight else { continue }
-                let s = try itemScore(target: Exact(t), actual: Exact(a), direction: row.direction, cap: config.itemCap)
-                let ws = try Exact(w) * s
+                var term = ScaledSum()
+                if let h = itemHundredths(target: t, actual: a, direction: row.direction, cap: cap),
+                    case let m = Int128(w.units).multipliedReportingOverflow(by: h), !m.overflow
+                {
+                    try term.add(units: m.partialValue)
+                } else {
+                    try term.add(try Exact(w) * itemScore(target: Exact(t), actual: Exact(a), direction: row.direction, cap: cap))
+                }
                 if row.method == .kpi {
-                    kpiSum = try kpiSum + ws
+                    try kpiSum.add(term)
                     hasKPI = true
                 } else {
-                    bscSum = try bscSum + ws
+                    try bscSum.add(term)
                     hasBSC = true
                     if let p = row.perspective {
-                        perspective[p.rawValue] = try perspective[p.rawValue] + ws
+                        try perspective[p.rawValue].add(term)
                         hasPerspective[p.rawValue] = true
                     }
                 }
             case .mbo:
                 guard let w = row.weight, let rating = row.rating else { continue }
-                mboSum = try mboSum + Exact(w) * Exact(rating)
+                try mboSum.add(units: Int128(w.units) * Int128(rating.units))  // two 64-bit factors: no overflow in 128
                 hasMBO = true
             case .feedback360:
                 guard let g = row.raterGroup, let rating = row.rating else { continue }
-                groupSum[g.rawValue] = try groupSum[g.rawValue] + Exact(rating)
+                let sum = groupSum[g.rawValue].addingReportingOverflow(Int128(rating.units))
+                if sum.overflow { throw Exact.Overflow() }
+                groupSum[g.rawValue] = sum.partialValue
                 groupCount[g.rawValue] += 1
                 if !raters[g.rawValue].contains(row.raterID) { raters[g.rawValue].append(row.raterID) }
             }
         }
-        if hasKPI { try r.set(.kpi, kpiSum.rounded(places: 2)) }
+        if hasKPI { try r.set(.kpi, try kpiSum.value(scale: ScaledSum.weightTimesScore).rounded(places: 2)) }
         if hasBSC {
-            try r.set(.bsc, bscSum.rounded(places: 2))
+            try r.set(.bsc, try bscSum.value(scale: ScaledSum.weightTimesScore).rounded(places: 2))
             for p in Perspective.allCases where hasPerspective[p.rawValue] {
-                try r.bscPerspectives.set(p, perspective[p.rawValue].rounded(places: 2))
+                try r.bscPerspectives.set(p, try perspective[p.rawValue].value(scale: ScaledSum.weightTimesScore).rounded(places: 2))
             }
         }
-        if hasMBO { try r.set(.mbo, mboSum.rounded(places: 2)) }
+        if hasMBO { try r.set(.mbo, try mboSum.value(scale: ScaledSum.weightTimesRating).rounded(places: 2)) }
         if RaterGroup.allCases.contains(where: { groupCount[$0.rawValue] > 0 }) {
             var weighted = Exact.zero
             var total = Exact.zero
             for g in RaterGroup.allCases {
                 let n = groupCount[g.rawValue]
                 guard n > 0 else { continue }
-                let mean = (try groupSum[g.rawValue] / Exact(n)).rounded(places: 2)
+                let mean = Exact(groupSum[g.rawValue], Int128(Fixed.scale) * Int128(n)).rounded(places: 2)
                 if g == .selfRating { try r.setFeedbackSelf(mean) }
                 if config.anonymousGroups.contains(g) && raters[g.rawValue].count < config.minRaters {
                     r.drop(g)

@@ -1,4 +1,5 @@
 import PayrollCore
+import TestSupport
 import XCTest
 
 @testable import Performance
@@ -243,6 +244,44 @@ final class PerformanceTests: XCTestCase {
         r.departmentRank = 7
         XCTAssertEqual(r.companyRank, 1_000_000)
         XCTAssertEqual(r.departmentRank, 7)
+    }
+
+    /// The integer item score is the exact one wherever it is given (nil hands the row to the exact arithmetic):
+    /// seeded random targets, actuals and caps, with zeros, negatives, ties with the cap and values near 64 bits.
+    func testIntegerItemScoreIsTheExactOne() throws {
+        var g = SplitMix(seed: 0x5EED)
+        let caps = [Exact(12, 10), Exact(1), Exact(0), Exact(-1, 2), Exact(15, 10), Exact(1_000_000), Exact(Int128(Int64.max), 1), Exact(1, 3)]
+        func value() -> Fixed {
+            switch g.next() % 6 {
+            case 0: return .zero
+            case 1: return Fixed(units: Int64(g.next() % 2_000_000_000_000) - 1_000_000_000_000)  // ±1,000,000, six places
+            case 2: return Fixed(units: Int64(g.next() % 200) * 1_000_000)  // whole numbers up to 199
+            case 3: return Fixed(units: Int64.max - Int64(g.next() % 1000))
+            case 4: return Fixed(units: Int64(g.next() % 1_000_000))  // below 1
+            default: return Fixed(units: Int64(g.next() % 120_000_000))  // up to 120
+            }
+        }
+        var checked = 0
+        for _ in 0..<20_000 {
+            let t = value()
+            let a = value()
+            let cap = caps[Int(g.next() % UInt64(caps.count))]
+            let d: Direction = g.next() % 2 == 0 ? .higher : .lower
+            guard let h = Rollup.itemHundredths(target: t, actual: a, direction: d, cap: cap) else { continue }
+            XCTAssertEqual(Exact(h, 100), try Rollup.itemScore(target: Exact(t), actual: Exact(a), direction: d, cap: cap), "\(t) \(a) \(d) \(cap)")
+            checked += 1
+        }
+        XCTAssertGreaterThan(checked, 5_000)  // the integer path is taken for most rows
+        // A ratio exactly at the cap, and a lower-is-better row with actual 0: the cap's score. 30/25 = 1.2 → 120.00.
+        XCTAssertEqual(Rollup.itemHundredths(target: Fixed(25), actual: Fixed(30), direction: .higher, cap: Exact(12, 10)), 12_000)
+        XCTAssertEqual(Rollup.itemHundredths(target: Fixed(25), actual: .zero, direction: .lower, cap: Exact(12, 10)), 12_000)
+        // 89,227 / 100,000 = 0.89227 → 89.227 → 89.23 (half-up); 2/3 → 66.666… → 66.67.
+        XCTAssertEqual(Rollup.itemHundredths(target: Fixed(100_000), actual: Fixed(89_227), direction: .higher, cap: Exact(12, 10)), 8923)
+        XCTAssertEqual(Rollup.itemHundredths(target: Fixed(3), actual: Fixed(2), direction: .higher, cap: Exact(12, 10)), 6667)
+        // 0.125 / 1 → 12.5 → 12.50; 1/8000 → 0.0125 → 0.01 (0.0125 rounds to 0.01 at two places).
+        XCTAssertEqual(Rollup.itemHundredths(target: Fixed(8000), actual: Fixed(1), direction: .higher, cap: Exact(12, 10)), 1)
+        XCTAssertNil(Rollup.itemHundredths(target: .zero, actual: Fixed(1), direction: .higher, cap: Exact(12, 10)))
+        XCTAssertNil(Rollup.itemHundredths(target: Fixed(-5), actual: Fixed(1), direction: .higher, cap: Exact(12, 10)))
     }
 
     func testRanksBreakTiesByEmployeeID() throws {
