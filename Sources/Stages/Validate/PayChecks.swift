@@ -82,8 +82,9 @@ enum PayChecks {
     /// N009, once per city: the social-insurance and housing-fund bands a city revises every year (in July, in most
     /// cities) are more than 12 months old for the period: the rule pack probably lacks this year's figures.
     static func staleBands(rules: PeriodRules, employees: [Employee], employeesFile: String) -> [Diagnostic] {
-        var used = Set<String>()  // a handful of cities: no array of every employee's city first
-        for e in employees { used.insert(e.city) }
+        // A handful of cities: a short list compared against (no hashing of a million texts, no array of them all).
+        var used: [String] = []
+        for e in employees where !used.contains(e.city) { used.append(e.city) }
         var out: [Diagnostic] = []
         for city in used.sorted() {
             guard let c = rules.cities[city] else { continue }
