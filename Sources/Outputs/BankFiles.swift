@@ -41,35 +41,44 @@ public enum BankFiles {
     /// Refuses when an employee is paid by no account or the files' total would
     /// differ from the register's net pay total.
     public static func assign(batch: Batch, run: PayrollRun, settings: PaymentSettings) throws -> [(PayingAccount, [Payment])] {
-        // Each account's list is reserved at its size first (counted in a pass before): a million payments
-        // appended to growing arrays would hold an old and a new copy at once as they grow.
-        var accountOfBank: [String: PayingAccount?] = [:]  // a few bank codes: each looked up once
-        func account(_ bankCode: String) -> PayingAccount? {
-            if let a = accountOfBank[bankCode] { return a }
-            let a = settings.account(for: bankCode)
-            accountOfBank[bankCode] = a
-            return a
+        // A handful of bank codes and accounts: each bank code is looked up once, then found by comparing short texts
+        // (no hashing per employee); each account's list is reserved at its size, counted in a pass before (a million
+        // payments appended to growing arrays would hold an old and a new copy at once as they grow).
+        var slotOfAccount: [String: Int] = [:]  // account id → its list
+        var known: [(bankCode: String, slot: Int?)] = []
+        func slot(_ bankCode: String) -> Int? {
+            for k in known where k.bankCode == bankCode { return k.slot }
+            var s: Int?
+            if let a = settings.account(for: bankCode) {
+                s = slotOfAccount[a.id] ?? slotOfAccount.count
+                slotOfAccount[a.id] = s
+            }
+            known.append((bankCode, s))
+            return s
         }
-        var counts: [String: Int] = [:]
+        var counts: [Int] = []
         for (i, e) in batch.employees.enumerated() {
-            guard let r = run.pay[i], r.net > .zero, let a = account(e.bankCode) else { continue }
-            counts[a.id, default: 0] += 1
+            guard let r = run.pay[i], r.net > .zero, let s = slot(e.bankCode) else { continue }
+            if s >= counts.count { counts += Array(repeating: 0, count: s + 1 - counts.count) }
+            counts[s] += 1
         }
-        var byAccount: [String: [Payment]] = [:]
-        for (id, n) in counts { byAccount[id] = Array(unsafeUninitializedCapacity: n) { _, c in c = 0 } }
+        var lists: [[Payment]] = counts.map { n in Array(unsafeUninitializedCapacity: n) { _, c in c = 0 } }
         var registerTotal = Money.zero
         for (i, e) in batch.employees.enumerated() {
             guard let r = run.pay[i] else { continue }
             registerTotal += r.net
             guard r.net > .zero else { continue }
-            guard let a = account(e.bankCode) else {
+            guard let s = slot(e.bankCode) else {
                 throw BankFileError(
                     message:
                         "employee \(e.id) banks with \(e.bankCode), which no paying account in the pipeline pays; add it to an account's `pays` or add a \"*\" account",
                     employee: e.id)
             }
-            byAccount[a.id, default: []].append(Payment(employeeIndex: i, amount: r.net))
+            lists[s].append(Payment(employeeIndex: i, amount: r.net))
         }
+        var byAccount: [String: [Payment]] = [:]
+        for (id, s) in slotOfAccount where s < lists.count && !lists[s].isEmpty { byAccount[id] = lists[s] }
+        lists = []
         let out = settings.accounts.compactMap { a in byAccount[a.id].map { (a, $0) } }
         let filesTotal = out.reduce(Money.zero) { total, account in account.1.reduce(total) { $0 + $1.amount } }  // no copy of every payment
         guard filesTotal == registerTotal else {
@@ -121,6 +130,12 @@ public enum BankFiles {
                 }
                 let columns = strictWidths(t.columns)
                 for (n, p) in payments.enumerated() where !columns.isEmpty {
+                    // Widths first, counted without making the texts (a million payments); the texts and the
+                    // message only for a payment that does not fit.
+                    guard columns.contains(where: { c in
+                        (detailWidth(c.name, seq: n + 1, payment: p, employees: batch.employees) ?? 0) > c.width
+                    })
+                    else { continue }
                     overflow(columns, employee: { batch.employees[p.employeeIndex].id }) {
                         detailValue($0, seq: n + 1, payment: p, employees: batch.employees)
                     }
@@ -308,6 +323,28 @@ public enum BankFiles {
         case "bank_code": return employees[p.employeeIndex].bankCode
         case "id_number": return employees[p.employeeIndex].idNumber
         default: return nil
+        }
+    }
+
+    /// The UTF-8 length of `detailValue`'s text, counted without making it for the fields a fixed-width layout never
+    /// cuts (`strictFields`).
+    static func detailWidth(_ v: String, seq: Int, payment p: Payment, employees: [Employee]) -> Int? {
+        func digits(_ n: UInt64) -> Int {
+            var n = n
+            var d = 1
+            while n >= 10 {
+                n /= 10
+                d += 1
+            }
+            return d
+        }
+        let sign = p.amount.fen < 0 ? 1 : 0
+        switch v {
+        case "seq": return (seq < 0 ? 1 : 0) + digits(UInt64(seq.magnitude))
+        case "amount": return sign + digits(p.amount.fen.magnitude / 100) + 3  // "12.34": whole part, point, two places
+        case "amount_cents": return sign + digits(p.amount.fen.magnitude)
+        case "account": return employees[p.employeeIndex].bankAccountUTF8Count
+        default: return detailValue(v, seq: seq, payment: p, employees: employees)?.utf8.count
         }
     }
 

@@ -57,6 +57,17 @@ public struct PackedText: Sendable, Equatable {
         }
     }
 
+    /// The text's length in UTF-8 bytes (a packed text's characters are one byte each).
+    public var utf8Count: Int {
+        switch storage {
+        case .text(let s): return s.utf8.count
+        case .digits(let w0, let w1):
+            // The first empty nibble ends the text.
+            for n in 0..<PackedText.packedCapacity where ((n < 16 ? w0 : w1) >> UInt64(60 - 4 * (n % 16))) & 0xF == 0 { return n }
+            return PackedText.packedCapacity
+        }
+    }
+
     /// True when the text is kept packed (no heap storage).
     public var isPacked: Bool {
         if case .digits = storage { return true }

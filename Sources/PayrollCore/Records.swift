@@ -78,6 +78,8 @@ public struct Employee: Sendable {
         get { bankAccountText.string }
         set { bankAccountText = PackedText(newValue) }
     }
+    /// The bank account's length in UTF-8 bytes (without making its text).
+    public var bankAccountUTF8Count: Int { bankAccountText.utf8Count }
     /// This employer pays the employee's first wage income of the year (SAT Ann. 2020 No. 13):
     /// the basic deduction counts every month of the year so far.
     public var firstIncomeOfYear: Bool { basicDeductionMode == .firstIncome }

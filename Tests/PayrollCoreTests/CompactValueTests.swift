@@ -14,6 +14,7 @@ final class CompactValueTests: XCTestCase {
         for t in texts {
             let p = PackedText(t)
             XCTAssertEqual(p.string, t, t)
+            XCTAssertEqual(p.utf8Count, t.utf8.count, t)
             XCTAssertEqual(p, PackedText(t))
         }
         XCTAssertTrue(PackedText("310101197005011064").isPacked)
@@ -32,6 +33,7 @@ final class CompactValueTests: XCTestCase {
             let n = Int.random(in: 0...40, using: &g)
             let t = String((0..<n).map { _ in alphabet[Int.random(in: 0..<(Bool.random(using: &g) ? 12 : alphabet.count), using: &g)] })
             XCTAssertEqual(PackedText(t).string, t)
+            XCTAssertEqual(PackedText(t).utf8Count, t.utf8.count)
         }
     }
 
