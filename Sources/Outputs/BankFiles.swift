@@ -57,24 +57,26 @@ public enum BankFiles {
             return s
         }
         var counts: [Int] = []
-        for (i, e) in batch.employees.enumerated() {
-            guard let r = run.pay[i], r.net > .zero, let s = slot(e.bankCode) else { continue }
+        // By index, reading only the fields needed: no copy of each employee and pay result.
+        for i in batch.employees.indices {
+            guard let net = run.pay[i]?.net, net > .zero, let s = slot(batch.employees[i].bankCode) else { continue }
             if s >= counts.count { counts += Array(repeating: 0, count: s + 1 - counts.count) }
             counts[s] += 1
         }
         var lists: [[Payment]] = counts.map { n in Array(unsafeUninitializedCapacity: n) { _, c in c = 0 } }
         var registerTotal = Money.zero
-        for (i, e) in batch.employees.enumerated() {
-            guard let r = run.pay[i] else { continue }
-            registerTotal += r.net
-            guard r.net > .zero else { continue }
-            guard let s = slot(e.bankCode) else {
+        for i in batch.employees.indices {
+            guard let net = run.pay[i]?.net else { continue }
+            registerTotal += net
+            guard net > .zero else { continue }
+            guard let s = slot(batch.employees[i].bankCode) else {
+                let e = batch.employees[i]
                 throw BankFileError(
                     message:
                         "employee \(e.id) banks with \(e.bankCode), which no paying account in the pipeline pays; add it to an account's `pays` or add a \"*\" account",
                     employee: e.id)
             }
-            lists[s].append(Payment(employeeIndex: i, amount: r.net))
+            lists[s].append(Payment(employeeIndex: i, amount: net))
         }
         var byAccount: [String: [Payment]] = [:]
         for (id, s) in slotOfAccount where s < lists.count && !lists[s].isEmpty { byAccount[id] = lists[s] }
@@ -99,8 +101,9 @@ public enum BankFiles {
             // Employee IDs are ASCII (SafeIdentifier), as is the period: bytes are characters, and the ID is only
             // made when it is too long.
             let periodLength = batch.period.description.utf8.count
-            for (i, e) in batch.employees.enumerated() where periodLength + 1 + e.id.utf8.count > 35 {
-                guard let r = run.pay[i], r.net > .zero else { continue }
+            for i in batch.employees.indices where periodLength + 1 + batch.employees[i].id.utf8.count > 35 {
+                guard let net = run.pay[i]?.net, net > .zero else { continue }
+                let e = batch.employees[i]
                 let id = "\(batch.period)-\(e.id)"
                 if id.count > 35 {
                     problems.append(
@@ -132,9 +135,10 @@ public enum BankFiles {
                 for (n, p) in payments.enumerated() where !columns.isEmpty {
                     // Widths first, counted without making the texts (a million payments); the texts and the
                     // message only for a payment that does not fit.
-                    guard columns.contains(where: { c in
-                        (detailWidth(c.name, seq: n + 1, payment: p, employees: batch.employees) ?? 0) > c.width
-                    })
+                    guard
+                        columns.contains(where: { c in
+                            (detailWidth(c.name, seq: n + 1, payment: p, employees: batch.employees) ?? 0) > c.width
+                        })
                     else { continue }
                     overflow(columns, employee: { batch.employees[p.employeeIndex].id }) {
                         detailValue($0, seq: n + 1, payment: p, employees: batch.employees)

@@ -106,12 +106,14 @@ public enum PayrollStage {
             for (id, y) in entries where !paid.contains(id) && y.year == period.year { carried.append((id, y)) }
             carried.sort { $0.id.codePointPrecedes($1.id) }
         }
-        let idsInOrder = zip(employees, employees.dropFirst()).allSatisfy { $0.0.id.codePointPrecedes($0.1.id) }
+        let idsInOrder = employees.indices.dropFirst().allSatisfy { employees[$0 - 1].id.codePointPrecedes(employees[$0].id) }
         var run = PayrollRun(
             rules: rules, performance: performance, pay: pay, employees: employees, carried: carried, idsInOrder: idsInOrder,
             diagnostics: diags, timings: timings)
+        // The ledger's entries are the pay results' and the carried ones: read in place.
         run.compTimeUsed =
-            run.ledger.contains { $0.ytd.compTime != .zero }
+            carried.contains { $0.ytd.compTime != .zero }
+            || pay.indices.contains { (pay[$0]?.ytd.compTime ?? .zero) != .zero }
             || batch.attendance.contains { $0.overtimeRestdayComp != .zero }
         return run
     }

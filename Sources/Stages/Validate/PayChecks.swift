@@ -126,16 +126,24 @@ enum PayChecks {
     /// together so that no writer's sum can overflow, and the employee at which the bound is passed is named.
     static func totalsBound(_ pay: [PayResult?], employees: [Employee], employeesFile: String) -> Diagnostic? {
         var magnitude: UInt64 = 0
-        for (i, c) in pay.enumerated() {
-            guard let r = c else { continue }
+        // By index, each amount added in place: no copy of each result, no array of its amounts (a million employees).
+        for i in pay.indices {
+            guard let r = pay[i] else { continue }
             var m: UInt64 = 0
             for x in r.lines { m = m &+ x.fen.magnitude }
-            for x in [
-                r.gross, r.net, r.employeeSI, r.employerSI, r.housingFund.employee, r.housingFund.employer, r.tax, r.annualBonus,
-                r.bonusTax, r.employerCost, r.ytd.income, r.ytd.withheld,
-            ] as [Money] {
-                m = m &+ x.fen.magnitude
-            }
+            func add(_ x: Money) { m = m &+ x.fen.magnitude }
+            add(r.gross)
+            add(r.net)
+            add(r.employeeSI)
+            add(r.employerSI)
+            add(r.housingFund.employee)
+            add(r.housingFund.employer)
+            add(r.tax)
+            add(r.annualBonus)
+            add(r.bonusTax)
+            add(r.employerCost)
+            add(r.ytd.income)
+            add(r.ytd.withheld)
             magnitude = magnitude &+ m
             if magnitude > UInt64(MoneyBounds.totalFen) {
                 let e = employees[i]
