@@ -91,3 +91,27 @@ final class CompactValueTests: XCTestCase {
         XCTAssertEqual(e.bankAccount, "6224 8245")
     }
 }
+
+/// Money and six-place decimals made exact without a general gcd are the same values, in the same lowest terms.
+final class ExactFromDecimalTests: XCTestCase {
+    func testTenToTheKIsTheGeneralConstructor() {
+        var g = SystemRandomNumberGenerator()
+        var values: [Int64] = [0, 1, -1, 2, 5, 10, 25, 100, 125, 1_000_000, 999_999, 2_500_000, -3_200_000, Int64.max, Int64.min, Int64.min + 1]
+        for _ in 0..<5000 { values.append(Int64.random(in: Int64.min...Int64.max, using: &g)) }
+        for _ in 0..<5000 {
+            values.append(Int64.random(in: -10_000_000...10_000_000, using: &g) * [1, 2, 4, 5, 10, 25, 100, 1000][Int.random(in: 0..<8, using: &g)])
+        }
+        for v in values {
+            for k in [0, 1, 2, 6, 18] {
+                var scale: Int128 = 1
+                for _ in 0..<k { scale *= 10 }
+                let general = Exact(Int128(v), scale)
+                let fast = Exact(v, tenToThe: k)
+                XCTAssertEqual(fast.num, general.num, "\(v) / 10^\(k)")
+                XCTAssertEqual(fast.den, general.den, "\(v) / 10^\(k)")
+            }
+            XCTAssertEqual(Exact(Money(fen: v)), Exact(Int128(v), 100))
+            XCTAssertEqual(Exact(Fixed(units: v)), Exact(Int128(v), 1_000_000))
+        }
+    }
+}
