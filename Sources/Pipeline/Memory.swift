@@ -4,8 +4,10 @@ internal import CMalloc
 enum Memory {
     /// Hands the free pages inside malloc's heaps back to the kernel (glibc's `malloc_trim`). Freed small blocks —
     /// intake's per-row temporaries, the score rows' neighbours — otherwise stay in the process's heaps, counted in
-    /// its resident memory while the pay stage adds a million results on top of them.
+    /// its resident memory while the pay stage adds a million results on top of them. Without glibc: nothing.
     static func releaseFreed() {
-        _ = malloc_trim(0)
+        #if canImport(Glibc)
+            _ = malloc_trim(0)
+        #endif
     }
 }
