@@ -9,8 +9,8 @@ public enum ResidentID {
         case checkDigitMismatch
     }
 
-    static let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-    static let checkChars: [UInt8] = Array("10X98765432".utf8)
+    @usableFromInline static let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    @usableFromInline static let checkChars: [UInt8] = Array("10X98765432".utf8)
 
     /// The check character for the first 17 digits.
     public static func checkCharacter<C: Collection>(forFirst17 digits: C) -> UInt8? where C.Element == UInt8 {
@@ -24,6 +24,8 @@ public enum ResidentID {
     }
 
     /// Checks length, characters, the birth date and the ISO 7064 MOD 11-2 check character; nil when valid.
+    /// Inlinable: intake calls it on every row's cell bytes, and a generic call across modules would not be specialized.
+    @inlinable
     public static func validate<C: RandomAccessCollection>(_ bytes: C) -> Problem? where C.Element == UInt8, C.Index == Int {
         guard bytes.count == 18 else { return .wrongLength(bytes.count) }
         let o = bytes.startIndex
