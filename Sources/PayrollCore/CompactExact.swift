@@ -26,7 +26,7 @@ public struct CompactExact: Sendable {
     /// The value stored.
     public var value: Exact {
         switch storage {
-        case .millionths(let m): return Exact(Int128(m), 1_000_000)
+        case .millionths(let m): return Exact(m, tenToThe: 6)
         case .boxed(let b): return b.value
         }
     }

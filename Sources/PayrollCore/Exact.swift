@@ -55,7 +55,7 @@ public struct Exact: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// common factor is 2^min(twos of n, k) × 5^min(fives of n, k). Money and six-place decimals become exact values
     /// this way a few dozen times per employee.
     @inline(__always)
-    init(_ n: Int64, tenToThe k: Int) {
+    public init(_ n: Int64, tenToThe k: Int) {
         precondition(k >= 0 && k <= 18, "10^k beyond 64 bits")
         var scale: UInt64 = 1
         for _ in 0..<k { scale *= 10 }

@@ -184,7 +184,7 @@ struct Hundredths: Sendable {
         h = x
     }
 
-    var value: Exact? { h == .min ? nil : Exact(Int128(h), 100) }
+    var value: Exact? { h == .min ? nil : Exact(Int64(h), tenToThe: 2) }
     var raw: Int64? { h == .min ? nil : Int64(h) }
 }
 
