@@ -56,11 +56,11 @@ public enum BankFiles {
             known.append((bankCode, s))
             return s
         }
-        var counts: [Int] = []
+        var counts: [Int] = []  // per slot; slots are numbered 0, 1, … as accounts are first met
         // By index, reading only the fields needed: no copy of each employee and pay result.
         for i in batch.employees.indices {
             guard let net = run.pay[i]?.net, net > .zero, let s = slot(batch.employees[i].bankCode) else { continue }
-            if s >= counts.count { counts += Array(repeating: 0, count: s + 1 - counts.count) }
+            if s == counts.count { counts.append(0) }
             counts[s] += 1
         }
         var lists: [[Payment]] = counts.map { n in Array(unsafeUninitializedCapacity: n) { _, c in c = 0 } }
@@ -78,10 +78,8 @@ public enum BankFiles {
             }
             lists[s].append(Payment(employeeIndex: i, amount: net))
         }
-        var byAccount: [String: [Payment]] = [:]
-        for (id, s) in slotOfAccount where s < lists.count && !lists[s].isEmpty { byAccount[id] = lists[s] }
-        lists = []
-        let out = settings.accounts.compactMap { a in byAccount[a.id].map { (a, $0) } }
+        // Every slot has a payment (it was made for one); accounts in the settings' order.
+        let out = settings.accounts.compactMap { a in slotOfAccount[a.id].map { (a, lists[$0]) } }
         let filesTotal = out.reduce(Money.zero) { total, account in account.1.reduce(total) { $0 + $1.amount } }  // no copy of every payment
         guard filesTotal == registerTotal else {
             throw BankFileError(
@@ -333,20 +331,11 @@ public enum BankFiles {
     /// The UTF-8 length of `detailValue`'s text, counted without making it for the fields a fixed-width layout never
     /// cuts (`strictFields`).
     static func detailWidth(_ v: String, seq: Int, payment p: Payment, employees: [Employee]) -> Int? {
-        func digits(_ n: UInt64) -> Int {
-            var n = n
-            var d = 1
-            while n >= 10 {
-                n /= 10
-                d += 1
-            }
-            return d
-        }
         let sign = p.amount.fen < 0 ? 1 : 0
         switch v {
-        case "seq": return (seq < 0 ? 1 : 0) + digits(UInt64(seq.magnitude))
-        case "amount": return sign + digits(p.amount.fen.magnitude / 100) + 3  // "12.34": whole part, point, two places
-        case "amount_cents": return sign + digits(p.amount.fen.magnitude)
+        case "seq": return (seq < 0 ? 1 : 0) + DecimalText.count(UInt64(seq.magnitude))
+        case "amount": return sign + DecimalText.count(p.amount.fen.magnitude / 100) + 3  // whole part, point, two places
+        case "amount_cents": return sign + DecimalText.count(p.amount.fen.magnitude)
         case "account": return employees[p.employeeIndex].bankAccountUTF8Count
         default: return detailValue(v, seq: seq, payment: p, employees: employees)?.utf8.count
         }

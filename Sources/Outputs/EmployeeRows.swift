@@ -7,18 +7,15 @@ struct EmployeeRows: RandomAccessCollection, Sendable {
 
     /// The employees among `0..<count` for which `keep` is true.
     init(count: Int, where keep: (Int) -> Bool) {
-        var list: [Int32]? = nil
-        for i in 0..<count where !keep(i) {
-            // The first one left out: the ones before it are all kept.
-            var l = [Int32]()
-            l.reserveCapacity(count - 1)
-            for j in 0..<i { l.append(Int32(truncatingIfNeeded: j)) }  // employee indexes are 32-bit (ScoreRow.employee)
-            for j in (i + 1)..<count where keep(j) { l.append(Int32(truncatingIfNeeded: j)) }
-            list = l
-            break
+        if (0..<count).allSatisfy(keep) {
+            subset = nil
+            total = count
+        } else {
+            // Employee indexes are 32-bit (ScoreRow.employee).
+            let list = Array((0..<count).lazy.filter(keep).map { Int32(truncatingIfNeeded: $0) })
+            subset = list
+            total = list.count
         }
-        subset = list
-        total = list?.count ?? count
     }
 
     var startIndex: Int { 0 }

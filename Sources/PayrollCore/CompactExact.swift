@@ -15,8 +15,7 @@ public struct CompactExact: Sendable {
 
     /// Keeps `value`.
     public init(_ value: Exact) {
-        let scaled = value.num.multipliedReportingOverflow(by: 1_000_000 / Swift.max(value.den, 1))
-        if 1_000_000 % value.den == 0, !scaled.overflow, let m = Int64(exactly: scaled.partialValue) {
+        if let u = value.units(tenToThe: 6), let m = Int64(exactly: u) {
             storage = .millionths(m)
         } else {
             storage = .boxed(Box(value))

@@ -76,6 +76,25 @@ public struct Exact: Hashable, Comparable, Sendable, CustomStringConvertible {
         self.init(reduced: Int128(n) / Int128(g), Int128(scale / g))
     }
 
+    /// The value as a whole number of 10^-k units (0 ≤ k ≤ 18), or nil when it is not one or the count goes beyond
+    /// 128 bits: what a compact record keeps of a value it must give back exactly (`units(tenToThe: 2)` is hundredths).
+    public func units(tenToThe k: Int) -> Int128? {
+        precondition(k >= 0 && k <= 18, "10^k beyond 64 bits")
+        var scale: Int128 = 1
+        for _ in 0..<k { scale *= 10 }
+        guard scale % den == 0 else { return nil }
+        let u = num.multipliedReportingOverflow(by: scale / den)  // a huge numerator reports, never traps
+        return u.overflow ? nil : u.partialValue
+    }
+
+    /// `n / d` rounded half-up, for n ≥ 0 and d > 0 (in 64 bits when both fit): integer arithmetic that must round as
+    /// `rounded(places:)` does.
+    @inline(__always)
+    public static func quotientRoundedHalfUp(_ n: Int128, _ d: Int128) -> Int128 {
+        let (q, r) = quotientAndRemainder(n, d)
+        return r >= d - r ? q + 1 : q  // 2r ≥ d, without overflow
+    }
+
     /// Zero.
     public static let zero = Exact(0)
     /// One.

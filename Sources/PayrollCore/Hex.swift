@@ -23,4 +23,15 @@ public enum DecimalText {
         if v >= 10 { append(v / 10, to: &bytes) }
         bytes.append(UInt8(48 + v % 10))
     }
+
+    /// How many digits `append` writes for `v`.
+    public static func count(_ v: UInt64) -> Int {
+        var v = v
+        var n = 1
+        while v >= 10 {
+            v /= 10
+            n += 1
+        }
+        return n
+    }
 }

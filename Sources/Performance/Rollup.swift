@@ -177,10 +177,7 @@ struct Hundredths: Sendable {
             h = .min
             return
         }
-        // A whole number of hundredths: the denominator (lowest terms) divides 100.
-        guard 100 % v.den == 0 else { throw Exact.Overflow() }
-        let scaled = v.num.multipliedReportingOverflow(by: 100 / v.den)  // a huge numerator reports, never traps
-        guard !scaled.overflow, let x = Int32(exactly: scaled.partialValue), x != .min else { throw Exact.Overflow() }
+        guard let u = v.units(tenToThe: 2), let x = Int32(exactly: u), x != .min else { throw Exact.Overflow() }
         h = x
     }
 
@@ -328,7 +325,7 @@ public enum Rollup {
         guard cap.num >= 0 else { return nil }
         let capHundredths = { () -> Int128? in
             let n = cap.num.multipliedReportingOverflow(by: 10_000)
-            return n.overflow ? nil : roundedHalfUp(n.partialValue, cap.den)
+            return n.overflow ? nil : Exact.quotientRoundedHalfUp(n.partialValue, cap.den)
         }
         let p: Int128
         let q: Int128
@@ -344,7 +341,7 @@ public enum Rollup {
         let r = cap.num.multipliedReportingOverflow(by: q)
         guard !l.overflow, !r.overflow else { return nil }
         if l.partialValue >= r.partialValue { return capHundredths() }
-        return roundedHalfUp(p * 10_000, q)  // p < 2⁶³: no overflow
+        return Exact.quotientRoundedHalfUp(p * 10_000, q)  // p < 2⁶³: no overflow
     }
 
     /// Adds one to `n` in place and gives the new value.
@@ -352,17 +349,6 @@ public enum Rollup {
     static func increment(_ n: inout Int) -> Int {
         n += 1
         return n
-    }
-
-    /// n / d rounded half-up, for n ≥ 0 and d > 0; in 64 bits when both fit (128-bit division is a library call).
-    @inline(__always)
-    static func roundedHalfUp(_ n: Int128, _ d: Int128) -> Int128 {
-        if let x = Int64(exactly: n), let y = Int64(exactly: d) {
-            let (q, r) = x.quotientAndRemainder(dividingBy: y)
-            return Int128(r >= y - r ? q + 1 : q)  // 2r ≥ d without overflow
-        }
-        let (q, r) = n.quotientAndRemainder(dividingBy: d)
-        return r >= d - r ? q + 1 : q
     }
 
     /// Rolls up one employee's rows (all of one employee, any order).
