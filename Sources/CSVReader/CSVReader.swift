@@ -100,7 +100,8 @@ public struct CSVRecord {
     public let line: Int
     /// Index of this record among the file's non-blank records (0 = header).
     public let index: Int
-    @usableFromInline let bytes: UnsafePointer<UInt8>?
+    @usableFromInline let bytes: UnsafePointer<UInt8>
+    @usableFromInline let starts: UnsafePointer<Int>
     @usableFromInline let ends: UnsafePointer<Int>
     /// The number of fields.
     public let count: Int
@@ -114,8 +115,8 @@ public struct CSVRecord {
     @inlinable
     public subscript(i: Int) -> CSVField {
         precondition(i >= 0 && i < count, "field index out of range")
-        let start = i == 0 ? 0 : ends[i - 1]
-        return CSVField(base: bytes.map { $0 + start }, count: ends[i] - start)
+        let start = starts[i]
+        return CSVField(base: bytes + start, count: ends[i] - start)
     }
 
     /// Field `i` as a String (a copy).
@@ -155,6 +156,9 @@ public final class CSVFileReader {
     public let maxFieldBytes: Int
     /// Bytes read from the file at a time.
     public let chunkSize: Int
+    /// Lines that need nothing of libcsv (no quote, no lone CR, valid bytes) are split in place, without libcsv
+    /// and without a copy; false gives every byte to libcsv (the same records: the tests compare the two).
+    public var splitsPlainLines = true
 
     /// A reader of one file; nothing is read until `read` is called.
     public init(path: String, maxFieldBytes: Int = 1 << 20, chunkSize: Int = 1 << 20) {
@@ -179,6 +183,7 @@ public final class CSVFileReader {
         defer { close(fd) }
         return try withoutActuallyEscaping(body) { escapable in
             let state = ParseState(maxFieldBytes: maxFieldBytes, deliver: escapable)
+            state.splitsPlainLines = splitsPlainLines
             if let part, part.start > 0 {
                 guard lseek(fd, off_t(part.start), SEEK_SET) == off_t(part.start) else {
                     throw CSVReadError.readFailed(path: path, errno: errno)
@@ -331,9 +336,12 @@ private final class ParseState {
     var bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: 4096)
     var byteCapacity = 4096
     var byteCount = 0
+    var starts = UnsafeMutablePointer<Int>.allocate(capacity: 64)
     var ends = UnsafeMutablePointer<Int>.allocate(capacity: 64)
     var endCapacity = 64
     var fieldCount = 0
+    /// Where the field being delivered by libcsv starts in `bytes`.
+    var fieldStart = 0
     var oversized: UInt64 = 0
     var recordLine = 1
     var line = 1  // physical line the parser is on
@@ -344,6 +352,7 @@ private final class ParseState {
     var encodingFailed = false
     let transcoder = GB18030Transcoder()
     var scratch: [UInt8] = []
+    var splitsPlainLines = true
 
     init(maxFieldBytes: Int, deliver: @escaping (CSVRecord) -> Void) {
         self.maxFieldBytes = maxFieldBytes
@@ -352,6 +361,7 @@ private final class ParseState {
 
     deinit {
         bytes.deallocate()
+        starts.deallocate()
         ends.deallocate()
     }
 
@@ -371,15 +381,24 @@ private final class ParseState {
     }
 
     @inline(__always)
-    func endField() {
+    func endField() { pushField(fieldStart, byteCount) }
+
+    /// Adds a field spanning `start..<end` of the record's bytes.
+    @inline(__always)
+    func pushField(_ start: Int, _ end: Int) {
         if fieldCount == endCapacity {
+            let grownStarts = UnsafeMutablePointer<Int>.allocate(capacity: endCapacity * 2)
+            grownStarts.update(from: starts, count: fieldCount)
+            starts.deallocate()
+            starts = grownStarts
             let grown = UnsafeMutablePointer<Int>.allocate(capacity: endCapacity * 2)
             grown.update(from: ends, count: fieldCount)
             ends.deallocate()
             ends = grown
             endCapacity *= 2
         }
-        ends[fieldCount] = byteCount
+        starts[fieldCount] = start
+        ends[fieldCount] = end
         fieldCount += 1
     }
 
@@ -419,16 +438,32 @@ private final class ParseState {
                 }
             }
             total += n
-            let used = csv_parse(&parser, start, len, fieldCallback, recordCallback, me)
-            if encodingFailed { break }
-            if used != len {
-                let code = csv_error(&parser)
-                if code == CSV_EPARSE {
-                    fault = .malformedQuote(line: line)
-                    break
+            // Line by line: a line that starts a record and needs nothing of libcsv (no quote, no lone CR, bytes
+            // valid as they are) is split here in place; any other line, and a record libcsv has begun, is
+            // libcsv's, which then ends where that line ends.
+            let p = UnsafePointer(start.assumingMemoryBound(to: UInt8.self))
+            var pos = 0
+            while pos < len {
+                let rest = len - pos
+                let lf = memchr(p + pos, 0x0A, rest).map { UnsafeRawPointer($0) - UnsafeRawPointer(p) }
+                if splitsPlainLines, let lf, parser.pstate == 0, !encodingFailed, splitLine(p, from: pos, to: lf) {
+                    pos = lf + 1
+                    continue
                 }
-                throw CSVReadError.libcsv(code: Int32(code), message: String(cString: csv_strerror(code)))
+                let end = lf.map { $0 + 1 } ?? len
+                let used = csv_parse(&parser, p + pos, end - pos, fieldCallback, recordCallback, me)
+                if encodingFailed { break }
+                if used != end - pos {
+                    let code = csv_error(&parser)
+                    if code == CSV_EPARSE {
+                        fault = .malformedQuote(line: line)
+                        break
+                    }
+                    throw CSVReadError.libcsv(code: Int32(code), message: String(cString: csv_strerror(code)))
+                }
+                pos = end
             }
+            if encodingFailed || fault != nil { break }
         }
         if !encodingFailed && fault == nil {
             if csv_fini(&parser, fieldCallback, recordCallback, me) != 0 {
@@ -445,9 +480,76 @@ private final class ParseState {
             encoding: encoding, records: recordIndex, bytes: total, fault: fault, mayBecomeGB18030: encoding == .utf8 && !sawNonASCII)
     }
 
+    /// Delivers the line `from..<lf` (`lf` its line feed) as libcsv would, when that needs nothing of libcsv:
+    /// no quote, no CR but one right before the line feed, no field over the limit, and bytes that are ASCII or
+    /// valid UTF-8 in a UTF-8 file. Fields are trimmed of spaces and tabs (libcsv's unquoted fields) and handed
+    /// over in place, without a copy. False, with nothing changed, for any other line.
+    @inline(__always)
+    func splitLine(_ p: UnsafePointer<UInt8>, from: Int, to lf: Int) -> Bool {
+        var e = lf
+        let crlf = e > from && p[e - 1] == 0x0D
+        if crlf { e -= 1 }
+        var high = false
+        var comma = false
+        var anyBytes = false
+        var s = from
+        var i = from
+        while true {
+            let c: UInt8 = i < e ? p[i] : 0x2C
+            if c == 0x2C {
+                var a = s
+                var b = i
+                while a < b && (p[a] == 0x20 || p[a] == 0x09) { a += 1 }
+                while b > a && (p[b - 1] == 0x20 || p[b - 1] == 0x09) { b -= 1 }
+                if b - a > maxFieldBytes {
+                    fieldCount = 0
+                    return false
+                }
+                anyBytes = anyBytes || b > a
+                pushField(a, b)
+                if i >= e { break }
+                comma = true
+                s = i + 1
+            } else if c == 0x22 || c == 0x0D {
+                fieldCount = 0
+                return false
+            } else if c >= 0x80 {
+                high = true
+            }
+            i += 1
+        }
+        if high {
+            guard encoding != .gb18030, isValidUTF8(UnsafeRawBufferPointer(start: p + from, count: e - from)) else {
+                fieldCount = 0
+                return false
+            }
+            sawNonASCII = true
+        }
+        if !comma && !anyBytes {
+            // Nothing but spaces: libcsv begins no field and reports the line end(s) alone.
+            fieldCount = 0
+            if crlf { endRecord(0x0D) }
+            endRecord(0x0A)
+            return true
+        }
+        recordLine = line
+        lastWasCR = false
+        deliverRecord(base: p, empty: !anyBytes)
+        // libcsv ends the record at the CR, then reports the LF after it as a blank line.
+        if crlf {
+            line += 1
+            lastWasCR = true
+            endRecord(0x0A)
+        } else {
+            line += 1
+        }
+        return true
+    }
+
     @inline(__always)
     func field(_ data: UnsafeMutableRawPointer?, _ len: Int) {
         if fieldCount == 0 { recordLine = line }
+        fieldStart = byteCount
         lastWasCR = false
         guard len > 0, let data else {
             endField()
@@ -523,15 +625,19 @@ private final class ParseState {
         }
         if encodingFailed { return }
         if fieldCount == 0 { return }  // a blank line
-        if byteCount == 0 && oversized == 0 {
-            fieldCount = 0
-            return
+        deliverRecord(base: UnsafePointer(bytes), empty: byteCount == 0)
+    }
+
+    /// Hands the record over (unless every field is empty: what Excel leaves below a table) and starts the next.
+    @inline(__always)
+    func deliverRecord(base: UnsafePointer<UInt8>, empty: Bool) {
+        if !empty || oversized != 0 {
+            let rec = CSVRecord(
+                line: recordLine, index: recordIndex, bytes: base, starts: UnsafePointer(starts), ends: UnsafePointer(ends),
+                count: fieldCount, oversizedMask: oversized)
+            recordIndex += 1
+            deliver(rec)
         }
-        let rec = CSVRecord(
-            line: recordLine, index: recordIndex, bytes: UnsafePointer(bytes), ends: UnsafePointer(ends),
-            count: fieldCount, oversizedMask: oversized)
-        recordIndex += 1
-        deliver(rec)
         byteCount = 0
         fieldCount = 0
         oversized = 0
