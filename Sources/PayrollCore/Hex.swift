@@ -20,8 +20,21 @@ public enum Hex {
 public enum DecimalText {
     /// Appends `v` in decimal, without sign or leading zeros.
     public static func append(_ v: UInt64, to bytes: inout [UInt8]) {
-        if v >= 10 { append(v / 10, to: &bytes) }
-        bytes.append(UInt8(48 + v % 10))
+        if v < 10 {
+            bytes.append(UInt8(48 + v))
+            return
+        }
+        // The digits from the right into a small buffer, then one append (not one per digit).
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var i = 20
+            var v = v
+            repeat {
+                i -= 1
+                digits[i] = UInt8(48 + v % 10)
+                v /= 10
+            } while v > 0
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[i...]))
+        }
     }
 
     /// How many digits `append` writes for `v`.

@@ -39,12 +39,25 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// Appends `description`'s text to a byte buffer (writers of many amounts, without a String each).
     public func appendText(to bytes: inout [UInt8]) {
-        if fen < 0 { bytes.append(UInt8(ascii: "-")) }
-        let m = fen.magnitude
-        DecimalText.append(m / 100, to: &bytes)
-        bytes.append(UInt8(ascii: "."))
-        bytes.append(UInt8(48 + (m % 100) / 10))
-        bytes.append(UInt8(48 + m % 10))
+        // Sign, yuan, point and two fen digits written from the right into a small buffer, then one append.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { text in
+            var m = fen.magnitude
+            text[23] = UInt8(48 + m % 10)
+            text[22] = UInt8(48 + (m / 10) % 10)
+            text[21] = UInt8(ascii: ".")
+            m /= 100
+            var i = 21
+            repeat {
+                i -= 1
+                text[i] = UInt8(48 + m % 10)
+                m /= 10
+            } while m > 0
+            if fen < 0 {
+                i -= 1
+                text[i] = UInt8(ascii: "-")
+            }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[i...]))
+        }
     }
 }
 

@@ -216,23 +216,26 @@ extension PeriodRules {
             if components[k].spec.inGross { gross = try PeriodRules.bounded(try gross.adding(value)) }
         }
 
-        // Social insurance per line, housing fund.
-        var insurance = [InsuranceAmounts](
-            repeating: InsuranceAmounts(base: .zero, employee: .zero, employer: .zero),
-            count: InsuranceLine.allCases.count)
+        // Social insurance per line (in place by the line's position: the sums do not depend on the order the
+        // city's lines are walked in), housing fund.
+        let none = InsuranceAmounts(base: .zero, employee: .zero, employer: .zero)
+        var insurance = (none, none, none, none)
         var employeeSI = Money.zero
-        var employerSI = Money.zero
-        for line in InsuranceLine.allCases {
-            guard let p = city.lines[line] else { continue }
+        for (line, p) in city.lines {
             let base = Swift.min(Swift.max(e.siBase, p.floor), p.ceiling)
             let emp =
                 p.employeeRate.isZeroRate && p.employeeFixed == .zero
                 ? Money.zero
                 : try PeriodRules.round(try Exact(base).multiplied(by: Exact(p.employeeRate)), p.rounding).adding(p.employeeFixed)
             let er = PeriodRules.round(try Exact(base).multiplied(by: Exact(p.employerRate)), p.rounding)
-            insurance[line.ordinal] = InsuranceAmounts(base: base, employee: emp, employer: er)
+            let amounts = InsuranceAmounts(base: base, employee: emp, employer: er)
+            switch line {
+            case .pension: insurance.0 = amounts
+            case .medical: insurance.1 = amounts
+            case .unemployment: insurance.2 = amounts
+            case .workInjury: insurance.3 = amounts
+            }
             employeeSI += emp
-            employerSI += er
         }
         let hf = city.housingFund
         let hfBase = Swift.min(Swift.max(e.hfBase ?? e.siBase, hf.floor), hf.ceiling)
@@ -324,7 +327,7 @@ extension PeriodRules {
         ytd.compTime = comp
         if comp < .zero && compLeaveDays > .zero { problems.append("comp-time-negative") }  // drawn below zero this period
         return PayResult(
-            lines: lines, gross: gross, insuranceLines: (insurance[0], insurance[1], insurance[2], insurance[3]), housingFund: housing,
+            lines: lines, gross: gross, insuranceLines: insurance, housingFund: housing,
             basicDeduction: basic, ytd: ytd, tax: tax, annualBonus: bonusAmount,
             bonusTax: bonusTax, bonusRateStore: bonusRate.map(CompactExact.init), net: net,
             prorated: prorated, problems: problems,
@@ -382,12 +385,12 @@ extension PeriodRules {
         for (slot, value) in parameterSlots { v[slot] = value }
         // Statutory sick pay: the city's ratio for the years of service, else the flat ratio; its minimum wage.
         let years = PeriodRules.fullYears(from: e.serviceStart ?? e.hireDate, to: period.firstDay)
-        if let r = pack.sickServiceRatios[e.city]?.ratio(years: years) {
+        if !pack.sickServiceRatios.isEmpty, let r = pack.sickServiceRatios[e.city]?.ratio(years: years) {
             set(.sickServiceRatio, Exact(r))
         } else {
-            set(.sickServiceRatio, parameterValues["sick_pay_ratio"]?.value ?? .zero)
+            set(.sickServiceRatio, flatSickPayRatio)
         }
-        set(.minimumWage, minimumWages[e.city]?.value ?? .zero)
+        set(.minimumWage, minimumWages.isEmpty ? .zero : minimumWages[e.city]?.value ?? .zero)
         var grossAdjustments = Money.zero
         var bonusAmount = Money.zero
         for adj in input.adjustments {

@@ -127,6 +127,10 @@ public struct PeriodRules: Sendable {
     public private(set) var policy = PayPolicy()
     /// Each city's minimum wage in force on the period's first day.
     public private(set) var minimumWages: [String: Dated<Exact>] = [:]
+    /// The structure's flat sick-pay ratio (the parameter `sick_pay_ratio` in force, 0 without one): looked up
+    /// once, not per employee.
+    public var flatSickPayRatio: Exact { flatSickPayRatioValue }
+    private var flatSickPayRatioValue = Exact.zero
 
     /// The pack's values for a period; a missing value is a `ConfigError` naming it.
     public static func resolve(_ pack: RulePack, period: Period, policy: PayPolicy = PayPolicy()) throws -> PeriodRules {
@@ -231,6 +235,7 @@ public struct PeriodRules: Sendable {
             adjustmentTargets: Dictionary(uniqueKeysWithValues: pack.adjustments.map { ($0.code, $0.into) }))
         rules.policy = policy
         rules.minimumWages = wages
+        rules.flatSickPayRatioValue = values["sick_pay_ratio"]?.value ?? .zero
         return rules
     }
 

@@ -353,8 +353,36 @@ public enum Rollup {
 
     /// Rolls up one employee's rows (all of one employee, any order).
     public static func employee(_ e: Employee, rows: ArraySlice<ScoreRow>, config: PerformanceConfig) throws -> PerformanceResult {
+        try employee(e.deptType, rows: rows, config: config, weights: Weights(config))
+    }
+
+    /// The config's weights by position, for the rollup of many employees: looked up once, not in dictionaries
+    /// per employee. Method weights by department type and method, rater-group weights and the anonymity rule by
+    /// group.
+    public struct Weights: Sendable {
+        let methods: [Exact?]
+        let groups: [Exact]
+        let anonymous: [Bool]
+
+        /// `config`'s weights.
+        public init(_ config: PerformanceConfig) {
+            methods = DeptType.allCases.flatMap { d in ScoreMethod.allCases.map { config.methodWeights[d]?[$0] } }
+            groups = RaterGroup.allCases.map { config.groupWeights[$0] ?? .zero }
+            anonymous = RaterGroup.allCases.map { config.anonymousGroups.contains($0) }
+        }
+
+        @inline(__always)
+        func method(_ d: DeptType, _ m: ScoreMethod) -> Exact? {
+            methods[(d == .frontline ? 0 : 1) * ScoreMethod.allCases.count + m.rawValue]
+        }
+    }
+
+    /// Rolls up the rows of one employee of department type `deptType` (all of them, any order), with `config`'s
+    /// `weights`.
+    public static func employee(
+        _ deptType: DeptType, rows: ArraySlice<ScoreRow>, config: PerformanceConfig, weights methodWeights: Weights
+    ) throws -> PerformanceResult {
         var r = PerformanceResult()
-        let weights = config.methodWeights[e.deptType] ?? [:]
         // Sums of whole units, as integers: an item score is whole hundredths and a weight whole millionths, so
         // weight × score is whole 10⁻⁸ (KPI, BSC), weight × rating 10⁻¹² (MBO), a rating 10⁻⁶ (360). A row whose item
         // score takes the exact arithmetic (`itemScore`) adds an exact term instead; either way the sum is the exact
@@ -372,7 +400,7 @@ public enum Rollup {
         var groupCount = Four(0)
         var raters = Four([Int32]())  // distinct raters per group; an array only for a group that has rows
         var weighted: UInt8 = 0  // the methods the scheme weighs, by raw value: no dictionary lookup per row
-        for m in ScoreMethod.allCases where weights[m] != nil { weighted |= 1 << UInt8(m.rawValue) }
+        for m in ScoreMethod.allCases where methodWeights.method(deptType, m) != nil { weighted |= 1 << UInt8(m.rawValue) }
         let cap = config.itemCap
         for row in rows where weighted & (1 << UInt8(row.method.rawValue)) != 0 {
             switch row.method {
@@ -426,12 +454,12 @@ public enum Rollup {
                 guard n > 0 else { continue }
                 let mean = Exact(groupSum[g.rawValue], Int128(Fixed.scale) * Int128(n)).rounded(places: 2)
                 if g == .selfRating { try r.setFeedbackSelf(mean) }
-                if config.anonymousGroups.contains(g) && raters[g.rawValue].count < config.minRaters {
+                if methodWeights.anonymous[g.rawValue] && raters[g.rawValue].count < config.minRaters {
                     r.drop(g)
                     continue
                 }
                 try r.groupMeans.set(g, mean)
-                let w = config.groupWeights[g] ?? .zero
+                let w = methodWeights.groups[g.rawValue]
                 weighted = try weighted + w * mean
                 total = try total + w
             }
@@ -440,7 +468,7 @@ public enum Rollup {
         var fSum = Exact.zero
         var fWeight = Exact.zero
         for m in ScoreMethod.allCases {
-            guard let w = weights[m] else { continue }
+            guard let w = methodWeights.method(deptType, m) else { continue }
             if let s = r.score(m) {
                 fSum = try fSum + w * s
                 fWeight = try fWeight + w

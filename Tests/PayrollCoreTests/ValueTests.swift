@@ -164,3 +164,32 @@ final class ExactTextTests: XCTestCase {
 extension Int128 {
     fileprivate func power(_ n: Int) -> Int128 { (0..<n).reduce(1) { r, _ in r * self } }
 }
+
+/// The text writers of amounts and integers (the register's and workbooks' cells): the same text as Swift's own
+/// integer formatting gives, for edge values and random ones.
+final class DecimalTextTests: XCTestCase {
+    /// What `Money.description` must read, from Swift's integer text: sign, yuan, ".", two fen digits.
+    func expected(_ fen: Int64) -> String {
+        let m = fen.magnitude
+        let cents = String(m % 100)
+        return (fen < 0 ? "-" : "") + String(m / 100) + "." + (cents.count == 1 ? "0" + cents : cents)
+    }
+
+    func testAmountsAndIntegersAsSwiftWritesThem() {
+        var fens: [Int64] = [0, 1, -1, 5, -5, 9, 10, 99, 100, -100, 101, 123_456, -123_456, Int64.max, Int64.min, Int64.min + 1]
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 { fens.append(Int64.random(in: Int64.min...Int64.max, using: &rng) >> Int64.random(in: 0...62, using: &rng)) }
+        for f in fens {
+            XCTAssertEqual(Money(fen: f).description, expected(f), "\(f)")
+            var bytes: [UInt8] = [0x2C]
+            Money(fen: f).appendText(to: &bytes)
+            XCTAssertEqual(bytes, [0x2C] + Array(expected(f).utf8))
+            var digits: [UInt8] = []
+            DecimalText.append(f.magnitude, to: &digits)
+            XCTAssertEqual(String(decoding: digits, as: UTF8.self), String(f.magnitude))
+            XCTAssertEqual(DecimalText.count(f.magnitude), digits.count)
+        }
+        XCTAssertEqual(Money(fen: -5).description, "-0.05")  // by hand: 5 fen owed
+        XCTAssertEqual(Money(fen: 1_234_567).description, "12345.67")
+    }
+}

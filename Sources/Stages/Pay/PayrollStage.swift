@@ -73,7 +73,7 @@ public enum PayrollStage {
                     emit(nil, sink.finish())
                     continue
                 }
-                let prev = entries[e.id]
+                let prev = entries.isEmpty ? nil : entries[e.id]
                 PayChecks.ledgerEntry(e, previous: prev, usesLedger: usesLedger, period: period, add)
                 let input = PayInput(
                     employee: e, attendance: attendance[i], coefficient: p.coefficient, finalScore: final,

@@ -20,9 +20,12 @@ public enum RollupStage {
         let scores = batch.scores
         var performance: [PerformanceResult] = scheduler.mapEach(count: employees.count, minShard: employeesPerShard) { range, put in
             let config = config.threadLocal()
+            let weights = Rollup.Weights(config)
             for i in range {
                 do {
-                    put(try Rollup.employee(employees[i], rows: scores[scoreStart[i]..<scoreStart[i + 1]], config: config))
+                    put(
+                        try Rollup.employee(
+                            employees[i].deptType, rows: scores[scoreStart[i]..<scoreStart[i + 1]], config: config, weights: weights))
                 } catch {
                     var r = PerformanceResult()
                     r.arithmeticOverflow = true
