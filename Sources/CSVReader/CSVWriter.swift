@@ -15,9 +15,17 @@ public struct CSVWriteError: Error, Sendable, CustomStringConvertible {
 /// A CSV file written as it goes (RFC 4180 quoting, UTF-8, LF line ends), hashed (SHA-256) as it is written.
 public final class CSVStreamWriter {
     private let handle: FileHandle
-    private var buffer: [UInt8] = []
+    private var count = 0
+    /// Written out when it holds this much; it has room for `flushAt` plus one field of any length (it grows
+    /// for a longer field).
+    private static let flushAt = 1 << 20
+    private var capacity = CSVStreamWriter.flushAt + 4096
+    /// Bytes not yet written (`count` of them): a buffer of its own, written to in place (an array would check its
+    /// uniqueness and capacity on every append: millions of cells).
+    private var storage: UnsafeMutablePointer<UInt8>
     private var hasher = SHA256()
     private var written = 0
+    private var scratch: [UInt8] = []
     /// The file written.
     public let path: String
 
@@ -30,9 +38,42 @@ public final class CSVStreamWriter {
             throw CSVWriteError(path: path, reason: "cannot create the file")
         }
         handle = h
-        buffer.reserveCapacity(1 << 20)
-        if forPeople { buffer += [0xEF, 0xBB, 0xBF] }
+        storage = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        if forPeople { append([0xEF, 0xBB, 0xBF]) }
     }
+
+    deinit { storage.deallocate() }
+
+    /// Room for `n` more bytes.
+    @inline(__always)
+    private func reserve(_ n: Int) {
+        if count + n > capacity { grow(count + n) }
+    }
+
+    private func grow(_ needed: Int) {
+        var c = capacity
+        while c < needed { c *= 2 }
+        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: c)
+        bigger.update(from: storage, count: count)
+        storage.deallocate()
+        storage = bigger
+        capacity = c
+    }
+
+    @inline(__always)
+    private func append(_ b: UInt8) {
+        reserve(1)
+        storage[count] = b
+        count += 1
+    }
+
+    private func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        reserve(bytes.count)
+        if let base = bytes.baseAddress { (storage + count).update(from: base, count: bytes.count) }
+        count += bytes.count
+    }
+
+    private func append(_ bytes: [UInt8]) { bytes.withUnsafeBufferPointer { append($0) } }
 
     /// Writes one row, quoting fields as RFC 4180 asks.
     public func row(_ fields: [String]) throws {
@@ -48,14 +89,15 @@ public final class CSVStreamWriter {
         var f = f
         f.withUTF8 { u in
             if u.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
-                buffer.append(0x22)
+                reserve(2 * u.count + 2)
+                append(0x22)
                 for b in u {
-                    if b == 0x22 { buffer.append(0x22) }
-                    buffer.append(b)
+                    if b == 0x22 { append(0x22) }
+                    append(b)
                 }
-                buffer.append(0x22)
+                append(0x22)
             } else {
-                buffer.append(contentsOf: u)
+                append(u)
             }
         }
     }
@@ -63,39 +105,50 @@ public final class CSVStreamWriter {
     /// Appends an amount as `Money.description` writes it ("-1234.56").
     public func field(_ m: Money) {
         separate()
-        m.appendText(to: &buffer)
+        // Sign, 19 digits at most, the point: written in place.
+        reserve(24)
+        count += m.writeText(to: storage + count)
     }
 
     /// Appends a score as `Exact.formatted(places:)` writes it, or an empty field for none.
     public func field(_ x: Exact?, places: Int) {
         separate()
-        x?.appendFormatted(places: places, to: &buffer)
+        guard let x else { return }
+        scratch.removeAll(keepingCapacity: true)
+        x.appendFormatted(places: places, to: &scratch)
+        append(scratch)
     }
 
     /// Appends an integer field.
     public func field(integer: Int) {
         separate()
-        if integer < 0 { buffer.append(UInt8(ascii: "-")) }
-        DecimalText.append(UInt64(integer.magnitude), to: &buffer)
+        reserve(21)
+        if integer < 0 {
+            storage[count] = UInt8(ascii: "-")
+            count += 1
+        }
+        count += DecimalText.write(UInt64(integer.magnitude), to: storage + count)
     }
 
     /// Ends the row being written.
     public func endRow() throws {
-        buffer.append(0x0A)
+        append(0x0A)
         fieldsInRow = 0
-        if buffer.count >= 1 << 20 { try flush() }
+        if count >= CSVStreamWriter.flushAt { try flush() }
     }
 
+    @inline(__always)
     private func separate() {
-        if fieldsInRow > 0 { buffer.append(0x2C) }
+        if fieldsInRow > 0 { append(0x2C) }
         fieldsInRow += 1
     }
 
     private func flush() throws {
-        do { try handle.write(contentsOf: buffer) } catch { throw CSVWriteError(path: path, reason: error.localizedDescription) }
-        buffer.withUnsafeBytes { hasher.update(bufferPointer: $0) }
-        written += buffer.count
-        buffer.removeAll(keepingCapacity: true)
+        let pending = UnsafeRawBufferPointer(start: storage, count: count)
+        do { try handle.write(contentsOf: pending) } catch { throw CSVWriteError(path: path, reason: error.localizedDescription) }
+        hasher.update(bufferPointer: pending)
+        written += count
+        count = 0
     }
 
     /// Flushes and closes the file; returns the SHA-256 (lower-case hex) and size of the bytes written, so that a

@@ -37,7 +37,22 @@ public enum DecimalText {
         }
     }
 
+    /// Writes `v` in decimal at `to` (room for 20 bytes) and gives the number of bytes written.
+    @inlinable
+    public static func write(_ v: UInt64, to out: UnsafeMutablePointer<UInt8>) -> Int {
+        let n = count(v)
+        var v = v
+        var i = n
+        repeat {
+            i -= 1
+            out[i] = UInt8(48 + v % 10)
+            v /= 10
+        } while v > 0
+        return n
+    }
+
     /// How many digits `append` writes for `v`.
+    @inlinable
     public static func count(_ v: UInt64) -> Int {
         var v = v
         var n = 1

@@ -188,6 +188,8 @@ final class DecimalTextTests: XCTestCase {
             DecimalText.append(f.magnitude, to: &digits)
             XCTAssertEqual(String(decoding: digits, as: UTF8.self), String(f.magnitude))
             XCTAssertEqual(DecimalText.count(f.magnitude), digits.count)
+            let written = [UInt8](unsafeUninitializedCapacity: 24) { out, n in n = Money(fen: f).writeText(to: out.baseAddress!) }
+            XCTAssertEqual(written, Array(expected(f).utf8))
         }
         XCTAssertEqual(Money(fen: -5).description, "-0.05")  // by hand: 5 fen owed
         XCTAssertEqual(Money(fen: 1_234_567).description, "12345.67")
