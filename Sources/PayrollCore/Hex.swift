@@ -24,16 +24,10 @@ public enum DecimalText {
             bytes.append(UInt8(48 + v))
             return
         }
-        // The digits from the right into a small buffer, then one append (not one per digit).
+        // The digits into a small buffer, then one append (not one per digit).
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var i = 20
-            var v = v
-            repeat {
-                i -= 1
-                digits[i] = UInt8(48 + v % 10)
-                v /= 10
-            } while v > 0
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[i...]))
+            let n = write(v, to: digits.baseAddress!)
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[..<n]))
         }
     }
 

@@ -37,7 +37,6 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Appends `description`'s text to a byte buffer (writers of many amounts, without a String each).
     /// Writes `description`'s text at `to` (room for 24 bytes) and gives the number of bytes written.
     @inlinable
     public func writeText(to out: UnsafeMutablePointer<UInt8>) -> Int {
@@ -54,25 +53,12 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
         return i + 3
     }
 
+    /// Appends `description`'s text to a byte buffer (writers of many amounts, without a String each).
     public func appendText(to bytes: inout [UInt8]) {
-        // Sign, yuan, point and two fen digits written from the right into a small buffer, then one append.
+        // Written into a small buffer, then one append (not one per character).
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { text in
-            var m = fen.magnitude
-            text[23] = UInt8(48 + m % 10)
-            text[22] = UInt8(48 + (m / 10) % 10)
-            text[21] = UInt8(ascii: ".")
-            m /= 100
-            var i = 21
-            repeat {
-                i -= 1
-                text[i] = UInt8(48 + m % 10)
-                m /= 10
-            } while m > 0
-            if fen < 0 {
-                i -= 1
-                text[i] = UInt8(ascii: "-")
-            }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[i...]))
+            let n = writeText(to: text.baseAddress!)
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[..<n]))
         }
     }
 }

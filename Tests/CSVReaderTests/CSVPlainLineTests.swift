@@ -106,13 +106,19 @@ final class CSVPlainLineTests: XCTestCase {
                 XCTAssertFalse(plain.records.isEmpty, "case \(k)")
             }
         }
-        // What libcsv gives for the first case, by hand: trimmed fields, the all-empty and blank lines skipped,
-        // the quoted field ending reading (strict mode: text after a closing quote is fine, "q" is a field).
+        // What the first case reads as, by hand: fields trimmed of spaces and tabs (line 1); the blank line, the line
+        // of spaces and the all-empty row skipped (lines 2–4); a quoted field, libcsv's (line 5); a lone CR ends a
+        // record and a line, so "3" is on line 7.
         let path = NSTemporaryDirectory() + "csvplain-first-\(UUID().uuidString).csv"
         FileManager.default.createFile(atPath: path, contents: Data(texts[0]))
         defer { try? FileManager.default.removeItem(atPath: path) }
         let r = try read(path, split: true, maxField: 1 << 20, chunk: 1 << 20)
-        XCTAssertEqual(r.records, [[Array("a".utf8), Array("b".utf8), Array("c".utf8)], [Array("x".utf8), Array("q".utf8)], [Array("1".utf8), Array("2".utf8)], [Array("3".utf8)]])
+        XCTAssertEqual(
+            r.records,
+            [
+                [Array("a".utf8), Array("b".utf8), Array("c".utf8)], [Array("x".utf8), Array("q".utf8)], [Array("1".utf8), Array("2".utf8)],
+                [Array("3".utf8)],
+            ])
         XCTAssertEqual(r.lines, [1, 5, 6, 7])
     }
 
