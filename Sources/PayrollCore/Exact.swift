@@ -73,7 +73,7 @@ public struct Exact: Hashable, Comparable, Sendable, CustomStringConvertible {
         }
         var g: UInt64 = 1 << UInt64(twos)
         for _ in 0..<fives { g *= 5 }
-        self.init(reduced: Int128(n) / Int128(g), Int128(scale / g))
+        self.init(reduced: Int128(n / Int64(g)), Int128(scale / g))  // g ≤ 10^18: 64-bit division
     }
 
     /// The value as a whole number of 10^-k units (0 ≤ k ≤ 18), or nil when it is not one or the count goes beyond
@@ -106,10 +106,17 @@ public struct Exact: Hashable, Comparable, Sendable, CustomStringConvertible {
         if b == 0 || b == 1 || a == 1 { return b == 0 ? a : 1 }
         // Most values are small: 64-bit Euclid is far cheaper than 128-bit division.
         if a <= UInt128(UInt64.max) && b <= UInt128(UInt64.max) {
+            // Binary (Stein's) algorithm: shifts and subtractions, no division.
             var x = UInt64(a)
             var y = UInt64(b)
-            while y != 0 { (x, y) = (y, x % y) }
-            return UInt128(x)
+            let shift = (x | y).trailingZeroBitCount
+            x >>= UInt64(x.trailingZeroBitCount)
+            repeat {
+                y >>= UInt64(y.trailingZeroBitCount)
+                if x > y { swap(&x, &y) }
+                y -= x
+            } while y != 0
+            return UInt128(x << UInt64(shift))
         }
         var a = a
         var b = b
@@ -205,7 +212,10 @@ public struct Exact: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Rounds to `places` decimals with `mode` (half-up = half away from zero).
     public func rounded(places: Int, mode: RoundingMode = .halfUp) -> Exact {
         let (negative, qm, scale) = roundedUnits(places: places, mode: mode)
-        return Exact(negative ? -Int128(qm) : Int128(qm), scale)
+        let units = negative ? -Int128(qm) : Int128(qm)
+        // A count of 10^-places in 64 bits reduces without a general gcd.
+        if places <= 18, let u = Int64(exactly: units) { return Exact(u, tenToThe: places) }
+        return Exact(units, scale)
     }
 
     /// The value rounded to `places` decimals as a sign and a count of 10^-places, and that scale.
@@ -228,22 +238,22 @@ public struct Exact: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// The value as money, rounding to the fen with `mode`.
     public func money(_ mode: RoundingMode = .halfUp) -> Money {
-        let r = rounded(places: 2, mode: mode)
-        return Money(fen: Int64(r.num * (100 / r.den)))
+        let (negative, fen, _) = roundedUnits(places: 2, mode: mode)
+        return Money(fen: Int64(negative ? -Int128(fen) : Int128(fen)))
     }
 
     /// The value as money, rounding to the fen with `mode`; `MoneyOverflow` when it does not fit 64-bit fen.
     public func checkedMoney(_ mode: RoundingMode = .halfUp) throws -> Money {
         if num.multipliedReportingOverflow(by: 100).overflow { throw MoneyOverflow() }
-        let r = rounded(places: 2, mode: mode)
-        guard let f = Int64(exactly: r.num * (100 / r.den)) else { throw MoneyOverflow() }
+        let (negative, fen, _) = roundedUnits(places: 2, mode: mode)
+        guard let f = Int64(exactly: negative ? -Int128(fen) : Int128(fen)) else { throw MoneyOverflow() }
         return Money(fen: f)
     }
 
     /// Exact when the value has at most six decimals; rounded half-up otherwise.
     public var fixed: Fixed {
-        let r = rounded(places: Fixed.places)
-        return Fixed(units: Int64(r.num * (Int128(Fixed.scale) / r.den)))
+        let (negative, units, _) = roundedUnits(places: Fixed.places, mode: .halfUp)
+        return Fixed(units: Int64(negative ? -Int128(units) : Int128(units)))
     }
 
     /// Decimal text with up to `maxPlaces` decimals (rounded half-up), trailing zeros dropped.

@@ -115,3 +115,53 @@ final class ExactFromDecimalTests: XCTestCase {
         }
     }
 }
+
+/// The gcd behind every exact value, and the roundings to money, six places and 10^-k, against plain arithmetic
+/// written here (Euclid's algorithm; half-up rounding of num/den by hand).
+final class ExactArithmeticTests: XCTestCase {
+    func euclid(_ a: UInt128, _ b: UInt128) -> UInt128 {
+        var (x, y) = (a, b)
+        while y != 0 { (x, y) = (y, x % y) }
+        return x
+    }
+
+    func testGCDIsEuclids() {
+        var g = SystemRandomNumberGenerator()
+        var pairs: [(UInt128, UInt128)] = [(0, 0), (0, 7), (7, 0), (1, 1), (12, 18), (1 << 63, 1 << 62), (UInt128(UInt64.max), 3)]
+        for _ in 0..<20_000 {
+            let shiftA = UInt64.random(in: 0...40, using: &g)
+            let shiftB = UInt64.random(in: 0...40, using: &g)
+            pairs.append((UInt128(UInt64.random(in: 0...UInt64.max, using: &g) >> shiftA), UInt128(UInt64.random(in: 0...UInt64.max, using: &g) >> shiftB)))
+            pairs.append((UInt128(UInt64.random(in: 1...1_000_000, using: &g) * 1_000_000), UInt128(UInt64.random(in: 1...100_000, using: &g))))
+            pairs.append((UInt128(UInt64.random(in: 0...UInt64.max, using: &g)) << 40, UInt128(UInt64.random(in: 1...UInt64.max, using: &g))))
+        }
+        for (a, b) in pairs { XCTAssertEqual(Exact.gcd(a, b), euclid(a, b), "gcd(\(a), \(b))") }
+    }
+
+    func testRoundingsAsByHand() {
+        var g = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            let n = Int128(Int64.random(in: -1_000_000_000_000...1_000_000_000_000, using: &g))
+            let d = Int128(Int64.random(in: 1...10_000_000, using: &g))
+            let x = Exact(n, d)
+            // Half away from zero, by hand: |n| × 10^p / d, plus one when twice the remainder reaches d.
+            func halfUp(_ places: Int) -> Int128 {
+                var scale: Int128 = 1
+                for _ in 0..<places { scale *= 10 }
+                let m = n.magnitude * UInt128(scale)
+                let (q, r) = m.quotientAndRemainder(dividingBy: d.magnitude)
+                let rounded = Int128(r * 2 >= d.magnitude ? q + 1 : q)
+                return n < 0 ? -rounded : rounded
+            }
+            XCTAssertEqual(x.money().fen, Int64(halfUp(2)), "\(n)/\(d)")
+            XCTAssertEqual(try x.checkedMoney().fen, Int64(halfUp(2)))
+            XCTAssertEqual(x.fixed.units, Int64(halfUp(6)))
+            XCTAssertEqual(x.rounded(places: 2), Exact(halfUp(2), 100))
+            XCTAssertEqual(x.rounded(places: 0), Exact(halfUp(0), 1))
+        }
+        // By hand: 10/3 = 3.333… → 3.33; -2.675 → -2.68 (half away from zero); 1/8 = 0.125 → 0.13.
+        XCTAssertEqual(Exact(10, 3).money(), Money(fen: 333))
+        XCTAssertEqual(Exact(-2675, 1000).money(), Money(fen: -268))
+        XCTAssertEqual(Exact(1, 8).rounded(places: 2), Exact(13, 100))
+    }
+}
