@@ -131,7 +131,8 @@ final class ExactArithmeticTests: XCTestCase {
         for _ in 0..<20_000 {
             let shiftA = UInt64.random(in: 0...40, using: &g)
             let shiftB = UInt64.random(in: 0...40, using: &g)
-            pairs.append((UInt128(UInt64.random(in: 0...UInt64.max, using: &g) >> shiftA), UInt128(UInt64.random(in: 0...UInt64.max, using: &g) >> shiftB)))
+            pairs.append(
+                (UInt128(UInt64.random(in: 0...UInt64.max, using: &g) >> shiftA), UInt128(UInt64.random(in: 0...UInt64.max, using: &g) >> shiftB)))
             pairs.append((UInt128(UInt64.random(in: 1...1_000_000, using: &g) * 1_000_000), UInt128(UInt64.random(in: 1...100_000, using: &g))))
             pairs.append((UInt128(UInt64.random(in: 0...UInt64.max, using: &g)) << 40, UInt128(UInt64.random(in: 1...UInt64.max, using: &g))))
         }
