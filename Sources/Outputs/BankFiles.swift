@@ -206,13 +206,14 @@ public enum BankFiles {
     static func parts(_ payments: [Payment], totalFields: [(name: String, width: Int)]) throws -> [Range<Int>] {
         guard !totalFields.isEmpty, !payments.isEmpty else { return [0..<payments.count] }
         func fits(_ count: Int, _ total: Money) -> Bool {
-            totalFields.allSatisfy { f in (totalValue(f.name, count: count, total: total)?.utf8.count ?? 0) <= f.width }
+            totalFields.allSatisfy { f in (totalWidth(f.name, count: count, total: total) ?? 0) <= f.width }
         }
         var out: [Range<Int>] = []
         var start = 0
         var total = Money.zero
-        for (i, p) in payments.enumerated() {
-            let next = try Money.sum([total, p.amount])
+        for i in payments.indices {
+            let p = payments[i]
+            let next = try total.adding(p.amount)
             if i > start && !fits(i - start + 1, next) {
                 out.append(start..<i)
                 start = i
@@ -342,6 +343,17 @@ public enum BankFiles {
     }
 
     /// A header or trailer value that counts or sums the payments; nil for other names.
+    /// The length in bytes of `totalValue`'s text, without making it (once per payment when a file is split).
+    static func totalWidth(_ v: String, count: Int, total: Money) -> Int? {
+        let sign = total.fen < 0 ? 1 : 0
+        switch v {
+        case "count": return (count < 0 ? 1 : 0) + DecimalText.count(UInt64(count.magnitude))
+        case "total": return sign + DecimalText.count(total.fen.magnitude / 100) + 3
+        case "total_cents": return sign + DecimalText.count(total.fen.magnitude)
+        default: return nil
+        }
+    }
+
     static func totalValue(_ v: String, count: Int, total: Money) -> String? {
         switch v {
         case "count": return String(count)

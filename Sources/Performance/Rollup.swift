@@ -485,6 +485,34 @@ public enum Rollup {
         return r
     }
 
+    /// Puts `order` (indexes ascending) in rank order: hundredths descending, ties by index ascending (employees
+    /// are in employee_id order). Scores span a few thousand hundredths: counted into their places in two passes
+    /// (stable, so ties keep index order); a span wider than `countingSpan` is sorted by comparison. The result is
+    /// the same either way, as no two entries are equal.
+    static func sortByScore(_ order: inout [(hundredths: Int64, index: Int)], countingSpan: Int64 = 1 << 20) {
+        guard let lo = order.lazy.map(\.hundredths).min(), let hi = order.lazy.map(\.hundredths).max() else { return }
+        let ascending = order.indices.dropFirst().allSatisfy { order[$0 - 1].index < order[$0].index }
+        let width = hi.subtractingReportingOverflow(lo)
+        guard ascending, !width.overflow, width.partialValue < countingSpan else {
+            order.sort { a, b in
+                if a.hundredths != b.hundredths { return a.hundredths > b.hundredths }
+                return a.index < b.index
+            }
+            return
+        }
+        let span = Int(hi - lo) + 1
+        var next = [Int](repeating: 0, count: span + 1)  // by bucket from the highest score: where its first entry goes
+        for e in order { next[Int(hi - e.hundredths) + 1] += 1 }
+        for k in 1...span { next[k] += next[k - 1] }
+        var sorted = order
+        for e in order {
+            let b = Int(hi - e.hundredths)
+            sorted[next[b]] = e
+            next[b] += 1
+        }
+        order = sorted
+    }
+
     /// Ranks by final score descending, ties by employee_id ascending (code-point order),
     /// within the company and within each department. `employees` are sorted by id.
     public static func rank(_ results: inout [PerformanceResult], employees: [Employee]) {
@@ -493,16 +521,34 @@ public enum Rollup {
         var order: [(hundredths: Int64, index: Int)] = []
         order.reserveCapacity(results.count)
         for i in results.indices { if let h = results[i].finalHundredths { order.append((h, i)) } }
-        order.sort { a, b in
-            if a.hundredths != b.hundredths { return a.hundredths > b.hundredths }
-            return a.index < b.index  // employees are in employee_id order
+        Rollup.sortByScore(&order)
+        // Departments numbered in employee order (one lookup each, reading the employees in order), then the ranks
+        // counted in rank order in small arrays and written back in employee order: walking a million employees
+        // and results in rank order, i.e. at random places, waited on memory more than it computed.
+        var number: [String: Int32] = [:]
+        var department = [Int32](repeating: -1, count: results.count)
+        var scored = [Bool](repeating: false, count: results.count)
+        for e in order { scored[e.index] = true }
+        for i in results.indices where scored[i] {
+            if let n = number[employees[i].department] {
+                department[i] = n
+            } else {
+                department[i] = Int32(number.count)
+                number[employees[i].department] = department[i]
+            }
         }
-        var deptCounter: [String: Int] = [:]
-        for (i, key) in order.enumerated() {
-            let idx = key.index
-            results[idx].companyRank = i + 1
-            let d = employees[idx].department
-            results[idx].departmentRank = Rollup.increment(&deptCounter[d, default: 0])  // one lookup, not two
+        var counters = [Int](repeating: 0, count: number.count)
+        var companyRank = [Int](repeating: 0, count: results.count)
+        var departmentRank = [Int](repeating: 0, count: results.count)
+        for (k, e) in order.enumerated() {
+            companyRank[e.index] = k + 1
+            let d = Int(department[e.index])
+            counters[d] += 1
+            departmentRank[e.index] = counters[d]
+        }
+        for i in results.indices where companyRank[i] != 0 {
+            results[i].companyRank = companyRank[i]
+            results[i].departmentRank = departmentRank[i]
         }
     }
 }

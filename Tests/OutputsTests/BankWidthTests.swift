@@ -30,4 +30,18 @@ final class BankWidthTests: XCTestCase {
             }
         }
     }
+
+    /// The totals' widths (a file split where its totals would not fit) equal their texts' lengths.
+    func testTotalWidthIsTheTextsLength() {
+        let totals: [Int64] = [0, 1, 9, 10, 99, 100, 12_345, -1, -99, -100, -123_456, Int64.max, Int64.min, 999_999_999_999]
+        for fen in totals {
+            for count in [0, 1, 9, 10, 999, 1_000_000] {
+                for f in ["count", "total", "total_cents", "other"] {
+                    XCTAssertEqual(
+                        BankFiles.totalWidth(f, count: count, total: Money(fen: fen)),
+                        BankFiles.totalValue(f, count: count, total: Money(fen: fen))?.utf8.count, "\(f) \(fen) \(count)")
+                }
+            }
+        }
+    }
 }

@@ -329,3 +329,37 @@ final class PerformanceTests: XCTestCase {
         XCTAssertEqual(keys.key("E0000001"), b)
     }
 }
+
+/// Rank order by counting equals the comparison sort STANDARD.md describes (final score descending, ties by
+/// employee_id, i.e. by index): random scores in narrow and wide spans, ties, negative and huge values.
+final class RankOrderTests: XCTestCase {
+    func testCountingGivesTheComparisonOrder() {
+        var g = SystemRandomNumberGenerator()
+        for trial in 0..<400 {
+            let n = Int.random(in: 0...3000, using: &g)
+            let span: Int64 = [1, 3, 500, 15_000, 1 << 21, Int64.max / 4][trial % 6]
+            var order: [(hundredths: Int64, index: Int)] = []
+            var index = 0
+            for _ in 0..<n {
+                index += Int.random(in: 1...3, using: &g)  // indexes ascending, with gaps (unscored employees)
+                order.append((Int64.random(in: -span...span, using: &g), index))
+            }
+            if trial % 7 == 0 {
+                order.append((Int64.max, index + 1))
+                order.append((Int64.min, index + 2))
+            }
+            var expected = order
+            expected.sort { a, b in a.hundredths != b.hundredths ? a.hundredths > b.hundredths : a.index < b.index }
+            var got = order
+            Rollup.sortByScore(&got)
+            XCTAssertEqual(got.map(\.index), expected.map(\.index), "trial \(trial)")
+            var narrow = order
+            Rollup.sortByScore(&narrow, countingSpan: 4)  // the comparison path
+            XCTAssertEqual(narrow.map(\.index), expected.map(\.index), "trial \(trial)")
+        }
+        // By hand: 90.00 (index 1), 95.50 (2), 90.00 (3) → 2, 1, 3.
+        var small: [(hundredths: Int64, index: Int)] = [(9000, 1), (9550, 2), (9000, 3)]
+        Rollup.sortByScore(&small)
+        XCTAssertEqual(small.map(\.index), [2, 1, 3])
+    }
+}

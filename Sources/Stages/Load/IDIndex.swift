@@ -12,6 +12,9 @@ public struct IDIndex: Sendable {
     private var slots: [Int32]  // open addressing: -1 empty, else id index
     private var hashes: [UInt64]
     private var mask: Int
+    /// Some position holds a repeated ID (`init(_:)` keeps them, outside the table): a position's bytes then do not
+    /// prove it is the one `lookup` gives.
+    private var repeatedPositions = false
 
     /// The number of IDs.
     public var count: Int { starts.count - 1 }
@@ -33,7 +36,10 @@ public struct IDIndex: Sendable {
         self.init(capacity: list.count)
         for id in list {
             let bytes = Array(id.utf8)
-            if insert(bytes) != nil { append(bytes) }  // positions stay those of the list
+            if insert(bytes) != nil {
+                append(bytes)  // positions stay those of the list
+                repeatedPositions = true
+            }
         }
     }
 
@@ -66,6 +72,13 @@ public struct IDIndex: Sendable {
 
     /// The index of an ID.
     public func lookup(_ s: String) -> Int32? { lookup(Array(s.utf8)) }
+
+    /// True when position `i` holds exactly these bytes and is what `lookup` gives for them: a check of one
+    /// position's bytes, read in order (no hash, no probe of the table at a random place).
+    @inline(__always)
+    func holds<C: Collection>(_ i: Int, _ b: C) -> Bool where C.Element == UInt8 {
+        !repeatedPositions && i >= 0 && i < count && equal(i, b)
+    }
 
     /// Adds an ID at the next position (`count`) and returns nil; when the ID is already there, returns its
     /// position and changes nothing.
@@ -158,8 +171,9 @@ public struct IDIndex: Sendable {
     }
 }
 
-/// Rows of one employee usually come together: remembers the last ID looked
-/// up so that a run of rows costs one hash probe, not one per row.
+/// Rows of one employee usually come together, and files usually list employees in employee_id order:
+/// remembers the last ID looked up, so that a run of rows costs one hash probe, not one per row, and tries the
+/// next employee's bytes before the table (a file in ID order then reads the index in order, without a probe).
 struct IDLookupCache {
     private var lastBytes: [UInt8] = []
     private var lastIndex: Int32?
@@ -168,7 +182,11 @@ struct IDLookupCache {
     @inline(__always)
     mutating func lookup(_ b: CSVField, in index: IDIndex) -> Int32? {
         if valid && b.equals(lastBytes) { return lastIndex }
-        lastIndex = index.lookup(b)
+        if let last = lastIndex, index.holds(Int(last) + 1, b) {
+            lastIndex = last + 1
+        } else {
+            lastIndex = index.lookup(b)
+        }
         lastBytes.removeAll(keepingCapacity: true)
         lastBytes.append(contentsOf: b)
         valid = true
