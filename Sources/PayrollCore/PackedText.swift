@@ -14,28 +14,37 @@ public struct PackedText: Sendable, Equatable {
 
     /// Keeps `text`, packed when it is made of digits, `X` and `x` only and is at most 32 characters long.
     public init(_ text: String) {
+        if let packed = PackedText(packing: text.utf8) {
+            self = packed
+        } else {
+            storage = .text(text)
+        }
+    }
+
+    /// The text of these UTF-8 bytes packed, or nil when it is not made of digits, `X` and `x` only or is longer
+    /// than 32 characters (no String is made: a reader of a million rows packs straight from the cell's bytes).
+    @inlinable
+    public init?<C: Collection>(packing bytes: C) where C.Element == UInt8 {
         var words: (UInt64, UInt64) = (0, 0)
         var n = 0
-        for b in text.utf8 {
+        for b in bytes {
             let code: UInt64
             switch b {
             case UInt8(ascii: "0")...UInt8(ascii: "9"): code = UInt64(b - UInt8(ascii: "0")) + 1
             case UInt8(ascii: "X"): code = 11
             case UInt8(ascii: "x"): code = 12
-            default:
-                storage = .text(text)
-                return
+            default: return nil
             }
-            guard n < PackedText.packedCapacity else {
-                storage = .text(text)
-                return
-            }
+            guard n < 32 else { return nil }
             let shift = UInt64(60 - 4 * (n % 16))
             if n < 16 { words.0 |= code << shift } else { words.1 |= code << shift }
             n += 1
         }
-        storage = .digits(words.0, words.1)
+        self.init(packedWords: words.0, words.1)
     }
+
+    @usableFromInline
+    init(packedWords w0: UInt64, _ w1: UInt64) { storage = .digits(w0, w1) }
 
     /// The text stored.
     public var string: String {

@@ -80,6 +80,16 @@ public struct Employee: Sendable {
     }
     /// The bank account's length in UTF-8 bytes (without making its text).
     public var bankAccountUTF8Count: Int { bankAccountText.utf8Count }
+    /// The ID number as kept (a reader sets it packed from a cell's bytes, without a String).
+    public var idNumberPacked: PackedText {
+        get { idNumberText }
+        set { idNumberText = newValue }
+    }
+    /// The bank account as kept.
+    public var bankAccountPacked: PackedText {
+        get { bankAccountText }
+        set { bankAccountText = newValue }
+    }
     /// This employer pays the employee's first wage income of the year (SAT Ann. 2020 No. 13):
     /// the basic deduction counts every month of the year so far.
     public var firstIncomeOfYear: Bool { basicDeductionMode == .firstIncome }

@@ -438,6 +438,8 @@ public enum Intake {
         /// The IDs of `list`, in its order.
         var index: IDIndex
         var cityCache: [String: CityParameters?] = [:]
+        /// Each bank_code text seen and the bank it names (rows repeat a few codes).
+        var bankCache: [String: BankInfo?] = [:]
         var cols: EmployeeCols?
         /// A row whose ID an earlier row of this part has (at position `first` of `list`); it makes no employee.
         struct Repeat {
@@ -483,7 +485,9 @@ public enum Intake {
                 keep = false
             }
             let name = t.text(c.name, required: true)
-            let idNumber = t.text(c.idNumber, required: true)
+            // ID numbers and accounts are kept packed from the cell's bytes: no String of 18–19 bytes (kept on the
+            // heap) made for each of a million rows, unless the text is not digits.
+            let idNumber = t.textBytes(c.idNumber, required: true)
             if idNumber != nil, let raw = t.raw(c.idNumber), let p = ResidentID.validate(raw) {
                 let why: (String, String)
                 switch p {
@@ -498,7 +502,10 @@ public enum Intake {
             let deptType = t.enumeration(c.deptType, Matchers.deptType, required: true)
             let position = t.text(c.position, required: true)
             let costCenter = t.text(c.costCenter, required: true)
-            let city = t.text(c.city, required: true)?.lowercased()
+            let city = t.textBytes(c.city, required: true).map { raw in
+                // Already lower case (ASCII without capitals, the usual spelling): no lowercased copy.
+                raw.allSatisfy { $0 < 0x80 && !($0 >= 0x41 && $0 <= 0x5A) } ? raw.string : raw.string.lowercased()
+            }
             var cityParams: CityParameters?
             if let city {
                 if let cached = cityCache[city] {
@@ -558,7 +565,14 @@ public enum Intake {
             }
             var bankCode = t.text(c.bankCode, required: true)
             if let code = bankCode, !o.rulePack.banks.isEmpty {
-                if let known = o.rulePack.bank(named: code) {
+                let bank: BankInfo?
+                if let cached = bankCache[code] {
+                    bank = cached
+                } else {
+                    bank = o.rulePack.bank(named: code)
+                    bankCache[code] = bank
+                }
+                if let known = bank {
                     bankCode = known.code  // the short code, whichever spelling the file used
                 } else {
                     let shown = t.shown(t.raw(c.bankCode)!)
@@ -572,11 +586,12 @@ public enum Intake {
             }
             let deductionMode = t.enumeration(c.basicDeductionMode, Matchers.deductionMode, required: false) ?? .employment
             let serviceStart = t.date(c.serviceStart, required: false)
-            let account = t.text(c.bankAccount, required: true)
+            let account = t.textBytes(c.bankAccount, required: true)
             if let account {
-                let digits = account.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
-                if !digits || account.utf8.count < 6 || account.utf8.count > 34 {
-                    let looksNumeric = account.contains("E+") || account.contains("e+") || account.contains(".")
+                let digits = account.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
+                if !digits || account.count < 6 || account.count > 34 {
+                    let text = account.string
+                    let looksNumeric = text.contains("E+") || text.contains("e+") || text.contains(".")
                     t.error(
                         .bankAccount, c.bankAccount,
                         en: "a bank account must be 6 to 34 digits kept as text"
@@ -585,15 +600,19 @@ public enum Intake {
                 }
             }
             guard keep, let id else { return }
+            let idPacked = idNumber.flatMap { PackedText(packing: $0) }
+            let accountPacked = account.flatMap { PackedText(packing: $0) }
             list.append(
                 Employee(
-                    id: id, name: name ?? "", idNumber: idNumber ?? "", department: department ?? "",
+                    id: id, name: name ?? "", idNumber: idPacked == nil ? idNumber?.string ?? "" : "", department: department ?? "",
                     deptType: deptType ?? .frontline, position: position ?? "", costCenter: costCenter ?? "",
                     city: city ?? "", hireDate: hire ?? firstDay, leaveDate: leave, contractEnd: contractEnd,
                     baseSalary: base ?? .zero, positionSalary: positionSalary ?? .zero, allowance: allowance,
                     bonusBase: bonusBase, siBase: siBase ?? .zero, hfBase: hfBase, hfRate: hfRate ?? .zero,
-                    specialDeduction: special, bankCode: bankCode ?? "", bankAccount: account ?? "",
+                    specialDeduction: special, bankCode: bankCode ?? "", bankAccount: accountPacked == nil ? account?.string ?? "" : "",
                     line: t.line, rowValid: t.rowErrors == 0 && hire != nil && deptType != nil))
+            if let idPacked { list[list.count - 1].idNumberPacked = idPacked }
+            if let accountPacked { list[list.count - 1].bankAccountPacked = accountPacked }
             list[list.count - 1].basicDeductionMode = deductionMode
             list[list.count - 1].serviceStart = serviceStart
             list[list.count - 1].specialDeductionItems = specialItems
