@@ -116,11 +116,11 @@ public enum Register {
 
     /// Cells written straight into a CSV row (the text `Cell.text` gives, without a String per amount).
     struct CSVRowSink: RegisterCellSink {
-        let writer: CSVStreamWriter
-        func text(_ s: String) { writer.field(s) }
-        func money(_ m: Money) { writer.field(m) }
-        func score(_ x: Exact?) { writer.field(x, places: 2) }
-        func integer(_ n: Int) { writer.field(integer: n) }
+        let buffer: CSVRowBuffer
+        func text(_ s: String) { buffer.field(s) }
+        func money(_ m: Money) { buffer.field(m) }
+        func score(_ x: Exact?) { buffer.field(x, places: 2) }
+        func integer(_ n: Int) { buffer.field(integer: n) }
     }
 
     /// One employee's register row as text; nil when the employee was not paid.
@@ -134,9 +134,12 @@ public enum Register {
     public static func writeCSV(batch: Batch, run: PayrollRun, to path: String) throws -> FileDigest {
         let w = try CSVStreamWriter(path: path, forPeople: true)
         try w.row(columns(run))
-        var sink = CSVRowSink(writer: w)
         let layout = Layout(run)
-        for i in batch.employees.indices where cells(i, batch: batch, run: run, layout: layout, into: &sink) { try w.endRow() }
+        // Formatted on a thread of their own while this one writes and hashes them (the rows in order).
+        try w.rows(count: batch.employees.count) { i, buffer in
+            var sink = CSVRowSink(buffer: buffer)
+            return cells(i, batch: batch, run: run, layout: layout, into: &sink)
+        }
         return try w.close()
     }
 
