@@ -35,7 +35,8 @@ public enum PayrollStage {
     /// Every employee's pay, over employee shards in parallel, and the ledger to carry forward.
     public static func run(
         batch: Batch, performance: [PerformanceResult], rules: PeriodRules, ytd: YearToDateStore.Loaded,
-        modes: [BasicDeductionMode]? = nil, scheduler: any WorkScheduler = SerialScheduler(), employeesFile: String = "employees.csv"
+        modes: [BasicDeductionMode]? = nil, scheduler: any WorkScheduler = SerialScheduler(), employeesFile: String = "employees.csv",
+        minShard: Int = PayrollStage.payShard
     ) -> PayrollRun {
         let executor = scheduler
         let started = DispatchTime.now()
@@ -53,16 +54,25 @@ public enum PayrollStage {
             if case .opening = ytd.source { return true }
             return false
         }()
-        // The results are built in place; each shard's diagnostics come back beside them.
-        let computed = executor.mapEach(count: employees.count, minShard: PayrollStage.payShard) {
-            (range, put: (PayResult?) -> Void) -> [Diagnostic] in
+        // The results are built in place; each shard's diagnostics come back beside them, with what the checks after
+        // pay need of its employees (read here, where they are at hand, not in passes over a million results after).
+        let computed = executor.mapEach(count: employees.count, minShard: minShard) {
+            (range, put: (PayResult?) -> Void) -> ShardSummary in
             let rules = rules.threadLocal()  // nothing shared between the cores on the hot path
-            var shardDiagnostics: [Diagnostic] = []
+            var summary = ShardSummary(range: range)
             func emit(_ r: PayResult?, _ d: [Diagnostic]) {
+                if let r {
+                    let (sum, overflow) = summary.magnitude.addingReportingOverflow(PayChecks.magnitude(r))
+                    summary.magnitude = overflow ? .max : sum
+                    if r.ytd.compTime != .zero { summary.compTime = true }
+                }
                 put(r)
-                shardDiagnostics += d
+                summary.diagnostics += d
             }
             for i in range {
+                PayChecks.noteCity(employees[i].city, in: &summary.cities)
+                if i > range.lowerBound && !employees[i - 1].id.codePointPrecedes(employees[i].id) { summary.idsInOrder = false }
+                if attendance.indices.contains(i) && attendance[i].overtimeRestdayComp != .zero { summary.compTime = true }
                 let e = employees[i]
                 let p = perf[i]
                 var sink = DiagnosticSink(file: employeesFile)
@@ -89,14 +99,21 @@ public enum PayrollStage {
                     emit(nil, sink.finish())
                 }
             }
-            return shardDiagnostics
+            return summary
         }
         let timings = [("payroll", Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9)]
-        var diags = computed.shards.flatMap { $0 }
+        var diags = computed.shards.flatMap(\.diagnostics)
         let pay = computed.results
         if let d = PayChecks.bonusPolicyEnded(pay, rules: rules, employees: employees, employeesFile: employeesFile) { diags.append(d) }
-        if let d = PayChecks.totalsBound(pay, employees: employees, employeesFile: employeesFile) { diags.append(d) }
-        diags += PayChecks.staleBands(rules: rules, employees: employees, employeesFile: employeesFile)
+        // N005 from the shards' magnitudes; the employee who passes the bound is found in the shard where it is passed.
+        if let (k, before) = PayChecks.shardPassingBound(computed.shards.map(\.magnitude), bound: UInt64(MoneyBounds.totalFen)),
+            let d = PayChecks.totalsBound(pay, employees: employees, employeesFile: employeesFile, range: computed.shards[k].range, from: before)
+        {
+            diags.append(d)
+        }
+        var cities: [String] = []
+        for shard in computed.shards { for c in shard.cities { PayChecks.noteCity(c, in: &cities) } }
+        diags += PayChecks.staleBands(rules: rules, cities: cities, employeesFile: employeesFile)
         diags.sort(by: Diagnostic.reportOrder)
         // The ledger is read from the pay results when it is written: only the previous ledger's entries
         // for employees not paid now are kept (a copy of every year-to-date state would be 128 bytes an employee).
@@ -106,16 +123,36 @@ public enum PayrollStage {
             for (id, y) in entries where !paid.contains(id) && y.year == period.year { carried.append((id, y)) }
             carried.sort { $0.id.codePointPrecedes($1.id) }
         }
-        let idsInOrder = employees.indices.dropFirst().allSatisfy { employees[$0 - 1].id.codePointPrecedes(employees[$0].id) }
+        // In order within each shard (checked there) and across their boundaries.
+        let idsInOrder =
+            computed.shards.allSatisfy(\.idsInOrder)
+            && computed.shards.indices.dropFirst().allSatisfy { k in
+                employees[computed.shards[k].range.lowerBound - 1].id.codePointPrecedes(employees[computed.shards[k].range.lowerBound].id)
+            }
         var run = PayrollRun(
             rules: rules, performance: performance, pay: pay, employees: employees, carried: carried, idsInOrder: idsInOrder,
             diagnostics: diags, timings: timings)
         // The ledger's entries are the pay results' and the carried ones: read in place.
         run.compTimeUsed =
-            carried.contains { $0.ytd.compTime != .zero }
-            || pay.indices.contains { (pay[$0]?.ytd.compTime ?? .zero) != .zero }
-            || batch.attendance.contains { $0.overtimeRestdayComp != .zero }
+            carried.contains { $0.ytd.compTime != .zero } || computed.shards.contains(where: \.compTime)
+            || batch.attendance.count > employees.count
+                && batch.attendance[employees.count...].contains { $0.overtimeRestdayComp != .zero }
         return run
+    }
+
+    /// What a shard of the pay stage gives besides its results.
+    struct ShardSummary: Sendable {
+        /// Its employees.
+        let range: Range<Int>
+        var diagnostics: [Diagnostic] = []
+        /// The magnitude N005 bounds, summed over its results (`UInt64.max` when beyond).
+        var magnitude: UInt64 = 0
+        /// Its employees' cities, no repeats.
+        var cities: [String] = []
+        /// Its employees' IDs are strictly in code-point order.
+        var idsInOrder = true
+        /// Some employee has a comp-time balance or rest-day overtime taken as time off.
+        var compTime = false
     }
 }
 

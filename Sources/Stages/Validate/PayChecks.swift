@@ -82,9 +82,19 @@ enum PayChecks {
     /// N009, once per city: the social-insurance and housing-fund bands a city revises every year (in July, in most
     /// cities) are more than 12 months old for the period: the rule pack probably lacks this year's figures.
     static func staleBands(rules: PeriodRules, employees: [Employee], employeesFile: String) -> [Diagnostic] {
-        // A handful of cities: a short list compared against (no hashing of a million texts, no array of them all).
         var used: [String] = []
-        for e in employees where !used.contains(e.city) { used.append(e.city) }
+        for e in employees { noteCity(e.city, in: &used) }
+        return staleBands(rules: rules, cities: used, employeesFile: employeesFile)
+    }
+
+    /// Adds `city` to the cities `used` (a handful: a short list compared against, no hashing of a million texts).
+    @inline(__always)
+    static func noteCity(_ city: String, in used: inout [String]) {
+        if !used.contains(city) { used.append(city) }
+    }
+
+    /// The same for the employees' cities given (any order, no repeats).
+    static func staleBands(rules: PeriodRules, cities used: [String], employeesFile: String) -> [Diagnostic] {
         var out: [Diagnostic] = []
         for city in used.sorted() {
             guard let c = rules.cities[city] else { continue }
@@ -125,26 +135,52 @@ enum PayChecks {
     /// N005: every total a report forms is a sum over employees of these amounts; their magnitudes are bounded
     /// together so that no writer's sum can overflow, and the employee at which the bound is passed is named.
     static func totalsBound(_ pay: [PayResult?], employees: [Employee], employeesFile: String) -> Diagnostic? {
-        var magnitude: UInt64 = 0
+        totalsBound(pay, employees: employees, employeesFile: employeesFile, range: pay.indices, from: 0)
+    }
+
+    /// What one employee adds to the magnitude `totalsBound` bounds: the amounts a report adds up (each below 10^13
+    /// yuan, `PeriodRules.employeeBoundFen`, so that their sum cannot wrap).
+    @inline(__always)
+    static func magnitude(_ r: PayResult) -> UInt64 {
+        var m: UInt64 = 0
+        for x in r.lines { m = m &+ x.fen.magnitude }
+        func add(_ x: Money) { m = m &+ x.fen.magnitude }
+        add(r.gross)
+        add(r.net)
+        add(r.employeeSI)
+        add(r.employerSI)
+        add(r.housingFund.employee)
+        add(r.housingFund.employer)
+        add(r.tax)
+        add(r.annualBonus)
+        add(r.bonusTax)
+        add(r.employerCost)
+        add(r.ytd.income)
+        add(r.ytd.withheld)
+        return m
+    }
+
+    /// Of consecutive shards' magnitudes (each `UInt64.max` when beyond), the first shard at whose end the running
+    /// magnitude passes `bound`, and the running magnitude before it; nil when none does.
+    static func shardPassingBound(_ magnitudes: [UInt64], bound: UInt64) -> (shard: Int, before: UInt64)? {
+        var running: UInt64 = 0
+        for (k, m) in magnitudes.enumerated() {
+            let (sum, overflow) = running.addingReportingOverflow(m)
+            if overflow || sum > bound { return (k, running) }
+            running = sum
+        }
+        return nil
+    }
+
+    /// `totalsBound` over the employees of `range`, the magnitude of those before it being `start`.
+    static func totalsBound(
+        _ pay: [PayResult?], employees: [Employee], employeesFile: String, range: Range<Int>, from start: UInt64
+    ) -> Diagnostic? {
+        var magnitude = start
         // By index, each amount added in place: no copy of each result, no array of its amounts (a million employees).
-        for i in pay.indices {
+        for i in range {
             guard let r = pay[i] else { continue }
-            var m: UInt64 = 0
-            for x in r.lines { m = m &+ x.fen.magnitude }
-            func add(_ x: Money) { m = m &+ x.fen.magnitude }
-            add(r.gross)
-            add(r.net)
-            add(r.employeeSI)
-            add(r.employerSI)
-            add(r.housingFund.employee)
-            add(r.housingFund.employer)
-            add(r.tax)
-            add(r.annualBonus)
-            add(r.bonusTax)
-            add(r.employerCost)
-            add(r.ytd.income)
-            add(r.ytd.withheld)
-            magnitude = magnitude &+ m
+            magnitude = magnitude &+ PayChecks.magnitude(r)
             if magnitude > UInt64(MoneyBounds.totalFen) {
                 let e = employees[i]
                 return Diagnostic(

@@ -1,0 +1,62 @@
+import Foundation
+import PayrollCore
+import PayrollRules
+import TestSupport
+import XCTest
+
+@testable import Pipeline
+@testable import Stages
+
+/// The checks after pay read what each shard of the pay stage gathered (N005's magnitudes, the cities, the ID order,
+/// comp time): the same answers as passes over all the results, whatever the shards.
+final class PayShardTests: XCTestCase {
+    /// The shard where the running magnitude passes the bound, against adding the magnitudes one by one (by hand:
+    /// [3, 4, 5] with bound 6 is passed in shard 1, with 3 before it).
+    func testShardPassingBoundIsTheRunningSum() {
+        XCTAssertEqual(PayChecks.shardPassingBound([3, 4, 5], bound: 6)?.shard, 1)
+        XCTAssertEqual(PayChecks.shardPassingBound([3, 4, 5], bound: 6)?.before, 3)
+        XCTAssertNil(PayChecks.shardPassingBound([3, 3], bound: 6))
+        XCTAssertEqual(PayChecks.shardPassingBound([1, .max, 1], bound: .max - 1)?.shard, 1)  // beyond (saturated)
+        var g = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let list = (0..<Int.random(in: 0...20, using: &g)).map { _ in UInt64.random(in: 0...1000, using: &g) }
+            let bound = UInt64.random(in: 0...8000, using: &g)
+            var running: UInt64 = 0
+            var expected: (Int, UInt64)?
+            for (k, m) in list.enumerated() where expected == nil {
+                if running + m > bound { expected = (k, running) } else { running += m }
+            }
+            let got = PayChecks.shardPassingBound(list, bound: bound)
+            XCTAssertEqual(got?.shard, expected?.0)
+            XCTAssertEqual(got?.before, expected?.1)
+        }
+    }
+
+    /// The demo month paid on one thread (one shard) and on four (many shards): the same diagnostics, ledger order
+    /// and comp-time flag, and the cities' warnings are those of a pass over every employee.
+    func testShardsGiveWhatOnePassGives() throws {
+        let batch = try load(fixtures.appendingPathComponent("demo").path)
+        let rules = try PeriodRules.resolve(standardPack, period: Period("2026-01")!)
+        let performance = try RollupStage.run(batch: batch)
+        let ytd = YearToDateStore.Loaded(source: nil, entries: [:], diagnostics: [])
+        let one = PayrollStage.run(
+            batch: batch, performance: performance, rules: rules, ytd: ytd, scheduler: Executor(threads: 1), minShard: batch.employees.count)
+        var saw = false
+        for threads in [2, 4] {
+            // Shards of 3 employees: the demo's 44 in up to 16 shards.
+            let many = PayrollStage.run(
+                batch: batch, performance: performance, rules: rules, ytd: ytd, scheduler: Executor(threads: threads), minShard: 3)
+            XCTAssertEqual(many.diagnostics.map { String(describing: $0) }, one.diagnostics.map { String(describing: $0) })
+            XCTAssertEqual(many.idsInOrder, one.idsInOrder)
+            XCTAssertEqual(many.compTimeUsed, one.compTimeUsed)
+            XCTAssertEqual(many.ledger.map(\.id), one.ledger.map(\.id))
+            saw = true
+        }
+        XCTAssertTrue(saw)
+        XCTAssertTrue(one.idsInOrder)  // intake sorts the employees
+        let stale = PayChecks.staleBands(rules: rules, employees: batch.employees, employeesFile: "employees.csv")
+        XCTAssertEqual(
+            one.diagnostics.filter { $0.code == Code.staleParameter.rawValue }.map { String(describing: $0) },
+            stale.map { String(describing: $0) })
+    }
+}
