@@ -45,6 +45,31 @@ public enum DecimalText {
         return n
     }
 
+    /// Writes `units` × 10^-`places` (0 ≤ places ≤ 18) as `Exact.appendFormatted(places:)` writes that value: a sign
+    /// when below zero, the whole part (at least one digit), the point and `places` digits. Room for 41 bytes.
+    @inlinable
+    public static func write(units: Int64, places: Int, to out: UnsafeMutablePointer<UInt8>) -> Int {
+        var scale: UInt64 = 1
+        for _ in 0..<places { scale *= 10 }
+        let m = units.magnitude
+        var i = 0
+        if units < 0 {
+            out[0] = UInt8(ascii: "-")
+            i = 1
+        }
+        i += write(m / scale, to: out + i)
+        guard places > 0 else { return i }
+        out[i] = UInt8(ascii: ".")
+        var fraction = m % scale
+        var k = places
+        while k > 0 {
+            out[i + k] = UInt8(48 + fraction % 10)
+            fraction /= 10
+            k -= 1
+        }
+        return i + 1 + places
+    }
+
     /// How many digits `append` writes for `v`.
     @inlinable
     public static func count(_ v: UInt64) -> Int {

@@ -192,6 +192,21 @@ final class DecimalTextTests: XCTestCase {
             XCTAssertEqual(written, Array(expected(f).utf8))
         }
         XCTAssertEqual(Money(fen: -5).description, "-0.05")  // by hand: 5 fen owed
+        // Units of 10^-places as Exact.appendFormatted writes the same value (the CSV writer's exact fast path).
+        for f in fens.prefix(5000) {
+            for places in [0, 1, 2, 6, 18] {
+                var scale: Int128 = 1
+                for _ in 0..<places { scale *= 10 }
+                var expected: [UInt8] = []
+                Exact(Int128(f), scale).appendFormatted(places: places, to: &expected)
+                let got = [UInt8](unsafeUninitializedCapacity: 41) { out, n in
+                    n = DecimalText.write(units: f, places: places, to: out.baseAddress!)
+                }
+                XCTAssertEqual(got, expected, "\(f) × 10^-\(places)")
+            }
+        }
+        let hand = [UInt8](unsafeUninitializedCapacity: 41) { out, n in n = DecimalText.write(units: -5, places: 2, to: out.baseAddress!) }
+        XCTAssertEqual(String(decoding: hand, as: UTF8.self), "-0.05")
         XCTAssertEqual(Money(fen: 1_234_567).description, "12345.67")
     }
 }
