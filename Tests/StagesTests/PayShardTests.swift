@@ -60,3 +60,39 @@ final class PayShardTests: XCTestCase {
             stale.map { String(describing: $0) })
     }
 }
+
+/// Repeated ratings found in shards of the score rows (split where an employee's rows end) are those one pass finds,
+/// in the same order.
+final class DuplicateRatingShardTests: XCTestCase {
+    func testShardsFindWhatOnePassFinds() {
+        var g = SystemRandomNumberGenerator()
+        let employees = (0..<300).map { k in
+            Employee(
+                id: "E\(k)", name: "n", idNumber: "", department: "d", deptType: .backoffice, position: "p", costCenter: "c", city: "beijing",
+                hireDate: Day(year: 2020, month: 1, day: 1)!, leaveDate: nil, contractEnd: nil, baseSalary: .zero, positionSalary: .zero,
+                allowance: nil, bonusBase: nil, siBase: .zero, hfBase: nil, hfRate: .zero, specialDeduction: nil, bankCode: "BOC",
+                bankAccount: "", line: k + 2, rowValid: true)
+        }
+        var rows: [ScoreRow] = []
+        var line: Int32 = 2
+        for e in 0..<300 {
+            // A few employees with many rows (the hashed path), most with a handful; items and raters from small sets so
+            // that some repeat.
+            for _ in 0..<(e % 37 == 0 ? 80 : Int.random(in: 1...8, using: &g)) {
+                rows.append(
+                    ScoreRow(
+                        employee: Int32(e), method: .feedback360, item: Int32.random(in: 1...4, using: &g), perspective: nil,
+                        raterGroup: .peer, raterID: Int32.random(in: 1...5, using: &g), weight: nil, target: nil, actual: nil,
+                        direction: .higher, rating: Fixed(80), line: line))
+                line += 1
+            }
+        }
+        let whole = Intake.duplicateRatings(rows, employees: employees, file: "scores.csv")
+        XCTAssertFalse(whole.isEmpty)
+        for threads in [1, 2, 4] {
+            let sharded = Intake.duplicateRatings(
+                rows, employees: employees, file: "scores.csv", scheduler: Executor(threads: threads), rowsPerShard: 7)
+            XCTAssertEqual(sharded.map { String(describing: $0) }, whole.map { String(describing: $0) }, "\(threads) threads")
+        }
+    }
+}

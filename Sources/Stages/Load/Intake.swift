@@ -132,7 +132,9 @@ public enum Intake {
             if let f = r.file { timings.append((f.path.split(separator: "/").last.map(String.init) ?? f.kind, seconds)) }
         }
         let checksStarted = DispatchTime.now()
-        var attendance = Array(repeating: AttendanceSummary(), count: employees.count)
+        // Made (all zero) only when no attendance was read: a million zeros written and then replaced were 80 MB and
+        // a pass of their own.
+        var attendance: [AttendanceSummary] = []
         var attendanceRead = false
         var scores: [ScoreRow] = []
         var adjustments: [Adjustment] = []
@@ -163,6 +165,7 @@ public enum Intake {
             if let a = r.adjustments { adjustments += a }
         }
 
+        if !attendanceRead { attendance = Array(repeating: AttendanceSummary(), count: employees.count) }
         // Stages 3 and 4 per employee, sharded.
         let att = attendance
         let methods = scoreMethods
@@ -187,7 +190,7 @@ public enum Intake {
         adjustments.sort {
             $0.employee != $1.employee ? $0.employee < $1.employee : ($0.file != $1.file ? $0.file == o.fileName(.adjustments) : $0.line < $1.line)
         }
-        diags += duplicateRatings(scores, employees: employees, file: o.fileName(.scores))
+        diags += duplicateRatings(scores, employees: employees, file: o.fileName(.scores), scheduler: executor)
         diags.sort(by: Diagnostic.reportOrder)
         var batch = Batch(
             period: o.period, employees: employees, attendance: attendance, scores: scores,

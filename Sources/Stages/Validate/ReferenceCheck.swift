@@ -41,27 +41,56 @@ extension Intake {
     /// The same rater rating the same item of an employee twice (a pasted 360 row, a KPI item listed twice)
     /// would count twice: an error on the second row. Rows are sorted by employee, so one employee's rows are held at a time.
     static func duplicateRatings(_ scores: [ScoreRow], employees: [Employee], file: String) -> [Diagnostic] {
+        duplicateRatings(scores[...], employees: employees, file: file)
+    }
+
+    /// The same over shards of the rows, split where one employee's rows end, in parallel: the diagnostics in the
+    /// order one pass gives.
+    static func duplicateRatings(
+        _ scores: [ScoreRow], employees: [Employee], file: String, scheduler: any WorkScheduler, rowsPerShard: Int = 65_536
+    ) -> [Diagnostic] {
+        let shards = max(1, min(scheduler.parallelism * 4, scores.count / rowsPerShard))
+        guard shards > 1 else { return duplicateRatings(scores, employees: employees, file: file) }
+        var bounds = [0]
+        for k in 1..<shards {
+            var b = max(bounds[bounds.count - 1], scores.count * k / shards)
+            while b > 0 && b < scores.count && scores[b].employee == scores[b - 1].employee { b += 1 }
+            bounds.append(b)
+        }
+        bounds.append(scores.count)
+        let ranges = zip(bounds, bounds.dropFirst()).map { $0..<$1 }.filter { !$0.isEmpty }
+        return scheduler.map(count: ranges.count, minShard: 1) { shard in
+            shard.flatMap { duplicateRatings(scores[ranges[$0]], employees: employees, file: file) }
+        }
+    }
+
+    /// The same over a slice of the rows (whole employees).
+    static func duplicateRatings(_ scores: ArraySlice<ScoreRow>, employees: [Employee], file: String) -> [Diagnostic] {
         var sink = DiagnosticSink(file: file)
+        let base = scores.startIndex  // rows by their position in the slice
         let same = { (i: Int, j: Int) in
-            scores[i].method == scores[j].method && scores[i].raterGroup == scores[j].raterGroup
-                && scores[i].perspective == scores[j].perspective && scores[i].item == scores[j].item && scores[i].raterID == scores[j].raterID
+            let (a, b) = (scores[base + i], scores[base + j])
+            return a.method == b.method && a.raterGroup == b.raterGroup && a.perspective == b.perspective && a.item == b.item
+                && a.raterID == b.raterID
         }
         let key = { (i: Int) in
-            RatingKey(
-                method: scores[i].method.rawValue, group: scores[i].raterGroup?.rawValue ?? -1,
-                perspective: scores[i].perspective?.rawValue ?? -1, item: scores[i].item, rater: scores[i].raterID)
+            let r = scores[base + i]
+            return RatingKey(
+                method: r.method.rawValue, group: r.raterGroup?.rawValue ?? -1, perspective: r.perspective?.rawValue ?? -1, item: r.item,
+                rater: r.raterID)
         }
-        for (again, first) in repeats(count: scores.count, employee: { scores[$0].employee }, same: same, key: key) {
-            let r = scores[again]
+        for (again, first) in repeats(count: scores.count, employee: { scores[base + $0].employee }, same: same, key: key) {
+            let r = scores[base + again]
+            let firstLine = scores[base + first].line
             let is360 = r.method == .feedback360
             sink.add(
                 .duplicateRating, line: Int(r.line), column: "item", employee: employees[Int(r.employee)].id,
                 en: is360
-                    ? "the same rater rates the same item of this employee again (first on line \(scores[first].line)); each rating counts once"
-                    : "this employee's \(r.method.code) item appears again (first on line \(scores[first].line)); each item is listed once",
+                    ? "the same rater rates the same item of this employee again (first on line \(firstLine)); each rating counts once"
+                    : "this employee's \(r.method.code) item appears again (first on line \(firstLine)); each item is listed once",
                 zh: is360
-                    ? "同一评价人再次为该员工的同一项目评分（首次在第 \(scores[first].line) 行）；每个评分只计一次"
-                    : "该员工的 \(r.method.code) 项目重复出现（首次在第 \(scores[first].line) 行）；每个项目只列一次")
+                    ? "同一评价人再次为该员工的同一项目评分（首次在第 \(firstLine) 行）；每个评分只计一次"
+                    : "该员工的 \(r.method.code) 项目重复出现（首次在第 \(firstLine) 行）；每个项目只列一次")
         }
         return sink.finish()
     }
