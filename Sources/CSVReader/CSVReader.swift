@@ -494,19 +494,47 @@ private final class ParseState {
         var anyBytes = false
         var s = from
         var i = from
-        while true {
-            let c: UInt8 = i < e ? p[i] : 0x2C
-            if c == 0x2C {
-                var a = s
-                var b = i
-                while a < b && (p[a] == 0x20 || p[a] == 0x09) { a += 1 }
-                while b > a && (p[b - 1] == 0x20 || p[b - 1] == 0x09) { b -= 1 }
-                if b - a > maxFieldBytes {
+        /// Ends the field `s..<end` (trimmed as libcsv trims an unquoted field); false when it is over the limit.
+        @inline(__always)
+        func endField(_ end: Int) -> Bool {
+            var a = s
+            var b = end
+            while a < b && (p[a] == 0x20 || p[a] == 0x09) { a += 1 }
+            while b > a && (p[b - 1] == 0x20 || p[b - 1] == 0x09) { b -= 1 }
+            if b - a > maxFieldBytes { return false }
+            anyBytes = anyBytes || b > a
+            pushField(a, b)
+            return true
+        }
+        // Eight bytes at a time: a quote or a CR anywhere sends the line to libcsv; commas end fields.
+        let raw = UnsafeRawPointer(p)
+        while i + 8 <= e {
+            let w = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            if zeroBytes(w ^ 0x2222_2222_2222_2222) | zeroBytes(w ^ 0x0D0D_0D0D_0D0D_0D0D) != 0 {
+                fieldCount = 0
+                return false
+            }
+            if w & 0x8080_8080_8080_8080 != 0 { high = true }
+            var commas = zeroBytes(w ^ 0x2C2C_2C2C_2C2C_2C2C)
+            while commas != 0 {
+                let at = i + commas.trailingZeroBitCount / 8  // the lowest byte is the first
+                guard endField(at) else {
                     fieldCount = 0
                     return false
                 }
-                anyBytes = anyBytes || b > a
-                pushField(a, b)
+                comma = true
+                s = at + 1
+                commas &= commas - 1
+            }
+            i += 8
+        }
+        while true {
+            let c: UInt8 = i < e ? p[i] : 0x2C
+            if c == 0x2C {
+                guard endField(i) else {
+                    fieldCount = 0
+                    return false
+                }
                 if i >= e { break }
                 comma = true
                 s = i + 1

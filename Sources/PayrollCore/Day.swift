@@ -62,6 +62,8 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Parses `YYYY-MM-DD` and Excel's Chinese default `YYYY/M/D`.
     @inlinable
     public static func parse<C: RandomAccessCollection>(_ bytes: C) -> Day? where C.Element == UInt8, C.Index == Int {
+        // The usual cell, exactly `YYYY-MM-DD`: read in place (what the general reading below gives for it).
+        if bytes.count == 10, let iso = bytes.withContiguousStorageIfAvailable({ parseISO($0) }), let shaped = iso { return shaped.day }
         var p0 = 0
         var p1 = 0
         var p2 = 0
@@ -112,6 +114,26 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// Parses `YYYY-MM-DD` or `YYYY/M/D` text.
     public static func parse(_ text: String) -> Day? { parse(Array(text.utf8)) }
+
+    /// For ten bytes of the shape `DDDD-DD-DD` (digits and two hyphens): the day they name, or nil inside when it does not
+    /// exist; nil when the bytes have another shape.
+    @inlinable
+    static func parseISO(_ b: UnsafeBufferPointer<UInt8>) -> (day: Day?, Void)? {
+        guard b.count == 10, b[4] == 0x2D, b[7] == 0x2D else { return nil }
+        var digits = 0  // how many of the eight are digits
+        func number(_ from: Int, _ to: Int) -> Int {
+            var n = 0
+            for i in from..<to {
+                let d = b[i] &- 0x30
+                if d <= 9 { digits += 1 }
+                n = n * 10 + Int(d)
+            }
+            return n
+        }
+        let (year, month, day) = (number(0, 4), number(5, 7), number(8, 10))
+        guard digits == 8 else { return nil }
+        return (Day(year: year, month: month, day: day), ())
+    }
 }
 
 /// A pay period: one calendar month.

@@ -210,3 +210,41 @@ final class DecimalTextTests: XCTestCase {
         XCTAssertEqual(Money(fen: 1_234_567).description, "12345.67")
     }
 }
+
+/// Dates of the usual shape (`YYYY-MM-DD`, ten bytes) are read in place; every ten-byte text reads as the general
+/// reading reads it (a collection without contiguous bytes takes the general path).
+final class DayShapeTests: XCTestCase {
+    struct Plain: RandomAccessCollection {
+        let b: [UInt8]
+        var startIndex: Int { 0 }
+        var endIndex: Int { b.count }
+        subscript(i: Int) -> UInt8 { b[i] }
+    }
+
+    func testTenByteDatesReadAsTheGeneralReading() {
+        var g = SystemRandomNumberGenerator()
+        let alphabet = Array("0123456789-/ a".utf8)
+        var texts: [[UInt8]] = ["2026-01-05", "2024-02-29", "2023-02-29", "2026-13-01", "2026-00-10", "0000-01-01", "2026-1-105"].map {
+            Array($0.utf8)
+        }
+        for _ in 0..<50_000 {
+            if Bool.random(using: &g) {
+                texts.append((0..<10).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &g)] })
+            } else {
+                // Mostly the shape, with a byte changed now and then.
+                var t = Array(
+                    String(
+                        format: "%04d-%02d-%02d", Int.random(in: 0...2300, using: &g), Int.random(in: 0...14, using: &g),
+                        Int.random(in: 0...33, using: &g)
+                    ).utf8)
+                if Int.random(in: 0..<4, using: &g) == 0 {
+                    t[Int.random(in: 0..<10, using: &g)] = alphabet[Int.random(in: 0..<alphabet.count, using: &g)]
+                }
+                texts.append(t)
+            }
+        }
+        for t in texts { XCTAssertEqual(Day.parse(t), Day.parse(Plain(b: t)), String(decoding: t, as: UTF8.self)) }
+        XCTAssertEqual(Day.parse(Array("2024-02-29".utf8)), Day(year: 2024, month: 2, day: 29))  // a leap day, by the calendar
+        XCTAssertNil(Day.parse(Array("2023-02-29".utf8)))
+    }
+}
