@@ -444,7 +444,19 @@ extension String {
     /// Swift's `<` on String compares by Unicode canonical equivalence instead.
     @inlinable
     public func codePointPrecedes(_ other: String) -> Bool {
-        self.utf8.lexicographicallyPrecedes(other.utf8)
+        // UTF-8 bytes compared as unsigned bytes (memcmp): their order is the code points' order.
+        var a = self
+        var b = other
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                let n = Swift.min(x.count, y.count)
+                if n > 0, let p = x.baseAddress, let q = y.baseAddress {
+                    let c = memcmp(p, q, n)
+                    if c != 0 { return c < 0 }
+                }
+                return x.count < y.count
+            }
+        }
     }
 }
 

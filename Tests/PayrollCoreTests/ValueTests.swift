@@ -248,3 +248,22 @@ final class DayShapeTests: XCTestCase {
         XCTAssertNil(Day.parse(Array("2023-02-29".utf8)))
     }
 }
+
+/// Code-point order of texts (employee IDs, ledger order): byte comparison of their UTF-8, as the generic comparison of
+/// their UTF-8 views gives it.
+final class CodePointOrderTests: XCTestCase {
+    func testAsTheUTF8ViewsCompare() {
+        var g = SystemRandomNumberGenerator()
+        let pieces = ["", "a", "E", "0", "9", "z", "é", "中", "文", "😀", "E000", "E0001", "a\u{0}", "\u{7F}", "\u{80}"]
+        var texts = pieces
+        for _ in 0..<3000 { texts.append((0..<Int.random(in: 0...5, using: &g)).map { _ in pieces.randomElement(using: &g)! }.joined()) }
+        for _ in 0..<20_000 {
+            let a = texts.randomElement(using: &g)!
+            let b = Bool.random(using: &g) ? texts.randomElement(using: &g)! : a + (pieces.randomElement(using: &g) ?? "")
+            XCTAssertEqual(a.codePointPrecedes(b), a.utf8.lexicographicallyPrecedes(b.utf8), "\(a) \(b)")
+        }
+        XCTAssertTrue("E0001".codePointPrecedes("E0002"))  // by hand
+        XCTAssertTrue("Z".codePointPrecedes("a"))  // capitals first in code-point order
+        XCTAssertFalse("E1".codePointPrecedes("E1"))
+    }
+}

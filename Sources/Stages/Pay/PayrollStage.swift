@@ -73,23 +73,24 @@ public enum PayrollStage {
                 PayChecks.noteCity(employees[i].city, in: &summary.cities)
                 if i > range.lowerBound && !employees[i - 1].id.codePointPrecedes(employees[i].id) { summary.idsInOrder = false }
                 if attendance.indices.contains(i) && attendance[i].overtimeRestdayComp != .zero { summary.compTime = true }
-                let e = employees[i]
-                let p = perf[i]
+                // The employee and the rollup read in place: the pay input is the one copy of them.
+                let line = employees[i].line
+                let id = employees[i].id
                 var sink = DiagnosticSink(file: employeesFile)
-                func add(_ c: Code, _ en: String, _ zh: String) { sink.add(c, line: e.line, column: nil, employee: e.id, en: en, zh: zh) }
-                PayChecks.missingMethods(p, add)
-                guard let final = p.final else {
-                    PayChecks.noFinalScore(p, add)
+                func add(_ c: Code, _ en: String, _ zh: String) { sink.add(c, line: line, column: nil, employee: id, en: en, zh: zh) }
+                PayChecks.missingMethods(perf[i], add)
+                guard let final = perf[i].final else {
+                    PayChecks.noFinalScore(perf[i], add)
                     emit(nil, sink.finish())
                     continue
                 }
-                let prev = entries.isEmpty ? nil : entries[e.id]
-                PayChecks.ledgerEntry(e, previous: prev, usesLedger: usesLedger, period: period, add)
+                let prev = entries.isEmpty ? nil : entries[id]
+                PayChecks.ledgerEntry(employees[i], previous: prev, usesLedger: usesLedger, period: period, add)
                 let input = PayInput(
-                    employee: e, attendance: attendance[i], coefficient: p.coefficient, finalScore: final,
-                    pointsBonus: p.pointsBonus,
-                    adjustments: Array(adjustments[adjStart[i]..<adjStart[i + 1]]), previous: prev,
-                    mode: modes?[i] ?? e.basicDeductionMode, compTime: compTimeTracked || (prev?.compTime ?? .zero) != .zero)
+                    employee: employees[i], attendance: attendance[i], coefficient: perf[i].coefficient, finalScore: final,
+                    pointsBonus: perf[i].pointsBonus,
+                    adjustments: adjStart[i] == adjStart[i + 1] ? [] : Array(adjustments[adjStart[i]..<adjStart[i + 1]]), previous: prev,
+                    mode: modes?[i] ?? employees[i].basicDeductionMode, compTime: compTimeTracked || (prev?.compTime ?? .zero) != .zero)
                 do {
                     let r = try rules.compute(input)
                     PayChecks.result(r, period: period, add)
