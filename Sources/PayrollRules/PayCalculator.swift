@@ -184,6 +184,22 @@ extension PeriodRules {
         }
     }
 
+    /// `round(Exact(amount) × Exact(rate), r)` in integers: the product is whole 10^-8 yuan (fen × millionths), rounded
+    /// half away from zero to the fen or the yuan. The insurance lines and the housing fund of every employee.
+    static func product(_ amount: Money, _ rate: Fixed, _ r: AmountRounding) -> Money {
+        let wide = Int128(amount.fen) * Int128(rate.units)  // two 64-bit factors: exact in 128 bits
+        let divisor: Int64 = r == .fen ? 1_000_000 : 100_000_000
+        let (q, rem): (Int128, Int128)
+        if let narrow = Int64(exactly: wide) {
+            let (q64, r64) = narrow.quotientAndRemainder(dividingBy: divisor)  // 64-bit division when it fits
+            (q, rem) = (Int128(q64), Int128(r64))
+        } else {
+            (q, rem) = wide.quotientAndRemainder(dividingBy: Int128(divisor))
+        }
+        let n = rem.magnitude * 2 >= UInt128(divisor) ? q + (wide < 0 ? -1 : 1) : q
+        return Money(fen: Int64(r == .fen ? n : n * 100))
+    }
+
     /// The largest amount one employee's line, gross or bonus may reach (10^13 yuan): within it the rest
     /// of the calculation (insurance, tax, net, year to date) cannot overflow 64-bit fen.
     public static let employeeBoundFen: Int64 = 1_000_000_000_000_000
@@ -226,8 +242,8 @@ extension PeriodRules {
             let emp =
                 p.employeeRate.isZeroRate && p.employeeFixed == .zero
                 ? Money.zero
-                : try PeriodRules.round(try Exact(base).multiplied(by: Exact(p.employeeRate)), p.rounding).adding(p.employeeFixed)
-            let er = PeriodRules.round(try Exact(base).multiplied(by: Exact(p.employerRate)), p.rounding)
+                : try PeriodRules.product(base, p.employeeRate, p.rounding).adding(p.employeeFixed)
+            let er = PeriodRules.product(base, p.employerRate, p.rounding)
             let amounts = InsuranceAmounts(base: base, employee: emp, employer: er)
             switch line {
             case .pension: insurance.0 = amounts
@@ -239,7 +255,7 @@ extension PeriodRules {
         }
         let hf = city.housingFund
         let hfBase = Swift.min(Swift.max(e.hfBase ?? e.siBase, hf.floor), hf.ceiling)
-        let hfAmount = PeriodRules.round(try Exact(hfBase).multiplied(by: Exact(e.hfRate)), hf.rounding)
+        let hfAmount = PeriodRules.product(hfBase, e.hfRate, hf.rounding)
         let housing = InsuranceAmounts(base: hfBase, employee: hfAmount, employer: hfAmount)
 
         // The annual bonus is taxed on its own while its policy is in force; after the table's last day it joins

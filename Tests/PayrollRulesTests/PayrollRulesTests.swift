@@ -251,3 +251,29 @@ final class PackFormatTests: XCTestCase {
         }
     }
 }
+
+/// Insurance and housing-fund amounts in integers are the exact product rounded as the rule says.
+final class RateProductTests: XCTestCase {
+    func testIntegerProductIsTheExactOne() throws {
+        var g = SystemRandomNumberGenerator()
+        var cases: [(Int64, Int64)] = [(0, 0), (1, 500_000), (-1, 500_000), (12_345, 80_000), (2_875_050, 70_000), (Int64.max, 1_000_000)]
+        for _ in 0..<50_000 {
+            cases.append((Int64.random(in: -10_000_000_000...10_000_000_000, using: &g), Int64.random(in: 0...1_200_000, using: &g)))
+            cases.append((Int64.random(in: Int64.min / 2...Int64.max / 2, using: &g), Int64.random(in: -3_000_000...3_000_000, using: &g)))
+        }
+        for (fen, units) in cases {
+            for r in [AmountRounding.fen, .yuan] {
+                let exact = try Exact(Money(fen: fen)).multiplied(by: Exact(Fixed(units: units)))
+                // Only amounts that fit 64-bit fen (the exact path traps beyond; pay bounds every amount far below).
+                guard exact.rounded(places: 0).num.magnitude < UInt128(Int64.max / 100) else { continue }
+                XCTAssertEqual(PeriodRules.product(Money(fen: fen), Fixed(units: units), r), PeriodRules.round(exact, r), "\(fen) × \(units) \(r)")
+            }
+        }
+        // By hand: 10,000.00 yuan × 8% = 800.00; 12,345.67 × 0.5% = 61.72835 → 61.73 (fen) or 62 (yuan); 0.01 × 50% = 0.005 → 0.01.
+        XCTAssertEqual(PeriodRules.product(Money(fen: 1_000_000), Fixed(units: 80_000), .fen), Money(fen: 80_000))
+        XCTAssertEqual(PeriodRules.product(Money(fen: 1_234_567), Fixed(units: 5_000), .fen), Money(fen: 6_173))
+        XCTAssertEqual(PeriodRules.product(Money(fen: 1_234_567), Fixed(units: 5_000), .yuan), Money(fen: 6_200))
+        XCTAssertEqual(PeriodRules.product(Money(fen: 1), Fixed(units: 500_000), .fen), Money(fen: 1))
+        XCTAssertEqual(PeriodRules.product(Money(fen: -1), Fixed(units: 500_000), .fen), Money(fen: -1))  // half away from zero
+    }
+}
