@@ -94,6 +94,8 @@ public struct PerformanceResult: Sendable {
     public var bsc: Exact? { methods[ScoreMethod.bsc.rawValue] }
     /// The score of a method, if any.
     public func score(_ m: ScoreMethod) -> Exact? { methods[m.rawValue] }
+    /// The score of a method in hundredths, if any.
+    func scoreHundredths(_ m: ScoreMethod) -> Int64? { methods.hundredths(m.rawValue) }
     /// Sets (or with nil, clears) a method's score.
     /// - Throws: `Exact.Overflow` when the value is not a whole number of hundredths in 32 bits.
     public mutating func set(_ m: ScoreMethod, _ value: Exact?) throws { try methods.set(m.rawValue, value) }
@@ -205,6 +207,17 @@ public struct CaseScores: Sendable {
         case 1: return h1.value
         case 2: return h2.value
         case 3: return h3.value
+        default: return nil
+        }
+    }
+
+    /// The score at index `i` in hundredths, if any.
+    func hundredths(_ i: Int) -> Int64? {
+        switch i {
+        case 0: return h0.raw
+        case 1: return h1.raw
+        case 2: return h2.raw
+        case 3: return h3.raw
         default: return nil
         }
     }
@@ -363,12 +376,23 @@ public enum Rollup {
         let methods: [Exact?]
         let groups: [Exact]
         let anonymous: [Bool]
+        /// The method weights in millionths, when every one is a whole, non-negative number of them (STANDARD's
+        /// 1, 0.4, 0.3): the final score is then computed in integers.
+        let methodMillionths: [Int64?]?
 
-        /// `config`'s weights.
-        public init(_ config: PerformanceConfig) {
+        /// `config`'s weights; `integerFinal` false keeps the final score in exact rationals (the tests compare).
+        public init(_ config: PerformanceConfig, integerFinal: Bool = true) {
             methods = DeptType.allCases.flatMap { d in ScoreMethod.allCases.map { config.methodWeights[d]?[$0] } }
             groups = RaterGroup.allCases.map { config.groupWeights[$0] ?? .zero }
             anonymous = RaterGroup.allCases.map { config.anonymousGroups.contains($0) }
+            let millionths = methods.map { w in w.map { $0.units(tenToThe: 6).flatMap { Int64(exactly: $0) } } }
+            let whole = millionths.allSatisfy { m in m.map { $0.map { $0 >= 0 && $0 <= 1_000_000_000 } ?? false } ?? true }
+            methodMillionths = whole && integerFinal ? millionths.map { $0 ?? nil } : nil
+        }
+
+        @inline(__always)
+        func millionths(_ d: DeptType, _ m: ScoreMethod) -> Int64? {
+            methodMillionths?[(d == .frontline ? 0 : 1) * ScoreMethod.allCases.count + m.rawValue]
         }
 
         @inline(__always)
@@ -464,6 +488,30 @@ public enum Rollup {
                 total = try total + w
             }
             if !total.isZero { try r.set(.feedback360, (try weighted / total).rounded(places: 2)) }
+        }
+        if methodWeights.methodMillionths != nil {
+            // Weights whole millionths and scores whole hundredths: Σ weight × score is whole 10⁻⁸ and Σ weight whole
+            // 10⁻⁶, so the final score in hundredths is their quotient rounded half away from zero, as the exact
+            // division rounded to 2 places gives it (weights at most 1,000 and scores in 32 bits: no overflow).
+            var sum: Int64 = 0
+            var weight: Int64 = 0
+            for m in ScoreMethod.allCases {
+                guard let w = methodWeights.millionths(deptType, m) else { continue }
+                if let h = r.scoreHundredths(m) {
+                    sum += w * h
+                    weight += w
+                } else {
+                    r.markMissing(m)
+                }
+            }
+            if weight != 0 {
+                let q = Exact.quotientRoundedHalfUp(Int128(sum.magnitude), Int128(weight))
+                let f = Exact(Int64(sum < 0 ? -q : q), tenToThe: 2)
+                try r.setFinal(f)
+                (r.grade, r.coefficient) = config.grade(for: f)
+                r.scoreGrade = r.grade
+            }
+            return r
         }
         var fSum = Exact.zero
         var fWeight = Exact.zero

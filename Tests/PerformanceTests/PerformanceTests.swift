@@ -363,3 +363,46 @@ final class RankOrderTests: XCTestCase {
         XCTAssertEqual(small.map(\.index), [2, 1, 3])
     }
 }
+
+/// The final score in integers (weights whole millionths, scores whole hundredths) is the exact rational division rounded
+/// to 2 places: random employees of both department types, with methods missing, negative item scores and odd weights.
+final class IntegerFinalScoreTests: XCTestCase {
+    func testIntegerFinalIsTheExactOne() throws {
+        var g = SplitMix(seed: 0xF17A1)
+        var configs = [PerformanceConfig.standard]
+        var odd = PerformanceConfig.standard
+        odd.methodWeights[.backoffice] = [.mbo: Exact(333_333, 1_000_000), .feedback360: Exact(1, 1_000_000), .bsc: Exact(7, 10), .kpi: Exact(0)]
+        configs.append(odd)
+        var checked = 0
+        for config in configs {
+            let integer = Rollup.Weights(config)
+            let exact = Rollup.Weights(config, integerFinal: false)
+            XCTAssertNotNil(integer.methodMillionths)
+            XCTAssertNil(exact.methodMillionths)
+            for _ in 0..<3000 {
+                var rows: [ScoreRow] = []
+                let dept: DeptType = g.next() % 2 == 0 ? .frontline : .backoffice
+                for _ in 0..<(g.next() % 9) {
+                    let method = ScoreMethod.allCases[Int(g.next() % 4)]
+                    let weight = Fixed(units: Int64(g.next() % 1_000_001))
+                    let target = Fixed(units: Int64(g.next() % 200_000_000) + 1)
+                    let actual = Fixed(units: Int64(g.next() % 300_000_000) - (g.next() % 5 == 0 ? 150_000_000 : 0))
+                    let rating = Fixed(units: Int64(g.next() % 100_000_001))
+                    rows.append(
+                        ScoreRow(
+                            employee: 0, method: method, item: Int32(g.next() % 50), perspective: .financial, raterGroup: .manager,
+                            raterID: Int32(g.next() % 9), weight: weight, target: target, actual: actual, direction: .higher, rating: rating,
+                            line: 2))
+                }
+                let a = try Rollup.employee(dept, rows: rows[...], config: config, weights: integer)
+                let b = try Rollup.employee(dept, rows: rows[...], config: config, weights: exact)
+                XCTAssertEqual(a.final, b.final)
+                XCTAssertEqual(a.grade, b.grade)
+                XCTAssertEqual(a.coefficient, b.coefficient)
+                XCTAssertEqual(a.missingMethods, b.missingMethods)
+                if a.final != nil { checked += 1 }
+            }
+        }
+        XCTAssertGreaterThan(checked, 2000)
+    }
+}
