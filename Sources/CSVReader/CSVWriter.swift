@@ -99,13 +99,6 @@ public final class CSVRowBuffer: @unchecked Sendable {  // handed from one threa
     public func field(_ x: Exact?, places: Int) {
         separate()
         guard let x else { return }
-        // A value that is whole units of 10^-places (every score is whole hundredths) needs no rounding: written
-        // in place from its units.
-        if places >= 0 && places <= 18, let u = x.units(tenToThe: places), let units = Int64(exactly: u) {
-            reserve(41)
-            count += DecimalText.write(units: units, places: places, to: storage + count)
-            return
-        }
         scratch.removeAll(keepingCapacity: true)
         x.appendFormatted(places: places, to: &scratch)
         append(scratch)

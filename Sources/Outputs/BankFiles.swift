@@ -335,24 +335,24 @@ public enum BankFiles {
         let sign = p.amount.fen < 0 ? 1 : 0
         switch v {
         case "seq": return (seq < 0 ? 1 : 0) + DecimalText.count(UInt64(seq.magnitude))
-        case "amount": return sign + DecimalText.count(p.amount.fen.magnitude / 100) + 3  // whole part, point, two places
+        case "amount": return p.amount.textCount
         case "amount_cents": return sign + DecimalText.count(p.amount.fen.magnitude)
         case "account": return employees[p.employeeIndex].bankAccountUTF8Count
         default: return detailValue(v, seq: seq, payment: p, employees: employees)?.utf8.count
         }
     }
 
-    /// A header or trailer value that counts or sums the payments; nil for other names.
     /// The length in bytes of `totalValue`'s text, without making it (once per payment when a file is split).
     static func totalWidth(_ v: String, count: Int, total: Money) -> Int? {
-        let sign = total.fen < 0 ? 1 : 0
         switch v {
         case "count": return (count < 0 ? 1 : 0) + DecimalText.count(UInt64(count.magnitude))
-        case "total": return sign + DecimalText.count(total.fen.magnitude / 100) + 3
-        case "total_cents": return sign + DecimalText.count(total.fen.magnitude)
+        case "total": return total.textCount
+        case "total_cents": return (total.fen < 0 ? 1 : 0) + DecimalText.count(total.fen.magnitude)
         default: return nil
         }
     }
+
+    /// A header or trailer value that counts or sums the payments; nil for other names.
 
     static func totalValue(_ v: String, count: Int, total: Money) -> String? {
         switch v {

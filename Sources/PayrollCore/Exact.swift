@@ -211,11 +211,18 @@ public struct Exact: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// Rounds to `places` decimals with `mode` (half-up = half away from zero).
     public func rounded(places: Int, mode: RoundingMode = .halfUp) -> Exact {
-        let (negative, qm, scale) = roundedUnits(places: places, mode: mode)
-        let units = negative ? -Int128(qm) : Int128(qm)
+        let units = roundedCount(places: places, mode: mode)
         // A count of 10^-places in 64 bits reduces without a general gcd.
         if places <= 18, let u = Int64(exactly: units) { return Exact(u, tenToThe: places) }
+        var scale: Int128 = 1
+        for _ in 0..<places { scale *= 10 }
         return Exact(units, scale)
+    }
+
+    /// The value rounded to `places` decimals as a signed count of 10^-places.
+    private func roundedCount(places: Int, mode: RoundingMode) -> Int128 {
+        let (negative, m, _) = roundedUnits(places: places, mode: mode)
+        return negative ? -Int128(m) : Int128(m)
     }
 
     /// The value rounded to `places` decimals as a sign and a count of 10^-places, and that scale.
@@ -238,22 +245,19 @@ public struct Exact: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// The value as money, rounding to the fen with `mode`.
     public func money(_ mode: RoundingMode = .halfUp) -> Money {
-        let (negative, fen, _) = roundedUnits(places: 2, mode: mode)
-        return Money(fen: Int64(negative ? -Int128(fen) : Int128(fen)))
+        Money(fen: Int64(roundedCount(places: 2, mode: mode)))
     }
 
     /// The value as money, rounding to the fen with `mode`; `MoneyOverflow` when it does not fit 64-bit fen.
     public func checkedMoney(_ mode: RoundingMode = .halfUp) throws -> Money {
         if num.multipliedReportingOverflow(by: 100).overflow { throw MoneyOverflow() }
-        let (negative, fen, _) = roundedUnits(places: 2, mode: mode)
-        guard let f = Int64(exactly: negative ? -Int128(fen) : Int128(fen)) else { throw MoneyOverflow() }
+        guard let f = Int64(exactly: roundedCount(places: 2, mode: mode)) else { throw MoneyOverflow() }
         return Money(fen: f)
     }
 
     /// Exact when the value has at most six decimals; rounded half-up otherwise.
     public var fixed: Fixed {
-        let (negative, units, _) = roundedUnits(places: Fixed.places, mode: .halfUp)
-        return Fixed(units: Int64(negative ? -Int128(units) : Int128(units)))
+        Fixed(units: Int64(roundedCount(places: Fixed.places, mode: .halfUp)))
     }
 
     /// Decimal text with up to `maxPlaces` decimals (rounded half-up), trailing zeros dropped.
@@ -275,6 +279,15 @@ public struct Exact: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// Appends the text `formatted(places:)` gives to `bytes` (a CSV row being written), without making a String.
     public func appendFormatted(places: Int, to bytes: inout [UInt8]) {
+        // A value that is whole units of 10^-places (every score is whole hundredths) needs no rounding: written from
+        // its units.
+        if places <= 18, let u = units(tenToThe: places), let small = Int64(exactly: u) {
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 41) { text in
+                let n = DecimalText.write(units: small, places: places, to: text.baseAddress!)
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[..<n]))
+            }
+            return
+        }
         let (negative, m, _) = roundedUnits(places: places, mode: .halfUp)
         // Digits from the right: `places` of them, the point, then the whole part (at least one digit); then
         // the appended run is turned around.

@@ -39,19 +39,10 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// Writes `description`'s text at `to` (room for 24 bytes) and gives the number of bytes written.
     @inlinable
-    public func writeText(to out: UnsafeMutablePointer<UInt8>) -> Int {
-        let m = fen.magnitude
-        var i = 0
-        if fen < 0 {
-            out[0] = UInt8(ascii: "-")
-            i = 1
-        }
-        i += DecimalText.write(m / 100, to: out + i)
-        out[i] = UInt8(ascii: ".")
-        out[i + 1] = UInt8(48 + (m / 10) % 10)
-        out[i + 2] = UInt8(48 + m % 10)
-        return i + 3
-    }
+    public func writeText(to out: UnsafeMutablePointer<UInt8>) -> Int { DecimalText.write(units: fen, places: 2, to: out) }
+
+    /// The length of `description`'s text, without making it: sign, yuan digits, point, two fen digits.
+    public var textCount: Int { (fen < 0 ? 1 : 0) + DecimalText.count(fen.magnitude / 100) + 3 }
 
     /// Appends `description`'s text to a byte buffer (writers of many amounts, without a String each).
     public func appendText(to bytes: inout [UInt8]) {

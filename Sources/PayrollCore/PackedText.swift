@@ -10,7 +10,7 @@ public struct PackedText: Sendable, Equatable {
     private let storage: Storage
 
     /// The most characters kept packed.
-    static let packedCapacity = 32
+    @usableFromInline static let packedCapacity = 32
 
     /// Keeps `text`, packed when it is made of digits, `X` and `x` only and is at most 32 characters long.
     public init(_ text: String) {
@@ -35,7 +35,7 @@ public struct PackedText: Sendable, Equatable {
             case UInt8(ascii: "x"): code = 12
             default: return nil
             }
-            guard n < 32 else { return nil }
+            guard n < PackedText.packedCapacity else { return nil }
             let shift = UInt64(60 - 4 * (n % 16))
             if n < 16 { words.0 |= code << shift } else { words.1 |= code << shift }
             n += 1

@@ -187,16 +187,9 @@ extension PeriodRules {
     /// `round(Exact(amount) × Exact(rate), r)` in integers: the product is whole 10^-8 yuan (fen × millionths), rounded
     /// half away from zero to the fen or the yuan. The insurance lines and the housing fund of every employee.
     static func product(_ amount: Money, _ rate: Fixed, _ r: AmountRounding) -> Money {
-        let wide = Int128(amount.fen) * Int128(rate.units)  // two 64-bit factors: exact in 128 bits
-        let divisor: Int64 = r == .fen ? 1_000_000 : 100_000_000
-        let (q, rem): (Int128, Int128)
-        if let narrow = Int64(exactly: wide) {
-            let (q64, r64) = narrow.quotientAndRemainder(dividingBy: divisor)  // 64-bit division when it fits
-            (q, rem) = (Int128(q64), Int128(r64))
-        } else {
-            (q, rem) = wide.quotientAndRemainder(dividingBy: Int128(divisor))
-        }
-        let n = rem.magnitude * 2 >= UInt128(divisor) ? q + (wide < 0 ? -1 : 1) : q
+        let wide = Int128(amount.fen) * Int128(rate.units)  // two 64-bit factors: exact in 128 bits (below 2^126)
+        let q = Exact.quotientRoundedHalfUp(Int128(wide.magnitude), r == .fen ? 1_000_000 : 100_000_000)
+        let n = wide < 0 ? -q : q
         return Money(fen: Int64(r == .fen ? n : n * 100))
     }
 

@@ -357,13 +357,6 @@ public enum Rollup {
         return Exact.quotientRoundedHalfUp(p * 10_000, q)  // p < 2⁶³: no overflow
     }
 
-    /// Adds one to `n` in place and gives the new value.
-    @inline(__always)
-    static func increment(_ n: inout Int) -> Int {
-        n += 1
-        return n
-    }
-
     /// Rolls up one employee's rows (all of one employee, any order).
     public static func employee(_ e: Employee, rows: ArraySlice<ScoreRow>, config: PerformanceConfig) throws -> PerformanceResult {
         try employee(e.deptType, rows: rows, config: config, weights: Weights(config))
@@ -489,10 +482,12 @@ public enum Rollup {
             }
             if !total.isZero { try r.set(.feedback360, (try weighted / total).rounded(places: 2)) }
         }
+        // The final score: Σ weight × score over Σ weight, 2 places half-up. Weights whole millionths and scores whole
+        // hundredths (STANDARD's): Σ weight × score is whole 10⁻⁸ and Σ weight whole 10⁻⁶, so the score in hundredths is
+        // their integer quotient rounded half away from zero (weights at most 1,000 and scores in 32 bits: no
+        // overflow); other weights take the exact division.
+        var final: Exact?
         if methodWeights.methodMillionths != nil {
-            // Weights whole millionths and scores whole hundredths: Σ weight × score is whole 10⁻⁸ and Σ weight whole
-            // 10⁻⁶, so the final score in hundredths is their quotient rounded half away from zero, as the exact
-            // division rounded to 2 places gives it (weights at most 1,000 and scores in 32 bits: no overflow).
             var sum: Int64 = 0
             var weight: Int64 = 0
             for m in ScoreMethod.allCases {
@@ -506,26 +501,23 @@ public enum Rollup {
             }
             if weight != 0 {
                 let q = Exact.quotientRoundedHalfUp(Int128(sum.magnitude), Int128(weight))
-                let f = Exact(Int64(sum < 0 ? -q : q), tenToThe: 2)
-                try r.setFinal(f)
-                (r.grade, r.coefficient) = config.grade(for: f)
-                r.scoreGrade = r.grade
+                final = Exact(Int64(sum < 0 ? -q : q), tenToThe: 2)
             }
-            return r
-        }
-        var fSum = Exact.zero
-        var fWeight = Exact.zero
-        for m in ScoreMethod.allCases {
-            guard let w = methodWeights.method(deptType, m) else { continue }
-            if let s = r.score(m) {
-                fSum = try fSum + w * s
-                fWeight = try fWeight + w
-            } else {
-                r.markMissing(m)
+        } else {
+            var fSum = Exact.zero
+            var fWeight = Exact.zero
+            for m in ScoreMethod.allCases {
+                guard let w = methodWeights.method(deptType, m) else { continue }
+                if let s = r.score(m) {
+                    fSum = try fSum + w * s
+                    fWeight = try fWeight + w
+                } else {
+                    r.markMissing(m)
+                }
             }
+            if !fWeight.isZero { final = (try fSum / fWeight).rounded(places: 2) }
         }
-        if !fWeight.isZero {
-            let f = (try fSum / fWeight).rounded(places: 2)
+        if let f = final {
             try r.setFinal(f)
             (r.grade, r.coefficient) = config.grade(for: f)
             r.scoreGrade = r.grade

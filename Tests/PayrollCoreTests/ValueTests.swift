@@ -203,6 +203,14 @@ final class DecimalTextTests: XCTestCase {
                     n = DecimalText.write(units: f, places: places, to: out.baseAddress!)
                 }
                 XCTAssertEqual(got, expected, "\(f) × 10^-\(places)")
+                // And from Swift's integer text, by hand: sign, whole part, point, `places` digits zero-padded.
+                let m = f.magnitude
+                let scaleU = UInt64(scale)
+                let fraction = String(m % scaleU)
+                let manual =
+                    (f < 0 ? "-" : "") + String(m / scaleU)
+                    + (places > 0 ? "." + String(repeating: "0", count: places - fraction.count) + fraction : "")
+                XCTAssertEqual(String(decoding: got, as: UTF8.self), manual, "\(f) × 10^-\(places)")
             }
         }
         let hand = [UInt8](unsafeUninitializedCapacity: 41) { out, n in n = DecimalText.write(units: -5, places: 2, to: out.baseAddress!) }

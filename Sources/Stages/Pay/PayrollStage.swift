@@ -89,7 +89,7 @@ public enum PayrollStage {
                 let input = PayInput(
                     employee: employees[i], attendance: attendance[i], coefficient: perf[i].coefficient, finalScore: final,
                     pointsBonus: perf[i].pointsBonus,
-                    adjustments: adjStart[i] == adjStart[i + 1] ? [] : Array(adjustments[adjStart[i]..<adjStart[i + 1]]), previous: prev,
+                    adjustments: Array(adjustments[adjStart[i]..<adjStart[i + 1]]), previous: prev,
                     mode: modes?[i] ?? employees[i].basicDeductionMode, compTime: compTimeTracked || (prev?.compTime ?? .zero) != .zero)
                 do {
                     let r = try rules.compute(input)
