@@ -127,7 +127,7 @@ let package = Package(
         // One test target per module.
         .testTarget(name: "PayrollCoreTests", dependencies: ["PayrollCore"], swiftSettings: testSettings),
         .testTarget(name: "CSVReaderTests", dependencies: ["CSVReader"], swiftSettings: testSettings),
-        .testTarget(name: "PayrollRulesTests", dependencies: ["PayrollCore", "PayrollRules"], swiftSettings: testSettings),
+        .testTarget(name: "PayrollRulesTests", dependencies: ["PayrollCore", "PayrollRules", "TestSupport"], swiftSettings: testSettings),
         .testTarget(name: "PerformanceTests", dependencies: ["PayrollCore", "Performance", "TestSupport"], swiftSettings: testSettings),
         .testTarget(name: "RunRecordsTests", dependencies: ["PayrollCore", "RunRecords", "TestSupport"], swiftSettings: testSettings),
         .testTarget(

@@ -219,6 +219,15 @@ public struct Exact: Hashable, Comparable, Sendable, CustomStringConvertible {
         return Exact(units, scale)
     }
 
+    /// `rounded(places:mode:)`, or `Overflow` when the value's numerator times 10^places is beyond 128 bits (where
+    /// `rounded` cannot compute): what a formula's `round()` does.
+    public func checkedRounded(places: Int, mode: RoundingMode = .halfUp) throws -> Exact {
+        var scale: Int128 = 1
+        for _ in 0..<places { scale *= 10 }
+        if num.multipliedReportingOverflow(by: scale).overflow { throw Overflow() }
+        return rounded(places: places, mode: mode)
+    }
+
     /// The value rounded to `places` decimals as a signed count of 10^-places.
     private func roundedCount(places: Int, mode: RoundingMode) -> Int128 {
         let (negative, m, _) = roundedUnits(places: places, mode: mode)

@@ -441,7 +441,7 @@ public struct Evaluator {
             case .abs(let x):
                 let v = try number(x)
                 return v.isNegative ? v.negated : v
-            case .round(let x, let places, let mode): return try number(x).rounded(places: places, mode: mode)
+            case .round(let x, let places, let mode): return try number(x).checkedRounded(places: places, mode: mode)
             case .lookup(let t, let x): return tables[t].row(for: try number(x)).value
             case .tax(let t, let x): return try tables[t].tax(on: try number(x))
             case .boolean, .compare, .and, .or, .not:

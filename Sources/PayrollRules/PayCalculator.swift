@@ -211,18 +211,23 @@ extension PeriodRules {
             throw EvaluationError(message: "no city parameters for \(e.city) on \(period.firstDay)")
         }
         let prorated = isProrated(e)
-        var (v, _, bonusAmount) = try inputValues(input, prorated: prorated)
-
-        // Salary structure, in order; each line is rounded half-up to the fen.
+        // Salary structure, in order; each line is rounded half-up to the fen. The evaluation context (every slot's
+        // value) and the formulas' stack in memory lent for the call, not arrays per employee.
         var lines: [Money] = []
         lines.reserveCapacity(components.count)
         var gross = Money.zero
-        // By index: `for c in components` would copy each line's spec (its texts and variants) per employee.
-        for k in components.indices {
-            let value = try PeriodRules.bounded(try Evaluator(values: v, tables: tables).number(components[k].expr).checkedMoney(.halfUp))
-            v[components[k].slot] = Exact(value)
-            lines.append(value)
-            if components[k].spec.inGross { gross = try PeriodRules.bounded(try gross.adding(value)) }
+        let bonusAmount = try withUnsafeTemporaryAllocation(of: Exact.self, capacity: slotCount + program.stackDepth) { memory in
+            memory.initialize(repeating: .zero)
+            let v = UnsafeMutableBufferPointer(rebasing: memory[0..<slotCount])
+            let stack = UnsafeMutableBufferPointer(rebasing: memory[slotCount...])
+            let (_, bonus) = try fillInputs(input, prorated: prorated, into: v, only: usedInputs)
+            for k in 0..<program.count {
+                let value = try PeriodRules.bounded(try program.number(k, values: v, stack: stack, tables: tables).checkedMoney(.halfUp))
+                v[componentSlots[k]] = Exact(value)
+                lines.append(value)
+                if componentInGross[k] { gross = try PeriodRules.bounded(try gross.adding(value)) }
+            }
+            return bonus
         }
 
         // Social insurance per line (in place by the line's position: the sums do not depend on the order the
@@ -368,10 +373,19 @@ extension PeriodRules {
     /// The evaluation context of one employee: every formula input by slot, with
     /// the adjustments summed; also the adjustments into gross and the annual bonus.
     func inputValues(_ input: PayInput, prorated: Bool) throws -> ([Exact], Money, Money) {
+        var v = [Exact](repeating: .zero, count: slotCount)
+        let (gross, bonus) = try v.withUnsafeMutableBufferPointer { try fillInputs(input, prorated: prorated, into: $0, only: .max) }
+        return (v, gross, bonus)
+    }
+
+    /// `inputValues` into `v` (`slotCount` values, all zero): the inputs whose bit (`InputSlot.rawValue`) is set in
+    /// `only` (the others stay 0), every parameter and the adjustments.
+    func fillInputs(_ input: PayInput, prorated: Bool, into v: UnsafeMutableBufferPointer<Exact>, only: UInt64) throws -> (Money, Money) {
         let e = input.employee
         let a = input.attendance
-        var v = [Exact](repeating: .zero, count: slotCount)
-        func set(_ s: InputSlot, _ x: Exact) { v[s.rawValue] = x }
+        @inline(__always) func set(_ s: InputSlot, _ x: @autoclosure () -> Exact) {
+            if only & (1 << UInt64(s.rawValue)) != 0 { v[s.rawValue] = x() }
+        }
         set(.baseSalary, Exact(e.baseSalary))
         set(.positionSalary, Exact(e.positionSalary))
         set(.allowance, Exact(e.allowance ?? .zero))
@@ -393,11 +407,13 @@ extension PeriodRules {
         set(.periodDays, Exact(period.dayCount))
         for (slot, value) in parameterSlots { v[slot] = value }
         // Statutory sick pay: the city's ratio for the years of service, else the flat ratio; its minimum wage.
-        let years = PeriodRules.fullYears(from: e.serviceStart ?? e.hireDate, to: period.firstDay)
-        if !pack.sickServiceRatios.isEmpty, let r = pack.sickServiceRatios[e.city]?.ratio(years: years) {
-            set(.sickServiceRatio, Exact(r))
-        } else {
-            set(.sickServiceRatio, flatSickPayRatio)
+        if only & (1 << UInt64(InputSlot.sickServiceRatio.rawValue)) != 0 {
+            let years = PeriodRules.fullYears(from: e.serviceStart ?? e.hireDate, to: period.firstDay)
+            if !pack.sickServiceRatios.isEmpty, let r = pack.sickServiceRatios[e.city]?.ratio(years: years) {
+                set(.sickServiceRatio, Exact(r))
+            } else {
+                set(.sickServiceRatio, flatSickPayRatio)
+            }
         }
         set(.minimumWage, minimumWages.isEmpty ? .zero : minimumWages[e.city]?.value ?? .zero)
         var grossAdjustments = Money.zero
@@ -410,7 +426,7 @@ extension PeriodRules {
             }
         }
         set(.adjustmentsGross, Exact(grossAdjustments))
-        return (v, grossAdjustments, bonusAmount)
+        return (grossAdjustments, bonusAmount)
     }
 
     static let statusSlots: [(AttendanceStatus, InputSlot)] = [

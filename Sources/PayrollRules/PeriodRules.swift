@@ -131,6 +131,24 @@ public struct PeriodRules: Sendable {
     /// once, not per employee.
     public var flatSickPayRatio: Exact { flatSickPayRatioValue }
     private var flatSickPayRatioValue = Exact.zero
+    /// The components' formulas as one flat program (`FormulaProgram`), with each one's slot and whether it is in
+    /// gross by position; the inputs any formula reads, as bits of `InputSlot.rawValue` (the others are not computed).
+    private(set) var program = FormulaProgram([])
+    private(set) var componentSlots: [Int] = []
+    private(set) var componentInGross: [Bool] = []
+    private(set) var usedInputs: UInt64 = 0
+
+    /// Builds `program` and what goes with it from `components`.
+    mutating func compileProgram() {
+        precondition(InputSlot.allCases.count <= 64, "the inputs are bits of a UInt64")
+        program = FormulaProgram(components.map(\.expr))
+        componentSlots = components.map(\.slot)
+        componentInGross = components.map(\.spec.inGross)
+        var slots = Set<Int>()
+        var tables = Set<Int>()
+        for c in components { PeriodRules.collect(c.expr, &slots, &tables) }
+        usedInputs = slots.filter { $0 < InputSlot.allCases.count }.reduce(0) { $0 | 1 << UInt64($1) }
+    }
 
     /// The pack's values for a period; a missing value is a `ConfigError` naming it.
     public static func resolve(_ pack: RulePack, period: Period, policy: PayPolicy = PayPolicy()) throws -> PeriodRules {
@@ -236,6 +254,7 @@ public struct PeriodRules: Sendable {
         rules.policy = policy
         rules.minimumWages = wages
         rules.flatSickPayRatioValue = values["sick_pay_ratio"]?.value ?? .zero
+        rules.compileProgram()
         return rules
     }
 
@@ -280,6 +299,7 @@ extension PeriodRules {
         }
         r.cities = Dictionary(uniqueKeysWithValues: cities.map { (freshString($0.key), $0.value.copied()) })
         r.adjustmentTargets = Dictionary(uniqueKeysWithValues: adjustmentTargets.map { (freshString($0.key), $0.value) })
+        r.compileProgram()
         return r
     }
 }

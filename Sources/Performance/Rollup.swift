@@ -99,11 +99,13 @@ public struct PerformanceResult: Sendable {
     /// Sets (or with nil, clears) a method's score.
     /// - Throws: `Exact.Overflow` when the value is not a whole number of hundredths in 32 bits.
     public mutating func set(_ m: ScoreMethod, _ value: Exact?) throws { try methods.set(m.rawValue, value) }
+    mutating func set(_ m: ScoreMethod, _ h: Hundredths) throws { try methods.set(m.rawValue, h) }
 
     /// The self-rating average, shown on the scorecard only.
     public var feedbackSelf: Exact? { selfRating.value }
     /// Sets the self-rating average; see `set(_:_:)`.
     public mutating func setFeedbackSelf(_ value: Exact?) throws { selfRating = try Hundredths(value) }
+    mutating func setFeedbackSelf(_ h: Hundredths) { selfRating = h }
 
     /// The final score, when any method gives one.
     public var final: Exact? { finalScore.value }
@@ -183,6 +185,13 @@ struct Hundredths: Sendable {
         h = x
     }
 
+    /// `hundredths` itself.
+    /// - Throws: `Exact.Overflow` when it is beyond 32 bits (as the exact value would be).
+    init(hundredths: Int64) throws {
+        guard let x = Int32(exactly: hundredths), x != .min else { throw Exact.Overflow() }
+        h = x
+    }
+
     var value: Exact? { h == .min ? nil : Exact(Int64(h), tenToThe: 2) }
     var raw: Int64? { h == .min ? nil : Int64(h) }
 }
@@ -224,8 +233,11 @@ public struct CaseScores: Sendable {
 
     /// Sets (or with nil, clears) the score at index `i`.
     /// - Throws: `Exact.Overflow` when `i` is not 0–3 or the value is not a whole number of hundredths in 32 bits.
-    public mutating func set(_ i: Int, _ value: Exact?) throws {
-        let h = try Hundredths(value)
+    public mutating func set(_ i: Int, _ value: Exact?) throws { try set(i, Hundredths(value)) }
+
+    /// Sets the score at index `i`.
+    /// - Throws: `Exact.Overflow` when `i` is not 0–3.
+    mutating func set(_ i: Int, _ h: Hundredths) throws {
         switch i {
         case 0: h0 = h
         case 1: h1 = h
@@ -245,6 +257,7 @@ public struct PerspectiveScores: Sendable {
     public subscript(p: Perspective) -> Exact? { scores[p.rawValue] }
     /// Sets a perspective's score; see `CaseScores.set`.
     public mutating func set(_ p: Perspective, _ value: Exact?) throws { try scores.set(p.rawValue, value) }
+    mutating func set(_ p: Perspective, _ h: Hundredths) throws { try scores.set(p.rawValue, h) }
 }
 
 /// The 360 mean of each rater group (`CaseScores`).
@@ -256,6 +269,7 @@ public struct GroupScores: Sendable {
     public subscript(g: RaterGroup) -> Exact? { scores[g.rawValue] }
     /// Sets a group's mean; see `CaseScores.set`.
     public mutating func set(_ g: RaterGroup, _ value: Exact?) throws { try scores.set(g.rawValue, value) }
+    mutating func set(_ g: RaterGroup, _ h: Hundredths) throws { try scores.set(g.rawValue, h) }
 }
 
 /// A sum of terms that are whole 10⁻ˢᶜᵃˡᵉ units, kept as an integer, with the terms that are not kept exactly beside
@@ -289,6 +303,14 @@ struct ScaledSum {
         let whole = Exact(units, scale)
         return hasExtra ? try whole + extra : whole
     }
+
+    /// `value(scale:)` rounded to 2 places half away from zero (as `Exact.rounded(places: 2)`), in hundredths: for a
+    /// sum of whole units (every usual row) their integer quotient by `scale / 100`, rounded; else the exact value's.
+    /// `scale` is a multiple of 100.
+    func hundredths(scale: Int128) throws -> Hundredths {
+        guard !hasExtra, units != .min else { return try Hundredths(try value(scale: scale).rounded(places: 2)) }
+        return try Hundredths(hundredths: try Rollup.roundedQuotient(units, scale / 100))
+    }
 }
 
 /// Four values indexed 0–3 in place (a rollup's per-perspective and per-group sums), not an array per employee.
@@ -318,6 +340,16 @@ struct Four<V> {
 /// The performance rollups: per employee, then ranks.
 public enum Rollup {
     static let hundred = Exact(100)
+
+    /// `n / d` rounded to a whole number half away from zero (`Exact(n, d).rounded(places: 0)`), for d > 0.
+    /// - Throws: `Exact.Overflow` for a result beyond 64 bits.
+    @inline(__always)
+    static func roundedQuotient(_ n: Int128, _ d: Int128) throws -> Int64 {
+        guard n != .min else { throw Exact.Overflow() }
+        let q = Exact.quotientRoundedHalfUp(Int128(n.magnitude), d)  // |n| fits: n is not Int128.min
+        guard let m = Int64(exactly: q) else { throw Exact.Overflow() }
+        return n < 0 ? -m : m
+    }
 
     /// Item score of a KPI or BSC row: min(actual/target, cap) × 100, or
     /// min(target/actual, cap) × 100 when lower is better (actual 0 → cap × 100); 2 places half-up.
@@ -372,6 +404,8 @@ public enum Rollup {
         /// The method weights in millionths, when every one is a whole, non-negative number of them (STANDARD's
         /// 1, 0.4, 0.3): the final score is then computed in integers.
         let methodMillionths: [Int64?]?
+        /// The rater-group weights in millionths under the same condition: the 360 score in integers.
+        let groupMillionths: [Int64]?
 
         /// `config`'s weights; `integerFinal` false keeps the final score in exact rationals (the tests compare).
         public init(_ config: PerformanceConfig, integerFinal: Bool = true) {
@@ -381,6 +415,9 @@ public enum Rollup {
             let millionths = methods.map { w in w.map { $0.units(tenToThe: 6).flatMap { Int64(exactly: $0) } } }
             let whole = millionths.allSatisfy { m in m.map { $0.map { $0 >= 0 && $0 <= 1_000_000_000 } ?? false } ?? true }
             methodMillionths = whole && integerFinal ? millionths.map { $0 ?? nil } : nil
+            let groupUnits = groups.map { $0.units(tenToThe: 6).flatMap { Int64(exactly: $0) } }
+            let groupsWhole = groupUnits.allSatisfy { $0.map { $0 >= 0 && $0 <= 1_000_000_000 } ?? false }
+            groupMillionths = groupsWhole && integerFinal ? groupUnits.map { $0 ?? 0 } : nil
         }
 
         @inline(__always)
@@ -455,32 +492,49 @@ public enum Rollup {
                 if !raters[g.rawValue].contains(row.raterID) { raters[g.rawValue].append(row.raterID) }
             }
         }
-        if hasKPI { try r.set(.kpi, try kpiSum.value(scale: ScaledSum.weightTimesScore).rounded(places: 2)) }
+        // Each score rounded to 2 places half away from zero, in hundredths (`ScaledSum.hundredths`).
+        if hasKPI { try r.set(.kpi, try kpiSum.hundredths(scale: ScaledSum.weightTimesScore)) }
         if hasBSC {
-            try r.set(.bsc, try bscSum.value(scale: ScaledSum.weightTimesScore).rounded(places: 2))
+            try r.set(.bsc, try bscSum.hundredths(scale: ScaledSum.weightTimesScore))
             for p in Perspective.allCases where hasPerspective[p.rawValue] {
-                try r.bscPerspectives.set(p, try perspective[p.rawValue].value(scale: ScaledSum.weightTimesScore).rounded(places: 2))
+                try r.bscPerspectives.set(p, try perspective[p.rawValue].hundredths(scale: ScaledSum.weightTimesScore))
             }
         }
-        if hasMBO { try r.set(.mbo, try mboSum.value(scale: ScaledSum.weightTimesRating).rounded(places: 2)) }
+        if hasMBO { try r.set(.mbo, try mboSum.hundredths(scale: ScaledSum.weightTimesRating)) }
         if RaterGroup.allCases.contains(where: { groupCount[$0.rawValue] > 0 }) {
+            // A group's mean: Σ ratings (10⁻⁶) over their count, rounded to hundredths. The 360 score: Σ weight × mean
+            // over Σ weight, rounded to hundredths — in integers when the group weights are whole millionths
+            // (STANDARD's are; the quotient of the whole 10⁻⁸ and 10⁻⁶ sums is the score in hundredths), else exactly.
             var weighted = Exact.zero
             var total = Exact.zero
+            var weightedUnits: Int128 = 0
+            var totalMillionths: Int128 = 0
             for g in RaterGroup.allCases {
                 let n = groupCount[g.rawValue]
                 guard n > 0 else { continue }
-                let mean = Exact(groupSum[g.rawValue], Int128(Fixed.scale) * Int128(n)).rounded(places: 2)
-                if g == .selfRating { try r.setFeedbackSelf(mean) }
+                let mean = try roundedQuotient(groupSum[g.rawValue], Int128(Fixed.scale / 100) * Int128(n))
+                if g == .selfRating { r.setFeedbackSelf(try Hundredths(hundredths: mean)) }
                 if methodWeights.anonymous[g.rawValue] && raters[g.rawValue].count < config.minRaters {
                     r.drop(g)
                     continue
                 }
-                try r.groupMeans.set(g, mean)
-                let w = methodWeights.groups[g.rawValue]
-                weighted = try weighted + w * mean
-                total = try total + w
+                try r.groupMeans.set(g, try Hundredths(hundredths: mean))
+                if let w = methodWeights.groupMillionths?[g.rawValue] {
+                    weightedUnits += Int128(w) * Int128(mean)  // ≤ 10⁹ × 2⁶³ each, four terms: within 128 bits
+                    totalMillionths += Int128(w)
+                } else {
+                    let w = methodWeights.groups[g.rawValue]
+                    weighted = try weighted + w * Exact(mean, tenToThe: 2)
+                    total = try total + w
+                }
             }
-            if !total.isZero { try r.set(.feedback360, (try weighted / total).rounded(places: 2)) }
+            if methodWeights.groupMillionths != nil {
+                if totalMillionths != 0 {
+                    try r.set(.feedback360, try Hundredths(hundredths: try roundedQuotient(weightedUnits, totalMillionths)))
+                }
+            } else if !total.isZero {
+                try r.set(.feedback360, (try weighted / total).rounded(places: 2))
+            }
         }
         // The final score: Σ weight × score over Σ weight, 2 places half-up. Weights whole millionths and scores whole
         // hundredths (STANDARD's): Σ weight × score is whole 10⁻⁸ and Σ weight whole 10⁻⁶, so the score in hundredths is
@@ -499,10 +553,7 @@ public enum Rollup {
                     r.markMissing(m)
                 }
             }
-            if weight != 0 {
-                let q = Exact.quotientRoundedHalfUp(Int128(sum.magnitude), Int128(weight))
-                final = Exact(Int64(sum < 0 ? -q : q), tenToThe: 2)
-            }
+            if weight != 0 { final = Exact(try roundedQuotient(Int128(sum), Int128(weight)), tenToThe: 2) }
         } else {
             var fSum = Exact.zero
             var fWeight = Exact.zero

@@ -372,8 +372,10 @@ final class IntegerFinalScoreTests: XCTestCase {
         var configs = [PerformanceConfig.standard]
         var odd = PerformanceConfig.standard
         odd.methodWeights[.backoffice] = [.mbo: Exact(333_333, 1_000_000), .feedback360: Exact(1, 1_000_000), .bsc: Exact(7, 10), .kpi: Exact(0)]
+        odd.groupWeights[.peer] = Exact(1, 3)  // not whole millionths: the 360 score takes the exact path
         configs.append(odd)
         var checked = 0
+        var checked360 = 0
         for config in configs {
             let integer = Rollup.Weights(config)
             let exact = Rollup.Weights(config, integerFinal: false)
@@ -390,9 +392,10 @@ final class IntegerFinalScoreTests: XCTestCase {
                     let rating = Fixed(units: Int64(g.next() % 100_000_001))
                     rows.append(
                         ScoreRow(
-                            employee: 0, method: method, item: Int32(g.next() % 50), perspective: .financial, raterGroup: .manager,
-                            raterID: Int32(g.next() % 9), weight: weight, target: target, actual: actual, direction: .higher, rating: rating,
-                            line: 2))
+                            employee: 0, method: method, item: Int32(g.next() % 50),
+                            perspective: Perspective.allCases[Int(g.next() % 4)], raterGroup: RaterGroup.allCases[Int(g.next() % 4)],
+                            raterID: Int32(g.next() % 9), weight: weight, target: target, actual: actual,
+                            direction: g.next() % 3 == 0 ? .lower : .higher, rating: rating, line: 2))
                 }
                 let a = try Rollup.employee(dept, rows: rows[...], config: config, weights: integer)
                 let b = try Rollup.employee(dept, rows: rows[...], config: config, weights: exact)
@@ -400,9 +403,55 @@ final class IntegerFinalScoreTests: XCTestCase {
                 XCTAssertEqual(a.grade, b.grade)
                 XCTAssertEqual(a.coefficient, b.coefficient)
                 XCTAssertEqual(a.missingMethods, b.missingMethods)
+                for m in ScoreMethod.allCases { XCTAssertEqual(a.score(m), b.score(m)) }
+                for gr in RaterGroup.allCases { XCTAssertEqual(a.groupMeans[gr], b.groupMeans[gr]) }
+                XCTAssertEqual(a.feedbackSelf, b.feedbackSelf)
+                XCTAssertEqual(a.droppedGroups, b.droppedGroups)
                 if a.final != nil { checked += 1 }
+                if a.feedback360 != nil { checked360 += 1 }
             }
         }
         XCTAssertGreaterThan(checked, 2000)
+        XCTAssertGreaterThan(checked360, 500)
+    }
+
+    /// A sum's score in hundredths (`ScaledSum.hundredths`, `Rollup.roundedQuotient`) is the exact value rounded to 2
+    /// places half away from zero: random sums of both scales, either sign, and the halves by hand.
+    func testScoresRoundedInIntegersAreTheExactOnes() throws {
+        var g = SplitMix(seed: 0x5C0_2E)
+        var inRange = 0
+        for trial in 0..<20_000 {
+            let scale = trial % 2 == 0 ? ScaledSum.weightTimesScore : ScaledSum.weightTimesRating
+            var sum = ScaledSum()
+            var units: Int128 = 0
+            for _ in 0..<(g.next() % 5) {
+                let u = Int128(Int64(bitPattern: g.next()) >> Int64(g.next() % 40))
+                try sum.add(units: u)
+                units += u
+            }
+            // Either both the same hundredths, or both beyond 32 bits (nil).
+            let expected = try? Hundredths(Exact(units, scale).rounded(places: 2)).raw
+            XCTAssertEqual(try? sum.hundredths(scale: scale).raw, expected, "\(units) / \(scale)")
+            if expected != nil { inRange += 1 }
+            let n = Int128(Int64(bitPattern: g.next()) >> 8)
+            let d = Int128(g.next() % 1_000_000 + 1)
+            XCTAssertEqual(Exact(Int(try Rollup.roundedQuotient(n, d))), Exact(n, d).rounded(places: 0))
+        }
+        XCTAssertGreaterThan(inRange, 5_000)
+        // By hand: 0.125 → 0.13, −0.125 → −0.13, 0.124999 → 0.12 (weight × score units of 10⁻⁸).
+        for (units, hundredths) in [(12_500_000, 13), (-12_500_000, -13), (12_499_999, 12), (-12_499_999, -12)] as [(Int128, Int64)] {
+            var sum = ScaledSum()
+            try sum.add(units: units)
+            XCTAssertEqual(try sum.hundredths(scale: ScaledSum.weightTimesScore).raw, hundredths)
+        }
+        // A term kept exactly (not whole units) takes the exact value's rounding: 1/3 + 0.5 = 0.8333… → 0.83.
+        var mixed = ScaledSum()
+        try mixed.add(units: 50_000_000)
+        try mixed.add(Exact(1, 3))
+        XCTAssertEqual(try mixed.hundredths(scale: ScaledSum.weightTimesScore).raw, 83)
+        // Beyond 32-bit hundredths: an overflow, as storing the exact value is.
+        var big = ScaledSum()
+        try big.add(units: Int128(1) << 100)
+        XCTAssertThrowsError(try big.hundredths(scale: ScaledSum.weightTimesScore))
     }
 }
