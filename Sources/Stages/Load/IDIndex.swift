@@ -1,11 +1,17 @@
 import CSVReader
 import Foundation
+import Synchronization
 
 /// Employee ID → position in the employee list, looked up straight from a
 /// CSV cell's bytes: no String is made and no SipHash is run on the hot path
 /// (twenty million attendance rows at a million employees). employees.csv is
 /// read into it as it streams (`insert` finds a duplicate ID), then put in
 /// ID order once (`sortByID`).
+///
+/// IDs inserted in strictly increasing code-point order (employees.csv sorted by employee_id, as exports are) cannot
+/// repeat, so they are only appended: the hash table (a million random writes, each a cache miss) is built the first
+/// time an ID comes out of order or a lookup needs it (`OrderedTable`, once, shared by the copies that read it).
+/// Files in ID order are then read without it (`IDLookupCache` tries the next position first).
 public struct IDIndex: Sendable {
     private var arena: [UInt8] = []
     private var starts: [Int] = [0]  // id i is arena[starts[i]..<starts[i+1]]
@@ -15,17 +21,22 @@ public struct IDIndex: Sendable {
     /// Some position holds a repeated ID (`init(_:)` keeps them, outside the table): a position's bytes then do not
     /// prove it is the one `lookup` gives.
     private var repeatedPositions = false
+    /// Every ID so far came after the one before in code-point order, and `slots` is empty: lookups use `ordered`.
+    private var inOrder = true
+    private var ordered = OrderedTable()
+    /// The capacity asked for at `init`.
+    private var reserved = 0
 
     /// The number of IDs.
     public var count: Int { starts.count - 1 }
 
     /// An empty index with room for about `capacity` IDs before its table grows.
     public init(capacity: Int = 0) {
-        var cap = 16
-        while cap < capacity * 2 { cap <<= 1 }
-        mask = cap - 1
-        slots = Array(repeating: -1, count: cap)
-        hashes = Array(repeating: 0, count: cap)
+        // The table is made when the IDs first come out of order (`buildTable`), for at least this many.
+        reserved = capacity
+        slots = []
+        hashes = []
+        mask = -1
         starts.reserveCapacity(capacity + 1)
         arena.reserveCapacity(capacity * 8)
     }
@@ -43,23 +54,77 @@ public struct IDIndex: Sendable {
         }
     }
 
-    /// FNV-1a, 64-bit.
+    /// A 64-bit hash of the bytes, eight at a time: each word (the last one zero-padded) mixed in with a multiply
+    /// and a shift, the length first, a final avalanche. Only the table's layout depends on it, never a result.
     @inline(__always)
     static func hash<C: Collection>(_ b: C) -> UInt64 where C.Element == UInt8 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for c in b { h = (h ^ UInt64(c)) &* 0x0000_0100_0000_01B3 }
-        return h ^ (h >> 29)
+        if let h = b.withContiguousStorageIfAvailable(hash(bytes:)) { return h }
+        return Array(b).withUnsafeBufferPointer(hash(bytes:))
+    }
+
+    @inline(__always)
+    static func hash(bytes b: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        let n = b.count
+        var h = 0x9E37_79B9_7F4A_7C15 ^ UInt64(n)
+        @inline(__always) func mix(_ w: UInt64) {
+            h = (h ^ w) &* 0xBF58_476D_1CE4_E5B9
+            h ^= h >> 31
+        }
+        guard let p = b.baseAddress else { return mix64(h) }
+        var i = 0
+        while i + 8 <= n {
+            mix(UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self))
+            i += 8
+        }
+        if i < n {
+            var w: UInt64 = 0
+            var shift: UInt64 = 0
+            while i < n {
+                w |= UInt64(p[i]) << shift
+                shift += 8
+                i += 1
+            }
+            mix(w)
+        }
+        return mix64(h)
+    }
+
+    @inline(__always)
+    static func mix64(_ x: UInt64) -> UInt64 {
+        var z = x
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 
     @inline(__always)
     private func equal<C: Collection>(_ i: Int, _ b: C) -> Bool where C.Element == UInt8 {
         let s = starts[i]
         let e = starts[i + 1]
-        return e - s == b.count && arena[s..<e].elementsEqual(b)
+        guard e - s == b.count else { return false }
+        let same = b.withContiguousStorageIfAvailable { other in
+            arena.withUnsafeBufferPointer { a in
+                e == s || memcmp(a.baseAddress! + s, other.baseAddress!, e - s) == 0
+            }
+        }
+        return same ?? arena[s..<e].elementsEqual(b)
     }
 
     /// The index of an ID given as UTF-8 bytes.
     public func lookup<C: Collection>(_ b: C) -> Int32? where C.Element == UInt8 {
+        if inOrder {
+            let t = ordered
+            t.prepare(self)
+            guard let tSlots = t.slots, let tHashes = t.hashes else { return nil }
+            let h = IDIndex.hash(b)
+            var p = Int(truncatingIfNeeded: h) & t.mask
+            while true {
+                let s = tSlots[p]
+                if s < 0 { return nil }
+                if tHashes[p] == h && equal(Int(s), b) { return s }
+                p = (p + 1) & t.mask
+            }
+        }
         let h = IDIndex.hash(b)
         var p = Int(truncatingIfNeeded: h) & mask
         while true {
@@ -83,6 +148,13 @@ public struct IDIndex: Sendable {
     /// Adds an ID at the next position (`count`) and returns nil; when the ID is already there, returns its
     /// position and changes nothing.
     public mutating func insert<C: Collection>(_ b: C) -> Int32? where C.Element == UInt8 {
+        if inOrder {
+            if count == 0 || lastPrecedes(b) {
+                append(b)
+                return nil
+            }
+            buildTable()  // out of order: the table from now on
+        }
         if (count + 1) * 2 > mask + 1 { grow() }
         let h = IDIndex.hash(b)
         var p = Int(truncatingIfNeeded: h) & mask
@@ -98,10 +170,47 @@ public struct IDIndex: Sendable {
         return nil
     }
 
-    /// A position that is not in the table (a repeated ID of `init(_:)`): its bytes only.
+    /// A position that is not in the table (a repeated ID of `init(_:)`, or any while the IDs are in order): its
+    /// bytes only.
     private mutating func append<C: Collection>(_ b: C) where C.Element == UInt8 {
         arena.append(contentsOf: b)
         starts.append(arena.count)
+        if inOrder {
+            if isKnownUniquelyReferenced(&ordered) { ordered.invalidate() } else { ordered = OrderedTable() }
+        }
+    }
+
+    /// The hash of position `i`'s ID.
+    fileprivate func hashOfPosition(_ i: Int) -> UInt64 {
+        arena.withUnsafeBufferPointer { IDIndex.hash(bytes: UnsafeBufferPointer(rebasing: $0[starts[i]..<starts[i + 1]])) }
+    }
+
+    /// True when the last ID comes before `b` in code-point order (UTF-8 byte order).
+    private func lastPrecedes<C: Collection>(_ b: C) -> Bool where C.Element == UInt8 {
+        let s = starts[count - 1]
+        let e = starts[count]
+        return arena[s..<e].lexicographicallyPrecedes(b)
+    }
+
+    /// Leaves the in-order mode: every ID so far put in the hash table.
+    private mutating func buildTable() {
+        inOrder = false
+        ordered = OrderedTable()
+        var cap = 16
+        while cap < Swift.max(count, reserved) * 2 + 2 { cap <<= 1 }
+        mask = cap - 1
+        slots = Array(repeating: -1, count: cap)
+        hashes = Array(repeating: 0, count: cap)
+        for i in 0..<count { place(i) }
+    }
+
+    /// Puts position `i` in the table (its ID is not there yet).
+    private mutating func place(_ i: Int) {
+        let h = hashOfPosition(i)
+        var p = Int(truncatingIfNeeded: h) & mask
+        while slots[p] >= 0 { p = (p + 1) & mask }
+        slots[p] = Int32(truncatingIfNeeded: i)
+        hashes[p] = h
     }
 
     private mutating func grow() {
@@ -168,6 +277,59 @@ public struct IDIndex: Sendable {
         starts = newStarts
         for p in 0...mask where slots[p] >= 0 { slots[p] = rank[Int(slots[p])] }
         return order
+    }
+}
+
+/// The hash table of an index whose IDs were inserted in order, built by the first lookup that needs it, under a
+/// lock, then read by every thread without one (plain memory: no reference counts on the lookup path). The index
+/// makes a new one when it changes and another copy shares this one (`IDIndex.append`).
+final class OrderedTable: @unchecked Sendable {
+    private let lock = NSLock()
+    private let ready = Atomic<Bool>(false)
+    // Written once under `lock` before `ready` is set; read only after it is.
+    private(set) var slots: UnsafeMutablePointer<Int32>?
+    private(set) var hashes: UnsafeMutablePointer<UInt64>?
+    private(set) var mask = 0
+
+    /// Builds the table of `index`'s IDs unless it is built.
+    @inline(__always)
+    func prepare(_ index: IDIndex) {
+        if ready.load(ordering: .acquiring) { return }
+        lock.lock()
+        defer { lock.unlock() }
+        if slots != nil { return }
+        var cap = 16
+        while cap < index.count * 2 + 2 { cap <<= 1 }
+        let s = UnsafeMutablePointer<Int32>.allocate(capacity: cap)
+        s.initialize(repeating: -1, count: cap)
+        let h = UnsafeMutablePointer<UInt64>.allocate(capacity: cap)
+        h.initialize(repeating: 0, count: cap)
+        for i in 0..<index.count {
+            let x = index.hashOfPosition(i)
+            var p = Int(truncatingIfNeeded: x) & (cap - 1)
+            while s[p] >= 0 { p = (p + 1) & (cap - 1) }
+            s[p] = Int32(truncatingIfNeeded: i)
+            h[p] = x
+        }
+        slots = s
+        hashes = h
+        mask = cap - 1
+        ready.store(true, ordering: .releasing)
+    }
+
+    /// Forgets the table (the index that alone holds this one changed).
+    func invalidate() {
+        guard ready.load(ordering: .relaxed) else { return }
+        slots?.deallocate()
+        hashes?.deallocate()
+        slots = nil
+        hashes = nil
+        ready.store(false, ordering: .releasing)
+    }
+
+    deinit {
+        slots?.deallocate()
+        hashes?.deallocate()
     }
 }
 

@@ -1,0 +1,109 @@
+import Foundation
+import TestSupport
+import XCTest
+
+@testable import Stages
+
+/// `IDIndex` against a dictionary: IDs in order (appended, no table until a lookup needs it), out of order (the table
+/// built then), repeated; copies that change apart; lookups from several threads at once building the table.
+final class IDIndexTests: XCTestCase {
+    func randomID(_ g: inout SplitMix) -> String {
+        let length = 1 + Int(g.next() % 12)
+        let letters = Array("AB09Ez-_é工".unicodeScalars)
+        return String(String.UnicodeScalarView((0..<length).map { _ in letters[Int(g.next() % UInt64(letters.count))] }))
+    }
+
+    func testInsertAndLookupAsADictionary() {
+        var g = SplitMix(seed: 0x1D_1DE7)
+        for trial in 0..<300 {
+            var ids = (0..<(Int(g.next() % 400))).map { _ in randomID(&g) }
+            switch trial % 3 {
+            case 0: ids = Array(Set(ids)).sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }  // in order
+            case 1: ids.sort { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }  // in order but for repeats
+            default: break  // any order
+            }
+            var index = IDIndex(capacity: trial % 2 == 0 ? ids.count : 0)
+            var model: [[UInt8]: Int32] = [:]
+            var copies: [(IDIndex, [[UInt8]: Int32])] = []
+            for id in ids {
+                let bytes = Array(id.utf8)
+                let got = index.insert(bytes)
+                XCTAssertEqual(got, model[bytes], "trial \(trial) insert \(id)")
+                if got == nil { model[bytes] = Int32(model.count) }
+                if g.next() % 50 == 0 { copies.append((index, model)) }  // a copy kept as it is now
+                if g.next() % 20 == 0 {  // a lookup midway (builds the in-order table, which the next insert must drop)
+                    let probe = g.next() % 2 == 0 ? bytes : Array(randomID(&g).utf8)
+                    XCTAssertEqual(index.lookup(probe), model[probe], "trial \(trial) lookup midway")
+                }
+            }
+            XCTAssertEqual(index.count, model.count)
+            for (bytes, position) in model {
+                XCTAssertEqual(index.lookup(bytes), position)
+                XCTAssertTrue(index.holds(Int(position), bytes))
+            }
+            for _ in 0..<20 {
+                let other = Array(randomID(&g).utf8)
+                XCTAssertEqual(index.lookup(other), model[other])
+            }
+            // Copies taken earlier still answer as they were, whatever the index did after them.
+            for (copy, old) in copies {
+                XCTAssertEqual(copy.count, old.count)
+                for (bytes, position) in old { XCTAssertEqual(copy.lookup(bytes), position) }
+                for bytes in model.keys where old[bytes] == nil { XCTAssertNil(copy.lookup(bytes)) }
+            }
+        }
+    }
+
+    /// By hand: E1 < E2 < E3 appended; E2 again is a repeat (position 1); E0 out of order goes to position 3.
+    func testOrderThenRepeatByHand() {
+        var index = IDIndex()
+        XCTAssertNil(index.insert(Array("E1".utf8)))
+        XCTAssertNil(index.insert(Array("E2".utf8)))
+        XCTAssertNil(index.insert(Array("E3".utf8)))
+        XCTAssertEqual(index.lookup("E2"), 1)
+        XCTAssertEqual(index.insert(Array("E2".utf8)), 1)
+        XCTAssertNil(index.insert(Array("E0".utf8)))
+        XCTAssertEqual(index.lookup("E0"), 3)
+        XCTAssertEqual(index.lookup("E3"), 2)
+        XCTAssertNil(index.lookup("E4"))
+        XCTAssertEqual(index.sortByID(), [3, 0, 1, 2])
+        XCTAssertEqual(index.lookup("E0"), 0)
+    }
+
+    /// Many threads look up IDs of an in-order index at once: one builds its table, all get the right positions.
+    func testConcurrentLookupsOfAnOrderedIndex() {
+        for round in 0..<20 {
+            var index = IDIndex()
+            let ids = (0..<20_000).map { String(format: "E%07d", $0 * 3 + round) }
+            for id in ids { XCTAssertNil(index.insert(Array(id.utf8))) }
+            let frozen = index
+            let wrong = Tally(0)
+            DispatchQueue.concurrentPerform(iterations: 8) { t in
+                var k = t
+                while k < ids.count {
+                    if frozen.lookup(Array(ids[k].utf8)) != Int32(k) { wrong.add(1) }
+                    if frozen.lookup(Array("X\(k)".utf8)) != nil { wrong.add(1) }
+                    k += 8
+                }
+            }
+            XCTAssertEqual(wrong.load(), 0, "round \(round)")
+        }
+    }
+}
+
+/// A counter several threads add to.
+final class Tally: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Int
+    init(_ v: Int) { value = v }
+    func add(_ n: Int) {
+        lock.lock()
+        value += n
+        lock.unlock()
+    }
+    func load() -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return value
+    }
+}
