@@ -111,6 +111,13 @@ public struct PerformanceResult: Sendable {
     public var final: Exact? { finalScore.value }
     /// Sets (or with nil, clears) the final score; see `set(_:_:)`.
     public mutating func setFinal(_ value: Exact?) throws { finalScore = try Hundredths(value) }
+    /// Sets the final score, its grade and coefficient (the grade also as the score's grade).
+    mutating func setFinal(_ h: Hundredths, grade: String, coefficient: CompactExact) {
+        finalScore = h
+        self.grade = grade
+        scoreGrade = grade
+        coefficientStore = coefficient
+    }
     /// The final score in hundredths (it is rounded to 2 places), when there is one.
     public var finalHundredths: Int64? { finalScore.raw }
     /// Clears the final score (no score: a diagnostic says why).
@@ -406,6 +413,10 @@ public enum Rollup {
         let methodMillionths: [Int64?]?
         /// The rater-group weights in millionths under the same condition: the 360 score in integers.
         let groupMillionths: [Int64]?
+        /// The grades from the highest: name, coefficient and the least score in hundredths that earns it (a score of
+        /// h hundredths reaches a threshold t when h ≥ ⌈100 t⌉; nil for the last grade, which has none). nil when a
+        /// threshold is beyond 64-bit hundredths: `PerformanceConfig.grade(for:)` then decides.
+        let grades: [(name: String, coefficient: CompactExact, floor: Int64?)]?
 
         /// `config`'s weights; `integerFinal` false keeps the final score in exact rationals (the tests compare).
         public init(_ config: PerformanceConfig, integerFinal: Bool = true) {
@@ -418,6 +429,20 @@ public enum Rollup {
             let groupUnits = groups.map { $0.units(tenToThe: 6).flatMap { Int64(exactly: $0) } }
             let groupsWhole = groupUnits.allSatisfy { $0.map { $0 >= 0 && $0 <= 1_000_000_000 } ?? false }
             groupMillionths = groupsWhole && integerFinal ? groupUnits.map { $0 ?? 0 } : nil
+            var grades: [(name: String, coefficient: CompactExact, floor: Int64?)]? = []
+            for g in config.grades {
+                var floor: Int64?
+                if let t = g.atLeast {
+                    let scaled = t.num.multipliedReportingOverflow(by: 100)
+                    if scaled.overflow { grades = nil }
+                    // ⌈n / d⌉ for d > 0: the truncated quotient, plus one when a positive value has a remainder.
+                    let (q, r) = scaled.partialValue.quotientAndRemainder(dividingBy: t.den)
+                    floor = Int64(exactly: r > 0 ? q + 1 : q)
+                    if floor == nil { grades = nil }
+                }
+                grades?.append((g.grade, CompactExact(g.coefficient), floor))
+            }
+            self.grades = integerFinal ? grades : nil
         }
 
         @inline(__always)
@@ -540,7 +565,7 @@ public enum Rollup {
         // hundredths (STANDARD's): Σ weight × score is whole 10⁻⁸ and Σ weight whole 10⁻⁶, so the score in hundredths is
         // their integer quotient rounded half away from zero (weights at most 1,000 and scores in 32 bits: no
         // overflow); other weights take the exact division.
-        var final: Exact?
+        var final: Hundredths?
         if methodWeights.methodMillionths != nil {
             var sum: Int64 = 0
             var weight: Int64 = 0
@@ -553,7 +578,7 @@ public enum Rollup {
                     r.markMissing(m)
                 }
             }
-            if weight != 0 { final = Exact(try roundedQuotient(Int128(sum), Int128(weight)), tenToThe: 2) }
+            if weight != 0 { final = try Hundredths(hundredths: try roundedQuotient(Int128(sum), Int128(weight))) }
         } else {
             var fSum = Exact.zero
             var fWeight = Exact.zero
@@ -566,12 +591,21 @@ public enum Rollup {
                     r.markMissing(m)
                 }
             }
-            if !fWeight.isZero { final = (try fSum / fWeight).rounded(places: 2) }
+            if !fWeight.isZero { final = try Hundredths((try fSum / fWeight).rounded(places: 2)) }
         }
-        if let f = final {
-            try r.setFinal(f)
-            (r.grade, r.coefficient) = config.grade(for: f)
-            r.scoreGrade = r.grade
+        if let f = final, let h = f.raw {
+            if let grades = methodWeights.grades {
+                // The first grade whose threshold the score reaches, as `PerformanceConfig.grade(for:)`.
+                var k = grades.count - 1
+                for i in grades.indices where grades[i].floor.map({ h >= $0 }) ?? true {
+                    k = i
+                    break
+                }
+                r.setFinal(f, grade: grades[k].name, coefficient: grades[k].coefficient)
+            } else {
+                let (grade, coefficient) = config.grade(for: Exact(h, tenToThe: 2))
+                r.setFinal(f, grade: grade, coefficient: CompactExact(coefficient))
+            }
         }
         return r
     }
@@ -616,17 +650,26 @@ public enum Rollup {
         // Departments numbered in employee order (one lookup each, reading the employees in order), then the ranks
         // counted in rank order in small arrays and written back in employee order: walking a million employees
         // and results in rank order, i.e. at random places, waited on memory more than it computed.
+        // A department of at most 16 UTF-8 bytes is found by its bytes first (hashing a String normalizes it, slowly
+        // for Chinese text); the String table, which unifies canonically equivalent spellings, decides each new one.
         var number: [String: Int32] = [:]
+        var byBytes: [ShortText: Int32] = [:]
         var department = [Int32](repeating: -1, count: results.count)
         var scored = [Bool](repeating: false, count: results.count)
         for e in order { scored[e.index] = true }
         for i in results.indices where scored[i] {
+            let short = ShortText(employees[i].department)
+            if let short, let n = byBytes[short] {
+                department[i] = n
+                continue
+            }
             if let n = number[employees[i].department] {
                 department[i] = n
             } else {
                 department[i] = Int32(number.count)
                 number[employees[i].department] = department[i]
             }
+            if let short { byBytes[short] = department[i] }
         }
         var counters = [Int](repeating: 0, count: number.count)
         var companyRank = [Int](repeating: 0, count: results.count)
@@ -641,5 +684,23 @@ public enum Rollup {
             results[i].companyRank = companyRank[i]
             results[i].departmentRank = departmentRank[i]
         }
+    }
+}
+
+/// A text of at most 16 UTF-8 bytes as two words and a length: equal exactly when the bytes are.
+struct ShortText: Hashable {
+    private let low: UInt64
+    private let high: UInt64
+    private let count: Int
+
+    /// nil for a text longer than 16 bytes.
+    init?(_ s: String) {
+        let n = s.utf8.count
+        guard n <= 16 else { return nil }
+        var words: (UInt64, UInt64) = (0, 0)
+        for (i, c) in s.utf8.enumerated() {
+            if i < 8 { words.0 |= UInt64(c) << UInt64(8 * i) } else { words.1 |= UInt64(c) << UInt64(8 * (i - 8)) }
+        }
+        (low, high, count) = (words.0, words.1, n)
     }
 }

@@ -296,6 +296,27 @@ final class PerformanceTests: XCTestCase {
         XCTAssertEqual(results.map(\.departmentRank), [1, 1, 2])
     }
 
+    /// Departments are the same when their texts are (canonically equivalent spellings too), whatever their length:
+    /// "Café" precomposed and decomposed is one department; the 30-byte name goes by its text alone.
+    func testDepartmentsAreTheirTexts() throws {
+        let long = "一个非常长的部门名称"  // 30 UTF-8 bytes
+        let depts = ["研发部", "Cafe\u{301}", "Caf\u{E9}", "研发部", long, long, "研发部x"]
+        let emps = depts.enumerated().map { employee("E\($0.offset)", .frontline, dept: $0.element) }
+        var results = try [90, 80, 70, 60, 50, 40, 30].map { s -> PerformanceResult in
+            var r = PerformanceResult()
+            try r.setFinal(Exact(s))
+            return r
+        }
+        Rollup.rank(&results, employees: emps)
+        XCTAssertEqual(results.map(\.companyRank), [1, 2, 3, 4, 5, 6, 7])
+        XCTAssertEqual(results.map(\.departmentRank), [1, 1, 2, 2, 1, 2, 1])
+        // Equal bytes, equal keys; a byte more or different, another key.
+        XCTAssertEqual(ShortText("研发部"), ShortText("研发部"))
+        XCTAssertNotEqual(ShortText("研发部"), ShortText("研发部x"))
+        XCTAssertNotEqual(ShortText("a"), ShortText("a\u{0}"))
+        XCTAssertNil(ShortText(long))
+    }
+
     func testMeritProposal() throws {
         // Salary 10,000 in band 7,000–16,000: (10,000 − 7,000) / 9,000 = 0.3333 → quartile 2; B → 4 % → 400.
         let policy = MeritPolicy(
@@ -373,7 +394,14 @@ final class IntegerFinalScoreTests: XCTestCase {
         var odd = PerformanceConfig.standard
         odd.methodWeights[.backoffice] = [.mbo: Exact(333_333, 1_000_000), .feedback360: Exact(1, 1_000_000), .bsc: Exact(7, 10), .kpi: Exact(0)]
         odd.groupWeights[.peer] = Exact(1, 3)  // not whole millionths: the 360 score takes the exact path
+        // Thresholds between hundredths and below zero: 94.995 is reached from 95.00, 80.001 from 80.01, −0.005 from 0.00.
+        odd.grades = [
+            ("S", Exact(105), Exact(15, 10)), ("A", Exact(94_995, 1000), Exact(12, 10)), ("B", Exact(80_001, 1000), Exact(1)),
+            ("C", Exact(-1, 200), Exact(8, 10)), ("D", nil, Exact(5, 10)),
+        ]
         configs.append(odd)
+        // ⌈100 t⌉ of each threshold, by hand: 10,500; 9,499.5 → 9,500; 8,000.1 → 8,001; −0.5 → 0; none.
+        XCTAssertEqual(Rollup.Weights(odd).grades?.map { $0.floor }, [10_500, 9_500, 8_001, 0, nil])
         var checked = 0
         var checked360 = 0
         for config in configs {
