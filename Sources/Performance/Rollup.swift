@@ -698,8 +698,10 @@ struct ShortText: Hashable {
         let n = s.utf8.count
         guard n <= 16 else { return nil }
         var words: (UInt64, UInt64) = (0, 0)
-        for (i, c) in s.utf8.enumerated() {
-            if i < 8 { words.0 |= UInt64(c) << UInt64(8 * i) } else { words.1 |= UInt64(c) << UInt64(8 * (i - 8)) }
+        var shift: UInt64 = 0
+        for c in s.utf8 {
+            if shift < 64 { words.0 |= UInt64(c) << shift } else { words.1 |= UInt64(c) << (shift - 64) }
+            shift += 8
         }
         (low, high, count) = (words.0, words.1, n)
     }

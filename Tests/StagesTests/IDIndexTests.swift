@@ -2,6 +2,7 @@ import Foundation
 import TestSupport
 import XCTest
 
+@testable import CSVReader
 @testable import Stages
 
 /// `IDIndex` against a dictionary: IDs in order (appended, no table until a lookup needs it), out of order (the table
@@ -68,6 +69,39 @@ final class IDIndexTests: XCTestCase {
         XCTAssertNil(index.lookup("E4"))
         XCTAssertEqual(index.sortByID(), [3, 0, 1, 2])
         XCTAssertEqual(index.lookup("E0"), 0)
+    }
+
+    /// `near` and the lookup cache against a dictionary: in-order IDs with gaps, queries near and far, present and
+    /// absent, in order and not (the cache's anchor, the neighbours' search, the table).
+    func testNearbyAndCacheAsADictionary() {
+        var g = SplitMix(seed: 0x4EA2)
+        var index = IDIndex()
+        var model: [[UInt8]: Int32] = [:]
+        for k in 0..<5_000 where g.next() % 3 != 0 {
+            let id = Array(String(format: "E%06d", k).utf8)
+            XCTAssertNil(index.insert(id))
+            model[id] = Int32(model.count)
+        }
+        var cache = IDLookupCache()
+        var k = 0
+        var nearAnswered = 0
+        for step in 0..<20_000 {
+            k = step % 500 == 0 ? Int(g.next() % 5_000) : max(0, k + Int(g.next() % 7) - 1)  // mostly forward, small steps
+            let id = Array(String(format: "E%06d", k).utf8)
+            if let anchor = model[Array(String(format: "E%06d", max(0, k - 3)).utf8)], let answer = index.near(Int(anchor), id) {
+                XCTAssertEqual(answer, model[id], "near \(k)")
+                nearAnswered += 1
+            }
+            let got = id.withUnsafeBufferPointer { cache.lookup(CSVField(base: $0.baseAddress, count: $0.count), in: index) }
+            XCTAssertEqual(got, model[id], "cache \(k)")
+        }
+        XCTAssertGreaterThan(nearAnswered, 5_000)
+        // By hand: E000000…E000002 at 0–2; after 0, E000002 is position 2; E000001x falls between and is absent.
+        var small = IDIndex()
+        for id in ["E000000", "E000001", "E000002"] { XCTAssertNil(small.insert(Array(id.utf8))) }
+        XCTAssertEqual(small.near(0, Array("E000002".utf8)), .some(2))
+        XCTAssertEqual(small.near(0, Array("E000001x".utf8)), .some(nil))
+        XCTAssertNil(small.near(1, Array("E000000".utf8)))  // before the neighbours: the table decides
     }
 
     /// Many threads look up IDs of an in-order index at once: one builds its table, all get the right positions.

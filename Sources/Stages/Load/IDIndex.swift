@@ -145,6 +145,40 @@ public struct IDIndex: Sendable {
         !repeatedPositions && i >= 0 && i < count && equal(i, b)
     }
 
+    /// For IDs inserted in order only: the position of `b` among the `span` positions after `i` (.some(nil) when it
+    /// falls among them but is not there: in-order IDs are sorted and unique), or nil when it is not near them or
+    /// the IDs are not in order (`lookup` decides then). A binary search of a few neighbours, read in place.
+    func near<C: Collection>(_ i: Int, _ b: C, span: Int = 64) -> Int32?? where C.Element == UInt8 {
+        guard inOrder, !repeatedPositions, i + 1 < count else { return nil }
+        var lo = i + 1
+        var hi = Swift.min(count - 1, i + span)
+        guard compare(lo, b) <= 0, compare(hi, b) >= 0 else { return nil }
+        while lo <= hi {
+            let mid = (lo + hi) / 2
+            let c = compare(mid, b)
+            if c == 0 { return .some(Int32(mid)) }
+            if c < 0 { lo = mid + 1 } else { hi = mid - 1 }
+        }
+        return .some(nil)
+    }
+
+    /// Position `i`'s ID against `b` in code-point (UTF-8 byte) order: negative, zero or positive.
+    private func compare<C: Collection>(_ i: Int, _ b: C) -> Int where C.Element == UInt8 {
+        let s = starts[i]
+        let e = starts[i + 1]
+        let c =
+            b.withContiguousStorageIfAvailable { other in
+                arena.withUnsafeBufferPointer { a -> Int in
+                    let n = Swift.min(e - s, other.count)
+                    let m = n == 0 ? 0 : Int(memcmp(a.baseAddress! + s, other.baseAddress!, n))
+                    return m != 0 ? m : (e - s) - other.count
+                }
+            }
+        if let c { return c }
+        if arena[s..<e].elementsEqual(b) { return 0 }
+        return arena[s..<e].lexicographicallyPrecedes(b) ? -1 : 1
+    }
+
     /// Adds an ID at the next position (`count`) and returns nil; when the ID is already there, returns its
     /// position and changes nothing.
     public mutating func insert<C: Collection>(_ b: C) -> Int32? where C.Element == UInt8 {
@@ -336,19 +370,25 @@ final class OrderedTable: @unchecked Sendable {
 /// Rows of one employee usually come together, and files usually list employees in employee_id order:
 /// remembers the last ID looked up, so that a run of rows costs one hash probe, not one per row, and tries the
 /// next employee's bytes before the table (a file in ID order then reads the index in order, without a probe).
+/// When the next position is not it, the few after it are searched (in-order IDs: an employee without rows
+/// skipped) before the table, which in-order IDs then may never need.
 struct IDLookupCache {
     private var lastBytes: [UInt8] = []
     private var lastIndex: Int32?
+    private var anchor: Int32?  // the last position found
     private var valid = false
 
     @inline(__always)
     mutating func lookup(_ b: CSVField, in index: IDIndex) -> Int32? {
         if valid && b.equals(lastBytes) { return lastIndex }
-        if let last = lastIndex, index.holds(Int(last) + 1, b) {
+        if let last = anchor, index.holds(Int(last) + 1, b) {
             lastIndex = last + 1
+        } else if let last = anchor, let near = index.near(Int(last), b) {
+            lastIndex = near
         } else {
             lastIndex = index.lookup(b)
         }
+        if let found = lastIndex { anchor = found }
         lastBytes.removeAll(keepingCapacity: true)
         lastBytes.append(contentsOf: b)
         valid = true
