@@ -174,12 +174,16 @@ public enum Intake {
         let period = o.period
         let schemes = o.schemes
         let employeesFile = o.fileName(.employees)
+        let usedMethods = DeptType.allCases.map { t in
+            ScoreMethod.allCases.reduce(UInt8(0)) { mask, m in schemes.uses(t, m) ? mask | 1 << UInt8(m.rawValue) : mask }
+        }
         let perEmployee: [Diagnostic] = executor.map(count: employees.count, minShard: Intake.employeesPerShard) { range in
             var sink = DiagnosticSink(file: employeesFile)
             for i in range {
                 checkEmployee(
                     employees[i], attendance: haveAttendance ? att[i] : nil,
-                    methods: haveScores ? methods[i] : nil, period: period, schemes: schemes, sink: &sink)
+                    methods: haveScores ? methods[i] : nil, period: period, schemes: schemes,
+                    usedMethods: usedMethods[employees[i].deptType == .frontline ? 0 : 1], sink: &sink)
             }
             return sink.finish()
         }

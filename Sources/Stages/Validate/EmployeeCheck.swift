@@ -7,7 +7,7 @@ import PayrollRules
 extension Intake {
     static func checkEmployee(
         _ e: Employee, attendance: AttendanceSummary?, methods: UInt8?, period: Period,
-        schemes: PerformanceSchemes, sink: inout DiagnosticSink
+        schemes: PerformanceSchemes, usedMethods: UInt8, sink: inout DiagnosticSink
     ) {
         func add(_ code: Code, _ column: String?, _ en: String, _ zh: String) {
             sink.add(code, line: e.line, column: column, employee: e.id, en: en, zh: zh)
@@ -40,15 +40,15 @@ extension Intake {
         if let a = attendance, a.rows == 0, e.hireDate <= period.lastDay, (e.leaveDate ?? period.lastDay) >= period.firstDay {
             add(.noAttendance, nil, "the employee has no attendance rows in this period", "该员工本期没有考勤记录")
         }
-        if let m = methods, e.rowValid {
+        // `usedMethods`: the methods the employee's scheme uses, as bits of `ScoreMethod.rawValue` (worked out once
+        // per department type, not per employee); the names only for the message.
+        if let m = methods, e.rowValid, m & usedMethods == 0 {
             let used = ScoreMethod.allCases.filter { schemes.uses(e.deptType, $0) }
-            if !used.contains(where: { m & (1 << UInt8($0.rawValue)) != 0 }) {
-                let names = used.map(\.code).joined(separator: ", ")
-                let namesZH = used.map(\.labelZH).joined(separator: "、")
-                add(
-                    .noScores, nil, "no performance scores for this \(e.deptType.rawValue) employee (expected \(names))",
-                    "该\(e.deptType == .frontline ? "前线部门" : "后援部门")员工没有绩效评分（应有\(namesZH)）")
-            }
+            let names = used.map(\.code).joined(separator: ", ")
+            let namesZH = used.map(\.labelZH).joined(separator: "、")
+            add(
+                .noScores, nil, "no performance scores for this \(e.deptType.rawValue) employee (expected \(names))",
+                "该\(e.deptType == .frontline ? "前线部门" : "后援部门")员工没有绩效评分（应有\(namesZH)）")
         }
     }
 }
