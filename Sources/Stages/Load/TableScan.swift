@@ -1,10 +1,40 @@
 import CSVReader
+import Synchronization
 import PayrollCore
 
 /// A column of the file being read: its position in the header (-1 when absent).
 struct Col {
     let pos: Int
-    let name: String
+    private let interned: ColumnName
+    /// The column's CONTRACT name.
+    var name: String { interned.string }
+
+    init(pos: Int, name: String) {
+        self.pos = pos
+        interned = ColumnName(name)
+    }
+}
+
+/// A column name kept once for the whole process (a bounded set: CONTRACT's names), so that a `Col` holds no
+/// reference: copying one, several times per row of twenty million, retained and released its String.
+struct ColumnName {
+    private let bytes: UnsafeBufferPointer<UInt8>
+
+    private static let known = Mutex<[String: UnsafeBufferPointer<UInt8>]>([:])
+
+    init(_ s: String) {
+        bytes = ColumnName.known.withLock { known in
+            if let b = known[s] { return b }
+            let b = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: Swift.max(1, s.utf8.count))
+            _ = b.initialize(from: s.utf8)
+            let kept = UnsafeBufferPointer(rebasing: b[0..<s.utf8.count])
+            known[s] = kept
+            return kept
+        }
+    }
+
+    /// The name.
+    var string: String { String(decoding: bytes, as: UTF8.self) }
 }
 
 /// Reads one CONTRACT file: resolves the header by name and alias, then hands
@@ -85,11 +115,13 @@ final class TableScan {
         incomplete = false
         employeeBytes = nil
         employeeText = nil
-        for i in rec.oversizedMask == 0 ? [] : rec.oversizedFields {
-            sink.add(
-                .fieldTooLong, line: line, column: headerName(i), employee: nil,
-                en: "the value is longer than the 1 MiB a field may hold", zh: "字段值超过 1 MiB 上限")
-            rowErrors += 1
+        if rec.oversizedMask != 0 {
+            for i in rec.oversizedFields {
+                sink.add(
+                    .fieldTooLong, line: line, column: headerName(i), employee: nil,
+                    en: "the value is longer than the 1 MiB a field may hold", zh: "字段值超过 1 MiB 上限")
+                rowErrors += 1
+            }
         }
         if rec.count != headerCount {
             sink.add(
