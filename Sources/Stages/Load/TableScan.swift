@@ -1,6 +1,6 @@
 import CSVReader
-import Synchronization
 import PayrollCore
+import Synchronization
 
 /// A column of the file being read: its position in the header (-1 when absent).
 struct Col {
