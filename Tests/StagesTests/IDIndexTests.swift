@@ -104,6 +104,36 @@ final class IDIndexTests: XCTestCase {
         XCTAssertNil(small.near(1, Array("E000000".utf8)))  // before the neighbours: the table decides
     }
 
+    /// Text keys with an own text (a self-rating's rater): the own text, ASCII or canonically equal to it, is the own
+    /// key; the other texts get positive keys, equal exactly when the keys without an own text are (equal texts,
+    /// canonically).
+    func testTextKeysWithAnOwnText() {
+        func field(_ s: String, _ body: (CSVField) -> Int32) -> Int32 {
+            Array(s.utf8).withUnsafeBufferPointer { body(CSVField(base: $0.baseAddress, count: $0.count)) }
+        }
+        let texts = ["P0003", "EK01", "E\u{212A}01", "Q1", "P0003", "é", "e\u{301}", "EK01", "M0001", "EK01x", "Q1"]
+        var plain = ByteKeys()
+        let plainKeys = texts.map { t in field(t) { plain.key($0) } }
+        for own in ["EK01", "E0001"] {
+            var keyed = ByteKeys()
+            let keys = texts.map { t in
+                Array(own.utf8).withUnsafeBufferPointer { o in
+                    field(t) { keyed.key($0, own: CSVField(base: o.baseAddress, count: o.count), ownKey: -7) }
+                }
+            }
+            for (k, t) in texts.enumerated() {
+                let isOwn = own == "EK01" && (t == "EK01" || t == "E\u{212A}01")  // by hand: the ID and its KELVIN SIGN spelling
+                XCTAssertEqual(keys[k] == -7, isOwn, t)
+                if !isOwn { XCTAssertGreaterThan(keys[k], 0, t) }
+                for m in texts.indices where !isOwn && keys[m] != -7 {
+                    XCTAssertEqual(keys[k] == keys[m], plainKeys[k] == plainKeys[m], "\(t) / \(texts[m])")
+                }
+            }
+        }
+        XCTAssertEqual(field("") { plain.key($0) }, 0)
+        XCTAssertEqual(field("é") { plain.key($0) }, field("e\u{301}") { plain.key($0) })
+    }
+
     /// Many threads look up IDs of an in-order index at once: one builds its table, all get the right positions.
     func testConcurrentLookupsOfAnOrderedIndex() {
         for round in 0..<20 {

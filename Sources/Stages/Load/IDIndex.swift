@@ -403,17 +403,37 @@ struct ByteKeys {
     private var ascii = IDIndex(capacity: 1024)
     private var asciiNumbers: [Int32] = []
     private var other: [String: Int32] = [:]
+    /// Each non-ASCII text seen: its NFC form when that is ASCII, else nil.
+    private var nfcASCII: [String: [UInt8]?] = [:]
     private var next: Int32 = 1
 
     /// The number of a cell's text; 0 for none.
-    mutating func key(_ cell: CSVField?) -> Int32 {
+    mutating func key(_ cell: CSVField?) -> Int32 { key(cell, own: nil, ownKey: 0) }
+
+    /// The number of a cell's text, except that a text equal to `own` (a self-rating's rater: the row's own
+    /// employee_id, ASCII) is `ownKey` (a number `key` never gives, such as a negative one). Keys are compared only
+    /// among one employee's rows, so each employee's own ID needs no entry of its own: a million self-ratings
+    /// would otherwise fill the table with a million texts, each a new entry at a random place.
+    mutating func key(_ cell: CSVField?, own: CSVField?, ownKey: Int32) -> Int32 {
         guard let cell, cell.count > 0 else { return 0 }
-        if cell.allSatisfy({ $0 < 0x80 }) { return asciiKey(cell) }
+        if cell.allSatisfy({ $0 < 0x80 }) {
+            if let own, own.count == cell.count, own.elementsEqual(cell) { return ownKey }
+            return asciiKey(cell)
+        }
         let s = cell.string
-        if let n = other[s] { return n }
         // A non-ASCII text may still equal an ASCII one (U+212A KELVIN SIGN is "K"): its NFC form says.
-        let nfc = s.precomposedStringWithCanonicalMapping
-        let n = nfc.utf8.allSatisfy({ $0 < 0x80 }) ? asciiKey(Array(nfc.utf8)) : take()
+        if let ascii = nfcASCII[s] ?? nil {
+            if let own, own.count == ascii.count, own.elementsEqual(ascii) { return ownKey }
+            return asciiKey(ascii)
+        }
+        if let n = other[s] { return n }
+        let nfc = Array(s.precomposedStringWithCanonicalMapping.utf8)
+        if nfc.allSatisfy({ $0 < 0x80 }) {
+            nfcASCII[s] = .some(nfc)
+            return key(cell, own: own, ownKey: ownKey)
+        }
+        nfcASCII[s] = .some(nil)
+        let n = take()
         other[s] = n
         return n
     }

@@ -987,7 +987,7 @@ public enum Intake {
             rows.append(
                 ScoreRow(
                     employee: ei, method: method, item: keys.key(item), perspective: perspective, raterGroup: group,
-                    raterID: keys.key(rater), weight: weight, target: target, actual: actual,
+                    raterID: keys.key(rater, own: t.employeeBytes, ownKey: -1 - ei), weight: weight, target: target, actual: actual,
                     direction: direction, rating: rating, line: Int32(t.line)))
         }
         // Stage 3: weights of one employee and method sum to exactly 1.
