@@ -211,6 +211,7 @@ public struct Exact: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// Rounds to `places` decimals with `mode` (half-up = half away from zero).
     public func rounded(places: Int, mode: RoundingMode = .halfUp) -> Exact {
+        if den == 1 && places >= 0 { return self }  // a whole number is itself at any number of places
         let units = roundedCount(places: places, mode: mode)
         // A count of 10^-places in 64 bits reduces without a general gcd.
         if places <= 18, let u = Int64(exactly: units) { return Exact(u, tenToThe: places) }
@@ -239,6 +240,7 @@ public struct Exact: Hashable, Comparable, Sendable, CustomStringConvertible {
         var scale: Int128 = 1
         for _ in 0..<places { scale *= 10 }
         let n = num * scale
+        if den == 1 { return (n < 0, n.magnitude, scale) }  // whole units already: no division, nothing to round
         let (q, rem) = Exact.quotientAndRemainder(n, den)
         let r = rem.magnitude
         var qm = q.magnitude
