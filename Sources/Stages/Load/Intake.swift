@@ -222,6 +222,14 @@ public enum Intake {
         var compTimeColumn = false
     }
 
+    /// Lowers the calling thread's scheduling priority a little (nice +5: its share of a core against a thread at
+    /// the default is about a third); for a thread of its own that ends with its work.
+    static func lowerPriority() {
+        #if os(Linux)
+            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 5)  // on Linux, 0 is the calling thread
+        #endif
+    }
+
     /// Opens a file and runs stage 1; calls `row` for each data record whose
     /// header resolved. Returns nil for `file` when the file is absent.
     static func scan(
@@ -322,7 +330,7 @@ public enum Intake {
     /// alone, or that has a fault (bad quoting or bytes), is read in order in one part; when the first part
     /// finds the file is GB18030 the second is read again in it.
     static func scanInParts<State: AnyObject>(
-        _ o: IntakeOptions, _ kind: InputKind, progress: ProgressReport?,
+        _ o: IntakeOptions, _ kind: InputKind, progress: ProgressReport?, yielding: Bool = false,
         makeState: @escaping (_ part: Int) -> State, row: @escaping (State, TableScan, CSVRecord) -> Void
     ) throws -> (scan: TableScan, states: [State], file: InputFile?) {
         let path = o.path(kind)
@@ -369,16 +377,32 @@ public enum Intake {
         }
         let finished = DispatchSemaphore(value: 0)
         let parallel = o.scheduler.parallelism > 1
-        if parallel {
+        func start(_ body: @escaping @Sendable () -> Void) {
             let thread = Thread {
-                readSecond()
+                if yielding { Intake.lowerPriority() }
+                body()
                 finished.signal()
             }
             thread.stackSize = 1 << 22
             thread.start()
         }
-        let firstResult = Result { try read.value(first, 0) }
-        if parallel { finished.wait() } else { readSecond() }
+        if parallel { start(readSecond) }
+        let firstResult: Result<ScanPart<State>, any Error>
+        if parallel && yielding {
+            // Both parts on threads of their own, at a lower priority than the file read beside them.
+            let result = Mutex<Result<ScanPart<State>, any Error>?>(nil)
+            let firstPart = first
+            start {
+                let r = Result { try read.value(firstPart, 0) }
+                result.withLock { $0 = r }
+            }
+            finished.wait()
+            finished.wait()
+            firstResult = result.withLock { $0 }!
+        } else {
+            firstResult = Result { try read.value(first, 0) }
+            if parallel { finished.wait() } else { readSecond() }
+        }
         let a = try firstResult.get()
         var b = try second.withLock { $0 }!.get()
         // The second part was read in the encoding the file starts with; the first part may have found another.
@@ -892,8 +916,10 @@ public enum Intake {
         func read(splitBytes: Int) throws -> (scan: TableScan, states: [AttendanceRows], file: InputFile?) {
             var options = o
             options.splitBytes = splitBytes
+            // attendance.csv is read beside scores.csv, which is one thread: its two parts yield to it, so that the
+            // three threads finish together on two cores rather than scores.csv last, alone.
             return try scanInParts(
-                options, .attendance, progress: progress,
+                options, .attendance, progress: progress, yielding: true,
                 makeState: { _ in AttendanceRows(o, employees: employees.count, index: index, checkReferences: checkReferences) },
                 row: { rows, t, rec in rows.row(t, rec) })
         }
