@@ -4,6 +4,7 @@ import PayrollCore
 import PayrollRules
 import RunRecords
 import Stages
+import Synchronization
 
 /// A bank file that cannot be written as asked; the message says why.
 public struct BankFileError: Error, CustomStringConvertible, Sendable {
@@ -57,26 +58,35 @@ public enum BankFiles {
             return s
         }
         var counts: [Int] = []  // per slot; slots are numbered 0, 1, … as accounts are first met
-        // By index, reading only the fields needed: no copy of each employee and pay result.
-        for i in batch.employees.indices {
-            guard let net = run.pay[i]?.net, net > .zero, let s = slot(batch.employees[i].bankCode) else { continue }
-            if s == counts.count { counts.append(0) }
-            counts[s] += 1
-        }
-        var lists: [[Payment]] = counts.map { n in Array(unsafeUninitializedCapacity: n) { _, c in c = 0 } }
+        // By index, reading only the fields needed: no copy of each employee and pay result. Each employee's slot
+        // (-1: not paid, -2: no account pays the bank) and net are noted in the first pass, so that the second reads
+        // them (a few bytes each), not the pay results again (hundreds each).
+        var slots = [Int32](repeating: -1, count: batch.employees.count)
+        var nets = [Money](repeating: .zero, count: batch.employees.count)
         var registerTotal = Money.zero
         for i in batch.employees.indices {
             guard let net = run.pay[i]?.net else { continue }
             registerTotal += net
+            nets[i] = net
             guard net > .zero else { continue }
             guard let s = slot(batch.employees[i].bankCode) else {
+                slots[i] = -2
+                continue
+            }
+            slots[i] = Int32(s)
+            if s == counts.count { counts.append(0) }
+            counts[s] += 1
+        }
+        var lists: [[Payment]] = counts.map { n in Array(unsafeUninitializedCapacity: n) { _, c in c = 0 } }
+        for i in slots.indices where slots[i] != -1 {
+            guard slots[i] >= 0 else {
                 let e = batch.employees[i]
                 throw BankFileError(
                     message:
                         "employee \(e.id) banks with \(e.bankCode), which no paying account in the pipeline pays; add it to an account's `pays` or add a \"*\" account",
                     employee: e.id)
             }
-            lists[s].append(Payment(employeeIndex: i, amount: net))
+            lists[Int(slots[i])].append(Payment(employeeIndex: i, amount: nets[i]))
         }
         // Every slot has a payment (it was made for one); accounts in the settings' order.
         let out = settings.accounts.compactMap { a in slotOfAccount[a.id].map { (a, lists[$0]) } }
@@ -93,7 +103,11 @@ public enum BankFiles {
     /// Every problem writing the bank files would meet, found without writing them (for validation):
     /// an employee no account pays, a value wider than its field, a total that does not fit, an
     /// end-to-end ID longer than pain.001's 35 characters. Nil when the files can be written.
-    public static func check(batch: Batch, run: PayrollRun, settings: PaymentSettings, company: String) -> [BankFileError] {
+    /// `threads` cores look for the payments that do not fit, each over a range of them; what is found is the same
+    /// and in the same order.
+    public static func check(
+        batch: Batch, run: PayrollRun, settings: PaymentSettings, company: String, threads: Int = 1
+    ) -> [BankFileError] {
         var problems: [BankFileError] = []
         if settings.pain001 {
             // Employee IDs are ASCII (SafeIdentifier), as is the period: bytes are characters, and the ID is only
@@ -130,14 +144,10 @@ public enum BankFiles {
                     }
                 }
                 let columns = strictWidths(t.columns)
-                for (n, p) in payments.enumerated() where !columns.isEmpty {
-                    // Widths first, counted without making the texts (a million payments); the texts and the
-                    // message only for a payment that does not fit.
-                    guard
-                        columns.contains(where: { c in
-                            (detailWidth(c.name, seq: n + 1, payment: p, employees: batch.employees) ?? 0) > c.width
-                        })
-                    else { continue }
+                // Widths first, counted without making the texts (a million payments), over ranges of the payments
+                // at once; the texts and the message only for a payment that does not fit, in payment order.
+                for n in misfits(payments, columns: columns, employees: batch.employees, threads: threads) {
+                    let p = payments[n]
                     overflow(columns, employee: { batch.employees[p.employeeIndex].id }) {
                         detailValue($0, seq: n + 1, payment: p, employees: batch.employees)
                     }
@@ -146,7 +156,8 @@ public enum BankFiles {
                 // (`parts`); only a single payment too large for them is a problem.
                 let totals = strictWidths(t.header.flatMap { $0 } + t.trailer.flatMap { $0 })
                 for part in try parts(payments, totalFields: totals) {
-                    let total = try Money.sum(payments[part].map(\.amount))
+                    var total = Money.zero
+                    for p in payments[part] { total = try total.adding(p.amount) }
                     overflow(totals, employee: { nil }) { totalValue($0, count: part.count, total: total) }
                 }
             }
@@ -193,6 +204,59 @@ public enum BankFiles {
         return written
     }
 
+    /// A strict detail field, its name looked at once rather than per payment.
+    enum StrictDetail: Sendable {
+        case seq, amount, amountCents, account
+        case other(String)
+
+        init(_ name: String) {
+            switch name {
+            case "seq": self = .seq
+            case "amount": self = .amount
+            case "amount_cents": self = .amountCents
+            case "account": self = .account
+            default: self = .other(name)
+            }
+        }
+    }
+
+    /// `detailWidth` of a field whose name was looked at once.
+    @inline(__always)
+    static func detailWidth(_ k: StrictDetail, seq: Int, payment p: Payment, employees: [Employee]) -> Int? {
+        switch k {
+        case .seq: return (seq < 0 ? 1 : 0) + DecimalText.count(UInt64(seq.magnitude))
+        case .amount: return p.amount.textCount
+        case .amountCents: return (p.amount.fen < 0 ? 1 : 0) + DecimalText.count(p.amount.fen.magnitude)
+        case .account: return employees[p.employeeIndex].bankAccountUTF8Count
+        case .other(let v): return detailWidth(v, seq: seq, payment: p, employees: employees)
+        }
+    }
+
+    /// The positions (ascending) of the payments with a strict field wider than its column; `threads` look at ranges
+    /// of them at once.
+    static func misfits(_ payments: [Payment], columns: [(name: String, width: Int)], employees: [Employee], threads: Int) -> [Int] {
+        guard !columns.isEmpty, !payments.isEmpty else { return [] }
+        let fields = columns.map { (kind: StrictDetail($0.name), width: $0.width) }
+        let chunks = max(1, min(threads * 4, payments.count / 65_536))
+        let found = Mutex([[Int]](repeating: [], count: chunks))
+        @Sendable func look(_ c: Int) {
+            var mine: [Int] = []
+            for n in (payments.count * c / chunks)..<(payments.count * (c + 1) / chunks) {
+                let p = payments[n]
+                if fields.contains(where: { (detailWidth($0.kind, seq: n + 1, payment: p, employees: employees) ?? 0) > $0.width }) {
+                    mine.append(n)
+                }
+            }
+            found.withLock { $0[c] = mine }
+        }
+        if chunks == 1 || threads <= 1 {
+            for c in 0..<chunks { look(c) }
+        } else {
+            DispatchQueue.concurrentPerform(iterations: chunks) { look($0) }
+        }
+        return found.withLock { Array($0.joined()) }
+    }
+
     /// The fields of a fixed-width layout whose values are never cut (numbers, accounts), with their widths.
     static func strictWidths(_ fields: [BankField]) -> [(name: String, width: Int)] {
         fields.compactMap { f in
@@ -208,6 +272,15 @@ public enum BankFiles {
         func fits(_ count: Int, _ total: Money) -> Bool {
             totalFields.allSatisfy { f in (totalWidth(f.name, count: count, total: total) ?? 0) <= f.width }
         }
+        // Amounts all above zero: the count and the total only grow along the payments, and so do their texts'
+        // widths; when the whole fits, every part of it does — one part, without a check per payment.
+        var whole = Money.zero
+        var positive = true
+        for p in payments {
+            positive = positive && p.amount > .zero
+            whole = try whole.adding(p.amount)
+        }
+        if positive && fits(payments.count, whole) { return [0..<payments.count] }
         var out: [Range<Int>] = []
         var start = 0
         var total = Money.zero

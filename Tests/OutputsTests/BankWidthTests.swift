@@ -25,6 +25,9 @@ final class BankWidthTests: XCTestCase {
                         XCTAssertEqual(
                             BankFiles.detailWidth(f, seq: seq, payment: p, employees: employees),
                             BankFiles.detailValue(f, seq: seq, payment: p, employees: employees)?.utf8.count, "\(f) \(fen) \(seq) \(e)")
+                        XCTAssertEqual(
+                            BankFiles.detailWidth(BankFiles.StrictDetail(f), seq: seq, payment: p, employees: employees),
+                            BankFiles.detailWidth(f, seq: seq, payment: p, employees: employees), "\(f) by kind")
                     }
                 }
             }
@@ -42,6 +45,50 @@ final class BankWidthTests: XCTestCase {
                         BankFiles.totalValue(f, count: count, total: Money(fen: fen))?.utf8.count, "\(f) \(fen) \(count)")
                 }
             }
+        }
+    }
+
+    /// The payments that do not fit, found over ranges by several threads, are those one pass finds, in order; and
+    /// the parts a file is split into are those a walk payment by payment gives, when the whole fits (one part) or not.
+    func testMisfitsAndPartsAsOnePass() throws {
+        let employees = (0..<50).map { k in
+            Employee(
+                id: "E\(k)", name: "龚洋", idNumber: "", department: "D", deptType: .frontline, position: "p",
+                costCenter: "CC", city: "shanghai", hireDate: Day(year: 2020, month: 1, day: 1)!, leaveDate: nil, contractEnd: nil,
+                baseSalary: .zero, positionSalary: .zero, allowance: nil, bonusBase: nil, siBase: .zero, hfBase: nil, hfRate: .zero,
+                specialDeduction: nil, bankCode: "BOC", bankAccount: String(repeating: "6", count: 10 + k % 12), line: k + 2, rowValid: true)
+        }
+        var g = SystemRandomNumberGenerator()
+        let payments = (0..<300_000).map { n in
+            BankFiles.Payment(employeeIndex: n % 50, amount: Money(fen: Int64.random(in: 1...(n % 1000 == 0 ? 10_000_000_000 : 9_999_999), using: &g)))
+        }
+        let columns: [(name: String, width: Int)] = [("seq", 6), ("account", 20), ("amount", 11), ("amount_cents", 10)]
+        let one = BankFiles.misfits(payments, columns: columns, employees: employees, threads: 1)
+        let oneByHand = payments.indices.filter { n in
+            columns.contains { c in (BankFiles.detailWidth(c.name, seq: n + 1, payment: payments[n], employees: employees) ?? 0) > c.width }
+        }
+        XCTAssertEqual(one, oneByHand)
+        XCTAssertEqual(BankFiles.misfits(payments, columns: columns, employees: employees, threads: 4), oneByHand)
+        // By hand: accounts of 21 digits (k % 12 == 11: employees 11, 23, 35, 47, every 50th payment each) do not fit 20
+        // positions: 4 / 50 × 300,000 = 24,000 payments, and some of the large amounts besides.
+        XCTAssertGreaterThanOrEqual(one.count, 24_000)
+        // Parts: a walk payment by payment, by hand, against `parts`, for widths that fit the whole and widths that do not.
+        for totals in [[("count", 7), ("total_cents", 16)], [("count", 7), ("total_cents", 12)], [("count", 4), ("total", 20)]] as [[(name: String, width: Int)]] {
+            var expected: [Range<Int>] = []
+            var start = 0
+            var total = Money.zero
+            for i in payments.indices {
+                let next = total + payments[i].amount
+                let fits = totals.allSatisfy { (BankFiles.totalWidth($0.name, count: i - start + 1, total: next) ?? 0) <= $0.width }
+                if i > start && !fits {
+                    expected.append(start..<i)
+                    (start, total) = (i, payments[i].amount)
+                } else {
+                    total = next
+                }
+            }
+            expected.append(start..<payments.count)
+            XCTAssertEqual(try BankFiles.parts(payments, totalFields: totals), expected, "\(totals)")
         }
     }
 }
