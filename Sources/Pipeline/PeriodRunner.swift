@@ -168,7 +168,8 @@ public enum PeriodRunner {
             // What the writers would refuse is found now, so that a clean validation means a run that writes.
             if let run, !batch.hasErrors, let payments = def.payments, def.outputs.contains(.bank) {
                 let file = def.fileNames[.employees] ?? "employees.csv"
-                let problems = BankFiles.check(batch: batch, run: run, settings: payments, company: def.company, threads: Executor(threads: s.threads).threads)
+                let problems = BankFiles.check(
+                    batch: batch, run: run, settings: payments, company: def.company, threads: Executor(threads: s.threads).threads)
                 let lines = problems.isEmpty ? [:] : Dictionary(batch.employees.map { ($0.id, $0.line) }, uniquingKeysWith: { a, _ in a })
                 for p in problems {
                     batch.diagnostics.append(

@@ -60,7 +60,8 @@ final class BankWidthTests: XCTestCase {
         }
         var g = SystemRandomNumberGenerator()
         let payments = (0..<300_000).map { n in
-            BankFiles.Payment(employeeIndex: n % 50, amount: Money(fen: Int64.random(in: 1...(n % 1000 == 0 ? 10_000_000_000 : 9_999_999), using: &g)))
+            BankFiles.Payment(
+                employeeIndex: n % 50, amount: Money(fen: Int64.random(in: 1...(n % 1000 == 0 ? 10_000_000_000 : 9_999_999), using: &g)))
         }
         let columns: [(name: String, width: Int)] = [("seq", 6), ("account", 20), ("amount", 11), ("amount_cents", 10)]
         let one = BankFiles.misfits(payments, columns: columns, employees: employees, threads: 1)
@@ -73,7 +74,9 @@ final class BankWidthTests: XCTestCase {
         // positions: 4 / 50 × 300,000 = 24,000 payments, and some of the large amounts besides.
         XCTAssertGreaterThanOrEqual(one.count, 24_000)
         // Parts: a walk payment by payment, by hand, against `parts`, for widths that fit the whole and widths that do not.
-        for totals in [[("count", 7), ("total_cents", 16)], [("count", 7), ("total_cents", 12)], [("count", 4), ("total", 20)]] as [[(name: String, width: Int)]] {
+        for totals in [[("count", 7), ("total_cents", 16)], [("count", 7), ("total_cents", 12)], [("count", 4), ("total", 20)]]
+            as [[(name: String, width: Int)]]
+        {
             var expected: [Range<Int>] = []
             var start = 0
             var total = Money.zero
