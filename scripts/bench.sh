@@ -10,7 +10,10 @@
 # microseconds per employee; at the end the per-employee times side by side
 # (the goal: within 20% of each other beyond start-up).
 #   scripts/bench.sh [SIZES...]        e.g. scripts/bench.sh 1000 100000
-# The machine's speed drifts ±30% between runs: compare ratios from one run.
+# The machine's speed drifts ±30% between runs (more after a minute of full load: the C program with its workbook
+# runs just before the engine): compare ratios from one run, and with REPEAT=N (default 3) run.sh runs N times
+# per size; each run's ratios are printed, then the median of each ratio and each program's median time (the
+# per-employee figures use the medians).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
@@ -30,8 +33,33 @@ for n in $SIZES; do
   work=bench/side-by-side-$n
   # At 1,000 employees a reference program can take "0.00 s", and run.sh's ratios then divide by zero: its
   # times still stand, and the larger sizes are still run.
-  ../shared/bench/run.sh "$dir" "$BIN" "$work" | tee "$work.txt" ||
-    echo "bench: ../shared/bench/run.sh gave no ratios at $n employees (a time of 0.00 s?); its times above stand" >&2
+  : > "$work.txt"
+  for r in $(seq 1 "${REPEAT:-3}"); do
+    echo "-- run $r of ${REPEAT:-3}"
+    ../shared/bench/run.sh "$dir" "$BIN" "$work" | tee "$work.run$r.txt" ||
+      echo "bench: ../shared/bench/run.sh gave no ratios at $n employees (a time of 0.00 s?); its times above stand" >&2
+  done
+  # The median of each program's time and of each ratio over the runs (ratios from one run each, never mixed).
+  python3 - "$work" "${REPEAT:-3}" > "$work.txt" <<'PY'
+import re, statistics, sys
+work, runs = sys.argv[1], int(sys.argv[2])
+times, mem, ratios = {}, {}, {}
+for r in range(1, runs + 1):
+    for line in open(f"{work}.run{r}.txt"):
+        m = re.match(r"(\S+)\s+([0-9.]+) s(?:\s+([0-9]+) MiB)?", line)
+        if m:
+            times.setdefault(m.group(1), []).append(float(m.group(2)))
+            if m.group(3):
+                mem.setdefault(m.group(1), []).append(int(m.group(3)))
+        for name, value in re.findall(r"(validate / libcsv floor|run --only register / C|run --only register,reports / C with its workbook) = ([0-9.]+)", line):
+            ratios.setdefault(name, []).append(float(value))
+for k, v in times.items():
+    peak = f"   peak {max(mem[k])} MiB" if k in mem else ""
+    print(f"{k:<22} {statistics.median(v):8.2f} s (median of {', '.join(f'{x:.2f}' for x in v)}){peak}")
+for k, v in ratios.items():
+    print(f"median {k} = {statistics.median(v):.2f}   (runs: {', '.join(f'{x:.2f}' for x in v)})")
+PY
+  cat "$work.txt"
   # Each stage's time: the same run once more, with --timings (not part of the figures above).
   rm -rf "$work/out/engine_timings"
   $BIN run --only register,reports --input "$dir" --period $PERIOD --first-period --out "$work/out/engine_timings" \
