@@ -654,14 +654,21 @@ public enum Rollup {
         // for Chinese text); the String table, which unifies canonically equivalent spellings, decides each new one.
         var number: [String: Int32] = [:]
         var byBytes: [ShortText: Int32] = [:]
+        var few: [(key: ShortText, number: Int32)] = []  // while there are few departments: compared in a row, no hashing
         var department = [Int32](repeating: -1, count: results.count)
         var scored = [Bool](repeating: false, count: results.count)
         for e in order { scored[e.index] = true }
         for i in results.indices where scored[i] {
             let short = ShortText(employees[i].department)
-            if let short, let n = byBytes[short] {
-                department[i] = n
-                continue
+            if let short {
+                if let k = few.firstIndex(where: { $0.key == short }) {
+                    department[i] = few[k].number
+                    continue
+                }
+                if few.count >= 64, let n = byBytes[short] {
+                    department[i] = n
+                    continue
+                }
             }
             if let n = number[employees[i].department] {
                 department[i] = n
@@ -669,7 +676,10 @@ public enum Rollup {
                 department[i] = Int32(number.count)
                 number[employees[i].department] = department[i]
             }
-            if let short { byBytes[short] = department[i] }
+            if let short {
+                byBytes[short] = department[i]
+                if few.count < 64 { few.append((short, department[i])) }
+            }
         }
         var counters = [Int](repeating: 0, count: number.count)
         var companyRank = [Int](repeating: 0, count: results.count)

@@ -317,6 +317,28 @@ final class PerformanceTests: XCTestCase {
         XCTAssertNil(ShortText(long))
     }
 
+    /// Many departments (beyond the few compared in a row): each employee's department rank is its place among its
+    /// department's scores, as counted by hand from a dictionary of department texts.
+    func testDepartmentRanksWithManyDepartments() throws {
+        var g = SplitMix(seed: 0xDE97)
+        let names = (0..<150).map { k in k % 3 == 0 ? "部门\(k)" : k % 3 == 1 ? "Dept \(k)" : "一个很长的部门名称第\(k)号" }
+        let emps = (0..<3_000).map { i in employee(String(format: "E%05d", i), .frontline, dept: names[Int(g.next() % 150)]) }
+        let scores = emps.indices.map { _ in Int64(g.next() % 2_000) }
+        var results = try scores.map { h -> PerformanceResult in
+            var r = PerformanceResult()
+            try r.setFinal(Exact(Int128(h), 100))
+            return r
+        }
+        Rollup.rank(&results, employees: emps)
+        var byDepartment: [String: [Int]] = [:]
+        for i in emps.indices { byDepartment[emps[i].department, default: []].append(i) }
+        for (_, members) in byDepartment {
+            // Score descending, ties by employee_id ascending (the employees are in ID order).
+            let order = members.sorted { scores[$0] != scores[$1] ? scores[$0] > scores[$1] : $0 < $1 }
+            for (k, i) in order.enumerated() { XCTAssertEqual(results[i].departmentRank, k + 1) }
+        }
+    }
+
     func testMeritProposal() throws {
         // Salary 10,000 in band 7,000–16,000: (10,000 − 7,000) / 9,000 = 0.3333 → quartile 2; B → 4 % → 400.
         let policy = MeritPolicy(
