@@ -228,7 +228,7 @@ public enum BankFiles {
         case .amount: return p.amount.textCount
         case .amountCents: return (p.amount.fen < 0 ? 1 : 0) + DecimalText.count(p.amount.fen.magnitude)
         case .account: return employees[p.employeeIndex].bankAccountUTF8Count
-        case .other(let v): return detailWidth(v, seq: seq, payment: p, employees: employees)
+        case .other(let v): return detailValue(v, seq: seq, payment: p, employees: employees)?.utf8.count
         }
     }
 
@@ -405,14 +405,7 @@ public enum BankFiles {
     /// The UTF-8 length of `detailValue`'s text, counted without making it for the fields a fixed-width layout never
     /// cuts (`strictFields`).
     static func detailWidth(_ v: String, seq: Int, payment p: Payment, employees: [Employee]) -> Int? {
-        let sign = p.amount.fen < 0 ? 1 : 0
-        switch v {
-        case "seq": return (seq < 0 ? 1 : 0) + DecimalText.count(UInt64(seq.magnitude))
-        case "amount": return p.amount.textCount
-        case "amount_cents": return sign + DecimalText.count(p.amount.fen.magnitude)
-        case "account": return employees[p.employeeIndex].bankAccountUTF8Count
-        default: return detailValue(v, seq: seq, payment: p, employees: employees)?.utf8.count
-        }
+        detailWidth(StrictDetail(v), seq: seq, payment: p, employees: employees)
     }
 
     /// The length in bytes of `totalValue`'s text, without making it (once per payment when a file is split).

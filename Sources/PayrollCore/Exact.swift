@@ -95,6 +95,14 @@ public struct Exact: Hashable, Comparable, Sendable, CustomStringConvertible {
         return r >= d - r ? q + 1 : q  // 2r ≥ d, without overflow
     }
 
+    /// `n / d` rounded half away from zero, for any n but `Int128.min` and d > 0: the signed form of
+    /// `quotientRoundedHalfUp` (what `Exact(n, d).rounded(places: 0)` gives, in integers).
+    @inline(__always)
+    public static func quotientRoundedHalfAwayFromZero(_ n: Int128, _ d: Int128) -> Int128 {
+        let q = quotientRoundedHalfUp(Int128(n.magnitude), d)  // |n| fits: n is not Int128.min
+        return n < 0 ? -q : q
+    }
+
     /// Zero.
     public static let zero = Exact(0)
     /// One.

@@ -188,8 +188,7 @@ extension PeriodRules {
     /// half away from zero to the fen or the yuan. The insurance lines and the housing fund of every employee.
     static func product(_ amount: Money, _ rate: Fixed, _ r: AmountRounding) -> Money {
         let wide = Int128(amount.fen) * Int128(rate.units)  // two 64-bit factors: exact in 128 bits (below 2^126)
-        let q = Exact.quotientRoundedHalfUp(Int128(wide.magnitude), r == .fen ? 1_000_000 : 100_000_000)
-        let n = wide < 0 ? -q : q
+        let n = Exact.quotientRoundedHalfAwayFromZero(wide, r == .fen ? 1_000_000 : 100_000_000)
         return Money(fen: Int64(r == .fen ? n : n * 100))
     }
 

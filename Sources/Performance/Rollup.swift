@@ -352,10 +352,8 @@ public enum Rollup {
     /// - Throws: `Exact.Overflow` for a result beyond 64 bits.
     @inline(__always)
     static func roundedQuotient(_ n: Int128, _ d: Int128) throws -> Int64 {
-        guard n != .min else { throw Exact.Overflow() }
-        let q = Exact.quotientRoundedHalfUp(Int128(n.magnitude), d)  // |n| fits: n is not Int128.min
-        guard let m = Int64(exactly: q) else { throw Exact.Overflow() }
-        return n < 0 ? -m : m
+        guard n != .min, let q = Int64(exactly: Exact.quotientRoundedHalfAwayFromZero(n, d)) else { throw Exact.Overflow() }
+        return q
     }
 
     /// Item score of a KPI or BSC row: min(actual/target, cap) × 100, or

@@ -53,8 +53,6 @@ public struct Executor: WorkScheduler {
             shards = runAll(
                 ranges.map { r in
                     {
-                        // The shard's part of the results made present at once, on the core that fills it.
-                        Prefault.populate(base.pointer + r.lowerBound, count: r.count)
                         var next = r.lowerBound
                         let s = body(r) { value in
                             precondition(next < r.upperBound, "mapEach: one result per item")

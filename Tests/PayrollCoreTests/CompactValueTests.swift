@@ -172,18 +172,3 @@ final class ExactArithmeticTests: XCTestCase {
         XCTAssertEqual(Exact(1, 8).rounded(places: 2), Exact(13, 100))
     }
 }
-
-/// Pages made present ahead of writing hold what is written after, at any alignment, and a range too small or a
-/// kernel without the call change nothing.
-final class PrefaultTests: XCTestCase {
-    func testPopulatedMemoryKeepsWhatIsWritten() {
-        for (count, offset) in [(3 << 20, 0), (3 << 20, 5), (100, 1)] {
-            let raw = UnsafeMutableRawPointer.allocate(byteCount: count + 8, alignment: 16)
-            defer { raw.deallocate() }
-            let p = (raw + offset).bindMemory(to: UInt8.self, capacity: count)
-            Prefault.populate(UnsafeMutableRawPointer(p), bytes: count)
-            for i in stride(from: 0, to: count, by: 4093) { p[i] = UInt8(truncatingIfNeeded: i) }
-            for i in stride(from: 0, to: count, by: 4093) { XCTAssertEqual(p[i], UInt8(truncatingIfNeeded: i)) }
-        }
-    }
-}

@@ -110,28 +110,41 @@ public struct IDIndex: Sendable {
         return same ?? arena[s..<e].elementsEqual(b)
     }
 
+    /// Linear probing from the home slot of `h` (the hash of `b`) in a table of `mask + 1` slots: the ID whose bytes
+    /// are `b`, or nil and the first empty slot on the way (where `b` would go).
+    @inline(__always)
+    private func probe<C: Collection>(
+        _ b: C, _ h: UInt64, slots: UnsafePointer<Int32>, hashes: UnsafePointer<UInt64>, mask: Int
+    ) -> (found: Int32?, empty: Int) where C.Element == UInt8 {
+        var p = Int(truncatingIfNeeded: h) & mask
+        while true {
+            let s = slots[p]
+            if s < 0 { return (nil, p) }
+            if hashes[p] == h && equal(Int(s), b) { return (s, p) }
+            p = (p + 1) & mask
+        }
+    }
+
+    /// Puts position `i`, whose ID hashes to `h` and is not in the table yet, in the first empty slot from its home.
+    @inline(__always)
+    static func place(_ i: Int32, _ h: UInt64, slots: UnsafeMutablePointer<Int32>, hashes: UnsafeMutablePointer<UInt64>, mask: Int) {
+        var p = Int(truncatingIfNeeded: h) & mask
+        while slots[p] >= 0 { p = (p + 1) & mask }
+        slots[p] = i
+        hashes[p] = h
+    }
+
     /// The index of an ID given as UTF-8 bytes.
     public func lookup<C: Collection>(_ b: C) -> Int32? where C.Element == UInt8 {
+        let h = IDIndex.hash(b)
         if inOrder {
             let t = ordered
             t.prepare(self)
             guard let tSlots = t.slots, let tHashes = t.hashes else { return nil }
-            let h = IDIndex.hash(b)
-            var p = Int(truncatingIfNeeded: h) & t.mask
-            while true {
-                let s = tSlots[p]
-                if s < 0 { return nil }
-                if tHashes[p] == h && equal(Int(s), b) { return s }
-                p = (p + 1) & t.mask
-            }
+            return probe(b, h, slots: tSlots, hashes: tHashes, mask: t.mask).found
         }
-        let h = IDIndex.hash(b)
-        var p = Int(truncatingIfNeeded: h) & mask
-        while true {
-            let s = slots[p]
-            if s < 0 { return nil }
-            if hashes[p] == h && equal(Int(s), b) { return s }
-            p = (p + 1) & mask
+        return slots.withUnsafeBufferPointer { s in
+            hashes.withUnsafeBufferPointer { probe(b, h, slots: s.baseAddress!, hashes: $0.baseAddress!, mask: mask).found }
         }
     }
 
@@ -191,15 +204,12 @@ public struct IDIndex: Sendable {
         }
         if (count + 1) * 2 > mask + 1 { grow() }
         let h = IDIndex.hash(b)
-        var p = Int(truncatingIfNeeded: h) & mask
-        while true {
-            let s = slots[p]
-            if s < 0 { break }
-            if hashes[p] == h && equal(Int(s), b) { return s }
-            p = (p + 1) & mask
+        let (found, empty) = slots.withUnsafeBufferPointer { s in
+            hashes.withUnsafeBufferPointer { probe(b, h, slots: s.baseAddress!, hashes: $0.baseAddress!, mask: mask) }
         }
-        slots[p] = Int32(truncatingIfNeeded: count)
-        hashes[p] = h
+        if let found { return found }
+        slots[empty] = Int32(truncatingIfNeeded: count)
+        hashes[empty] = h
         append(b)
         return nil
     }
@@ -241,21 +251,24 @@ public struct IDIndex: Sendable {
     /// Puts position `i` in the table (its ID is not there yet).
     private mutating func place(_ i: Int) {
         let h = hashOfPosition(i)
-        var p = Int(truncatingIfNeeded: h) & mask
-        while slots[p] >= 0 { p = (p + 1) & mask }
-        slots[p] = Int32(truncatingIfNeeded: i)
-        hashes[p] = h
+        let m = mask
+        slots.withUnsafeMutableBufferPointer { s in
+            hashes.withUnsafeMutableBufferPointer {
+                IDIndex.place(Int32(truncatingIfNeeded: i), h, slots: s.baseAddress!, hashes: $0.baseAddress!, mask: m)
+            }
+        }
     }
 
     private mutating func grow() {
         let cap = (mask + 1) * 2
         var newSlots = [Int32](repeating: -1, count: cap)
         var newHashes = [UInt64](repeating: 0, count: cap)
-        for p in 0...mask where slots[p] >= 0 {
-            var q = Int(truncatingIfNeeded: hashes[p]) & (cap - 1)
-            while newSlots[q] >= 0 { q = (q + 1) & (cap - 1) }
-            newSlots[q] = slots[p]
-            newHashes[q] = hashes[p]
+        newSlots.withUnsafeMutableBufferPointer { s in
+            newHashes.withUnsafeMutableBufferPointer { h in
+                for p in 0...mask where slots[p] >= 0 {
+                    IDIndex.place(slots[p], hashes[p], slots: s.baseAddress!, hashes: h.baseAddress!, mask: cap - 1)
+                }
+            }
         }
         slots = newSlots
         hashes = newHashes
@@ -339,11 +352,7 @@ final class OrderedTable: @unchecked Sendable {
         let h = UnsafeMutablePointer<UInt64>.allocate(capacity: cap)
         h.initialize(repeating: 0, count: cap)
         for i in 0..<index.count {
-            let x = index.hashOfPosition(i)
-            var p = Int(truncatingIfNeeded: x) & (cap - 1)
-            while s[p] >= 0 { p = (p + 1) & (cap - 1) }
-            s[p] = Int32(truncatingIfNeeded: i)
-            h[p] = x
+            IDIndex.place(Int32(truncatingIfNeeded: i), index.hashOfPosition(i), slots: s, hashes: h, mask: cap - 1)
         }
         slots = s
         hashes = h
