@@ -2,9 +2,9 @@ import PayrollCore
 
 /// The salary structure's formulas compiled once into one flat list of stack-machine steps, evaluated per employee
 /// without walking a tree of boxed nodes (whose reference counts every employee's evaluation updated) and without
-/// allocating: the values and the stack live in memory the caller lends. The arithmetic is `Evaluator`'s, step for
-/// step — the same exact operations on the same operands in the same order, so the same value or the same error
-/// (`EvaluationError` for a division by zero or a value beyond the exact range).
+/// allocating: the values and the stack live in memory the caller lends. Operands are evaluated left to right and
+/// `and`, `or` and `if` evaluate only the side they need; a division by zero or a value beyond the exact range is an
+/// `EvaluationError`. (The tests keep the tree-walking evaluator it replaced as their reference.)
 public struct FormulaProgram: Sendable {
     enum Op: UInt8, Sendable {
         /// Push `constant`.
@@ -138,8 +138,18 @@ public struct FormulaProgram: Sendable {
         }
     }
 
+    /// Evaluates formula `k` over `values` (every slot's value), with a stack of its own (explanations, tests).
+    public func number(_ k: Int, values: inout [Exact], tables: [BracketTable]) throws -> Exact {
+        try values.withUnsafeMutableBufferPointer { v in
+            try withUnsafeTemporaryAllocation(of: Exact.self, capacity: Swift.max(1, stackDepth)) { stack in
+                stack.initialize(repeating: .zero)
+                return try number(k, values: v, stack: stack, tables: tables)
+            }
+        }
+    }
+
     /// Evaluates formula `k` over `values` (every slot's value) with `stack` (at least `stackDepth` values) as
-    /// scratch; `Evaluator(values:tables:).number` of the same formula.
+    /// scratch.
     public func number(
         _ k: Int, values: UnsafeMutableBufferPointer<Exact>, stack: UnsafeMutableBufferPointer<Exact>, tables: [BracketTable]
     ) throws -> Exact {

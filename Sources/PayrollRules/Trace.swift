@@ -109,7 +109,7 @@ extension PeriodRules {
         let names = slotNames()
         var lines: [PayTrace.Line] = []
         for (k, c) in components.enumerated() {
-            let exact = try Evaluator(values: v, tables: tables).number(c.expr)
+            let exact = try program.number(k, values: &v, tables: tables)
             v[c.slot] = Exact(r.lines[k])
             var slots = Set<Int>()
             var tbls = Set<Int>()

@@ -120,3 +120,78 @@ final class FormulaProgramTests: XCTestCase {
         }
     }
 }
+
+/// The tree-walking evaluator the pay stage used before `FormulaProgram`, kept here as the reference the program is
+/// compared with: it evaluates compiled formulas against one employee's values.
+struct Evaluator {
+    /// The evaluation context: every slot's value.
+    var values: [Exact]
+    /// The tables.
+    let tables: [BracketTable]
+
+    /// An evaluator over a context.
+    init(values: [Exact], tables: [BracketTable]) {
+        self.values = values
+        self.tables = tables
+    }
+
+    /// Evaluates a number exactly; throws on overflow or division by zero.
+    func number(_ e: Expr) throws -> Exact {
+        do {
+            switch e {
+            case .number(let n): return n
+            case .slot(let s): return values[s]
+            case .negate(let x): return try number(x).negated
+            case .arithmetic(let op, let l, let r):
+                let a = try number(l)
+                let b = try number(r)
+                switch op {
+                case .add: return try a.adding(b)
+                case .sub: return try a.adding(b.negated)
+                case .mul: return try a.multiplied(by: b)
+                case .div:
+                    if b.isZero { throw EvaluationError(message: "division by zero") }
+                    return try a.divided(by: b)
+                }
+            case .ifElse(let c, let a, let b): return try boolean(c) ? number(a) : number(b)
+            case .minimum(let xs): return try xs.map(number).min()!
+            case .maximum(let xs): return try xs.map(number).max()!
+            case .clamp(let x, let lo, let hi): return try Swift.min(Swift.max(number(x), number(lo)), number(hi))
+            case .abs(let x):
+                let v = try number(x)
+                return v.isNegative ? v.negated : v
+            case .round(let x, let places, let mode): return try number(x).checkedRounded(places: places, mode: mode)
+            case .lookup(let t, let x): return tables[t].row(for: try number(x)).value
+            case .tax(let t, let x): return try tables[t].tax(on: try number(x))
+            case .boolean, .compare, .and, .or, .not:
+                throw EvaluationError(message: "internal: a true/false value where a number was expected")
+            }
+        } catch is Exact.Overflow {
+            throw EvaluationError(message: "a number grew beyond the exact range")
+        }
+    }
+
+    /// Evaluates a condition.
+    func boolean(_ e: Expr) throws -> Bool {
+        switch e {
+        case .boolean(let b): return b
+        case .slot(let s): return !values[s].isZero
+        case .not(let x): return try !boolean(x)
+        case .and(let l, let r): return try boolean(l) && boolean(r)
+        case .or(let l, let r): return try boolean(l) || boolean(r)
+        case .ifElse(let c, let a, let b): return try boolean(c) ? boolean(a) : boolean(b)
+        case .compare(let op, let l, let r):
+            let a = try number(l)
+            let b = try number(r)
+            switch op {
+            case .lt: return a < b
+            case .le: return !(b < a)
+            case .gt: return b < a
+            case .ge: return !(a < b)
+            case .eq: return a == b
+            case .ne: return a != b
+            }
+        default: throw EvaluationError(message: "internal: a number where a true/false value was expected")
+        }
+    }
+}

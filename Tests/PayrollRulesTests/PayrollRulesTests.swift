@@ -123,7 +123,8 @@ final class FormulaTests: XCTestCase {
     ])
 
     func eval(_ s: String, a: Exact = Exact(10000), b: Exact = Exact(3), flag: Bool = false) throws -> Exact {
-        try Evaluator(values: [a, b, flag ? .one : .zero], tables: [table]).number(compiler.compile(s))
+        var values = [a, b, flag ? .one : .zero]
+        return try FormulaProgram([compiler.compile(s)]).number(0, values: &values, tables: [table])
     }
 
     func testArithmeticIsExactUntilRounded() throws {
