@@ -101,6 +101,49 @@ final class CSVPartsTests: XCTestCase {
         XCTAssertEqual(parts[2].end, bytes.count)
     }
 
+    /// Long plain stretches (taken 32 and 8 bytes at a time) with a quote, a quoted line feed, a CRLF or a lone CR
+    /// now and then at every offset: the boundaries and their lines are those of the byte-by-byte scan (7-byte
+    /// reads never take the word paths).
+    func testWordAtATimeScanFindsTheByteScansBoundaries() throws {
+        var state: UInt64 = 7
+        func next(_ n: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(n))
+        }
+        var checked = 0
+        for round in 0..<60 {
+            var text = "employee_id,date,hours\n"
+            for i in 0..<(200 + next(400)) {
+                switch next(40) {
+                case 0: text += "E\(i),\"a\nb\",8\n"
+                case 1: text += "E\(i),2026-01-05,8\r\n"
+                case 2: text += "E\(i),2026-01-05,8\r"
+                case 3: text += "E\(i),\"x\"\"y\",8\n"
+                case 4: text += "\n"
+                default: text += "E\(i),2026-01-\(10 + next(20)),\(next(12)).\(next(10))\n"
+                }
+            }
+            let path = tempFile(text)
+            for count in [2, 3] {
+                let bytewise = try CSVFileReader(path: path, chunkSize: 7).parts(count, minimumBytes: 1)
+                for chunk in [64, 4096, 1 << 16] {
+                    let fast = try CSVFileReader(path: path, chunkSize: chunk).parts(count, minimumBytes: 1)
+                    XCTAssertEqual(fast, bytewise, "round \(round), \(count) parts, chunk \(chunk)")
+                    checked += 1
+                }
+            }
+            // The second part's line, counted by hand: one plus the line ends (CRLF once, lone CR, LF) before it.
+            let parts = try CSVFileReader(path: path, chunkSize: 1 << 16).parts(2, minimumBytes: 1)
+            let bytes = Array(text.utf8)[0..<parts[2].start]
+            var ends = 0
+            for (k, b) in zip(bytes.indices, bytes) where b == 0x0A || (b == 0x0D && (k + 1 == bytes.endIndex || bytes[k + 1] != 0x0A)) {
+                ends += 1
+            }
+            XCTAssertEqual(parts[2].line, 1 + ends, "round \(round)")
+        }
+        XCTAssertEqual(checked, 360)
+    }
+
     /// Too small, or no line feed after the header: one part, the whole file.
     func testSmallOrUnsplittableFilesAreOnePart() throws {
         let small = tempFile("a,b\n1,2\n3,4\n")
