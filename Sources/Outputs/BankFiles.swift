@@ -65,7 +65,7 @@ public enum BankFiles {
         var nets = [Money](repeating: .zero, count: batch.employees.count)
         var registerTotal = Money.zero
         for i in batch.employees.indices {
-            guard let net = run.pay[i]?.net else { continue }
+            guard let net = run.net(i) else { continue }
             registerTotal += net
             nets[i] = net
             guard net > .zero else { continue }
@@ -114,7 +114,7 @@ public enum BankFiles {
             // made when it is too long.
             let periodLength = batch.period.description.utf8.count
             for i in batch.employees.indices where periodLength + 1 + batch.employees[i].id.utf8.count > 35 {
-                guard let net = run.pay[i]?.net, net > .zero else { continue }
+                guard let net = run.net(i), net > .zero else { continue }
                 let e = batch.employees[i]
                 let id = "\(batch.period)-\(e.id)"
                 if id.count > 35 {

@@ -160,7 +160,7 @@ public enum PeriodRunner {
                 let rollupSeconds = Double(DispatchTime.now().uptimeNanoseconds - rollupStarted.uptimeNanoseconds) / 1e9
                 var r = PayrollStage.run(
                     batch: batch, performance: performance, rules: rules, ytd: ytd, scheduler: scheduler,
-                    employeesFile: def.fileNames[.employees] ?? "employees.csv")
+                    employeesFile: def.fileNames[.employees] ?? "employees.csv", keepResults: !s.validateOnly)
                 r.timings.insert(("rollup", rollupSeconds), at: 0)
                 batch.diagnostics += r.diagnostics
                 run = r

@@ -1,6 +1,7 @@
 import Foundation
 import PayrollCore
 import PayrollRules
+import Performance
 import TestSupport
 import XCTest
 
@@ -58,6 +59,45 @@ final class PayShardTests: XCTestCase {
         XCTAssertEqual(
             one.diagnostics.filter { $0.code == Code.staleParameter.rawValue }.map { String(describing: $0) },
             stale.map { String(describing: $0) })
+    }
+
+    /// Pay computed for validation keeps only each net pay: the same diagnostics and nets as the results kept whole,
+    /// on the demo month and on 60 copies of its employees paid near the per-employee bound, whose totals pass N005's
+    /// bound inside a shard (found there by computing that shard's pay again).
+    func testValidationKeepsTheNetsAndFindsTheSameProblems() throws {
+        let batch = try load(fixtures.appendingPathComponent("demo").path)
+        let rules = try PeriodRules.resolve(standardPack, period: Period("2026-01")!)
+        let performance = try RollupStage.run(batch: batch)
+        let ytd = YearToDateStore.Loaded(source: nil, entries: [:], diagnostics: [])
+        var big = batch
+        big.employees = []
+        big.attendance = []
+        big.adjustments = []
+        var bigPerformance: [PerformanceResult] = []
+        for copy in 0..<60 {
+            for i in batch.employees.indices {
+                var e = batch.employees[i]
+                e.id += "-\(copy)"
+                e.baseSalary = Money(fen: 900_000_000_000_000)  // 9 × 10^12 yuan: below the 10^13 bound of one line
+                big.employees.append(e)
+                big.attendance.append(batch.attendance[i])
+                bigPerformance.append(performance[i])
+            }
+        }
+        var passed = false
+        for (b, p) in [(batch, performance), (big, bigPerformance)] {
+            let kept = PayrollStage.run(batch: b, performance: p, rules: rules, ytd: ytd, scheduler: Executor(threads: 2), minShard: 16)
+            let nets = PayrollStage.run(
+                batch: b, performance: p, rules: rules, ytd: ytd, scheduler: Executor(threads: 2), minShard: 16, keepResults: false)
+            XCTAssertEqual(kept.pay.count, b.employees.count)
+            XCTAssertTrue(nets.pay.isEmpty)
+            XCTAssertEqual(nets.diagnostics.map { String(describing: $0) }, kept.diagnostics.map { String(describing: $0) })
+            XCTAssertEqual(b.employees.indices.map { nets.net($0) }, kept.pay.map { $0?.net })
+            XCTAssertEqual(b.employees.indices.map { kept.net($0) }, kept.pay.map { $0?.net })
+            XCTAssertTrue(kept.pay.contains { $0 != nil })
+            passed = passed || kept.diagnostics.contains { $0.code == Code.totalsTooLarge.rawValue }
+        }
+        XCTAssertTrue(passed, "N005 is reported for the copies")
     }
 }
 

@@ -9,8 +9,13 @@ public struct PayrollRun: Sendable {
     public var rules: PeriodRules
     /// Each employee's scores, grade and coefficient, in employee order.
     public var performance: [PerformanceResult]
-    /// Each employee's pay; nil for an employee who cannot be paid (a diagnostic says why).
+    /// Each employee's pay; nil for an employee who cannot be paid (a diagnostic says why). Empty when the run was
+    /// computed for validation only (`keepResults` false): `net(_:)` still gives each net pay.
     public var pay: [PayResult?]
+    /// Each employee's net pay when the results were not kept; empty when they were.
+    var nets: [Money?] = []
+    /// Employee `i`'s net pay; nil when the employee cannot be paid.
+    public func net(_ i: Int) -> Money? { nets.isEmpty ? pay[i]?.net : nets[i] }
     /// Year-to-date entries to carry into the next period's ledger (this period's and earlier ones not paid now), in
     /// code-point order of employee_id: read from the pay results as they are walked, not kept beside them.
     public var ledger: Ledger { Ledger(employees: employees, pay: pay, carried: carried, inOrder: idsInOrder) }
@@ -32,11 +37,12 @@ public struct PayrollRun: Sendable {
 public enum PayrollStage {
     /// Pay runs over shards of at least this many employees (each one's pay costs more than its rollup).
     public static let payShard = 256
-    /// Every employee's pay, over employee shards in parallel, and the ledger to carry forward.
+    /// Every employee's pay, over employee shards in parallel, and the ledger to carry forward. `keepResults` false
+    /// (validation) keeps each employee's net pay only; the diagnostics are the same.
     public static func run(
         batch: Batch, performance: [PerformanceResult], rules: PeriodRules, ytd: YearToDateStore.Loaded,
         modes: [BasicDeductionMode]? = nil, scheduler: any WorkScheduler = SerialScheduler(), employeesFile: String = "employees.csv",
-        minShard: Int = PayrollStage.payShard
+        minShard: Int = PayrollStage.payShard, keepResults: Bool = true
     ) -> PayrollRun {
         let executor = scheduler
         let started = DispatchTime.now()
@@ -54,36 +60,20 @@ public enum PayrollStage {
             if case .opening = ytd.source { return true }
             return false
         }()
-        // The results are built in place; each shard's diagnostics come back beside them, with what the checks after
-        // pay need of its employees (read here, where they are at hand, not in passes over a million results after).
-        let computed = executor.mapEach(count: employees.count, minShard: minShard) {
-            (range, put: (PayResult?) -> Void) -> ShardSummary in
-            let rules = rules.threadLocal()  // nothing shared between the cores on the hot path
-            var summary = ShardSummary(range: range)
-            func emit(_ r: PayResult?, _ d: [Diagnostic]) {
-                if let r {
-                    let (sum, overflow) = summary.magnitude.addingReportingOverflow(PayChecks.magnitude(r))
-                    summary.magnitude = overflow ? .max : sum
-                    if r.ytd.compTime != .zero { summary.compTime = true }
-                }
-                put(r)
-                summary.diagnostics += d
-            }
-            for i in range {
-                PayChecks.noteCity(employees[i].city, in: &summary.cities)
-                if i > range.lowerBound && !employees[i - 1].id.codePointPrecedes(employees[i].id) { summary.idsInOrder = false }
-                if attendance.indices.contains(i) && attendance[i].overtimeRestdayComp != .zero { summary.compTime = true }
-                // The employee and the rollup read in place: the pay input is the one copy of them.
-                let line = employees[i].line
-                let id = employees[i].id
-                var sink = DiagnosticSink(file: employeesFile)
-                func add(_ c: Code, _ en: String, _ zh: String) { sink.add(c, line: line, column: nil, employee: id, en: en, zh: zh) }
-                PayChecks.missingMethods(perf[i], add)
-                guard let final = perf[i].final else {
-                    PayChecks.noFinalScore(perf[i], add)
-                    emit(nil, sink.finish())
-                    continue
-                }
+        // Each employee's pay, its diagnostics going to the shard's summary with what the checks after pay need of it
+        // (read here, where the result is at hand, not in passes over a million results after).
+        @Sendable func pay(_ i: Int, _ rules: PeriodRules, _ summary: inout ShardSummary) -> PayResult? {
+            PayChecks.noteCity(employees[i].city, in: &summary.cities)
+            if i > summary.range.lowerBound && !employees[i - 1].id.codePointPrecedes(employees[i].id) { summary.idsInOrder = false }
+            if attendance.indices.contains(i) && attendance[i].overtimeRestdayComp != .zero { summary.compTime = true }
+            // The employee and the rollup read in place: the pay input is the one copy of them.
+            let line = employees[i].line
+            let id = employees[i].id
+            var sink = DiagnosticSink(file: employeesFile)
+            func add(_ c: Code, _ en: String, _ zh: String) { sink.add(c, line: line, column: nil, employee: id, en: en, zh: zh) }
+            PayChecks.missingMethods(perf[i], add)
+            var result: PayResult?
+            if let final = perf[i].final {
                 let prev = entries.isEmpty ? nil : entries[id]
                 PayChecks.ledgerEntry(employees[i], previous: prev, usesLedger: usesLedger, period: period, add)
                 let input = PayInput(
@@ -94,48 +84,85 @@ public enum PayrollStage {
                 do {
                     let r = try rules.compute(input)
                     PayChecks.result(r, period: period, add)
-                    emit(r, sink.finish())
+                    result = r
                 } catch {
                     PayChecks.failure(error, add)
-                    emit(nil, sink.finish())
                 }
+            } else {
+                PayChecks.noFinalScore(perf[i], add)
             }
-            return summary
+            if let r = result {
+                let (sum, overflow) = summary.magnitude.addingReportingOverflow(PayChecks.magnitude(r))
+                summary.magnitude = overflow ? .max : sum
+                if r.ytd.compTime != .zero { summary.compTime = true }
+                if r.bonusTaxedWithSalary { summary.bonusWithSalary += 1 }
+            }
+            summary.diagnostics += sink.finish()
+            return result
+        }
+        // The results are built in place, over shards; kept whole for the writers, or (validation, which writes none)
+        // only each employee's net pay, for the bank check: a million results are about 330 MB written and let go.
+        let results: [PayResult?]
+        let nets: [Money?]
+        let shards: [ShardSummary]
+        if keepResults {
+            (results, shards) = executor.mapEach(count: employees.count, minShard: minShard) { (range, put: (PayResult?) -> Void) in
+                let rules = rules.threadLocal()  // nothing shared between the cores on the hot path
+                var summary = ShardSummary(range: range)
+                for i in range { put(pay(i, rules, &summary)) }
+                return summary
+            }
+            nets = []
+        } else {
+            (nets, shards) = executor.mapEach(count: employees.count, minShard: minShard) { (range, put: (Money?) -> Void) in
+                let rules = rules.threadLocal()
+                var summary = ShardSummary(range: range)
+                for i in range { put(pay(i, rules, &summary)?.net) }
+                return summary
+            }
+            results = []
         }
         let timings = [("payroll", Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9)]
-        var diags = computed.shards.flatMap(\.diagnostics)
-        let pay = computed.results
-        if let d = PayChecks.bonusPolicyEnded(pay, rules: rules, employees: employees, employeesFile: employeesFile) { diags.append(d) }
-        // N005 from the shards' magnitudes; the employee who passes the bound is found in the shard where it is passed.
-        if let (k, before) = PayChecks.shardPassingBound(computed.shards.map(\.magnitude), bound: UInt64(MoneyBounds.totalFen)),
-            let d = PayChecks.totalsBound(pay, employees: employees, employeesFile: employeesFile, range: computed.shards[k].range, from: before)
-        {
+        var diags = shards.flatMap(\.diagnostics)
+        if let d = PayChecks.bonusPolicyEnded(count: shards.reduce(0) { $0 + $1.bonusWithSalary }, rules: rules, employeesFile: employeesFile) {
             diags.append(d)
         }
+        // N005 from the shards' magnitudes; the employee who passes the bound is found in the shard where it is passed
+        // (its results computed again when they were not kept: pay is pure, and this happens only beyond the bound).
+        if let (k, before) = PayChecks.shardPassingBound(shards.map(\.magnitude), bound: UInt64(MoneyBounds.totalFen)) {
+            let range = shards[k].range
+            let again = rules.threadLocal()
+            var scratch = ShardSummary(range: range)
+            let d = PayChecks.totalsBound(employees: employees, employeesFile: employeesFile, range: range, from: before) { i in
+                keepResults ? results[i] : pay(i, again, &scratch)
+            }
+            if let d { diags.append(d) }
+        }
         var cities: [String] = []
-        for shard in computed.shards { for c in shard.cities { PayChecks.noteCity(c, in: &cities) } }
+        for shard in shards { for c in shard.cities { PayChecks.noteCity(c, in: &cities) } }
         diags += PayChecks.staleBands(rules: rules, cities: cities, employeesFile: employeesFile)
         diags.sort(by: Diagnostic.reportOrder)
         // The ledger is read from the pay results when it is written: only the previous ledger's entries
         // for employees not paid now are kept (a copy of every year-to-date state would be 128 bytes an employee).
         var carried: [(id: String, ytd: YearToDate)] = []
         if !entries.isEmpty {
-            let paid = Set(employees.indices.lazy.filter { pay[$0] != nil }.map { employees[$0].id })
+            let paid = Set(employees.indices.lazy.filter { keepResults ? results[$0] != nil : nets[$0] != nil }.map { employees[$0].id })
             for (id, y) in entries where !paid.contains(id) && y.year == period.year { carried.append((id, y)) }
             carried.sort { $0.id.codePointPrecedes($1.id) }
         }
         // In order within each shard (checked there) and across their boundaries.
         let idsInOrder =
-            computed.shards.allSatisfy(\.idsInOrder)
-            && computed.shards.indices.dropFirst().allSatisfy { k in
-                employees[computed.shards[k].range.lowerBound - 1].id.codePointPrecedes(employees[computed.shards[k].range.lowerBound].id)
+            shards.allSatisfy(\.idsInOrder)
+            && shards.indices.dropFirst().allSatisfy { k in
+                employees[shards[k].range.lowerBound - 1].id.codePointPrecedes(employees[shards[k].range.lowerBound].id)
             }
         var run = PayrollRun(
-            rules: rules, performance: performance, pay: pay, employees: employees, carried: carried, idsInOrder: idsInOrder,
+            rules: rules, performance: performance, pay: results, employees: employees, carried: carried, idsInOrder: idsInOrder,
             diagnostics: diags, timings: timings)
+        run.nets = nets
         // The ledger's entries are the pay results' and the carried ones: read in place.
         run.compTimeUsed =
-            carried.contains { $0.ytd.compTime != .zero } || computed.shards.contains(where: \.compTime)
+            carried.contains { $0.ytd.compTime != .zero } || shards.contains(where: \.compTime)
             || batch.attendance.count > employees.count
                 && batch.attendance[employees.count...].contains { $0.overtimeRestdayComp != .zero }
         return run
@@ -154,6 +181,8 @@ public enum PayrollStage {
         var idsInOrder = true
         /// Some employee has a comp-time balance or rest-day overtime taken as time off.
         var compTime = false
+        /// Its employees whose annual bonus is taxed with the month's salary (N008 counts them).
+        var bonusWithSalary = 0
     }
 }
 

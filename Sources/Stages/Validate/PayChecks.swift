@@ -68,8 +68,7 @@ enum PayChecks {
     }
 
     /// N008, once per run: annual bonuses paid after the separate-taxation policy ended are taxed with the salary.
-    static func bonusPolicyEnded(_ pay: [PayResult?], rules: PeriodRules, employees: [Employee], employeesFile: String) -> Diagnostic? {
-        let n = pay.reduce(0) { $0 + (($1?.bonusTaxedWithSalary ?? false) ? 1 : 0) }
+    static func bonusPolicyEnded(count n: Int, rules: PeriodRules, employeesFile: String) -> Diagnostic? {
         guard n > 0, let end = rules.annualBonusSeries?.entries.compactMap(\.until).max() else { return nil }
         return Diagnostic(
             code: Code.bonusPolicyEnded.rawValue, severity: Code.bonusPolicyEnded.severity, stage: .business, file: employeesFile,
@@ -132,12 +131,6 @@ enum PayChecks {
         }
     }
 
-    /// N005: every total a report forms is a sum over employees of these amounts; their magnitudes are bounded
-    /// together so that no writer's sum can overflow, and the employee at which the bound is passed is named.
-    static func totalsBound(_ pay: [PayResult?], employees: [Employee], employeesFile: String) -> Diagnostic? {
-        totalsBound(pay, employees: employees, employeesFile: employeesFile, range: pay.indices, from: 0)
-    }
-
     /// What one employee adds to the magnitude `totalsBound` bounds: the amounts a report adds up (each below 10^13
     /// yuan, `PeriodRules.employeeBoundFen`, so that their sum cannot wrap).
     @inline(__always)
@@ -172,14 +165,16 @@ enum PayChecks {
         return nil
     }
 
-    /// `totalsBound` over the employees of `range`, the magnitude of those before it being `start`.
+    /// N005: every total a report forms is a sum over employees of these amounts; their magnitudes are bounded
+    /// together so that no writer's sum can overflow, and the employee at which the bound is passed is named. Over
+    /// the employees of `range` (employee `i`'s pay being `result(i)`), the magnitude of those before it being `start`.
     static func totalsBound(
-        _ pay: [PayResult?], employees: [Employee], employeesFile: String, range: Range<Int>, from start: UInt64
+        employees: [Employee], employeesFile: String, range: Range<Int>, from start: UInt64, result: (Int) -> PayResult?
     ) -> Diagnostic? {
         var magnitude = start
         // By index, each amount added in place: no copy of each result, no array of its amounts (a million employees).
         for i in range {
-            guard let r = pay[i] else { continue }
+            guard let r = result(i) else { continue }
             magnitude = magnitude &+ PayChecks.magnitude(r)
             if magnitude > UInt64(MoneyBounds.totalFen) {
                 let e = employees[i]
