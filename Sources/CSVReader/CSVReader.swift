@@ -107,6 +107,9 @@ public struct CSVRecord {
     public let count: Int
     /// Bit i set when field i (i < 64) was longer than the reader's limit and is delivered empty.
     public let oversizedMask: UInt64
+    /// Every field is already without surrounding spaces and tabs (a line split without libcsv, whose fields are
+    /// all unquoted and trimmed as libcsv trims them): `trimmed()` would give each field back unchanged.
+    public let fieldsTrimmed: Bool
 
     /// Indexes of fields that were longer than the reader's limit (delivered empty).
     public var oversizedFields: [Int] { oversizedMask == 0 ? [] : (0..<64).filter { oversizedMask & (1 << UInt64($0)) != 0 } }
@@ -585,7 +588,7 @@ private final class ParseState {
         }
         recordLine = line
         lastWasCR = false
-        deliverRecord(base: p, empty: !anyBytes)
+        deliverRecord(base: p, empty: !anyBytes, trimmed: true)
         // libcsv ends the record at the CR, then reports the LF after it as a blank line.
         if crlf {
             line += 1
@@ -676,16 +679,16 @@ private final class ParseState {
         }
         if encodingFailed { return }
         if fieldCount == 0 { return }  // a blank line
-        deliverRecord(base: UnsafePointer(bytes), empty: byteCount == 0)
+        deliverRecord(base: UnsafePointer(bytes), empty: byteCount == 0, trimmed: false)
     }
 
     /// Hands the record over (unless every field is empty: what Excel leaves below a table) and starts the next.
     @inline(__always)
-    func deliverRecord(base: UnsafePointer<UInt8>, empty: Bool) {
+    func deliverRecord(base: UnsafePointer<UInt8>, empty: Bool, trimmed: Bool) {
         if !empty || oversized != 0 {
             let rec = CSVRecord(
                 line: recordLine, index: recordIndex, bytes: base, starts: UnsafePointer(starts), ends: UnsafePointer(ends),
-                count: fieldCount, oversizedMask: oversized)
+                count: fieldCount, oversizedMask: oversized, fieldsTrimmed: trimmed)
             recordIndex += 1
             deliver(rec)
         }

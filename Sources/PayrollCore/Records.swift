@@ -260,8 +260,16 @@ public struct AttendanceSummary: Sendable {
     public init() {}
     /// Days with a status (whole or half days).
     public func days(_ s: AttendanceStatus) -> Fixed { Fixed(units: Int64(halfDays[s.rawValue]) * (Fixed.scale / 2)) }
-    /// One whole day with a status (a row of attendance.csv).
-    public mutating func addDay(_ s: AttendanceStatus) { halfDays[s.rawValue] += 2 }
+    /// One whole day with a status (a row of attendance.csv). The lane is added to in place: writing one lane of
+    /// the vector by a variable index copied it through the stack and read it back wider than written, which
+    /// stalled on store forwarding for every attendance row. A day row comes once per day (at most 62 halves).
+    @inline(__always)
+    public mutating func addDay(_ s: AttendanceStatus) {
+        withUnsafeMutableBytes(of: &halfDays) { lanes in
+            let at = s.rawValue * MemoryLayout<Int32>.stride
+            lanes.storeBytes(of: lanes.load(fromByteOffset: at, as: Int32.self) &+ 2, toByteOffset: at, as: Int32.self)
+        }
+    }
     /// Overtime hours of a kind.
     public func overtime(_ k: OvertimeKind) -> Fixed {
         switch k {

@@ -6,6 +6,9 @@ import XCTest
 /// The reader splits plain lines itself and gives the rest to libcsv: whatever the bytes, the records (fields,
 /// lines, indexes, oversized fields) and the summary (encoding, fault, counts) are those of libcsv alone.
 final class CSVPlainLineTests: XCTestCase {
+    /// Records delivered with `fieldsTrimmed` so far.
+    var trimmedRecords = 0
+
     struct Reading: Equatable {
         var records: [[[UInt8]]] = []
         var lines: [Int] = []
@@ -23,6 +26,13 @@ final class CSVPlainLineTests: XCTestCase {
         reader.splitsPlainLines = split
         var r = Reading()
         let s = try reader.read(part: part) { rec in
+            // A record split without libcsv says its fields are trimmed, and they are (the cell checks then skip
+            // trimming them); one from libcsv never says so.
+            if rec.fieldsTrimmed {
+                XCTAssertTrue(split)
+                for i in 0..<rec.count { XCTAssertEqual(Array(rec[i]), Array(rec[i].trimmed())) }
+                trimmedRecords += 1
+            }
             r.records.append((0..<rec.count).map { Array(rec[$0]) })
             r.lines.append(rec.line)
             r.indexes.append(rec.index)
@@ -82,6 +92,7 @@ final class CSVPlainLineTests: XCTestCase {
             compared += plain.records.count
         }
         XCTAssertGreaterThan(compared, 10_000)
+        XCTAssertGreaterThan(trimmedRecords, 1_000)  // lines with spaces and tabs around fields, split without libcsv
     }
 
     /// The cases by hand: trimming as libcsv trims unquoted fields, CRLF and lone CRs, lines of spaces, a record

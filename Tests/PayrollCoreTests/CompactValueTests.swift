@@ -172,3 +172,24 @@ final class ExactArithmeticTests: XCTestCase {
         XCTAssertEqual(Exact(1, 8).rounded(places: 2), Exact(13, 100))
     }
 }
+
+/// A day row adds two halves to its status's lane and nothing to the others (by hand: 3 present days, 1 sick day,
+/// 2 comp-leave days → 3, 1, 2 days).
+final class AttendanceSummaryTests: XCTestCase {
+    func testADayRowAddsToItsStatusOnly() {
+        var a = AttendanceSummary()
+        for s in [AttendanceStatus.present, .present, .sickLeave, .compLeave, .present, .compLeave] { a.addDay(s) }
+        XCTAssertEqual(a.days(.present), Fixed(3))
+        XCTAssertEqual(a.days(.sickLeave), Fixed(1))
+        XCTAssertEqual(a.days(.compLeave), Fixed(2))
+        for s in AttendanceStatus.allCases where ![.present, .sickLeave, .compLeave].contains(s) { XCTAssertEqual(a.days(s), .zero, "\(s)") }
+        // Every lane in turn, against the vector added to by hand.
+        var b = AttendanceSummary()
+        var expected = SIMD8<Int32>(repeating: 0)
+        for (k, s) in AttendanceStatus.allCases.enumerated() {
+            for _ in 0...k { b.addDay(s) }
+            expected[s.rawValue] = Int32(2 * (k + 1))
+        }
+        XCTAssertEqual(b.halfDays, expected)
+    }
+}

@@ -872,19 +872,27 @@ public enum Intake {
                     zh: "该员工在 \(date) 有重复记录；每位员工每天只能有一行")
                 return
             }
-            summaries[Int(ei)].dayMask |= bit
-            summaries[Int(ei)].addDay(status)
-            summaries[Int(ei)].rows += 1
+            AttendanceRows.count(&summaries[Int(ei)], day: bit, status: status, hours: hours, kind: kind, compTime: compTime)
+        }
+
+        /// Adds a day row to its employee's summary, in one access to it.
+        @inline(__always)
+        static func count(
+            _ a: inout AttendanceSummary, day bit: UInt32, status: AttendanceStatus, hours: Fixed?, kind: OvertimeKind?, compTime: Bool
+        ) {
+            a.dayMask |= bit
+            a.addDay(status)
+            a.rows += 1
             if let hours, let kind {
                 switch kind {
-                case .workday: summaries[Int(ei)].overtimeWorkday += hours
+                case .workday: a.overtimeWorkday += hours
                 case .restday:
                     if compTime {
-                        summaries[Int(ei)].overtimeRestdayComp += hours
+                        a.overtimeRestdayComp += hours
                     } else {
-                        summaries[Int(ei)].overtimeRestday += hours
+                        a.overtimeRestday += hours
                     }
-                case .holiday: summaries[Int(ei)].overtimeHoliday += hours
+                case .holiday: a.overtimeHoliday += hours
                 }
             }
         }

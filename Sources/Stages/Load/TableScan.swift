@@ -156,6 +156,9 @@ struct EnumMatcher<E: Sendable & Equatable>: Sendable {
     // Canonical spellings packed in one byte array: no nested arrays to retain on the hot path.
     let keyBytes: [UInt8]
     let keyStarts: [Int]
+    /// Each canonical spelling's length and bytes in two words (zero-padded), for a cell of at most 16 bytes: compared
+    /// in three steps, not byte by byte (21 million attendance statuses). A longer spelling never matches here.
+    let shortKeys: [(count: Int, words: (UInt64, UInt64))]
     let values: [E]
     let table: [String: E]
     let choices: String
@@ -175,6 +178,10 @@ struct EnumMatcher<E: Sendable & Equatable>: Sendable {
         }
         self.keyBytes = bytes
         self.keyStarts = starts
+        self.shortKeys = (0..<values.count).map { k in
+            let key = bytes[starts[k]..<starts[k + 1]]
+            return key.count <= 16 ? (key.count, EnumMatcher.words(key)) : (Int.max, (0, 0))
+        }
         self.values = values
         self.choices = canonical.joined(separator: ", ")
         self.choicesZH = canonical.map { k in
@@ -183,8 +190,27 @@ struct EnumMatcher<E: Sendable & Equatable>: Sendable {
         }.joined(separator: "、")
     }
 
+    /// Up to 16 bytes in two words, zero-padded (the same layout for the keys and the cells).
+    @inline(__always)
+    static func words<C: Collection>(_ bytes: C) -> (UInt64, UInt64) where C.Element == UInt8 {
+        var words: (UInt64, UInt64) = (0, 0)
+        withUnsafeMutableBytes(of: &words) { w in
+            for (i, b) in bytes.enumerated() { w[i] = b }
+        }
+        return words
+    }
+
     @inline(__always)
     func match(_ r: CSVField) -> E? {
+        if r.count <= 16 {
+            var words: (UInt64, UInt64) = (0, 0)
+            _ = r.withContiguousStorageIfAvailable { b in withUnsafeMutableBytes(of: &words) { $0.copyMemory(from: UnsafeRawBufferPointer(b)) } }
+            for k in shortKeys.indices
+            where shortKeys[k].count == r.count && shortKeys[k].words.0 == words.0 && shortKeys[k].words.1 == words.1 {
+                return values[k]
+            }
+            return table[r.string.lowercased()]
+        }
         var k = 0
         while k < values.count {
             let s = keyStarts[k]

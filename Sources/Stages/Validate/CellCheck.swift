@@ -9,7 +9,8 @@ extension TableScan {
     @inline(__always)
     func raw(_ c: Col) -> CSVField? {
         guard c.pos >= 0, let rec = record, c.pos < rec.count else { return nil }
-        let s = rec[c.pos].trimmed()
+        let f = rec[c.pos]
+        let s = rec.fieldsTrimmed ? f : f.trimmed()
         return s.isEmpty ? nil : s
     }
 
