@@ -520,6 +520,13 @@ private final class ParseState {
         var anyBytes = false
         var s = from
         var i = from
+        // The field list in locals while the line is split (stored back once, before the record is delivered): kept in
+        // the reader object, each field's start and end were stored and its counters reloaded around every field.
+        var fields = fieldCount
+        var starts = self.starts
+        var ends = self.ends
+        var capacity = endCapacity
+        let limit = maxFieldBytes
         /// Ends the field `s..<end` (trimmed as libcsv trims an unquoted field); false when it is over the limit.
         @inline(__always)
         func endField(_ end: Int) -> Bool {
@@ -527,9 +534,17 @@ private final class ParseState {
             var b = end
             while a < b && (p[a] == 0x20 || p[a] == 0x09) { a += 1 }
             while b > a && (p[b - 1] == 0x20 || p[b - 1] == 0x09) { b -= 1 }
-            if b - a > maxFieldBytes { return false }
+            if b - a > limit { return false }
             anyBytes = anyBytes || b > a
-            pushField(a, b)
+            if fields < capacity {
+                starts[fields] = a
+                ends[fields] = b
+                fields += 1
+            } else {
+                fieldCount = fields
+                pushField(a, b)  // grows the list
+                (fields, starts, ends, capacity) = (fieldCount, self.starts, self.ends, endCapacity)
+            }
             return true
         }
         // Eight bytes at a time: a quote or a CR anywhere sends the line to libcsv; commas end fields.
@@ -588,6 +603,7 @@ private final class ParseState {
         }
         recordLine = line
         lastWasCR = false
+        fieldCount = fields
         deliverRecord(base: p, empty: !anyBytes, trimmed: true)
         // libcsv ends the record at the CR, then reports the LF after it as a blank line.
         if crlf {

@@ -106,6 +106,8 @@ final class CSVPlainLineTests: XCTestCase {
             Array("a,b\nc,d".utf8),
             Array("a,b\nc,\"d".utf8),
             Array("a,b\nc,d\"e\nf,g\n".utf8),
+            // More fields than the reader first makes room for (64): the list grows in the middle of a line.
+            Array(((0..<150).map { " f\($0) " }.joined(separator: ",") + "\n" + (0..<300).map { "\($0)" }.joined(separator: ",") + "\nx,y\n").utf8),
         ]
         for (k, t) in texts.enumerated() {
             let path = NSTemporaryDirectory() + "csvplain-case-\(UUID().uuidString).csv"
