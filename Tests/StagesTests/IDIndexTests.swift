@@ -171,3 +171,26 @@ final class Tally: @unchecked Sendable {
         return value
     }
 }
+
+/// The row readers' cache of a few texts answers as a dictionary would: past its 32 compared in a row, for nil
+/// values noted, and for canonically equivalent spellings (NFC and NFD "Café").
+final class FewTextsTests: XCTestCase {
+    func testAnswersAsADictionary() {
+        var cache = FewTexts<Int?>()
+        var dictionary: [String: Int?] = [:]
+        var g = SystemRandomNumberGenerator()
+        let texts = (0..<80).map { "city\($0)" } + ["Caf\u{E9}", "北京", "shanghai"]
+        for _ in 0..<2000 {
+            let t = Bool.random(using: &g) ? texts.randomElement(using: &g)! : "Cafe\u{301}"
+            let got = cache.value(t)
+            let want = dictionary[t]
+            XCTAssertEqual(got.map { $0 ?? -1 }, want.map { $0 ?? -1 }, t)
+            if want == nil {
+                let v: Int? = Int.random(in: 0...3, using: &g) == 0 ? nil : Int.random(in: 0...1000, using: &g)
+                cache.add(t, v)
+                dictionary[t] = v
+            }
+        }
+        XCTAssertEqual(dictionary.count, texts.count)  // NFD "Café" found the NFC one
+    }
+}

@@ -458,3 +458,30 @@ struct ByteKeys {
         return next
     }
 }
+
+/// What a column that repeats a few texts (cities, bank codes) maps them to, for a reader that looks one up per row:
+/// up to 32 texts compared in a row (a short String compares its bytes in place, without hashing), then a
+/// dictionary for the rest.
+struct FewTexts<Value> {
+    // The texts apart from the values: comparing walks the texts alone, copying no value (a city's parameters).
+    private var texts: [String] = []
+    private var values: [Value] = []
+    private var more: [String: Value] = [:]
+
+    /// The value noted for `text`, or nil when none is.
+    @inline(__always)
+    func value(_ text: String) -> Value? {
+        for k in texts.indices where texts[k] == text { return values[k] }
+        return more.isEmpty ? nil : more[text]
+    }
+
+    /// Notes `value` for `text` (not yet noted).
+    mutating func add(_ text: String, _ value: Value) {
+        if texts.count < 32 {
+            texts.append(text)
+            values.append(value)
+        } else {
+            more[text] = value
+        }
+    }
+}

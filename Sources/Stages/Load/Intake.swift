@@ -468,9 +468,9 @@ public enum Intake {
         var list: [Employee] = []
         /// The IDs of `list`, in its order.
         var index: IDIndex
-        var cityCache: [String: CityParameters?] = [:]
+        var cityCache = FewTexts<CityParameters?>()
         /// Each bank_code text seen and the bank it names (rows repeat a few codes).
-        var bankCache: [String: BankInfo?] = [:]
+        var bankCache = FewTexts<BankInfo?>()
         var cols: EmployeeCols?
         /// A row whose ID an earlier row of this part has (at position `first` of `list`); it makes no employee.
         struct Repeat {
@@ -539,11 +539,11 @@ public enum Intake {
             }
             var cityParams: CityParameters?
             if let city {
-                if let cached = cityCache[city] {
+                if let cached = cityCache.value(city) {
                     cityParams = cached
                 } else {
                     cityParams = o.rulePack.city(city, on: firstDay)
-                    cityCache[city] = cityParams
+                    cityCache.add(city, cityParams)
                 }
                 if cityParams == nil {
                     let known = o.rulePack.cities[city] != nil
@@ -597,11 +597,11 @@ public enum Intake {
             var bankCode = t.text(c.bankCode, required: true)
             if let code = bankCode, !o.rulePack.banks.isEmpty {
                 let bank: BankInfo?
-                if let cached = bankCache[code] {
+                if let cached = bankCache.value(code) {
                     bank = cached
                 } else {
                     bank = o.rulePack.bank(named: code)
-                    bankCache[code] = bank
+                    bankCache.add(code, bank)
                 }
                 if let known = bank {
                     bankCode = known.code  // the short code, whichever spelling the file used
