@@ -129,6 +129,43 @@ public struct PayResult: Sendable {
     }
 }
 
+/// What the calculator needs to know about one employee this period besides the employee record: what the pay stage
+/// hands over for each employee while the record itself is read in place (a copy of it, with its texts' reference
+/// counts, for each of a million employees was a tenth of the pay stage).
+public struct PayFacts: Sendable {
+    /// The period's attendance.
+    public var attendance: AttendanceSummary
+    /// The performance coefficient.
+    public var coefficient: Exact
+    /// The final performance score.
+    public var finalScore: Exact
+    /// Special-achievement bonus earned by points this period.
+    public var pointsBonus: Money
+    /// The employee's adjustments.
+    public var adjustments: ArraySlice<Adjustment>
+    /// The state at the end of the previous period of the same year, if any.
+    public var previous: YearToDate?
+    /// How the basic deduction counts months.
+    public var mode: BasicDeductionMode
+    /// Comp time is accounted for (see `PayInput.compTime`).
+    public var compTime: Bool
+
+    /// One employee's facts.
+    public init(
+        attendance: AttendanceSummary, coefficient: Exact, finalScore: Exact, pointsBonus: Money = .zero,
+        adjustments: ArraySlice<Adjustment>, previous: YearToDate?, mode: BasicDeductionMode = .employment, compTime: Bool = true
+    ) {
+        self.attendance = attendance
+        self.coefficient = coefficient
+        self.finalScore = finalScore
+        self.pointsBonus = pointsBonus
+        self.adjustments = adjustments
+        self.previous = previous
+        self.mode = mode
+        self.compTime = compTime
+    }
+}
+
 /// What the calculator needs to know about one employee this period.
 public struct PayInput: Sendable {
     /// The employee.
@@ -165,6 +202,13 @@ public struct PayInput: Sendable {
         self.adjustments = adjustments
         self.previous = previous
         self.mode = mode
+    }
+
+    /// All but the employee record.
+    public var facts: PayFacts {
+        PayFacts(
+            attendance: attendance, coefficient: coefficient, finalScore: finalScore, pointsBonus: pointsBonus,
+            adjustments: adjustments[...], previous: previous, mode: mode, compTime: compTime)
     }
 }
 
@@ -204,8 +248,10 @@ extension PeriodRules {
 
     /// Computes one employee's pay. Pure: the same input gives the same result.
     /// - Throws: `EvaluationError` for a formula that cannot be evaluated, `MoneyOverflow` for amounts beyond the arithmetic's range.
-    public func compute(_ input: PayInput) throws -> PayResult {
-        let e = input.employee
+    public func compute(_ input: PayInput) throws -> PayResult { try compute(input.employee, input.facts) }
+
+    /// `compute` of the employee `e` (read in place, not copied) with the rest of its input.
+    public func compute(_ e: Employee, _ input: PayFacts) throws -> PayResult {
         guard let city = cities[e.city] else {
             throw EvaluationError(message: "no city parameters for \(e.city) on \(period.firstDay)")
         }
@@ -219,7 +265,7 @@ extension PeriodRules {
             memory.initialize(repeating: .zero)
             let v = UnsafeMutableBufferPointer(rebasing: memory[0..<slotCount])
             let stack = UnsafeMutableBufferPointer(rebasing: memory[slotCount...])
-            let (_, bonus) = try fillInputs(input, prorated: prorated, into: v, only: usedInputs)
+            let (_, bonus) = try fillInputs(e, input, prorated: prorated, into: v, only: usedInputs)
             for k in 0..<program.count {
                 let value = try PeriodRules.bounded(try program.number(k, values: v, stack: stack, tables: tables).checkedMoney(.halfUp))
                 v[componentSlots[k]] = Exact(value)
@@ -373,14 +419,17 @@ extension PeriodRules {
     /// the adjustments summed; also the adjustments into gross and the annual bonus.
     func inputValues(_ input: PayInput, prorated: Bool) throws -> ([Exact], Money, Money) {
         var v = [Exact](repeating: .zero, count: slotCount)
-        let (gross, bonus) = try v.withUnsafeMutableBufferPointer { try fillInputs(input, prorated: prorated, into: $0, only: .max) }
+        let (gross, bonus) = try v.withUnsafeMutableBufferPointer {
+            try fillInputs(input.employee, input.facts, prorated: prorated, into: $0, only: .max)
+        }
         return (v, gross, bonus)
     }
 
     /// `inputValues` into `v` (`slotCount` values, all zero): the inputs whose bit (`InputSlot.rawValue`) is set in
     /// `only` (the others stay 0), every parameter and the adjustments.
-    func fillInputs(_ input: PayInput, prorated: Bool, into v: UnsafeMutableBufferPointer<Exact>, only: UInt64) throws -> (Money, Money) {
-        let e = input.employee
+    func fillInputs(
+        _ e: Employee, _ input: PayFacts, prorated: Bool, into v: UnsafeMutableBufferPointer<Exact>, only: UInt64
+    ) throws -> (Money, Money) {
         let a = input.attendance
         @inline(__always) func set(_ s: InputSlot, _ x: @autoclosure () -> Exact) {
             if only & (1 << UInt64(s.rawValue)) != 0 { v[s.rawValue] = x() }

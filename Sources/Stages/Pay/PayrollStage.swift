@@ -66,7 +66,7 @@ public enum PayrollStage {
             PayChecks.noteCity(employees[i].city, in: &summary.cities)
             if i > summary.range.lowerBound && !employees[i - 1].id.codePointPrecedes(employees[i].id) { summary.idsInOrder = false }
             if attendance.indices.contains(i) && attendance[i].overtimeRestdayComp != .zero { summary.compTime = true }
-            // The employee and the rollup read in place: the pay input is the one copy of them.
+            // The employee and the rollup read in place: the employee record is not copied, the facts are.
             let line = employees[i].line
             let id = employees[i].id
             var sink = DiagnosticSink(file: employeesFile)
@@ -76,13 +76,12 @@ public enum PayrollStage {
             if let final = perf[i].final {
                 let prev = entries.isEmpty ? nil : entries[id]
                 PayChecks.ledgerEntry(employees[i], previous: prev, usesLedger: usesLedger, period: period, add)
-                let input = PayInput(
-                    employee: employees[i], attendance: attendance[i], coefficient: perf[i].coefficient, finalScore: final,
-                    pointsBonus: perf[i].pointsBonus,
-                    adjustments: Array(adjustments[adjStart[i]..<adjStart[i + 1]]), previous: prev,
+                let facts = PayFacts(
+                    attendance: attendance[i], coefficient: perf[i].coefficient, finalScore: final, pointsBonus: perf[i].pointsBonus,
+                    adjustments: adjustments[adjStart[i]..<adjStart[i + 1]], previous: prev,
                     mode: modes?[i] ?? employees[i].basicDeductionMode, compTime: compTimeTracked || (prev?.compTime ?? .zero) != .zero)
                 do {
-                    let r = try rules.compute(input)
+                    let r = try rules.compute(employees[i], facts)
                     PayChecks.result(r, period: period, add)
                     result = r
                 } catch {
