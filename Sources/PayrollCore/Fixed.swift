@@ -136,6 +136,8 @@ extension Fixed {
     @inlinable
     public static func parse<C: RandomAccessCollection>(_ bytes: C) -> Result<Fixed, FixedParseError>
     where C.Element == UInt8, C.Index == Int {
+        // Bytes in one buffer are read through it (as `Money.parse`).
+        if C.self != UnsafeBufferPointer<UInt8>.self, let r = bytes.withContiguousStorageIfAvailable({ parse($0) }) { return r }
         var i = bytes.startIndex
         let end = bytes.endIndex
         while i < end, bytes[i] == 0x20 { i = (i + 1) }

@@ -71,6 +71,13 @@ extension Money {
     @inlinable
     public static func parse<C: RandomAccessCollection>(_ bytes: C, allowNegative: Bool) -> Result<Money, MoneyParseError>
     where C.Element == UInt8, C.Index == Int {
+        // Bytes in one buffer (a cell in the reader's buffer) are read through it: the same code, without a bounds
+        // check on each byte.
+        if C.self != UnsafeBufferPointer<UInt8>.self,
+            let r = bytes.withContiguousStorageIfAvailable({ parse($0, allowNegative: allowNegative) })
+        {
+            return r
+        }
         var i = bytes.startIndex
         var end = bytes.endIndex
         while i < end, bytes[i] == 0x20 || bytes[i] == 0x09 { i = (i + 1) }

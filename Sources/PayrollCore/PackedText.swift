@@ -25,9 +25,20 @@ public struct PackedText: Sendable, Equatable {
     /// than 32 characters (no String is made: a reader of a million rows packs straight from the cell's bytes).
     @inlinable
     public init?<C: Collection>(packing bytes: C) where C.Element == UInt8 {
+        // In place when the bytes are in one buffer (a cell in the reader's buffer); any other collection copied once.
+        let packed =
+            bytes.withContiguousStorageIfAvailable(PackedText.words(packing:)) ?? Array(bytes).withUnsafeBufferPointer(PackedText.words(packing:))
+        guard let words = packed else { return nil }
+        self.init(packedWords: words.0, words.1)
+    }
+
+    /// The packed words of these bytes, nil when they cannot be packed (see `init?(packing:)`).
+    @usableFromInline
+    static func words(packing bytes: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64)? {
+        guard bytes.count <= PackedText.packedCapacity else { return nil }
         var words: (UInt64, UInt64) = (0, 0)
-        var n = 0
-        for b in bytes {
+        for n in bytes.indices {
+            let b = bytes[n]
             let code: UInt64
             switch b {
             case UInt8(ascii: "0")...UInt8(ascii: "9"): code = UInt64(b - UInt8(ascii: "0")) + 1
@@ -35,12 +46,10 @@ public struct PackedText: Sendable, Equatable {
             case UInt8(ascii: "x"): code = 12
             default: return nil
             }
-            guard n < PackedText.packedCapacity else { return nil }
             let shift = UInt64(60 - 4 * (n % 16))
             if n < 16 { words.0 |= code << shift } else { words.1 |= code << shift }
-            n += 1
         }
-        self.init(packedWords: words.0, words.1)
+        return words
     }
 
     @usableFromInline

@@ -8,7 +8,12 @@ public enum SafeIdentifier {
 
     /// Why `text` is not a safe identifier, or nil when it is; never quotes the value.
     public static func problem(_ text: String) -> (en: String, zh: String)? {
-        let b = text.utf8
+        var text = text
+        return text.withUTF8(problem(bytes:))  // the bytes in one buffer (on the stack for a short text)
+    }
+
+    /// `problem` of a text's UTF-8 bytes.
+    static func problem(bytes b: UnsafeBufferPointer<UInt8>) -> (en: String, zh: String)? {
         if b.isEmpty { return ("it is empty", "为空") }
         if b.count > maxLength { return ("it has \(b.count) bytes, more than \(maxLength)", "长度为 \(b.count) 字节，超过 \(maxLength)") }
         for c in b {

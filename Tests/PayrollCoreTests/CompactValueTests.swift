@@ -23,6 +23,12 @@ final class CompactValueTests: XCTestCase {
         XCTAssertFalse(PackedText("6224-8245").isPacked)
         XCTAssertNotEqual(PackedText("0"), PackedText(""))
         XCTAssertNotEqual(PackedText("10"), PackedText("1"))
+        // Bytes not in one buffer (a lazy view) pack as the same bytes in one do.
+        for t in texts {
+            let lazy = t.utf8.lazy.map { $0 }
+            XCTAssertNil(lazy.withContiguousStorageIfAvailable { _ in 0 })
+            XCTAssertEqual(PackedText(packing: lazy), PackedText(packing: Array(t.utf8)), t)
+        }
     }
 
     /// Seeded random texts of digits, X, x and a few others, up to 40 characters: always the same text back.

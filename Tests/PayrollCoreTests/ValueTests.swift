@@ -140,6 +140,36 @@ final class ResidentIDTests: XCTestCase {
         XCTAssertEqual(ResidentID.validate(Array("440524198013010013".utf8)), .badBirthDate)
         XCTAssertEqual(ResidentID.validate(Array("4405241980010100A3".utf8)), .badCharacter)
     }
+
+    /// The reader's path (bytes in one buffer, the check sum by Horner's rule) gives what the table path gives, on
+    /// valid numbers (check character from `checkCharacter`) and on every kind of wrong one.
+    func testBufferPathAgreesWithTheTablePath() {
+        var g = SystemRandomNumberGenerator()
+        var kinds: Set<String> = []
+        for _ in 0..<20_000 {
+            var b = (0..<17).map { _ in UInt8(ascii: "0") + UInt8.random(in: 0...9, using: &g) }
+            // A real birth date most of the time, so that the check character is reached.
+            if Int.random(in: 0...3, using: &g) > 0 {
+                b.replaceSubrange(
+                    6..<14,
+                    with: Array(
+                        "19\(Int.random(in: 50...99, using: &g))0\(Int.random(in: 1...9, using: &g))1\(Int.random(in: 0...9, using: &g))".utf8))
+            }
+            b.append(ResidentID.checkCharacter(forFirst17: b)!)
+            switch Int.random(in: 0...9, using: &g) {
+            case 0: b[Int.random(in: 0...17, using: &g)] = [UInt8(ascii: "A"), UInt8(ascii: "x"), 0x2F, 0x3A][Int.random(in: 0...3, using: &g)]
+            case 1: b.removeLast(Int.random(in: 1...3, using: &g))
+            case 2: b.append(UInt8(ascii: "1"))
+            case 3: b[17] = UInt8(ascii: "0") + UInt8.random(in: 0...9, using: &g)
+            case 4: if b[17] == UInt8(ascii: "X") { b[17] = UInt8(ascii: "x") }
+            default: break
+            }
+            let table = ResidentID.validate(Scattered(bytes: b))
+            XCTAssertEqual(ResidentID.validate(b), table, String(decoding: b, as: UTF8.self))
+            kinds.insert(table.map { "\($0)" } ?? "valid")
+        }
+        XCTAssertTrue(kinds.isSuperset(of: ["valid", "badCharacter", "badBirthDate", "checkDigitMismatch"]), "\(kinds)")
+    }
 }
 
 final class ExactTextTests: XCTestCase {
@@ -273,5 +303,34 @@ final class CodePointOrderTests: XCTestCase {
         XCTAssertTrue("E0001".codePointPrecedes("E0002"))  // by hand
         XCTAssertTrue("Z".codePointPrecedes("a"))  // capitals first in code-point order
         XCTAssertFalse("E1".codePointPrecedes("E1"))
+    }
+}
+
+/// Bytes that are not in one buffer (as the generic parsers read them, by index).
+struct Scattered: RandomAccessCollection {
+    let bytes: [UInt8]
+    var startIndex: Int { 0 }
+    var endIndex: Int { bytes.count }
+    subscript(i: Int) -> UInt8 { bytes[i] }
+}
+
+/// The parsers read bytes in one buffer through it; any other collection by index: the same answer either way, on
+/// random texts of the pieces amounts and decimals are made of (and of what they must refuse).
+final class BufferPathParserTests: XCTestCase {
+    func testParsersAgreeOnBothPaths() {
+        let pieces = ["0", "1", "5", "9", "12", ".", ",", "-", "+", " ", "\t", "e", "¥", "000", ",345", ".5", "1234567890123"]
+        var g = SystemRandomNumberGenerator()
+        var parsed = 0
+        for _ in 0..<20_000 {
+            let text = (0..<Int.random(in: 0...6, using: &g)).map { _ in pieces.randomElement(using: &g)! }.joined()
+            let b = Array(text.utf8)
+            for negative in [true, false] {
+                let m = Money.parse(b, allowNegative: negative)
+                XCTAssertEqual(m, Money.parse(Scattered(bytes: b), allowNegative: negative), text)
+                if case .success = m { parsed += 1 }
+            }
+            XCTAssertEqual(Fixed.parse(b), Fixed.parse(Scattered(bytes: b)), text)
+        }
+        XCTAssertGreaterThan(parsed, 1_000)
     }
 }
