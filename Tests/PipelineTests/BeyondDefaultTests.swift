@@ -196,7 +196,7 @@ final class BeyondDefaultTests: XCTestCase {
         let m = try DemoMonth()
         m.addColumn("employees.csv", "basic_deduction_mode")
         m.set("employees.csv", "D002", "basic_deduction_mode", "全年6万")
-        let c = try m.validate()
+        let c = try m.validate(keepPay: true)
         XCTAssertFalse(c.batch.hasErrors, "\(c.batch.diagnostics.filter { $0.severity == .error })")
         let i = try XCTUnwrap(c.batch.employees.firstIndex { $0.id == "D002" })
         XCTAssertEqual(c.batch.employees[i].basicDeductionMode, .annual60000)

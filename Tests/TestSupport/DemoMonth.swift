@@ -117,12 +117,13 @@ public final class DemoMonth {
         }
     }
 
-    /// Writes the files and validates the month (load to pay, nothing written).
-    public func validate(period: String = "2026-01", showValues: Bool = false) throws -> PeriodRunner.Computed {
+    /// Writes the files and validates the month (load to pay, nothing written). As `payroll validate`, the run keeps
+    /// each net pay only; `keepPay` keeps the pay results too (as a run that writes does).
+    public func validate(period: String = "2026-01", showValues: Bool = false, keepPay: Bool = false) throws -> PeriodRunner.Computed {
         try write()
         var s = RunSettings(
             definition: definition, period: Period(period)!, inputDirectory: dir, outputRoot: tempDir(), threads: 0,
-            validateOnly: true)
+            validateOnly: !keepPay)
         s.showValues = showValues
         return try PeriodRunner.compute(s)
     }
