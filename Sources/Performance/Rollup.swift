@@ -321,6 +321,31 @@ struct ScaledSum {
 }
 
 /// Four values indexed 0–3 in place (a rollup's per-perspective and per-group sums), not an array per employee.
+/// How many distinct values were inserted, counted up to `limit` (then it stops looking): the first eight kept in
+/// place, more in an array (only for a limit above eight).
+struct DistinctCount {
+    let limit: Int
+    private var first: (Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32) = (0, 0, 0, 0, 0, 0, 0, 0)
+    private var more: [Int32] = []
+    /// min(distinct values inserted, limit).
+    private(set) var count = 0
+
+    init(limit: Int) { self.limit = limit }
+
+    mutating func insert(_ v: Int32) {
+        guard count < limit else { return }
+        let inPlace = Swift.min(count, 8)
+        let seen = withUnsafeBytes(of: &first) { b in b.bindMemory(to: Int32.self).prefix(inPlace).contains(v) }
+        if seen || more.contains(v) { return }
+        if count < 8 {
+            withUnsafeMutableBytes(of: &first) { b in b.storeBytes(of: v, toByteOffset: count * 4, as: Int32.self) }
+        } else {
+            more.append(v)
+        }
+        count += 1
+    }
+}
+
 struct Four<V> {
     var values: (V, V, V, V)
     init(_ v: V) { values = (v, v, v, v) }
@@ -459,6 +484,14 @@ public enum Rollup {
     public static func employee(
         _ deptType: DeptType, rows: ArraySlice<ScoreRow>, config: PerformanceConfig, weights methodWeights: Weights
     ) throws -> PerformanceResult {
+        try rows.withUnsafeBufferPointer { try employee(deptType, rows: $0, config: config, weights: methodWeights) }
+    }
+
+    /// `employee` of rows read in place (the rollup of many employees: a slice of the batch's score rows for each
+    /// employee would take and drop a reference to the one array they all share, from both cores at once).
+    public static func employee(
+        _ deptType: DeptType, rows: UnsafeBufferPointer<ScoreRow>, config: PerformanceConfig, weights methodWeights: Weights
+    ) throws -> PerformanceResult {
         var r = PerformanceResult()
         // Sums of whole units, as integers: an item score is whole hundredths and a weight whole millionths, so
         // weight × score is whole 10⁻⁸ (KPI, BSC), weight × rating 10⁻¹² (MBO), a rating 10⁻⁶ (360). A row whose item
@@ -475,7 +508,9 @@ public enum Rollup {
         var hasPerspective = Four(false)
         var groupSum = Four(Int128(0))
         var groupCount = Four(0)
-        var raters = Four([Int32]())  // distinct raters per group; an array only for a group that has rows
+        // Distinct raters per group, counted up to the anonymity rule's minimum (all the rule asks is whether there
+        // are that many): no array per employee and group.
+        var raters = Four(DistinctCount(limit: config.minRaters))
         var weighted: UInt8 = 0  // the methods the scheme weighs, by raw value: no dictionary lookup per row
         for m in ScoreMethod.allCases where methodWeights.method(deptType, m) != nil { weighted |= 1 << UInt8(m.rawValue) }
         let cap = config.itemCap
@@ -512,7 +547,7 @@ public enum Rollup {
                 if sum.overflow { throw Exact.Overflow() }
                 groupSum[g.rawValue] = sum.partialValue
                 groupCount[g.rawValue] += 1
-                if !raters[g.rawValue].contains(row.raterID) { raters[g.rawValue].append(row.raterID) }
+                raters[g.rawValue].insert(row.raterID)
             }
         }
         // Each score rounded to 2 places half away from zero, in hundredths (`ScaledSum.hundredths`).

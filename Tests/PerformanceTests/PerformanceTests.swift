@@ -505,3 +505,22 @@ final class IntegerFinalScoreTests: XCTestCase {
         XCTAssertThrowsError(try big.hundredths(scale: ScaledSum.weightTimesScore))
     }
 }
+
+/// The 360 anonymity rule counts a group's distinct raters only up to its minimum: the count is min(distinct, limit)
+/// against a set, for limits below, at and above the eight kept in place, with repeats.
+final class DistinctCountTests: XCTestCase {
+    func testCountsDistinctValuesUpToTheLimit() {
+        var g = SystemRandomNumberGenerator()
+        for _ in 0..<3000 {
+            let limit = Int.random(in: 0...12, using: &g)
+            var c = DistinctCount(limit: limit)
+            var seen = Set<Int32>()
+            for _ in 0..<Int.random(in: 0...30, using: &g) {
+                let v = Int32.random(in: -3...15, using: &g)
+                c.insert(v)
+                seen.insert(v)
+                XCTAssertEqual(c.count, min(seen.count, limit))
+            }
+        }
+    }
+}

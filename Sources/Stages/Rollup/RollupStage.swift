@@ -21,15 +21,16 @@ public enum RollupStage {
         var performance: [PerformanceResult] = scheduler.mapEach(count: employees.count, minShard: employeesPerShard) { range, put in
             let config = config.threadLocal()
             let weights = Rollup.Weights(config)
-            for i in range {
-                do {
-                    put(
-                        try Rollup.employee(
-                            employees[i].deptType, rows: scores[scoreStart[i]..<scoreStart[i + 1]], config: config, weights: weights))
-                } catch {
-                    var r = PerformanceResult()
-                    r.arithmeticOverflow = true
-                    put(r)
+            scores.withUnsafeBufferPointer { all in
+                for i in range {
+                    do {
+                        let rows = UnsafeBufferPointer(rebasing: all[scoreStart[i]..<scoreStart[i + 1]])
+                        put(try Rollup.employee(employees[i].deptType, rows: rows, config: config, weights: weights))
+                    } catch {
+                        var r = PerformanceResult()
+                        r.arithmeticOverflow = true
+                        put(r)
+                    }
                 }
             }
         }.results
