@@ -672,8 +672,11 @@ public enum Rollup {
     }
 
     /// Ranks by final score descending, ties by employee_id ascending (code-point order),
-    /// within the company and within each department. `employees` are sorted by id.
-    public static func rank(_ results: inout [PerformanceResult], employees: [Employee]) {
+    /// within the company and within each department. `employees` are sorted by id. The departments are numbered
+    /// over shards of the employees on `scheduler`'s workers.
+    public static func rank(
+        _ results: inout [PerformanceResult], employees: [Employee], scheduler: any WorkScheduler = SerialScheduler()
+    ) {
         // Final scores are whole hundredths, so their order is that of the 64-bit hundredths: 16-byte keys sorted
         // (not 48-byte exact values and a second sorted copy: a million employees).
         var order: [(hundredths: Int64, index: Int)] = []
@@ -683,36 +686,27 @@ public enum Rollup {
         // Departments numbered in employee order (one lookup each, reading the employees in order), then the ranks
         // counted in rank order in small arrays and written back in employee order: walking a million employees
         // and results in rank order, i.e. at random places, waited on memory more than it computed.
-        // A department of at most 16 UTF-8 bytes is found by its bytes first (hashing a String normalizes it, slowly
-        // for Chinese text); the String table, which unifies canonically equivalent spellings, decides each new one.
-        var number: [String: Int32] = [:]
-        var byBytes: [ShortText: Int32] = [:]
-        var few: [(key: ShortText, number: Int32)] = []  // while there are few departments: compared in a row, no hashing
-        var department = [Int32](repeating: -1, count: results.count)
+        // Each shard numbers the departments it meets (`DepartmentNumbers`); the shards' spellings are then numbered
+        // once more, in shard order, in one String table, which unifies canonically equivalent spellings across them.
         var scored = [Bool](repeating: false, count: results.count)
         for e in order { scored[e.index] = true }
-        for i in results.indices where scored[i] {
-            let short = ShortText(employees[i].department)
-            if let short {
-                if let k = few.firstIndex(where: { $0.key == short }) {
-                    department[i] = few[k].number
-                    continue
-                }
-                if few.count >= 64, let n = byBytes[short] {
-                    department[i] = n
-                    continue
-                }
+        let flags = scored
+        var (department, shards) = scheduler.mapEach(count: results.count, minShard: 1 << 14) {
+            (range, put: (Int32) -> Void) -> (range: Range<Int>, spellings: [String]) in
+            var numbers = DepartmentNumbers()
+            for i in range { put(flags[i] ? numbers.number(employees[i].department) : -1) }
+            return (range, numbers.spellings)
+        }
+        var number: [String: Int32] = [:]
+        for k in shards.indices {
+            let global = shards[k].spellings.map { spelling in
+                if let n = number[spelling] { return n }
+                let n = Int32(number.count)
+                number[spelling] = n
+                return n
             }
-            if let n = number[employees[i].department] {
-                department[i] = n
-            } else {
-                department[i] = Int32(number.count)
-                number[employees[i].department] = department[i]
-            }
-            if let short {
-                byBytes[short] = department[i]
-                if few.count < 64 { few.append((short, department[i])) }
-            }
+            shards[k].spellings = []
+            for i in shards[k].range where department[i] >= 0 { department[i] = global[Int(department[i])] }
         }
         var counters = [Int](repeating: 0, count: number.count)
         var companyRank = [Int](repeating: 0, count: results.count)
@@ -727,6 +721,39 @@ public enum Rollup {
             results[i].companyRank = companyRank[i]
             results[i].departmentRank = departmentRank[i]
         }
+    }
+}
+
+/// Departments numbered 0, 1, … in the order they are met, canonically equivalent spellings together: a department of
+/// at most 16 UTF-8 bytes is found by its bytes first (hashing a String normalizes it, slowly for Chinese text),
+/// among the first 64 compared in a row, then hashed as bytes; the String table decides each new spelling.
+struct DepartmentNumbers {
+    private var number: [String: Int32] = [:]
+    private var byBytes: [ShortText: Int32] = [:]
+    private var few: [(key: ShortText, number: Int32)] = []  // while there are few departments: compared in a row, no hashing
+    /// Each number's first spelling, by number.
+    private(set) var spellings: [String] = []
+
+    /// The department's number.
+    mutating func number(_ department: String) -> Int32 {
+        let short = ShortText(department)
+        if let short {
+            if let k = few.firstIndex(where: { $0.key == short }) { return few[k].number }
+            if few.count >= 64, let n = byBytes[short] { return n }
+        }
+        let n: Int32
+        if let known = number[department] {
+            n = known
+        } else {
+            n = Int32(number.count)
+            number[department] = n
+            spellings.append(department)
+        }
+        if let short {
+            byBytes[short] = n
+            if few.count < 64 { few.append((short, n)) }
+        }
+        return n
     }
 }
 

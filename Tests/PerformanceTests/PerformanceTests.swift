@@ -307,9 +307,17 @@ final class PerformanceTests: XCTestCase {
             try r.setFinal(Exact(s))
             return r
         }
+        let unranked = results
         Rollup.rank(&results, employees: emps)
         XCTAssertEqual(results.map(\.companyRank), [1, 2, 3, 4, 5, 6, 7])
         XCTAssertEqual(results.map(\.departmentRank), [1, 1, 2, 2, 1, 2, 1])
+        // Numbered in shards of one and two employees: "Café"'s two spellings, and 研发部, meet in different shards.
+        for size in [1, 2] {
+            var sharded = unranked
+            Rollup.rank(&sharded, employees: emps, scheduler: ShardingScheduler(size: size))
+            XCTAssertEqual(sharded.map(\.companyRank), results.map(\.companyRank))
+            XCTAssertEqual(sharded.map(\.departmentRank), results.map(\.departmentRank), "shards of \(size)")
+        }
         // Equal bytes, equal keys; a byte more or different, another key.
         XCTAssertEqual(ShortText("研发部"), ShortText("研发部"))
         XCTAssertNotEqual(ShortText("研发部"), ShortText("研发部x"))
@@ -329,7 +337,11 @@ final class PerformanceTests: XCTestCase {
             try r.setFinal(Exact(Int128(h), 100))
             return r
         }
+        var sharded = results
         Rollup.rank(&results, employees: emps)
+        Rollup.rank(&sharded, employees: emps, scheduler: ShardingScheduler(size: 97))
+        XCTAssertEqual(sharded.map(\.departmentRank), results.map(\.departmentRank))
+        XCTAssertEqual(sharded.map(\.companyRank), results.map(\.companyRank))
         var byDepartment: [String: [Int]] = [:]
         for i in emps.indices { byDepartment[emps[i].department, default: []].append(i) }
         for (_, members) in byDepartment {
@@ -523,4 +535,15 @@ final class DistinctCountTests: XCTestCase {
             }
         }
     }
+}
+
+/// A scheduler that runs shards of `size` items one after another, in order (whatever `minShard` asks): what many
+/// workers would be given, on one thread.
+struct ShardingScheduler: WorkScheduler {
+    let size: Int
+    func map<T: Sendable>(count: Int, minShard: Int, _ body: @escaping @Sendable (Range<Int>) -> [T]) -> [T] {
+        stride(from: 0, to: count, by: size).flatMap { body($0..<min(count, $0 + size)) }
+    }
+    func runAll<T: Sendable>(_ tasks: [@Sendable () -> T]) -> [T] { tasks.map { $0() } }
+    var parallelism: Int { 2 }
 }

@@ -136,3 +136,39 @@ final class DuplicateRatingShardTests: XCTestCase {
         }
     }
 }
+
+/// Score rows already in (employee, line) order are left as they are; any other order is sorted: the rows after
+/// intake are those of always sorting (a stable sort), on rows in order, with one pair swapped, and shuffled.
+final class ScoreOrderTests: XCTestCase {
+    func testRowsInOrderAreLeftAsSortingLeavesThem() {
+        var g = SystemRandomNumberGenerator()
+        func row(_ e: Int32, _ line: Int32) -> ScoreRow {
+            ScoreRow(
+                employee: e, method: .kpi, item: 1, perspective: nil, raterGroup: nil, raterID: 0, weight: Fixed(1), target: nil,
+                actual: nil, direction: .higher, rating: nil, line: line)
+        }
+        var saw = (inOrder: 0, outOfOrder: 0)
+        for _ in 0..<500 {
+            var rows: [ScoreRow] = []
+            var line: Int32 = 2
+            for e in 0..<Int32.random(in: 0...30, using: &g) {
+                for _ in 0..<Int.random(in: 0...4, using: &g) {
+                    rows.append(row(e, line))
+                    line += 1
+                }
+            }
+            switch Int.random(in: 0...2, using: &g) {
+            case 0 where rows.count > 1: rows.swapAt(Int.random(in: 0..<rows.count - 1, using: &g), rows.count - 1)
+            case 1: rows.shuffle(using: &g)
+            default: break
+            }
+            let key = { (r: ScoreRow) in [Int(r.employee), Int(r.line)] }
+            let sorted = rows.sorted { $0.employee < $1.employee || ($0.employee == $1.employee && $0.line < $1.line) }
+            let inOrder = Intake.inEmployeeOrder(rows)
+            XCTAssertEqual(inOrder, rows.map(key) == sorted.map(key))
+            if inOrder { saw.inOrder += 1 } else { saw.outOfOrder += 1 }
+        }
+        XCTAssertGreaterThan(saw.inOrder, 50)
+        XCTAssertGreaterThan(saw.outOfOrder, 50)
+    }
+}

@@ -189,7 +189,7 @@ public enum Intake {
         }
         diags += perEmployee
         diags.sort(by: Diagnostic.reportOrder)
-        scores.sort { $0.employee < $1.employee || ($0.employee == $1.employee && $0.line < $1.line) }
+        if !inEmployeeOrder(scores) { scores.sort { $0.employee < $1.employee || ($0.employee == $1.employee && $0.line < $1.line) } }
         // adjustments.csv's rows, then retro_adjustments.csv's, per employee (the pay stage reads ranges).
         adjustments.sort {
             $0.employee != $1.employee ? $0.employee < $1.employee : ($0.file != $1.file ? $0.file == o.fileName(.adjustments) : $0.line < $1.line)
@@ -207,6 +207,19 @@ public enum Intake {
         timings.append(("checks", since(checksStarted)))
         batch.timings = timings
         return batch
+    }
+
+    /// True when the score rows are already in the order the sort after reading gives (employee, then line): a file
+    /// grouped by employee is, and a pass of integer comparisons is all it then takes (the sort's own pass compared
+    /// 6.5 million rows through its closure).
+    static func inEmployeeOrder(_ rows: [ScoreRow]) -> Bool {
+        rows.withUnsafeBufferPointer { b in
+            for k in b.indices.dropFirst()
+            where b[k].employee < b[k - 1].employee || (b[k].employee == b[k - 1].employee && b[k].line < b[k - 1].line) {
+                return false
+            }
+            return true
+        }
     }
 
     struct FileResult: Sendable {

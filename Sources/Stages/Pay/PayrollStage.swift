@@ -48,7 +48,7 @@ public enum PayrollStage {
         let started = DispatchTime.now()
         let employees = batch.employees
         // Row ranges of each employee's adjustments (sorted by employee).
-        let adjStart = rowStarts(count: employees.count, keys: batch.adjustments.map(\.employee))
+        let adjStart = rowStarts(count: employees.count, keys: batch.adjustments.lazy.map(\.employee))
         let adjustments = batch.adjustments
         let compTimeTracked = batch.compTimeTracked
         let perf = performance

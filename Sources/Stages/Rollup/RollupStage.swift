@@ -16,7 +16,7 @@ public enum RollupStage {
         let config = settings.config
         let employees = batch.employees
         // Row ranges of each employee's scores (sorted by employee).
-        let scoreStart = rowStarts(count: employees.count, keys: batch.scores.map(\.employee))
+        let scoreStart = rowStarts(count: employees.count, keys: batch.scores.lazy.map(\.employee))  // no array of 6.5 M keys
         let scores = batch.scores
         var performance: [PerformanceResult] = scheduler.mapEach(count: employees.count, minShard: employeesPerShard) { range, put in
             let config = config.threadLocal()
@@ -34,7 +34,7 @@ public enum RollupStage {
                 }
             }
         }.results
-        Rollup.rank(&performance, employees: employees)
+        Rollup.rank(&performance, employees: employees, scheduler: scheduler)
         try settings.forced?.apply(&performance, employees: employees, config: config)
         config.calibrate(&performance, batch.calibrations)
         if !batch.points.isEmpty {
@@ -53,7 +53,7 @@ public enum RollupStage {
 }
 
 /// starts[i]..<starts[i+1] is the range of rows whose key is i (keys sorted).
-func rowStarts(count: Int, keys: [Int32]) -> [Int] {
+func rowStarts<Keys: Sequence>(count: Int, keys: Keys) -> [Int] where Keys.Element == Int32 {
     var s = [Int](repeating: 0, count: count + 1)
     for k in keys { s[Int(k) + 1] += 1 }
     for i in 0..<count { s[i + 1] += s[i] }
