@@ -121,7 +121,7 @@ public struct BankTemplate: Sendable {
                 t.quoting = q
             case "extension":
                 t.extension_ = try v.string()
-                guard t.extension_.range(of: "^[A-Za-z0-9]{1,8}$", options: .regularExpression) != nil else {
+                guard CodeShape.fileExtension(t.extension_) else {
                     throw v.error("an extension is 1 to 8 letters or digits")
                 }
             case "header": t.header = try v.sequence().map(fields)
@@ -183,7 +183,7 @@ public struct PaymentSettings: Sendable {
     /// A BIC as pain.001's schema accepts it (ISO 9362: 8 or 11 characters).
     static func bic(_ n: YNode) throws -> String {
         let b = try n.string()
-        guard b.range(of: "^[A-Z]{6}[A-Z2-9][A-NP-Z0-9]([A-Z0-9]{3})?$", options: .regularExpression) != nil else {
+        guard CodeShape.strictBIC(b) else {
             throw n.error("a BIC is 8 or 11 capital letters and digits (ISO 9362), e.g. ICBKCNBJ")
         }
         return b
@@ -229,7 +229,7 @@ public struct PaymentSettings: Sendable {
                         default: template = try BankTemplate.load(path: resolve(try av.string()))
                         }
                     }
-                    guard id.range(of: "^[A-Za-z0-9_-]+$", options: .regularExpression) != nil else { throw a.error("id is letters, digits, - or _") }
+                    guard CodeShape.accountID(id) else { throw a.error("id is letters, digits, - or _") }
                     s.accounts.append(PayingAccount(id: id, name: name, account: account, bankCode: bank, bic: bic, pays: pays, template: template!))
                 }
             }

@@ -246,7 +246,7 @@ public struct RulePack: Sendable {
                             let text = try bv.string()
                             switch bk {
                             case "code":
-                                guard text.range(of: "^[A-Z][A-Za-z0-9]{1,11}$", options: .regularExpression) != nil else {
+                                guard CodeShape.bankCode(text) else {
                                     throw bv.error("a bank code is 2 to 12 letters and digits, starting with a capital letter")
                                 }
                                 info.code = text
@@ -257,7 +257,7 @@ public struct RulePack: Sendable {
                                 info.cnaps = text
                             case "name": info.name = text
                             case "bic":
-                                guard text.range(of: "^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$", options: .regularExpression) != nil else {
+                                guard CodeShape.bic(text) else {
                                     throw bv.error("a BIC is 8 or 11 letters and digits")
                                 }
                                 info.bic = text
@@ -302,7 +302,7 @@ public struct RulePack: Sendable {
             switch k {
             case "code":
                 c.code = try v.string()
-                guard c.code.range(of: "^[a-z][a-z0-9_]*$", options: .regularExpression) != nil else {
+                guard CodeShape.componentCode(c.code) else {
                     throw v.error("a component code is lower_snake_case")
                 }
             case "label": (c.labelZH, c.labelEN) = try label(v)
