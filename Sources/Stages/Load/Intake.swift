@@ -680,6 +680,16 @@ public enum Intake {
         }
         let whole = parts[0]
         for r in whole.repeats { reportRepeat(line: r.line, first: whole.list[Int(r.first)].line, id: r.id) }
+        // The later parts' employees are copied after the first part's, into memory not touched yet: its pages are
+        // made present on the other core (idle while this one merges) as the copy goes, not faulted in one by one here.
+        let joining = parts.dropFirst().reduce(0) { $0 + $1.list.count }
+        whole.list.reserveCapacity(whole.list.count + joining)
+        let populating = DispatchGroup()
+        if joining > 0 && o.scheduler.parallelism > 1 {
+            let tail = whole.list.withUnsafeMutableBufferPointer { Unchecked($0.baseAddress! + $0.count) }
+            DispatchQueue.global().async(group: populating) { Prefault.populate(tail.value, count: joining) }
+        }
+        defer { populating.wait() }  // the tail is the list's own memory: no call on it outlives the list
         for part in parts.dropFirst() {
             // Its employees join the first part's; an ID the parts before it have is a repeat too.
             var position = [Int32](repeating: 0, count: part.list.count)
