@@ -67,3 +67,35 @@ final class EnumMatcherTests: XCTestCase {
         }
     }
 }
+
+/// A period's dates read by their last two digits are the dates `Day.parse` reads, and a cell the shortcut does not
+/// take (another month, another shape, a day the month lacks) is left to `Day.parse`: every two-digit day of
+/// February 2024 (leap) and 2026, January 2026, and cells of other shapes.
+final class MonthDaysTests: XCTestCase {
+    func day(_ m: MonthDays, _ text: String) -> Day? {
+        let b = Array(text.utf8)
+        return b.withUnsafeBufferPointer { m.day(CSVField(base: $0.baseAddress, count: $0.count)) }
+    }
+
+    func testDaysAreWhatParsingGives() {
+        var taken = 0
+        for (year, month) in [(2024, 2), (2026, 2), (2026, 1), (2026, 12)] {
+            let m = MonthDays(Period(year: year, month: month)!)
+            let prefix = "\(year)-\(month < 10 ? "0" : "")\(month)-"
+            for dd in 0..<100 {
+                let text = prefix + (dd < 10 ? "0" : "") + "\(dd)"
+                let shortcut = day(m, text)
+                if let shortcut {
+                    XCTAssertEqual(shortcut, Day.parse(text), text)
+                    taken += 1
+                } else {
+                    XCTAssertNil(Day(year: year, month: month, day: dd), "\(text) is a day the shortcut must know")
+                }
+            }
+            for other in ["\(year + 1)-01-05", "\(year)/1/5", "\(year)-1-05 ", prefix + "5", prefix + "5a", prefix + "-5", "", "2026-01-0５"] {
+                XCTAssertNil(day(m, other), other)
+            }
+        }
+        XCTAssertEqual(taken, 29 + 28 + 31 + 31)
+    }
+}

@@ -836,6 +836,8 @@ public enum Intake {
         var cComp = Col(pos: -1, name: "")
         var resolved = false
         let period: Period
+        /// The period's days by their cells: rows in the period, nearly all of them, take the short way.
+        let month: MonthDays
         let maxHours = Fixed(24)
         // Months the dates outside the period fall in: when most rows point to one month, the data is probably that month's.
         var outside: [Int: Int] = [:]
@@ -845,6 +847,7 @@ public enum Intake {
             summaries = Array(repeating: AttendanceSummary(), count: employees)
             refs = RowReferences(index: index, checkReferences: checkReferences, employeesFile: o.fileName(.employees))
             period = o.period
+            month = MonthDays(o.period)
         }
 
         func row(_ t: TableScan, _ rec: CSVRecord) {
@@ -858,7 +861,7 @@ public enum Intake {
                 cComp = t.col("overtime_compensation")
             }
             guard let ei = refs.begin(t, rec, employee: cEmp) else { return }
-            let date = t.date(cDate, required: true)
+            let date = t.date(cDate, required: true, month: month)
             if let date {
                 dated += 1
                 if !period.contains(date) {

@@ -107,11 +107,12 @@ extension TableScan {
         }
     }
 
-    func date(_ c: Col, required: Bool) -> Day? {
+    func date(_ c: Col, required: Bool, month: MonthDays? = nil) -> Day? {
         guard let r = raw(c) else {
             if required { missing(c) }
             return nil
         }
+        if let month, let d = month.day(r) { return d }
         if let d = Day.parse(r) { return d }
         let shown = shown(r)
         error(
@@ -131,5 +132,35 @@ extension TableScan {
             .badEnum, c, en: "expected one of \(matcher.choices); found \(shown.en)",
             zh: "应为以下之一：\(matcher.choicesZH)；实际为\(shown.zh)")
         return nil
+    }
+}
+
+/// The days of one month as `YYYY-MM-DD` cells name them, for a file whose dates are nearly all in it (attendance
+/// rows in their period): a cell of the month's eight-byte prefix is its two last digits looked up, not parsed
+/// (twenty-one million dates). Any other cell, and a day the month lacks, is left to `Day.parse`, which says the same.
+struct MonthDays: Sendable {
+    /// "YYYY-MM-" as one word.
+    private let prefix: UInt64
+    /// By the two digits' value 0–99: the day, nil when the month has none.
+    private let days: [Day?]
+
+    init(_ period: Period) {
+        let text = Array("\(period.year)-\(period.month < 10 ? "0" : "")\(period.month)-".utf8)  // a period's year has four digits
+        prefix = text.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+        days = (0..<100).map { dd in Day(year: period.year, month: period.month, day: dd) }
+    }
+
+    /// The day of a cell of the month's form, nil for any other cell.
+    @inline(__always)
+    func day(_ cell: CSVField) -> Day? {
+        guard cell.count == 10 else { return nil }
+        return cell.withContiguousStorageIfAvailable { b -> Day? in
+            let raw = UnsafeRawPointer(b.baseAddress!)
+            guard raw.loadUnaligned(as: UInt64.self) == prefix else { return nil }
+            let tens = b[8] &- 0x30
+            let ones = b[9] &- 0x30
+            guard tens <= 9, ones <= 9 else { return nil }
+            return days[Int(tens) * 10 + Int(ones)]
+        } ?? nil
     }
 }
