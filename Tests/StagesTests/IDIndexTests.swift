@@ -96,6 +96,23 @@ final class IDIndexTests: XCTestCase {
             XCTAssertEqual(got, model[id], "cache \(k)")
         }
         XCTAssertGreaterThan(nearAnswered, 5_000)
+        // The cache against the table on IDs of 1 to 24 bytes (its short-ID comparison as words and its byte
+        // comparison beyond 16), repeated and changing in their last byte or their length: the same answers.
+        var mixed = IDIndex()
+        var known: [[UInt8]: Int32] = [:]
+        let ids = (1...24).flatMap { n in (0..<3).map { v in Array((String(repeating: "E", count: n - 1) + "\(v)").utf8) } }
+        for id in ids.shuffled() where known[id] == nil {
+            _ = mixed.insert(id)
+            known[id] = Int32(known.count)
+        }
+        var mixedCache = IDLookupCache()
+        for _ in 0..<5_000 {
+            let id = Int(g.next() % 4) == 0 ? Array("absent\(g.next() % 3)".utf8) : ids[Int(g.next() % UInt64(ids.count))]
+            for _ in 0...Int(g.next() % 2) {  // sometimes the same ID again
+                let got = id.withUnsafeBufferPointer { mixedCache.lookup(CSVField(base: $0.baseAddress, count: $0.count), in: mixed) }
+                XCTAssertEqual(got, known[id], String(decoding: id, as: UTF8.self))
+            }
+        }
         // By hand: E000000…E000002 at 0–2; after 0, E000002 is position 2; E000001x falls between and is absent.
         var small = IDIndex()
         for id in ["E000000", "E000001", "E000002"] { XCTAssertNil(small.insert(Array(id.utf8))) }

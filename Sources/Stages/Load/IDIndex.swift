@@ -383,13 +383,23 @@ final class OrderedTable: @unchecked Sendable {
 /// skipped) before the table, which in-order IDs then may never need.
 struct IDLookupCache {
     private var lastBytes: [UInt8] = []
+    /// The last ID of at most 16 bytes as its length and two words (`shortWords`); -1 for a longer one.
+    private var lastCount = -1
+    private var lastWords: (UInt64, UInt64) = (0, 0)
     private var lastIndex: Int32?
     private var anchor: Int32?  // the last position found
     private var valid = false
 
     @inline(__always)
     mutating func lookup(_ b: CSVField, in index: IDIndex) -> Int32? {
-        if valid && b.equals(lastBytes) { return lastIndex }
+        // The row's ID is mostly the one before (an employee's rows together): compared as two words when short.
+        if valid {
+            if b.count <= 16 {
+                if b.count == lastCount && shortWords(b) == lastWords { return lastIndex }
+            } else if b.equals(lastBytes) {
+                return lastIndex
+            }
+        }
         if let last = anchor, index.holds(Int(last) + 1, b) {
             lastIndex = last + 1
         } else if let last = anchor, let near = index.near(Int(last), b) {
@@ -400,6 +410,7 @@ struct IDLookupCache {
         if let found = lastIndex { anchor = found }
         lastBytes.removeAll(keepingCapacity: true)
         lastBytes.append(contentsOf: b)
+        (lastCount, lastWords) = b.count <= 16 ? (b.count, shortWords(b)) : (-1, (0, 0))
         valid = true
         return lastIndex
     }
