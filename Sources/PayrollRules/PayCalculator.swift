@@ -147,7 +147,8 @@ public struct PayFacts: Sendable {
     public var previous: YearToDate?
     /// How the basic deduction counts months.
     public var mode: BasicDeductionMode
-    /// Comp time is accounted for (see `PayInput.compTime`).
+    /// Comp time is accounted for: the attendance says how overtime is compensated, or a balance is carried.
+    /// Off, comp-leave days are paid days and touch no balance (STANDARD.md: each item is off unless its input is present).
     public var compTime: Bool
 
     /// One employee's facts.
@@ -166,49 +167,30 @@ public struct PayFacts: Sendable {
     }
 }
 
-/// What the calculator needs to know about one employee this period.
+/// What the calculator needs to know about one employee this period: the employee record and the rest of it
+/// (`PayFacts`, whose fields read as the input's own: `input.previous`).
+@dynamicMemberLookup
 public struct PayInput: Sendable {
     /// The employee.
     public var employee: Employee
-    /// The period's attendance.
-    public var attendance: AttendanceSummary
-    /// The performance coefficient.
-    public var coefficient: Exact
-    /// The final performance score.
-    public var finalScore: Exact
-    /// Special-achievement bonus earned by points this period.
-    public var pointsBonus: Money
-    /// The employee's adjustments.
-    public var adjustments: [Adjustment]
-    /// The state at the end of the previous period of the same year, if any.
-    public var previous: YearToDate?
-    /// How the basic deduction counts months.
-    public var mode: BasicDeductionMode
-    /// Comp time is accounted for: the attendance says how overtime is compensated, or a balance is carried.
-    /// Off, comp-leave days are paid days and touch no balance (STANDARD.md: each item is off unless its input is present).
-    public var compTime = true
+    /// All but the employee record.
+    public var facts: PayFacts
 
     /// One employee's inputs to the pay calculation.
     public init(
         employee: Employee, attendance: AttendanceSummary, coefficient: Exact, finalScore: Exact, pointsBonus: Money = .zero,
         adjustments: [Adjustment], previous: YearToDate?, mode: BasicDeductionMode = .employment, compTime: Bool = true
     ) {
-        self.compTime = compTime
         self.employee = employee
-        self.attendance = attendance
-        self.coefficient = coefficient
-        self.finalScore = finalScore
-        self.pointsBonus = pointsBonus
-        self.adjustments = adjustments
-        self.previous = previous
-        self.mode = mode
-    }
-
-    /// All but the employee record.
-    public var facts: PayFacts {
-        PayFacts(
+        facts = PayFacts(
             attendance: attendance, coefficient: coefficient, finalScore: finalScore, pointsBonus: pointsBonus,
             adjustments: adjustments[...], previous: previous, mode: mode, compTime: compTime)
+    }
+
+    /// A field of the facts.
+    public subscript<T>(dynamicMember field: WritableKeyPath<PayFacts, T>) -> T {
+        get { facts[keyPath: field] }
+        set { facts[keyPath: field] = newValue }
     }
 }
 
