@@ -56,6 +56,18 @@ final class SplitReadingTests: XCTestCase {
         return dir
     }
 
+    /// Every employee in the second half: the first half's rows all lack a usable ID, so the merge copies the second
+    /// part into an empty list (its memory made present on the other core), as in order.
+    func testTheFirstHalfMakesNoEmployee() throws {
+        let dir = try withEmployees { header, rows in
+            let broken = rows.map { "bad id/" + $0.drop { $0 != "," } }  // an unsafe employee_id: no employee
+            return Array(([header] + broken + rows).joined(separator: "\n").utf8) + [0x0A]
+        }
+        let b = try intake(dir, splitBytes: 1)
+        XCTAssertFalse(b.employees.isEmpty)
+        try assertSame(dir, "first half without employees")
+    }
+
     /// An ID used in the first half again in the second, twice: both repeats name the first line, as in order.
     func testRepeatsAcrossTheSplit() throws {
         let dir = try withEmployees { header, rows in

@@ -685,8 +685,9 @@ public enum Intake {
         let joining = parts.dropFirst().reduce(0) { $0 + $1.list.count }
         whole.list.reserveCapacity(whole.list.count + joining)
         let populating = DispatchGroup()
-        if joining > 0 && o.scheduler.parallelism > 1 {
-            let tail = whole.list.withUnsafeMutableBufferPointer { Unchecked($0.baseAddress! + $0.count) }
+        if joining > 0 && o.scheduler.parallelism > 1,
+            let tail = whole.list.withUnsafeMutableBufferPointer({ b in b.baseAddress.map { Unchecked($0 + b.count) } })
+        {
             DispatchQueue.global().async(group: populating) { Prefault.populate(tail.value, count: joining) }
         }
         defer { populating.wait() }  // the tail is the list's own memory: no call on it outlives the list
