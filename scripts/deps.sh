@@ -13,6 +13,8 @@ need=()
 for p in zlib1g-dev libcsv-dev libxlsxwriter-dev libcairo2-dev libpango1.0-dev libharfbuzz-dev libfontconfig-dev fonts-wqy-microhei libqpdf-dev libisal-dev poppler-utils libxml2-utils; do
   dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
 done
+# The tests' independent readers (.xlsx, STANDARD.md's check) are Python: a fresh machine may lack it.
+command -v python3 >/dev/null 2>&1 || need+=(python3)
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update
