@@ -27,40 +27,25 @@ public enum ResidentID {
     /// Inlinable: intake calls it on every row's cell bytes, and a generic call across modules would not be specialized.
     @inlinable
     public static func validate<C: RandomAccessCollection>(_ bytes: C) -> Problem? where C.Element == UInt8, C.Index == Int {
-        if let p = bytes.withContiguousStorageIfAvailable(validate(contiguous:)) { return p }
+        // Bytes in one buffer (a cell in the reader's buffer) are read through it: the same code, without a bounds
+        // check on each byte.
+        if C.self != UnsafeBufferPointer<UInt8>.self, let p = bytes.withContiguousStorageIfAvailable({ validate($0) }) { return p }
         guard bytes.count == 18 else { return .wrongLength(bytes.count) }
         let o = bytes.startIndex
         func at(_ i: Int) -> UInt8 { bytes[o + i] }
-        for i in 0..<17 where !(at(i) >= 0x30 && at(i) <= 0x39) { return .badCharacter }
+        // The check sum by Horner's rule: the weights are 2^(18-i) mod 11, so Σ digit × 2^(17-i) (below 2^21) has the
+        // weighted sum's remainder; no table, one remainder.
+        var sum = 0
+        for i in 0..<17 {
+            let d = Int(at(i)) - 0x30
+            guard d >= 0 && d <= 9 else { return .badCharacter }
+            sum = (sum + d) * 2
+        }
         let last = at(17) == UInt8(ascii: "x") ? UInt8(ascii: "X") : at(17)
         guard (last >= 0x30 && last <= 0x39) || last == UInt8(ascii: "X") else { return .badCharacter }
         func num(_ r: Range<Int>) -> Int { r.reduce(0) { $0 * 10 + Int(at($1) - 0x30) } }
         if Day(year: num(6..<10), month: num(10..<12), day: num(12..<14)) == nil { return .badBirthDate }
-        var sum = 0
-        for i in 0..<17 { sum += Int(at(i) - 0x30) * weights[i] }
         guard checkChars[sum % 11] == last else { return .checkDigitMismatch }
-        return nil
-    }
-
-    /// `validate` of bytes in one buffer (a cell in the reader's buffer): the same checks in the same order, the
-    /// check sum by Horner's rule (ISO 7064 MOD 11-2's weights are 2^(18-i) mod 11: the sum of digit × 2^(17-i),
-    /// below 2^21, has the weighted sum's remainder), without a table or a bounds check per digit.
-    @usableFromInline
-    static func validate(contiguous b: UnsafeBufferPointer<UInt8>) -> Problem? {
-        guard b.count == 18, let p = b.baseAddress else { return .wrongLength(b.count) }
-        var sum = 0
-        for i in 0..<17 {
-            let d = Int(p[i]) - 0x30
-            guard d >= 0 && d <= 9 else { return .badCharacter }
-            sum = (sum + d) * 2
-        }
-        sum %= 11
-        let last = p[17] == UInt8(ascii: "x") ? UInt8(ascii: "X") : p[17]
-        guard (last >= 0x30 && last <= 0x39) || last == UInt8(ascii: "X") else { return .badCharacter }
-        func num(_ r: Range<Int>) -> Int { r.reduce(0) { $0 * 10 + Int(p[$1] - 0x30) } }
-        if Day(year: num(6..<10), month: num(10..<12), day: num(12..<14)) == nil { return .badBirthDate }
-        let check: UInt8 = (12 - sum) % 11 == 10 ? UInt8(ascii: "X") : UInt8(ascii: "0") + UInt8((12 - sum) % 11)
-        guard check == last else { return .checkDigitMismatch }
         return nil
     }
 

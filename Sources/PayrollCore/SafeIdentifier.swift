@@ -24,12 +24,12 @@ public enum SafeIdentifier {
             case 0x20: return ("it holds a space", "含有空格")
             case 0x80...: return ("it holds a character outside ASCII letters and digits", "含有 ASCII 字母和数字以外的字符")
             default:
-                let ok = (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x2D || c == 0x5F || c == 0x2E
+                let ok = CodeShape.digit(c) || CodeShape.upper(c) || CodeShape.lower(c) || c == 0x2D || c == 0x5F || c == 0x2E
                 if !ok { return ("it holds the punctuation character \(Character(Unicode.Scalar(c)))", "含有标点字符 \(Character(Unicode.Scalar(c)))") }
             }
         }
         guard let first = b.first else { return ("it is empty", "为空") }
-        if !((first >= 0x30 && first <= 0x39) || (first >= 0x41 && first <= 0x5A) || (first >= 0x61 && first <= 0x7A)) {
+        if !(CodeShape.digit(first) || CodeShape.upper(first) || CodeShape.lower(first)) {
             return ("it does not start with a letter or a digit", "不是以字母或数字开头")
         }
         return nil
@@ -119,19 +119,20 @@ public enum CodeShape {
     }
 
     /// `^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$`: a BIC as the rule pack gives it (ISO 9362's shape).
-    public static func bic(_ s: String) -> Bool {
-        (s.utf8.count == 8 || s.utf8.count == 11) && matches(s, lengths: 8...11) { i, c in i < 6 ? upper(c) : upper(c) || digit(c) }
-    }
+    public static func bic(_ s: String) -> Bool { bic(s, strict: false) }
 
     /// `^[A-Z]{6}[A-Z2-9][A-NP-Z0-9]([A-Z0-9]{3})?$`: a BIC as pain.001's schema accepts it (the location code's
     /// first character is not 0 or 1, its second not O).
-    public static func strictBIC(_ s: String) -> Bool {
-        bic(s)
+    public static func strictBIC(_ s: String) -> Bool { bic(s, strict: true) }
+
+    private static func bic(_ s: String, strict: Bool) -> Bool {
+        s.utf8.count != 9 && s.utf8.count != 10
             && matches(s, lengths: 8...11) { i, c in
                 switch i {
-                case 6: return upper(c) || (c >= 0x32 && c <= 0x39)
-                case 7: return (upper(c) && c != 0x4F) || digit(c)
-                default: return true
+                case ..<6: return upper(c)
+                case 6 where strict: return upper(c) || (c >= 0x32 && c <= 0x39)
+                case 7 where strict: return (upper(c) && c != 0x4F) || digit(c)
+                default: return upper(c) || digit(c)
                 }
             }
     }

@@ -320,7 +320,6 @@ struct ScaledSum {
     }
 }
 
-/// Four values indexed 0–3 in place (a rollup's per-perspective and per-group sums), not an array per employee.
 /// How many distinct values were inserted, counted up to `limit` (then it stops looking): the first eight kept in
 /// place, more in an array (only for a limit above eight).
 struct DistinctCount {
@@ -346,6 +345,7 @@ struct DistinctCount {
     }
 }
 
+/// Four values indexed 0–3 in place (a rollup's per-perspective and per-group sums), not an array per employee.
 struct Four<V> {
     var values: (V, V, V, V)
     init(_ v: V) { values = (v, v, v, v) }
@@ -765,14 +765,10 @@ struct ShortText: Hashable {
 
     /// nil for a text longer than 16 bytes.
     init?(_ s: String) {
+        var s = s
         let n = s.utf8.count
         guard n <= 16 else { return nil }
-        var words: (UInt64, UInt64) = (0, 0)
-        var shift: UInt64 = 0
-        for c in s.utf8 {
-            if shift < 64 { words.0 |= UInt64(c) << shift } else { words.1 |= UInt64(c) << (shift - 64) }
-            shift += 8
-        }
-        (low, high, count) = (words.0, words.1, n)
+        (low, high) = s.withUTF8(shortWords)
+        count = n
     }
 }

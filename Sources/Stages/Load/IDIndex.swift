@@ -1,5 +1,6 @@
 import CSVReader
 import Foundation
+import PayrollCore
 import Synchronization
 
 /// Employee ID → position in the employee list, looked up straight from a
@@ -76,16 +77,7 @@ public struct IDIndex: Sendable {
             mix(UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self))
             i += 8
         }
-        if i < n {
-            var w: UInt64 = 0
-            var shift: UInt64 = 0
-            while i < n {
-                w |= UInt64(p[i]) << shift
-                shift += 8
-                i += 1
-            }
-            mix(w)
-        }
+        if i < n { mix(shortWords(UnsafeRawPointer(p + i), n - i).0) }
         return mix64(h)
     }
 
@@ -395,7 +387,7 @@ struct IDLookupCache {
         // The row's ID is mostly the one before (an employee's rows together): compared as two words when short.
         if valid {
             if b.count <= 16 {
-                if b.count == lastCount && shortWords(b) == lastWords { return lastIndex }
+                if b.count == lastCount && cellWords(b) == lastWords { return lastIndex }
             } else if b.equals(lastBytes) {
                 return lastIndex
             }
@@ -410,7 +402,7 @@ struct IDLookupCache {
         if let found = lastIndex { anchor = found }
         lastBytes.removeAll(keepingCapacity: true)
         lastBytes.append(contentsOf: b)
-        (lastCount, lastWords) = b.count <= 16 ? (b.count, shortWords(b)) : (-1, (0, 0))
+        (lastCount, lastWords) = b.count <= 16 ? (b.count, cellWords(b)) : (-1, (0, 0))
         valid = true
         return lastIndex
     }

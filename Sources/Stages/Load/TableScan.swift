@@ -150,32 +150,14 @@ final class TableScan {
     }
 }
 
-/// Matches enumeration cells: exact canonical bytes first (the fast path for
-/// large files), then case-insensitive names and Chinese aliases.
-/// The `n` ≤ 16 bytes at `p` in two words, zero-padded (one layout wherever short texts are compared as words), read
-/// with overlapping loads inside the bytes: never a byte past them, and no copy through memory read back wider than
-/// written (which stalls).
-@inline(__always)
-func shortWords(_ p: UnsafeRawPointer, _ n: Int) -> (UInt64, UInt64) {
-    if n >= 8 {
-        let low = p.loadUnaligned(as: UInt64.self)
-        return n == 8 ? (low, 0) : (low, p.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self) >> UInt64((16 - n) * 8))
-    }
-    if n >= 4 {
-        let low = UInt64(p.loadUnaligned(as: UInt32.self))
-        return (low | UInt64(p.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)) << UInt64((n - 4) * 8), 0)
-    }
-    var w: UInt64 = 0
-    for i in 0..<n { w |= UInt64(p.load(fromByteOffset: i, as: UInt8.self)) << UInt64(i * 8) }
-    return (w, 0)
-}
-
 /// `shortWords` of a cell of at most 16 bytes.
 @inline(__always)
-func shortWords(_ cell: CSVField) -> (UInt64, UInt64) {
-    cell.withContiguousStorageIfAvailable { b in b.count == 0 ? (0, 0) : shortWords(UnsafeRawPointer(b.baseAddress!), b.count) } ?? (0, 0)
+func cellWords(_ cell: CSVField) -> (UInt64, UInt64) {
+    cell.withContiguousStorageIfAvailable(shortWords) ?? (0, 0)
 }
 
+/// Matches enumeration cells: exact canonical bytes first (the fast path for
+/// large files), then case-insensitive names and Chinese aliases.
 struct EnumMatcher<E: Sendable & Equatable>: Sendable {
     // Canonical spellings packed in one byte array: no nested arrays to retain on the hot path.
     let keyBytes: [UInt8]
@@ -204,7 +186,7 @@ struct EnumMatcher<E: Sendable & Equatable>: Sendable {
         self.keyStarts = starts
         self.shortKeys = (0..<values.count).map { k in
             let key = bytes[starts[k]..<starts[k + 1]]
-            return key.count <= 16 ? (key.count, EnumMatcher.words(key)) : (Int.max, (0, 0))
+            return key.count <= 16 ? (key.count, key.withUnsafeBufferPointer(shortWords)) : (Int.max, (0, 0))
         }
         self.values = values
         self.choices = canonical.joined(separator: ", ")
@@ -214,15 +196,10 @@ struct EnumMatcher<E: Sendable & Equatable>: Sendable {
         }.joined(separator: "、")
     }
 
-    /// `shortWords` of a key's bytes.
-    static func words(_ bytes: ArraySlice<UInt8>) -> (UInt64, UInt64) {
-        Array(bytes).withUnsafeBytes { shortWords($0.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, $0.count) }
-    }
-
     @inline(__always)
     func match(_ r: CSVField) -> E? {
         if r.count <= 16 {
-            let words = shortWords(r)
+            let words = cellWords(r)
             for k in shortKeys.indices
             where shortKeys[k].count == r.count && shortKeys[k].words.0 == words.0 && shortKeys[k].words.1 == words.1 {
                 return values[k]
